@@ -1,0 +1,127 @@
+//! The IPC contract between the Tauri shell and the UI, in one place.
+//!
+//! [`commands!`] lists every command with its argument and result type. From this one list:
+//! - `COMMAND_NAMES` feeds the Tauri app manifest in `src-tauri/build.rs`, so each command gets
+//!   an allow permission that `capabilities/main.json` grants;
+//! - [`typescript`] renders `ui/src/lib/ipc/bindings.ts`, whose staleness fails the tests.
+//!
+//! Every command takes at most one argument, named `args` on the wire.
+
+use ts_rs::TS;
+
+pub use tongbao_core::accounts::{LoginInput, Profile, RegisterDetails, RegisterInput, UnlockInput};
+pub use tongbao_core::error::{AppError, ErrorCode, Field};
+pub use tongbao_core::session::SessionView;
+pub use tongbao_core::settings::{Language, Settings, Theme};
+pub use tongbao_core::wallet::AppStatus;
+
+/// One command of the contract, as the generator sees it.
+pub struct CommandSpec {
+    pub name: &'static str,
+    /// TypeScript type of `args`, or None for a command without arguments.
+    pub args: Option<String>,
+    pub result: String,
+}
+
+macro_rules! commands {
+    ($( $name:ident ( $($args:ty)? ) -> $result:ty ; )*) => {
+        /// Every command's name, in the order listed.
+        pub const COMMAND_NAMES: &[&str] = &[$(stringify!($name)),*];
+
+        pub fn command_specs() -> Vec<CommandSpec> {
+            vec![$(CommandSpec {
+                name: stringify!($name),
+                args: None $(.or(Some(<$args as TS>::name())))?,
+                result: <$result as TS>::name(),
+            }),*]
+        }
+    };
+}
+
+commands! {
+    app_status() -> AppStatus;
+    check_registration(RegisterDetails) -> ();
+    register(RegisterInput) -> SessionView;
+    login(LoginInput) -> SessionView;
+    unlock(UnlockInput) -> SessionView;
+    lock() -> ();
+    logout() -> ();
+    touch() -> ();
+    profile() -> Profile;
+    update_settings(Settings) -> Settings;
+}
+
+/// Every type that crosses IPC, declared in dependency-free order.
+fn declarations() -> Vec<String> {
+    vec![
+        ErrorCode::decl(),
+        Field::decl(),
+        AppError::decl(),
+        Language::decl(),
+        Theme::decl(),
+        Settings::decl(),
+        SessionView::decl(),
+        AppStatus::decl(),
+        RegisterDetails::decl(),
+        RegisterInput::decl(),
+        LoginInput::decl(),
+        UnlockInput::decl(),
+        Profile::decl(),
+    ]
+}
+
+/// The whole `bindings.ts` file.
+pub fn typescript() -> String {
+    let mut out = String::from(
+        "// Generated from the Rust types by `cargo run -p tongbao-api --bin gen-bindings`.\n\
+         // Do not edit: the test command fails when this file is stale.\n\n",
+    );
+    for d in declarations() {
+        out.push_str("export ");
+        out.push_str(d.trim());
+        out.push_str("\n\n");
+    }
+    out.push_str("/** Every command: its `args` (null when it takes none) and its result. */\n");
+    out.push_str("export interface Commands {\n");
+    for c in command_specs() {
+        let args = c.args.unwrap_or_else(|| "null".into());
+        out.push_str(&format!("  {}: {{ args: {}; result: {} }};\n", c.name, args, c.result));
+    }
+    out.push_str("}\n\nexport const COMMAND_NAMES = [\n");
+    for n in COMMAND_NAMES {
+        out.push_str(&format!("  \"{n}\",\n"));
+    }
+    out.push_str("] as const;\n\nexport const ERROR_CODES: readonly ErrorCode[] = [\n");
+    for c in ErrorCode::ALL {
+        out.push_str(&format!("  \"{}\",\n", c.as_str()));
+    }
+    out.push_str("];\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_names_are_unique_snake_case() {
+        let mut seen = std::collections::HashSet::new();
+        for n in COMMAND_NAMES {
+            assert!(n.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{n}");
+            assert!(seen.insert(n), "duplicate {n}");
+        }
+    }
+
+    #[test]
+    fn bindings_declare_every_command_and_error_code() {
+        let ts = typescript();
+        for n in COMMAND_NAMES {
+            assert!(ts.contains(&format!("  {n}: {{ args:")), "{n}");
+        }
+        for c in ErrorCode::ALL {
+            assert!(ts.contains(&format!("\"{}\"", c.as_str())));
+        }
+        assert!(ts.contains("export type AppError = { code: ErrorCode,"));
+        assert!(ts.contains("field?: Field,") && ts.contains("until?: number,"));
+    }
+}

@@ -1,0 +1,72 @@
+//! Opening the wallet at start-up: the database key from the OS keychain, then the database.
+//!
+//! | keychain has key | database file | outcome |
+//! |---|---|---|
+//! | yes | any | open with it (a wrong key: DATABASE_KEY_MISMATCH, file untouched) |
+//! | no | exists | DATABASE_KEY_MISSING: never a new empty database over an existing one |
+//! | no | absent | new random key, stored and read back, then a new database |
+//!
+//! A keychain that can't be reached or is locked stops here with its own code: there is no
+//! plaintext fallback.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rand::RngCore;
+use zeroize::Zeroizing;
+
+use crate::clock::Clock;
+use crate::error::{AppError, ErrorCode};
+use crate::secrets::SecretStore;
+use crate::storage::{self, KEY_LEN};
+use crate::wallet::Wallet;
+
+/// The keychain entry of the database key.
+pub const DB_KEY_NAME: &str = "database-key";
+/// The database file inside the data folder.
+pub const DB_FILE: &str = "wallet.db";
+
+pub fn db_path(data_dir: &Path) -> PathBuf {
+    data_dir.join(DB_FILE)
+}
+
+pub fn open_wallet(
+    data_dir: &Path,
+    secrets: Arc<dyn SecretStore>,
+    clock: Arc<dyn Clock>,
+) -> Result<Wallet, AppError> {
+    std::fs::create_dir_all(data_dir)
+        .map_err(|e| AppError::new(ErrorCode::StorageError, format!("cannot create the data folder: {e}")))?;
+    let path = db_path(data_dir);
+    let exists = path.exists();
+    let conn = match secrets.get(DB_KEY_NAME)? {
+        Some(key) => storage::open(&path, &key, !exists)?,
+        None if exists => {
+            return Err(AppError::new(
+                ErrorCode::DatabaseKeyMissing,
+                "the wallet database exists but its key is not in the OS keychain",
+            ))
+        }
+        None => {
+            let key = new_key();
+            secrets.set(DB_KEY_NAME, &key[..])?;
+            // Read it back: a keychain that accepts but does not keep would lose the data.
+            let stored = secrets.get(DB_KEY_NAME)?;
+            if stored.as_deref().map(|v| v.as_slice()) != Some(&key[..]) {
+                return Err(AppError::new(
+                    ErrorCode::KeychainUnavailable,
+                    "the OS keychain did not keep the database key",
+                ));
+            }
+            tracing::info!(backend = secrets.backend(), "new database key stored in the keychain");
+            storage::open(&path, &key[..], true)?
+        }
+    };
+    Ok(Wallet::new(conn, clock, secrets))
+}
+
+fn new_key() -> Zeroizing<[u8; KEY_LEN]> {
+    let mut key = Zeroizing::new([0u8; KEY_LEN]);
+    rand::rngs::OsRng.fill_bytes(&mut key[..]);
+    key
+}

@@ -1,0 +1,204 @@
+//! The one catalogue of stable error codes (PRODUCT.md §2 and the infrastructure codes).
+//!
+//! Across IPC an error is `{code, message, field?, until?}`; the UI maps `code` to localised
+//! text and `field` to the input it is about. `message` is English for logs and developers and
+//! never carries a secret.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Stable codes. Never rename one: tests, the UI and testers' scripts match on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
+pub enum ErrorCode {
+    // Accounts (PRODUCT.md §2)
+    PhoneInvalid,
+    PhoneTaken,
+    NameInvalid,
+    IdNumberInvalid,
+    AgeTooYoung,
+    PasswordWeak,
+    PasswordMismatch,
+    PayPasswordWeak,
+    LoginFailed,
+    LoginLocked,
+    SessionLocked,
+    /// A command that needs a signed-in person was called without one.
+    NotLoggedIn,
+    /// A setting value outside its allowed range.
+    SettingInvalid,
+    // Keychain and storage: shown on the start-up problem screen.
+    KeychainUnavailable,
+    KeychainLocked,
+    DatabaseKeyMissing,
+    DatabaseKeyMismatch,
+    DatabaseTooNew,
+    StorageError,
+    InternalError,
+}
+
+impl ErrorCode {
+    /// Every code, in catalogue order: the UI and docs are checked against this list.
+    pub const ALL: &'static [ErrorCode] = &[
+        ErrorCode::PhoneInvalid,
+        ErrorCode::PhoneTaken,
+        ErrorCode::NameInvalid,
+        ErrorCode::IdNumberInvalid,
+        ErrorCode::AgeTooYoung,
+        ErrorCode::PasswordWeak,
+        ErrorCode::PasswordMismatch,
+        ErrorCode::PayPasswordWeak,
+        ErrorCode::LoginFailed,
+        ErrorCode::LoginLocked,
+        ErrorCode::SessionLocked,
+        ErrorCode::NotLoggedIn,
+        ErrorCode::SettingInvalid,
+        ErrorCode::KeychainUnavailable,
+        ErrorCode::KeychainLocked,
+        ErrorCode::DatabaseKeyMissing,
+        ErrorCode::DatabaseKeyMismatch,
+        ErrorCode::DatabaseTooNew,
+        ErrorCode::StorageError,
+        ErrorCode::InternalError,
+    ];
+
+    /// The code as it appears on the wire and in `data-error-code`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::PhoneInvalid => "PHONE_INVALID",
+            ErrorCode::PhoneTaken => "PHONE_TAKEN",
+            ErrorCode::NameInvalid => "NAME_INVALID",
+            ErrorCode::IdNumberInvalid => "ID_NUMBER_INVALID",
+            ErrorCode::AgeTooYoung => "AGE_TOO_YOUNG",
+            ErrorCode::PasswordWeak => "PASSWORD_WEAK",
+            ErrorCode::PasswordMismatch => "PASSWORD_MISMATCH",
+            ErrorCode::PayPasswordWeak => "PAY_PASSWORD_WEAK",
+            ErrorCode::LoginFailed => "LOGIN_FAILED",
+            ErrorCode::LoginLocked => "LOGIN_LOCKED",
+            ErrorCode::SessionLocked => "SESSION_LOCKED",
+            ErrorCode::NotLoggedIn => "NOT_LOGGED_IN",
+            ErrorCode::SettingInvalid => "SETTING_INVALID",
+            ErrorCode::KeychainUnavailable => "KEYCHAIN_UNAVAILABLE",
+            ErrorCode::KeychainLocked => "KEYCHAIN_LOCKED",
+            ErrorCode::DatabaseKeyMissing => "DATABASE_KEY_MISSING",
+            ErrorCode::DatabaseKeyMismatch => "DATABASE_KEY_MISMATCH",
+            ErrorCode::DatabaseTooNew => "DATABASE_TOO_NEW",
+            ErrorCode::StorageError => "STORAGE_ERROR",
+            ErrorCode::InternalError => "INTERNAL_ERROR",
+        }
+    }
+}
+
+/// Which input an error is about, so the UI can show it next to that field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Phone,
+    DisplayName,
+    RealName,
+    IdNumber,
+    Password,
+    PasswordConfirm,
+    PayPassword,
+    PayPasswordConfirm,
+    AutolockMinutes,
+}
+
+/// The error every core operation returns and every command sends over IPC.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS, thiserror::Error)]
+#[error("{code:?}: {message}")]
+pub struct AppError {
+    pub code: ErrorCode,
+    /// English, for developers and logs. Never contains a secret.
+    pub message: String,
+    #[ts(optional)]
+    pub field: Option<Field>,
+    /// For LOGIN_LOCKED: when the lock ends, in Unix milliseconds.
+    #[ts(optional, type = "number")]
+    pub until: Option<i64>,
+}
+
+/// The wire form: absent optional members are left out, not sent as null.
+#[derive(Serialize)]
+struct Wire<'a> {
+    code: ErrorCode,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<Field>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    until: Option<i64>,
+}
+
+impl Serialize for AppError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Wire { code: self.code, message: &self.message, field: self.field, until: self.until }.serialize(s)
+    }
+}
+
+impl AppError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into(), field: None, until: None }
+    }
+
+    pub fn on(mut self, field: Field) -> Self {
+        self.field = Some(field);
+        self
+    }
+
+    pub fn until(mut self, at_ms: i64) -> Self {
+        self.until = Some(at_ms);
+        self
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InternalError, message)
+    }
+}
+
+impl From<rusqlite::Error> for AppError {
+    fn from(e: rusqlite::Error) -> Self {
+        // SQLite messages name tables and constraints, never bound values: safe to keep.
+        AppError::new(ErrorCode::StorageError, format!("storage: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn error_json_shape_is_code_and_message() {
+        let e = AppError::new(ErrorCode::LoginFailed, "wrong phone or password");
+        assert_eq!(
+            serde_json::to_value(&e).unwrap(),
+            json!({"code": "LOGIN_FAILED", "message": "wrong phone or password"})
+        );
+    }
+
+    #[test]
+    fn error_json_shape_carries_field_and_until() {
+        let e = AppError::new(ErrorCode::LoginLocked, "locked").until(1_700_000_000_000);
+        assert_eq!(
+            serde_json::to_value(&e).unwrap(),
+            json!({"code": "LOGIN_LOCKED", "message": "locked", "until": 1_700_000_000_000i64})
+        );
+        let e = AppError::new(ErrorCode::IdNumberInvalid, "bad").on(Field::IdNumber);
+        assert_eq!(serde_json::to_value(&e).unwrap()["field"], json!("id_number"));
+    }
+
+    #[test]
+    fn error_json_round_trips() {
+        let e = AppError::new(ErrorCode::PasswordMismatch, "m").on(Field::PayPasswordConfirm);
+        let back: AppError = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
+        assert_eq!(back, e);
+    }
+
+    #[test]
+    fn every_code_serialises_to_its_catalogue_name() {
+        for code in ErrorCode::ALL {
+            assert_eq!(serde_json::to_value(code).unwrap(), json!(code.as_str()));
+        }
+    }
+}

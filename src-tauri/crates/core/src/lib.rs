@@ -1,0 +1,23 @@
+//! Tongbao Wallet's domain core.
+//!
+//! Everything a rule depends on lives here, with no Tauri dependency, so that the rules are
+//! tested fast without a webview. The Tauri shell only wires state and translates IPC to calls
+//! of [`Wallet`].
+//!
+//! Ports (traits implemented outside the domain): [`clock::Clock`] for time and
+//! [`secrets::SecretStore`] for the OS keychain. The bank port arrives with card binding.
+
+pub mod accounts;
+pub mod bootstrap;
+pub mod clock;
+pub mod redact;
+pub mod error;
+pub mod secrets;
+pub mod session;
+pub mod settings;
+pub mod storage;
+pub mod wallet;
+
+pub use bootstrap::open_wallet;
+pub use error::{AppError, ErrorCode};
+pub use wallet::Wallet;

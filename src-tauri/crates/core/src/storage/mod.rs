@@ -1,0 +1,212 @@
+//! Encrypted SQLite storage (SQLCipher through rusqlite).
+//!
+//! Every open sets the key, proves the key opens the file, then sets WAL, foreign keys,
+//! `synchronous=NORMAL` and a busy timeout. Migrations run in one transaction each and are
+//! tracked with `user_version`; a database newer than this binary is refused untouched.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+use zeroize::Zeroizing;
+
+use crate::error::{AppError, ErrorCode};
+
+/// Length of the database key in bytes (256 bits).
+pub const KEY_LEN: usize = 32;
+
+/// The schema, in order. `user_version` = how many of these have been applied.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_accounts.sql")];
+
+/// The schema version this binary writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// Opens (or creates, when `create` is set) the encrypted database at `path` with `key`.
+pub fn open(path: &Path, key: &[u8], create: bool) -> Result<Connection, AppError> {
+    if key.len() != KEY_LEN {
+        return Err(AppError::new(ErrorCode::DatabaseKeyMismatch, "database key has the wrong length"));
+    }
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let conn = Connection::open_with_flags(path, flags)?;
+    apply_key(&conn, key)?;
+    prove_key(&conn)?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = NORMAL;
+         PRAGMA foreign_keys = ON;",
+    )?;
+    let mut conn = conn;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+fn apply_key(conn: &Connection, key: &[u8]) -> Result<(), AppError> {
+    // A raw key (x'..') skips SQLCipher's own KDF: the key is already 256 random bits.
+    let stmt = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex::encode(key)));
+    conn.execute_batch(&stmt)?;
+    let cipher: String = conn
+        .query_row("PRAGMA cipher_version", [], |r| r.get(0))
+        .map_err(|_| AppError::internal("SQLCipher is not linked: refusing to store data in plaintext"))?;
+    if cipher.is_empty() {
+        return Err(AppError::internal("SQLCipher is not linked: refusing to store data in plaintext"));
+    }
+    Ok(())
+}
+
+/// The first read decrypts page 1: a wrong key (or a file that is not a database) fails here.
+fn prove_key(conn: &Connection) -> Result<(), AppError> {
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+        .map(|_| ())
+        .map_err(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => AppError::new(
+                ErrorCode::DatabaseKeyMismatch,
+                "the key from the keychain does not open the wallet database",
+            ),
+            _ => AppError::from(e),
+        })
+}
+
+/// The database's schema version.
+pub fn user_version(conn: &Connection) -> Result<u32, AppError> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), AppError> {
+    let found = user_version(conn)?;
+    if found > SCHEMA_VERSION {
+        return Err(AppError::new(
+            ErrorCode::DatabaseTooNew,
+            format!("the database has schema {found}, this app knows up to {SCHEMA_VERSION}"),
+        ));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as u32)?;
+        tx.commit()?;
+        tracing::info!(version = i + 1, "database migrated");
+    }
+    Ok(())
+}
+
+/// `PRAGMA integrity_check` is "ok" (used by diagnostics and tests).
+pub fn integrity_ok(conn: &Connection) -> Result<bool, AppError> {
+    let r: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    Ok(r == "ok")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(b: u8) -> [u8; KEY_LEN] {
+        [b; KEY_LEN]
+    }
+
+    #[test]
+    fn new_database_is_migrated_to_the_current_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = open(&dir.path().join("w.db"), &key(1), true).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), SCHEMA_VERSION);
+        assert!(integrity_ok(&conn).unwrap());
+    }
+
+    #[test]
+    fn every_open_sets_wal_foreign_keys_and_busy_timeout() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = open(&dir.path().join("w.db"), &key(1), true).unwrap();
+        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal");
+        let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        assert_eq!(fk, 1);
+        let bt: i64 = conn.query_row("PRAGMA busy_timeout", [], |r| r.get(0)).unwrap();
+        assert_eq!(bt, 5000);
+        let sync: i64 = conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
+        assert_eq!(sync, 1, "NORMAL");
+    }
+
+    #[test]
+    fn reopening_keeps_data_and_does_not_rerun_migrations() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("w.db");
+        {
+            let c = open(&p, &key(1), true).unwrap();
+            c.execute("INSERT INTO app_settings(key, value) VALUES ('language', 'en')", []).unwrap();
+        }
+        let c = open(&p, &key(1), false).unwrap();
+        let v: String =
+            c.query_row("SELECT value FROM app_settings WHERE key='language'", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, "en");
+    }
+
+    #[test]
+    fn file_on_disk_is_encrypted() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("w.db");
+        {
+            let c = open(&p, &key(1), true).unwrap();
+            c.execute("INSERT INTO app_settings(key, value) VALUES ('marker', 'PLAINTEXT-MARKER')", [])
+                .unwrap();
+            c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
+        }
+        let bytes = std::fs::read(&p).unwrap();
+        assert!(!bytes.starts_with(b"SQLite format 3"));
+        assert!(!bytes.windows(16).any(|w| w == b"PLAINTEXT-MARKER"));
+    }
+
+    #[test]
+    fn wrong_key_is_refused_and_the_file_left_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("w.db");
+        drop(open(&p, &key(1), true).unwrap());
+        let before = std::fs::read(&p).unwrap();
+        let err = open(&p, &key(2), false).unwrap_err();
+        assert_eq!(err.code, ErrorCode::DatabaseKeyMismatch);
+        assert_eq!(std::fs::read(&p).unwrap(), before);
+        // The right key still opens it.
+        open(&p, &key(1), false).unwrap();
+    }
+
+    #[test]
+    fn newer_database_is_refused_and_not_touched() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("w.db");
+        {
+            let c = open(&p, &key(1), true).unwrap();
+            c.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+            c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
+        }
+        let before = std::fs::read(&p).unwrap();
+        let err = open(&p, &key(1), false).unwrap_err();
+        assert_eq!(err.code, ErrorCode::DatabaseTooNew);
+        assert_eq!(std::fs::read(&p).unwrap(), before);
+    }
+
+    #[test]
+    fn missing_file_is_not_created_without_create() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("absent.db");
+        assert!(open(&p, &key(1), false).is_err());
+        assert!(!p.exists());
+    }
+
+    #[test]
+    fn a_failed_migration_leaves_the_previous_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("w.db");
+        let mut c = open(&p, &key(1), true).unwrap();
+        let tx = c.transaction().unwrap();
+        let r = tx.execute_batch("CREATE TABLE half(x); THIS IS NOT SQL;");
+        assert!(r.is_err());
+        drop(tx); // rolled back
+        let n: i64 = c
+            .query_row("SELECT count(*) FROM sqlite_master WHERE name='half'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0);
+        assert_eq!(user_version(&c).unwrap(), SCHEMA_VERSION);
+    }
+}

@@ -1,0 +1,36 @@
+//! The Tauri shell: builds state in `setup()` and registers the commands. No rule lives here.
+
+mod commands;
+mod logging;
+mod state;
+
+use tauri::Manager;
+
+pub fn run() {
+    tauri::Builder::default()
+        .setup(|app| {
+            let log_dir = app.path().app_log_dir()?;
+            let guard = logging::init(&log_dir);
+            let data_dir = app.path().app_data_dir()?;
+            let identifier = app.config().identifier.clone();
+            let state = state::AppState::new(data_dir, identifier, guard);
+            // Open the keychain and database off the main thread; commands wait for it.
+            state.start_opening();
+            app.manage(state);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_status,
+            commands::check_registration,
+            commands::register,
+            commands::login,
+            commands::unlock,
+            commands::lock,
+            commands::logout,
+            commands::touch,
+            commands::profile,
+            commands::update_settings,
+        ])
+        .run(tauri::generate_context!())
+        .expect("error while running Tongbao Wallet");
+}

@@ -1,0 +1,73 @@
+// The app's navigation and session state. Rust owns the truth (who is signed in, whether the
+// session is locked); this mirrors it for rendering and refreshes it from `app_status`.
+import { call, toAppError, type AppErrorObject } from "./ipc/client";
+import type { SessionView, Settings } from "./ipc/bindings";
+import { setLanguage } from "./i18n/index.svelte";
+
+export type Screen = "loading" | "problem" | "login" | "register" | "home" | "settings" | "locked";
+
+export const DEFAULT_SETTINGS: Settings = { language: "zh-CN", theme: "light", autolockMinutes: 5 };
+
+export const app = $state<{
+  screen: Screen;
+  session: SessionView | null;
+  settings: Settings;
+  problem: AppErrorObject | null;
+  toast: string | null;
+}>({ screen: "loading", session: null, settings: DEFAULT_SETTINGS, problem: null, toast: null });
+
+export function applySettings(s: Settings): void {
+  app.settings = s;
+  setLanguage(s.language);
+  document.documentElement.dataset.theme = s.theme;
+}
+
+const SIGNED_IN_SCREENS: Screen[] = ["home", "settings"];
+
+/** Asks Rust who is signed in and moves to the matching screen. */
+export async function refresh(): Promise<void> {
+  try {
+    const status = await call("app_status");
+    applySettings(status.settings);
+    app.problem = null;
+    app.session = status.session;
+    if (!status.session) {
+      if (app.screen !== "register") app.screen = "login";
+    } else if (status.session.locked) {
+      app.screen = "locked";
+    } else if (!SIGNED_IN_SCREENS.includes(app.screen)) {
+      app.screen = "home";
+    }
+  } catch (raw) {
+    app.problem = toAppError(raw);
+    app.screen = "problem";
+  }
+}
+
+/** Routes the session errors every signed-in screen can get. Returns true when handled. */
+export function handleSessionError(e: AppErrorObject): boolean {
+  if (e.code === "SESSION_LOCKED") {
+    if (app.session) app.session = { ...app.session, locked: true };
+    app.screen = "locked";
+    return true;
+  }
+  if (e.code === "NOT_LOGGED_IN") {
+    app.session = null;
+    app.screen = "login";
+    return true;
+  }
+  return false;
+}
+
+export function signedIn(session: SessionView): void {
+  app.session = session;
+  app.screen = "home";
+}
+
+let toastTimer: ReturnType<typeof setTimeout> | undefined;
+
+export function toast(message: string): void {
+  app.toast = message;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => (app.toast = null), 4000);
+}

@@ -1,0 +1,23 @@
+// Localised text for an error, filling in LOGIN_LOCKED's "until when".
+import { formatDateTime, t, type MessageKey } from "./i18n/index.svelte";
+import type { ErrorCode } from "./ipc/bindings";
+
+export function errorText(code: ErrorCode, until?: number): string {
+  const key = `errors.${code}` as MessageKey;
+  return t(key, until !== undefined ? { until: formatDateTime(until) } : undefined);
+}
+
+const FIXES: readonly ErrorCode[] = [
+  "KEYCHAIN_UNAVAILABLE",
+  "KEYCHAIN_LOCKED",
+  "DATABASE_KEY_MISSING",
+  "DATABASE_KEY_MISMATCH",
+  "DATABASE_TOO_NEW",
+  "STORAGE_ERROR",
+  "INTERNAL_ERROR",
+];
+
+/** What to do about a start-up problem, or null when the code has no remedy text. */
+export function fixText(code: ErrorCode): string | null {
+  return FIXES.includes(code) ? t(`fix.${code}` as MessageKey) : null;
+}

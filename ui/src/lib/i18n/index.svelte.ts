@@ -1,0 +1,46 @@
+// i18n: ICU MessageFormat (intl-messageformat) over two catalogues; the current language is a
+// rune, so every `t()` in a template re-renders when it changes.
+import { IntlMessageFormat } from "intl-messageformat";
+import { zhCN, type MessageKey } from "./zh-CN";
+import { en } from "./en";
+import type { Language } from "../ipc/bindings";
+
+export type { MessageKey };
+export const LANGUAGES: readonly Language[] = ["zh-CN", "en"];
+export const catalogues: Record<Language, Record<MessageKey, string>> = { "zh-CN": zhCN, en };
+
+const state = $state<{ lang: Language }>({ lang: "zh-CN" });
+// A memo of compiled formats, not UI state: nothing renders from it.
+// eslint-disable-next-line svelte/prefer-svelte-reactivity
+const cache = new Map<string, IntlMessageFormat>();
+
+export function setLanguage(lang: Language): void {
+  state.lang = lang;
+  document.documentElement.lang = lang;
+}
+
+export function language(): Language {
+  return state.lang;
+}
+
+export type Values = Record<string, string | number>;
+
+/** Formats a message in the current language. */
+export function t(key: MessageKey, values?: Values): string {
+  return format(state.lang, key, values);
+}
+
+export function format(lang: Language, key: MessageKey, values?: Values): string {
+  const id = `${lang}\u0000${key}`;
+  let mf = cache.get(id);
+  if (!mf) {
+    mf = new IntlMessageFormat(catalogues[lang][key], lang);
+    cache.set(id, mf);
+  }
+  return String(mf.format(values));
+}
+
+/** Date and time in the current language, in the local time zone. */
+export function formatDateTime(ms: number): string {
+  return new Intl.DateTimeFormat(state.lang, { dateStyle: "medium", timeStyle: "short" }).format(ms);
+}

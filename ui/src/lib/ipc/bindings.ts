@@ -1,0 +1,102 @@
+// Generated from the Rust types by `cargo run -p tongbao-api --bin gen-bindings`.
+// Do not edit: the test command fails when this file is stale.
+
+export type ErrorCode = "PHONE_INVALID" | "PHONE_TAKEN" | "NAME_INVALID" | "ID_NUMBER_INVALID" | "AGE_TOO_YOUNG" | "PASSWORD_WEAK" | "PASSWORD_MISMATCH" | "PAY_PASSWORD_WEAK" | "LOGIN_FAILED" | "LOGIN_LOCKED" | "SESSION_LOCKED" | "NOT_LOGGED_IN" | "SETTING_INVALID" | "KEYCHAIN_UNAVAILABLE" | "KEYCHAIN_LOCKED" | "DATABASE_KEY_MISSING" | "DATABASE_KEY_MISMATCH" | "DATABASE_TOO_NEW" | "STORAGE_ERROR" | "INTERNAL_ERROR";
+
+export type Field = "phone" | "display_name" | "real_name" | "id_number" | "password" | "password_confirm" | "pay_password" | "pay_password_confirm" | "autolock_minutes";
+
+export type AppError = { code: ErrorCode, 
+/**
+ * English, for developers and logs. Never contains a secret.
+ */
+message: string, field?: Field, 
+/**
+ * For LOGIN_LOCKED: when the lock ends, in Unix milliseconds.
+ */
+until?: number, };
+
+export type Language = "zh-CN" | "en";
+
+export type Theme = "light" | "dark";
+
+export type Settings = { language: Language, theme: Theme, 
+/**
+ * Minutes of inactivity before the session locks (1–60).
+ */
+autolockMinutes: number, };
+
+export type SessionView = { displayName: string, locked: boolean, };
+
+export type AppStatus = { session: SessionView | null, settings: Settings, };
+
+export type RegisterDetails = { phone: string, displayName: string, realName: string, idNumber: string, password: string, passwordConfirm: string, };
+
+export type RegisterInput = { details: RegisterDetails, payPassword: string, payPasswordConfirm: string, };
+
+export type LoginInput = { phone: string, password: string, };
+
+export type UnlockInput = { password: string, };
+
+export type Profile = { displayName: string, 
+/**
+ * `*三`: the real name with all but its last character hidden.
+ */
+realNameMasked: string, 
+/**
+ * `138****8000`.
+ */
+phoneMasked: string, registeredAt: number, 
+/**
+ * The successful sign-in before the current one, if any.
+ */
+previousLoginAt: number | null, };
+
+/** Every command: its `args` (null when it takes none) and its result. */
+export interface Commands {
+  app_status: { args: null; result: AppStatus };
+  check_registration: { args: RegisterDetails; result: null };
+  register: { args: RegisterInput; result: SessionView };
+  login: { args: LoginInput; result: SessionView };
+  unlock: { args: UnlockInput; result: SessionView };
+  lock: { args: null; result: null };
+  logout: { args: null; result: null };
+  touch: { args: null; result: null };
+  profile: { args: null; result: Profile };
+  update_settings: { args: Settings; result: Settings };
+}
+
+export const COMMAND_NAMES = [
+  "app_status",
+  "check_registration",
+  "register",
+  "login",
+  "unlock",
+  "lock",
+  "logout",
+  "touch",
+  "profile",
+  "update_settings",
+] as const;
+
+export const ERROR_CODES: readonly ErrorCode[] = [
+  "PHONE_INVALID",
+  "PHONE_TAKEN",
+  "NAME_INVALID",
+  "ID_NUMBER_INVALID",
+  "AGE_TOO_YOUNG",
+  "PASSWORD_WEAK",
+  "PASSWORD_MISMATCH",
+  "PAY_PASSWORD_WEAK",
+  "LOGIN_FAILED",
+  "LOGIN_LOCKED",
+  "SESSION_LOCKED",
+  "NOT_LOGGED_IN",
+  "SETTING_INVALID",
+  "KEYCHAIN_UNAVAILABLE",
+  "KEYCHAIN_LOCKED",
+  "DATABASE_KEY_MISSING",
+  "DATABASE_KEY_MISMATCH",
+  "DATABASE_TOO_NEW",
+  "STORAGE_ERROR",
+  "INTERNAL_ERROR",
+];

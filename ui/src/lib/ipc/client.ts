@@ -1,0 +1,54 @@
+// The one door to Rust: typed by the generated bindings, errors turned into AppErrorObject.
+import { invoke } from "@tauri-apps/api/core";
+import { ERROR_CODES, type AppError, type Commands, type ErrorCode } from "./bindings";
+
+export type { AppError, ErrorCode } from "./bindings";
+
+/** A failed command: carries the catalogue code, the field it is about and, for locks, until when. */
+export class AppErrorObject extends Error {
+  readonly code: ErrorCode;
+  readonly field: AppError["field"];
+  readonly until: number | undefined;
+  constructor(e: AppError) {
+    super(e.message);
+    this.name = "AppError";
+    this.code = e.code;
+    this.field = e.field;
+    this.until = e.until;
+  }
+}
+
+function isErrorCode(x: unknown): x is ErrorCode {
+  return typeof x === "string" && (ERROR_CODES as readonly string[]).includes(x);
+}
+
+/** Turns whatever a command threw into an AppErrorObject (unknown shapes become INTERNAL_ERROR). */
+export function toAppError(raw: unknown): AppErrorObject {
+  if (raw instanceof AppErrorObject) return raw;
+  if (raw && typeof raw === "object" && "code" in raw && isErrorCode((raw as AppError).code)) {
+    const e = raw as AppError;
+    return new AppErrorObject({
+      code: e.code,
+      message: typeof e.message === "string" ? e.message : "",
+      field: e.field,
+      until: typeof e.until === "number" ? e.until : undefined,
+    });
+  }
+  return new AppErrorObject({ code: "INTERNAL_ERROR", message: String(raw) });
+}
+
+type Cmd = keyof Commands;
+type ArgsOf<K extends Cmd> = Commands[K]["args"];
+
+/** Calls a command. Commands with arguments take them as `args`. */
+export async function call<K extends Cmd>(
+  cmd: K,
+  ...rest: ArgsOf<K> extends null ? [] : [ArgsOf<K>]
+): Promise<Commands[K]["result"]> {
+  try {
+    const payload = rest.length > 0 ? { args: rest[0] } : {};
+    return await invoke<Commands[K]["result"]>(cmd, payload);
+  } catch (raw) {
+    throw toAppError(raw);
+  }
+}

@@ -1,0 +1,74 @@
+//! Shared fixtures for the core's integration tests: the test identities of TEST-CARDS.md and
+//! a wallet on a fake clock and an in-memory keychain.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use tongbao_core::accounts::{LoginInput, RegisterDetails, RegisterInput};
+use tongbao_core::clock::FakeClock;
+use tongbao_core::secrets::{MemoryStore, SecretString};
+use tongbao_core::{open_wallet, Wallet};
+
+/// 2026-11-25T12:00:00Z
+pub const T0: i64 = 1_795_608_000_000;
+
+pub struct Person {
+    pub phone: &'static str,
+    pub real_name: &'static str,
+    pub id_number: &'static str,
+    pub display_name: &'static str,
+}
+
+pub const P1: Person = Person { phone: "13800138000", real_name: "张三", id_number: "110101199003071233", display_name: "小张" };
+pub const P2: Person = Person { phone: "13900139000", real_name: "李四", id_number: "310101198805204563", display_name: "小李" };
+
+pub const PASSWORD: &str = "Tongbao2026!";
+pub const PAY_PASSWORD: &str = "258036";
+
+pub struct Env {
+    pub dir: tempfile::TempDir,
+    pub clock: Arc<FakeClock>,
+    pub secrets: Arc<MemoryStore>,
+    pub wallet: Wallet,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(FakeClock::at(T0));
+        let secrets = Arc::new(MemoryStore::default());
+        let wallet = open_wallet(dir.path(), secrets.clone(), clock.clone()).unwrap();
+        Env { dir, clock, secrets, wallet }
+    }
+
+    /// Closes and opens the wallet again on the same folder and keychain (an app restart).
+    pub fn restart(self) -> Env {
+        let Env { dir, clock, secrets, wallet } = self;
+        drop(wallet);
+        let wallet = open_wallet(dir.path(), secrets.clone(), clock.clone()).unwrap();
+        Env { dir, clock, secrets, wallet }
+    }
+}
+
+pub fn details(p: &Person) -> RegisterDetails {
+    RegisterDetails {
+        phone: p.phone.into(),
+        display_name: p.display_name.into(),
+        real_name: p.real_name.into(),
+        id_number: p.id_number.into(),
+        password: SecretString::new(PASSWORD),
+        password_confirm: SecretString::new(PASSWORD),
+    }
+}
+
+pub fn input(p: &Person) -> RegisterInput {
+    RegisterInput {
+        details: details(p),
+        pay_password: SecretString::new(PAY_PASSWORD),
+        pay_password_confirm: SecretString::new(PAY_PASSWORD),
+    }
+}
+
+pub fn login(phone: &str, password: &str) -> LoginInput {
+    LoginInput { phone: phone.into(), password: SecretString::new(password) }
+}

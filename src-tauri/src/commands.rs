@@ -3,7 +3,10 @@
 //! The names and types are the contract in the `tongbao-api` crate.
 
 use tauri::State;
-use tongbao_api::{AppStatus, LoginInput, Profile, RegisterDetails, RegisterInput, SessionView, Settings, UnlockInput};
+use tongbao_api::{
+    AppStatus, LoginInput, Profile, RegisterDetails, RegisterInput, SessionView, Settings,
+    UnlockInput,
+};
 use tongbao_core::{AppError, Wallet};
 
 use crate::state::AppState;
@@ -26,12 +29,18 @@ pub async fn app_status(state: State<'_, AppState>) -> Result<AppStatus, AppErro
 }
 
 #[tauri::command]
-pub async fn check_registration(state: State<'_, AppState>, args: RegisterDetails) -> Result<(), AppError> {
+pub async fn check_registration(
+    state: State<'_, AppState>,
+    args: RegisterDetails,
+) -> Result<(), AppError> {
     run(&state, move |w| w.check_registration(&args)).await
 }
 
 #[tauri::command]
-pub async fn register(state: State<'_, AppState>, args: RegisterInput) -> Result<SessionView, AppError> {
+pub async fn register(
+    state: State<'_, AppState>,
+    args: RegisterInput,
+) -> Result<SessionView, AppError> {
     run(&state, move |w| w.register(&args)).await
 }
 
@@ -41,7 +50,10 @@ pub async fn login(state: State<'_, AppState>, args: LoginInput) -> Result<Sessi
 }
 
 #[tauri::command]
-pub async fn unlock(state: State<'_, AppState>, args: UnlockInput) -> Result<SessionView, AppError> {
+pub async fn unlock(
+    state: State<'_, AppState>,
+    args: UnlockInput,
+) -> Result<SessionView, AppError> {
     run(&state, move |w| w.unlock(&args.password)).await
 }
 
@@ -70,6 +82,9 @@ pub async fn profile(state: State<'_, AppState>) -> Result<Profile, AppError> {
 }
 
 #[tauri::command]
-pub async fn update_settings(state: State<'_, AppState>, args: Settings) -> Result<Settings, AppError> {
+pub async fn update_settings(
+    state: State<'_, AppState>,
+    args: Settings,
+) -> Result<Settings, AppError> {
     run(&state, move |w| w.update_settings(&args)).await
 }

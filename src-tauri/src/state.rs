@@ -21,12 +21,21 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(data_dir: PathBuf, identifier: String, log_guard: Option<WorkerGuard>) -> Self {
-        Self { data_dir, identifier, wallet: Arc::new(Mutex::new(None)), _log_guard: log_guard }
+        Self {
+            data_dir,
+            identifier,
+            wallet: Arc::new(Mutex::new(None)),
+            _log_guard: log_guard,
+        }
     }
 
     /// Starts opening the wallet without waiting for it.
     pub fn start_opening(&self) {
-        let (slot, dir, id) = (self.wallet.clone(), self.data_dir.clone(), self.identifier.clone());
+        let (slot, dir, id) = (
+            self.wallet.clone(),
+            self.data_dir.clone(),
+            self.identifier.clone(),
+        );
         tauri::async_runtime::spawn(async move {
             let _ = get_or_open(&slot, dir, id).await;
         });
@@ -59,7 +68,8 @@ async fn open(data_dir: PathBuf, identifier: String) -> Result<Arc<Wallet>, AppE
         open_wallet(&data_dir, secrets, Arc::new(SystemClock))
     })
     .await;
-    let result = joined.map_err(|_| AppError::internal("opening the wallet stopped unexpectedly"))?;
+    let result =
+        joined.map_err(|_| AppError::internal("opening the wallet stopped unexpectedly"))?;
     match result {
         Ok(w) => {
             tracing::info!(keychain = w.keychain_backend(), "wallet opened");

@@ -10,11 +10,13 @@ export const DEFAULT_SETTINGS: Settings = { language: "zh-CN", theme: "light", a
 
 export const app = $state<{
   screen: Screen;
+  /** Where to return after unlocking. */
+  resume: Screen;
   session: SessionView | null;
   settings: Settings;
   problem: AppErrorObject | null;
   toast: string | null;
-}>({ screen: "loading", session: null, settings: DEFAULT_SETTINGS, problem: null, toast: null });
+}>({ screen: "loading", resume: "home", session: null, settings: DEFAULT_SETTINGS, problem: null, toast: null });
 
 export function applySettings(s: Settings): void {
   app.settings = s;
@@ -34,7 +36,7 @@ export async function refresh(): Promise<void> {
     if (!status.session) {
       if (app.screen !== "register") app.screen = "login";
     } else if (status.session.locked) {
-      app.screen = "locked";
+      showLocked();
     } else if (!SIGNED_IN_SCREENS.includes(app.screen)) {
       app.screen = "home";
     }
@@ -48,7 +50,7 @@ export async function refresh(): Promise<void> {
 export function handleSessionError(e: AppErrorObject): boolean {
   if (e.code === "SESSION_LOCKED") {
     if (app.session) app.session = { ...app.session, locked: true };
-    app.screen = "locked";
+    showLocked();
     return true;
   }
   if (e.code === "NOT_LOGGED_IN") {
@@ -59,9 +61,22 @@ export function handleSessionError(e: AppErrorObject): boolean {
   return false;
 }
 
+function showLocked(): void {
+  if (SIGNED_IN_SCREENS.includes(app.screen)) app.resume = app.screen;
+  app.screen = "locked";
+}
+
+/** After login or registration: home. */
 export function signedIn(session: SessionView): void {
   app.session = session;
+  app.resume = "home";
   app.screen = "home";
+}
+
+/** After unlocking: back to where the person was. */
+export function unlocked(session: SessionView): void {
+  app.session = session;
+  app.screen = app.resume;
 }
 
 let toastTimer: ReturnType<typeof setTimeout> | undefined;

@@ -9,7 +9,9 @@
 
 use ts_rs::TS;
 
-pub use tongbao_core::accounts::{LoginInput, Profile, RegisterDetails, RegisterInput, UnlockInput};
+pub use tongbao_core::accounts::{
+    LoginInput, Profile, RegisterDetails, RegisterInput, UnlockInput,
+};
 pub use tongbao_core::error::{AppError, ErrorCode, Field};
 pub use tongbao_core::session::SessionView;
 pub use tongbao_core::settings::{Language, Settings, Theme};
@@ -85,7 +87,10 @@ pub fn typescript() -> String {
     out.push_str("export interface Commands {\n");
     for c in command_specs() {
         let args = c.args.unwrap_or_else(|| "null".into());
-        out.push_str(&format!("  {}: {{ args: {}; result: {} }};\n", c.name, args, c.result));
+        out.push_str(&format!(
+            "  {}: {{ args: {}; result: {} }};\n",
+            c.name, args, c.result
+        ));
     }
     out.push_str("}\n\nexport const COMMAND_NAMES = [\n");
     for n in COMMAND_NAMES {

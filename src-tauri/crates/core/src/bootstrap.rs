@@ -35,8 +35,12 @@ pub fn open_wallet(
     secrets: Arc<dyn SecretStore>,
     clock: Arc<dyn Clock>,
 ) -> Result<Wallet, AppError> {
-    std::fs::create_dir_all(data_dir)
-        .map_err(|e| AppError::new(ErrorCode::StorageError, format!("cannot create the data folder: {e}")))?;
+    std::fs::create_dir_all(data_dir).map_err(|e| {
+        AppError::new(
+            ErrorCode::StorageError,
+            format!("cannot create the data folder: {e}"),
+        )
+    })?;
     let path = db_path(data_dir);
     let exists = path.exists();
     let conn = match secrets.get(DB_KEY_NAME)? {
@@ -58,7 +62,10 @@ pub fn open_wallet(
                     "the OS keychain did not keep the database key",
                 ));
             }
-            tracing::info!(backend = secrets.backend(), "new database key stored in the keychain");
+            tracing::info!(
+                backend = secrets.backend(),
+                "new database key stored in the keychain"
+            );
             storage::open(&path, &key[..], true)?
         }
     };

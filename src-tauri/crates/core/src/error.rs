@@ -132,13 +132,24 @@ struct Wire<'a> {
 
 impl Serialize for AppError {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        Wire { code: self.code, message: &self.message, field: self.field, until: self.until }.serialize(s)
+        Wire {
+            code: self.code,
+            message: &self.message,
+            field: self.field,
+            until: self.until,
+        }
+        .serialize(s)
     }
 }
 
 impl AppError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), field: None, until: None }
+        Self {
+            code,
+            message: message.into(),
+            field: None,
+            until: None,
+        }
     }
 
     pub fn on(mut self, field: Field) -> Self {
@@ -185,7 +196,10 @@ mod tests {
             json!({"code": "LOGIN_LOCKED", "message": "locked", "until": 1_700_000_000_000i64})
         );
         let e = AppError::new(ErrorCode::IdNumberInvalid, "bad").on(Field::IdNumber);
-        assert_eq!(serde_json::to_value(&e).unwrap()["field"], json!("id_number"));
+        assert_eq!(
+            serde_json::to_value(&e).unwrap()["field"],
+            json!("id_number")
+        );
     }
 
     #[test]

@@ -10,8 +10,8 @@
 pub mod accounts;
 pub mod bootstrap;
 pub mod clock;
-pub mod redact;
 pub mod error;
+pub mod redact;
 pub mod secrets;
 pub mod session;
 pub mod settings;

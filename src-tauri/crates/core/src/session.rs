@@ -28,7 +28,11 @@ pub struct SessionView {
 
 impl Session {
     pub fn start(account_id: AccountId, now: Millis) -> Self {
-        Self { account_id, last_activity: now, locked: false }
+        Self {
+            account_id,
+            last_activity: now,
+            locked: false,
+        }
     }
 
     /// Locks the session when it has been idle for `autolock_minutes` or longer.
@@ -39,11 +43,18 @@ impl Session {
     }
 
     /// The account of an active session, counting this call as activity.
-    pub fn require(slot: &mut Option<Session>, now: Millis, autolock_minutes: u32) -> Result<AccountId, AppError> {
+    pub fn require(
+        slot: &mut Option<Session>,
+        now: Millis,
+        autolock_minutes: u32,
+    ) -> Result<AccountId, AppError> {
         let s = slot.as_mut().ok_or_else(not_logged_in)?;
         s.apply_autolock(now, autolock_minutes);
         if s.locked {
-            return Err(AppError::new(ErrorCode::SessionLocked, "the session is locked: enter the password"));
+            return Err(AppError::new(
+                ErrorCode::SessionLocked,
+                "the session is locked: enter the password",
+            ));
         }
         s.last_activity = now;
         Ok(s.account_id)
@@ -72,6 +83,9 @@ mod tests {
     #[test]
     fn no_session_means_not_logged_in() {
         let mut slot = None;
-        assert_eq!(Session::require(&mut slot, 0, 5).unwrap_err().code, ErrorCode::NotLoggedIn);
+        assert_eq!(
+            Session::require(&mut slot, 0, 5).unwrap_err().code,
+            ErrorCode::NotLoggedIn
+        );
     }
 }

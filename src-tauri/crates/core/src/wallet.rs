@@ -9,7 +9,9 @@ use rusqlite::Connection;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::accounts::{self, password, validate, LoginInput, Profile, RegisterDetails, RegisterInput};
+use crate::accounts::{
+    self, password, validate, LoginInput, Profile, RegisterDetails, RegisterInput,
+};
 use crate::clock::Clock;
 use crate::error::{AppError, ErrorCode, Field};
 use crate::secrets::{SecretStore, SecretString};
@@ -32,8 +34,17 @@ pub struct Wallet {
 }
 
 impl Wallet {
-    pub(crate) fn new(db: Connection, clock: Arc<dyn Clock>, secrets: Arc<dyn SecretStore>) -> Self {
-        Self { db: Mutex::new(db), clock, secrets, session: Mutex::new(None) }
+    pub(crate) fn new(
+        db: Connection,
+        clock: Arc<dyn Clock>,
+        secrets: Arc<dyn SecretStore>,
+    ) -> Self {
+        Self {
+            db: Mutex::new(db),
+            clock,
+            secrets,
+            session: Mutex::new(None),
+        }
     }
 
     fn db(&self) -> MutexGuard<'_, Connection> {
@@ -57,7 +68,10 @@ impl Wallet {
     }
 
     fn view(&self, s: &Session) -> Result<SessionView, AppError> {
-        Ok(SessionView { display_name: accounts::display_name(&self.db(), s.account_id)?, locked: s.locked })
+        Ok(SessionView {
+            display_name: accounts::display_name(&self.db(), s.account_id)?,
+            locked: s.locked,
+        })
     }
 
     /// Who is signed in (applying auto-lock, but not counting as activity) and the settings.
@@ -88,7 +102,11 @@ impl Wallet {
         let now = self.clock.now();
         let valid = accounts::validate_details(&input.details, now)?;
         validate::pay_password(input.pay_password.expose())?;
-        validate::confirmed(input.pay_password.expose(), input.pay_password_confirm.expose(), Field::PayPasswordConfirm)?;
+        validate::confirmed(
+            input.pay_password.expose(),
+            input.pay_password_confirm.expose(),
+            Field::PayPasswordConfirm,
+        )?;
         if accounts::phone_taken(&self.db(), &valid.phone)? {
             return Err(accounts::phone_taken_error());
         }
@@ -114,7 +132,11 @@ impl Wallet {
     }
 
     /// Checks a password against an account, applying the lockout rule. `Ok(())` when right.
-    fn check_password(&self, creds: &accounts::Credentials, pw: &SecretString) -> Result<(), AppError> {
+    fn check_password(
+        &self,
+        creds: &accounts::Credentials,
+        pw: &SecretString,
+    ) -> Result<(), AppError> {
         let now = self.clock.now();
         if let Some(until) = accounts::active_lock(creds, now) {
             return Err(accounts::locked_error(until));
@@ -124,7 +146,10 @@ impl Wallet {
         }
         match accounts::record_failure(&self.db(), creds, self.clock.now())? {
             Some(until) => {
-                tracing::warn!(account = creds.id, "account locked after repeated wrong passwords");
+                tracing::warn!(
+                    account = creds.id,
+                    "account locked after repeated wrong passwords"
+                );
                 Err(accounts::locked_error(until))
             }
             None => Err(login_failed()),
@@ -149,7 +174,11 @@ impl Wallet {
     /// Unlocks a locked session with the account's password. Wrong passwords count toward the
     /// account lockout; when it locks, the session ends.
     pub fn unlock(&self, password: &SecretString) -> Result<SessionView, AppError> {
-        let id = self.session().as_ref().map(|s| s.account_id).ok_or_else(not_logged_in)?;
+        let id = self
+            .session()
+            .as_ref()
+            .map(|s| s.account_id)
+            .ok_or_else(not_logged_in)?;
         let creds = accounts::credentials_by_id(&self.db(), id)?.ok_or_else(not_logged_in)?;
         if let Err(e) = self.check_password(&creds, password) {
             if e.code == ErrorCode::LoginLocked {
@@ -205,5 +234,8 @@ impl Wallet {
 }
 
 fn login_failed() -> AppError {
-    AppError::new(ErrorCode::LoginFailed, "the phone number or the password is wrong")
+    AppError::new(
+        ErrorCode::LoginFailed,
+        "the phone number or the password is wrong",
+    )
 }

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let check = std::env::args().any(|a| a == "--check");
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../ui/src/lib/ipc/bindings.ts");
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../ui/src/lib/ipc/bindings.ts");
     let fresh = tongbao_api::typescript();
     if check {
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
@@ -20,7 +21,9 @@ fn main() -> ExitCode {
         println!("bindings.ts is up to date");
         return ExitCode::SUCCESS;
     }
-    if let Err(e) = std::fs::create_dir_all(path.parent().expect("has a parent")).and_then(|_| std::fs::write(&path, fresh)) {
+    if let Err(e) = std::fs::create_dir_all(path.parent().expect("has a parent"))
+        .and_then(|_| std::fs::write(&path, fresh))
+    {
         eprintln!("cannot write {}: {e}", path.display());
         return ExitCode::FAILURE;
     }

@@ -19,8 +19,18 @@ pub struct Person {
     pub display_name: &'static str,
 }
 
-pub const P1: Person = Person { phone: "13800138000", real_name: "张三", id_number: "110101199003071233", display_name: "小张" };
-pub const P2: Person = Person { phone: "13900139000", real_name: "李四", id_number: "310101198805204563", display_name: "小李" };
+pub const P1: Person = Person {
+    phone: "13800138000",
+    real_name: "张三",
+    id_number: "110101199003071233",
+    display_name: "小张",
+};
+pub const P2: Person = Person {
+    phone: "13900139000",
+    real_name: "李四",
+    id_number: "310101198805204563",
+    display_name: "小李",
+};
 
 pub const PASSWORD: &str = "Tongbao2026!";
 pub const PAY_PASSWORD: &str = "258036";
@@ -33,20 +43,35 @@ pub struct Env {
 }
 
 impl Env {
-    pub fn new() -> Env {
+    pub fn start() -> Env {
         let dir = tempfile::tempdir().unwrap();
         let clock = Arc::new(FakeClock::at(T0));
         let secrets = Arc::new(MemoryStore::default());
         let wallet = open_wallet(dir.path(), secrets.clone(), clock.clone()).unwrap();
-        Env { dir, clock, secrets, wallet }
+        Env {
+            dir,
+            clock,
+            secrets,
+            wallet,
+        }
     }
 
     /// Closes and opens the wallet again on the same folder and keychain (an app restart).
     pub fn restart(self) -> Env {
-        let Env { dir, clock, secrets, wallet } = self;
+        let Env {
+            dir,
+            clock,
+            secrets,
+            wallet,
+        } = self;
         drop(wallet);
         let wallet = open_wallet(dir.path(), secrets.clone(), clock.clone()).unwrap();
-        Env { dir, clock, secrets, wallet }
+        Env {
+            dir,
+            clock,
+            secrets,
+            wallet,
+        }
     }
 }
 
@@ -70,5 +95,8 @@ pub fn input(p: &Person) -> RegisterInput {
 }
 
 pub fn login(phone: &str, password: &str) -> LoginInput {
-    LoginInput { phone: phone.into(), password: SecretString::new(password) }
+    LoginInput {
+        phone: phone.into(),
+        password: SecretString::new(password),
+    }
 }

@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// Runs the WebDriver UI scripts against the built app, one fresh app (and data folder) per
+// test, then checks that no secret reached any log. Ends with `N passed, N failed`.
+//
+//   node run.mjs                      every spec in specs/
+//   node run.mjs accounts             specs whose file name contains "accounts"
+//   node run.mjs accounts "lockout"   ... and tests whose name contains "lockout"
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { APP, ARTIFACTS, AppUnderTest, ROOT, registry } from "./lib/harness.mjs";
+import { SECRETS } from "./lib/identities.mjs";
+
+const [fileFilter = "", nameFilter = ""] = process.argv.slice(2);
+const specDir = path.join(ROOT, "tests/specs");
+
+if (!existsSync(APP)) {
+  console.error(`The app is not built: ${APP}\nBuild it once with: npm --prefix ui run tauri -- build --debug --no-bundle`);
+  process.exit(2);
+}
+
+rmSync(path.join(ARTIFACTS, "runs"), { recursive: true, force: true });
+mkdirSync(path.join(ARTIFACTS, "screenshots"), { recursive: true });
+
+for (const f of readdirSync(specDir).filter((f) => f.endsWith(".spec.mjs") && f.includes(fileFilter)).sort()) {
+  await import(pathToFileURL(path.join(specDir, f)).href);
+}
+const tests = registry.filter((t) => t.name.includes(nameFilter));
+
+let passed = 0;
+let failed = 0;
+const failures = [];
+const logFiles = [];
+
+for (const t of tests) {
+  const app = new AppUnderTest(t.name, t.options);
+  const started = Date.now();
+  try {
+    await app.start();
+    await t.fn({ app, get b() { return app.browser; } });
+    passed++;
+    console.log(`ok   ${t.name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  } catch (e) {
+    failed++;
+    failures.push(t.name);
+    const shot = path.join(ARTIFACTS, "screenshots", `${path.basename(app.dir)}.png`);
+    await app.screenshot(shot);
+    console.log(`FAIL ${t.name}\n     ${String(e?.stack ?? e).split("\n").slice(0, 6).join("\n     ")}\n     screenshot: ${shot}`);
+  } finally {
+    await app.stop();
+    logFiles.push(app.driverLog, ...filesUnder(app.appLogDir));
+  }
+}
+
+// No test password, payment password or ID number in any log of the whole run.
+if (tests.length > 0 && !nameFilter) {
+  const leaks = [];
+  for (const f of logFiles.filter(existsSync)) {
+    const content = readFileSync(f, "utf8");
+    for (const s of SECRETS) if (content.includes(s)) leaks.push(`${f} contains ${s.slice(0, 3)}…`);
+  }
+  const name = `no secret in the logs of this run (${logFiles.filter(existsSync).length} files)`;
+  const appLogs = logFiles.filter((f) => f.includes(`${path.sep}logs${path.sep}`) && existsSync(f)).length;
+  if (leaks.length === 0 && appLogs > 0) {
+    passed++;
+    console.log(`ok   ${name}`);
+  } else {
+    failed++;
+    failures.push(name);
+    console.log(`FAIL ${name}\n     ${appLogs === 0 ? "no app log file was written" : leaks.join("\n     ")}`);
+  }
+}
+
+if (failures.length) console.log(`\nfailed:\n  ${failures.join("\n  ")}`);
+else rmSync(path.join(ARTIFACTS, "runs"), { recursive: true, force: true });
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);
+
+function filesUnder(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).map((f) => path.join(dir, f)).filter((f) => statSync(f).isFile());
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { render, screen } from "@testing-library/svelte";
+import ErrorText from "./ErrorText.svelte";
+import StrengthMeter from "./StrengthMeter.svelte";
+import TextField from "./TextField.svelte";
+import { setLanguage } from "../lib/i18n/index.svelte";
+
+describe("components", () => {
+  it("ErrorText carries the test contract: data-testid, data-error-code, data-field", () => {
+    setLanguage("en");
+    render(ErrorText, { code: "PHONE_INVALID", field: "phone" });
+    const e = screen.getByTestId("error");
+    expect(e).toHaveAttribute("data-error-code", "PHONE_INVALID");
+    expect(e).toHaveAttribute("data-field", "phone");
+    expect(e).toHaveTextContent("That mobile number is not valid");
+    expect(e).toHaveTextContent("PHONE_INVALID");
+  });
+
+  it("ErrorText says until when for LOGIN_LOCKED", () => {
+    setLanguage("zh-CN");
+    render(ErrorText, { code: "LOGIN_LOCKED", until: Date.UTC(2026, 10, 25, 12, 15) });
+    expect(screen.getByTestId("error")).toHaveTextContent(/账户已锁定，请在 .*\d{1,2}:\d{2}.* 之后再试/);
+  });
+
+  it("TextField labels its input and shows its error next to it", () => {
+    setLanguage("en");
+    render(TextField, { label: "Mobile number", testid: "reg-phone", field: "phone", error: "PHONE_TAKEN" });
+    const input = screen.getByLabelText("Mobile number");
+    expect(input).toHaveAttribute("data-testid", "reg-phone");
+    expect(input).toHaveAttribute("aria-invalid", "true");
+    expect(screen.getByTestId("error")).toHaveAttribute("data-error-code", "PHONE_TAKEN");
+  });
+
+  it("StrengthMeter shows the score of the password", () => {
+    setLanguage("en");
+    render(StrengthMeter, { password: "Abcd1234!xyz" });
+    expect(screen.getByTestId("password-strength")).toHaveAttribute("data-score", "4");
+    expect(screen.getByTestId("password-strength")).toHaveTextContent("Very strong");
+  });
+});

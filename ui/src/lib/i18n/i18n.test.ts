@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { catalogues, format, LANGUAGES, type MessageKey } from "./index.svelte";
+import { ERROR_CODES } from "../ipc/bindings";
+
+describe("i18n catalogues", () => {
+  it("zh-CN and en have exactly the same keys", () => {
+    expect(Object.keys(catalogues.en).sort()).toEqual(Object.keys(catalogues["zh-CN"]).sort());
+  });
+
+  it("every catalogue error code has a message in every language", () => {
+    for (const lang of LANGUAGES) {
+      for (const code of ERROR_CODES) {
+        const text = catalogues[lang][`errors.${code}` as MessageKey];
+        expect(text, `${lang} errors.${code}`).toBeTruthy();
+      }
+    }
+  });
+
+  it("every message compiles as ICU MessageFormat", () => {
+    for (const lang of LANGUAGES) {
+      for (const key of Object.keys(catalogues[lang]) as MessageKey[]) {
+        expect(() => format(lang, key, { name: "x", n: 2, until: "x", code: "X" })).not.toThrow();
+      }
+    }
+  });
+
+  it("ICU plurals and arguments", () => {
+    expect(format("en", "settings.autolockValue", { n: 1 })).toBe("Lock after 1 minute without activity");
+    expect(format("en", "settings.autolockValue", { n: 5 })).toBe("Lock after 5 minutes without activity");
+    expect(format("zh-CN", "home.greeting", { name: "小张" })).toBe("小张，你好");
+  });
+});

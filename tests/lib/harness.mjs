@@ -2,7 +2,7 @@
 // a WebDriver session; stops it all (the whole group) afterwards so no WebKit process outlives
 // a failed test.
 import { spawn } from "node:child_process";
-import { mkdirSync, openSync, closeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, rmSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -58,6 +58,7 @@ export class AppUnderTest {
   }
 
   async start() {
+    rmSync(this.dir, { recursive: true, force: true }); // a fresh data folder, always
     for (const d of ["XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"]) mkdirSync(this.env[d], { recursive: true });
     await waitPort(PORT, false, 10_000);
     const fd = openSync(this.driverLog, "a");

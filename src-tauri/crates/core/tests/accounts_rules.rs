@@ -140,44 +140,27 @@ fn young_id() -> String {
 
 #[test]
 fn login_failed_never_says_which_part_was_wrong() {
-    let env = Env::start();
-    env.wallet.register(&input(&P1)).unwrap();
-    env.wallet.logout();
+    let env = Env::with_p1_signed_out();
     let unknown = env
         .wallet
         .login(&login("13700137000", PASSWORD))
         .unwrap_err();
-    let wrong = env
-        .wallet
-        .login(&login(P1.phone, "Wrong2026!"))
-        .unwrap_err();
+    let wrong = env.wallet.login(&login(P1.phone, WRONG)).unwrap_err();
     assert_eq!(unknown.code, ErrorCode::LoginFailed);
     assert_eq!(wrong.code, ErrorCode::LoginFailed);
     assert_eq!(unknown.message, wrong.message);
-    assert_eq!(unknown.field, None);
-    assert_eq!(wrong.field, None);
+    assert_eq!((unknown.field, wrong.field), (None, None));
 }
 
 #[test]
 fn five_wrong_passwords_lock_the_account_for_15_minutes() {
-    let env = Env::start();
-    env.wallet.register(&input(&P1)).unwrap();
-    env.wallet.logout();
-    for _ in 0..4 {
-        assert_eq!(
-            env.wallet
-                .login(&login(P1.phone, "Wrong2026!"))
-                .unwrap_err()
-                .code,
-            ErrorCode::LoginFailed
-        );
-    }
-    let e = env
-        .wallet
-        .login(&login(P1.phone, "Wrong2026!"))
-        .unwrap_err();
-    assert_eq!(e.code, ErrorCode::LoginLocked);
-    assert_eq!(e.until, Some(T0 + 15 * MINUTE));
+    let env = Env::with_p1_signed_out();
+    assert_eq!(env.p1_wrong_logins(4), vec![ErrorCode::LoginFailed; 4]);
+    let e = env.wallet.login(&login(P1.phone, WRONG)).unwrap_err();
+    assert_eq!(
+        (e.code, e.until),
+        (ErrorCode::LoginLocked, Some(T0 + 15 * MINUTE))
+    );
     // Locked: even the right password is refused, and says until when.
     env.clock.advance(15 * MINUTE - 1);
     let e = env.wallet.login(&login(P1.phone, PASSWORD)).unwrap_err();
@@ -187,64 +170,34 @@ fn five_wrong_passwords_lock_the_account_for_15_minutes() {
     );
     // At the end of the lock, the right password works.
     env.clock.advance(1);
-    env.wallet.login(&login(P1.phone, PASSWORD)).unwrap();
+    assert_eq!(env.p1_login(PASSWORD), None);
 }
 
 #[test]
 fn a_lock_survives_a_restart() {
-    let env = Env::start();
-    env.wallet.register(&input(&P1)).unwrap();
-    env.wallet.logout();
-    for _ in 0..5 {
-        let _ = env.wallet.login(&login(P1.phone, "Wrong2026!"));
-    }
+    let env = Env::with_p1_signed_out();
+    env.p1_wrong_logins(5);
     let env = env.restart();
-    assert_eq!(
-        env.wallet
-            .login(&login(P1.phone, PASSWORD))
-            .unwrap_err()
-            .code,
-        ErrorCode::LoginLocked
-    );
+    assert_eq!(env.p1_login(PASSWORD), Some(ErrorCode::LoginLocked));
 }
 
 #[test]
 fn a_success_resets_the_wrong_password_count() {
-    let env = Env::start();
-    env.wallet.register(&input(&P1)).unwrap();
+    let env = Env::with_p1_signed_out();
+    env.p1_wrong_logins(4);
+    assert_eq!(env.p1_login(PASSWORD), None);
     env.wallet.logout();
-    for _ in 0..4 {
-        let _ = env.wallet.login(&login(P1.phone, "Wrong2026!"));
-    }
-    env.wallet.login(&login(P1.phone, PASSWORD)).unwrap();
-    env.wallet.logout();
-    for _ in 0..4 {
-        assert_eq!(
-            env.wallet
-                .login(&login(P1.phone, "Wrong2026!"))
-                .unwrap_err()
-                .code,
-            ErrorCode::LoginFailed
-        );
-    }
+    assert_eq!(env.p1_wrong_logins(4), vec![ErrorCode::LoginFailed; 4]);
 }
 
 #[test]
 fn after_a_lock_ends_the_count_starts_again() {
-    let env = Env::start();
-    env.wallet.register(&input(&P1)).unwrap();
-    env.wallet.logout();
-    for _ in 0..5 {
-        let _ = env.wallet.login(&login(P1.phone, "Wrong2026!"));
-    }
+    let env = Env::with_p1_signed_out();
+    env.p1_wrong_logins(5);
     env.clock.advance(16 * MINUTE);
-    let e = env
-        .wallet
-        .login(&login(P1.phone, "Wrong2026!"))
-        .unwrap_err();
     assert_eq!(
-        e.code,
-        ErrorCode::LoginFailed,
+        env.p1_wrong_logins(1),
+        vec![ErrorCode::LoginFailed],
         "one wrong password after a lock is not a new lock"
     );
 }
@@ -266,7 +219,7 @@ fn idle_session_auto_locks_after_the_setting() {
     // Wrong password: still locked. Right one: open again.
     assert_eq!(
         env.wallet
-            .unlock(&SecretString::new("Wrong2026!"))
+            .unlock(&SecretString::new(WRONG))
             .unwrap_err()
             .code,
         ErrorCode::LoginFailed
@@ -317,12 +270,9 @@ fn wrong_unlocks_count_toward_the_lockout_and_end_the_session() {
     env.wallet.register(&input(&P1)).unwrap();
     env.wallet.lock().unwrap();
     for _ in 0..4 {
-        let _ = env.wallet.unlock(&SecretString::new("Wrong2026!"));
+        let _ = env.wallet.unlock(&SecretString::new(WRONG));
     }
-    let e = env
-        .wallet
-        .unlock(&SecretString::new("Wrong2026!"))
-        .unwrap_err();
+    let e = env.wallet.unlock(&SecretString::new(WRONG)).unwrap_err();
     assert_eq!(e.code, ErrorCode::LoginLocked);
     assert!(env.wallet.status().unwrap().session.is_none());
     assert_eq!(

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use tongbao_core::accounts::{LoginInput, RegisterDetails, RegisterInput};
 use tongbao_core::clock::FakeClock;
+use tongbao_core::error::ErrorCode;
 use tongbao_core::secrets::{MemoryStore, SecretString};
 use tongbao_core::{open_wallet, Wallet};
 
@@ -33,6 +34,7 @@ pub const P2: Person = Person {
 };
 
 pub const PASSWORD: &str = "Tongbao2026!";
+pub const WRONG: &str = "Wrong2026!";
 pub const PAY_PASSWORD: &str = "258036";
 
 pub struct Env {
@@ -47,6 +49,10 @@ impl Env {
         let dir = tempfile::tempdir().unwrap();
         let clock = Arc::new(FakeClock::at(T0));
         let secrets = Arc::new(MemoryStore::default());
+        Env::open(dir, clock, secrets)
+    }
+
+    fn open(dir: tempfile::TempDir, clock: Arc<FakeClock>, secrets: Arc<MemoryStore>) -> Env {
         let wallet = open_wallet(dir.path(), secrets.clone(), clock.clone()).unwrap();
         Env {
             dir,
@@ -65,13 +71,28 @@ impl Env {
             wallet,
         } = self;
         drop(wallet);
-        let wallet = open_wallet(dir.path(), secrets.clone(), clock.clone()).unwrap();
-        Env {
-            dir,
-            clock,
-            secrets,
-            wallet,
-        }
+        Env::open(dir, clock, secrets)
+    }
+
+    /// A wallet where P1 has registered and signed out again.
+    pub fn with_p1_signed_out() -> Env {
+        let env = Env::start();
+        env.wallet.register(&input(&P1)).unwrap();
+        env.wallet.logout();
+        env
+    }
+
+    /// Signs in as P1 with `password`; the error code, or None on success.
+    pub fn p1_login(&self, password: &str) -> Option<ErrorCode> {
+        self.wallet
+            .login(&login(P1.phone, password))
+            .err()
+            .map(|e| e.code)
+    }
+
+    /// `n` wrong passwords for P1; the codes they got.
+    pub fn p1_wrong_logins(&self, n: usize) -> Vec<ErrorCode> {
+        (0..n).filter_map(|_| self.p1_login(WRONG)).collect()
     }
 }
 

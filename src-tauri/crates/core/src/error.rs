@@ -7,87 +7,82 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// Stable codes. Never rename one: tests, the UI and testers' scripts match on them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[non_exhaustive]
-pub enum ErrorCode {
-    // Accounts (PRODUCT.md §2)
-    PhoneInvalid,
-    PhoneTaken,
-    NameInvalid,
-    IdNumberInvalid,
-    AgeTooYoung,
-    PasswordWeak,
-    PasswordMismatch,
-    PayPasswordWeak,
-    LoginFailed,
-    LoginLocked,
-    SessionLocked,
-    /// A command that needs a signed-in person was called without one.
-    NotLoggedIn,
-    /// A setting value outside its allowed range.
-    SettingInvalid,
-    // Keychain and storage: shown on the start-up problem screen.
-    KeychainUnavailable,
-    KeychainLocked,
-    DatabaseKeyMissing,
-    DatabaseKeyMismatch,
-    DatabaseTooNew,
-    StorageError,
-    InternalError,
+/// Declares the catalogue once: the enum, its wire names and the list of all codes.
+macro_rules! catalogue {
+    ($( $(#[$doc:meta])* $variant:ident = $wire:literal, )*) => {
+        /// Stable codes. Never rename one: tests, the UI and testers' scripts match on them.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+        #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl ErrorCode {
+            /// Every code, in catalogue order: the UI and docs are checked against this list.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),*];
+
+            /// The code as it appears on the wire and in `data-error-code`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $wire,)*
+                }
+            }
+        }
+    };
 }
 
-impl ErrorCode {
-    /// Every code, in catalogue order: the UI and docs are checked against this list.
-    pub const ALL: &'static [ErrorCode] = &[
-        ErrorCode::PhoneInvalid,
-        ErrorCode::PhoneTaken,
-        ErrorCode::NameInvalid,
-        ErrorCode::IdNumberInvalid,
-        ErrorCode::AgeTooYoung,
-        ErrorCode::PasswordWeak,
-        ErrorCode::PasswordMismatch,
-        ErrorCode::PayPasswordWeak,
-        ErrorCode::LoginFailed,
-        ErrorCode::LoginLocked,
-        ErrorCode::SessionLocked,
-        ErrorCode::NotLoggedIn,
-        ErrorCode::SettingInvalid,
-        ErrorCode::KeychainUnavailable,
-        ErrorCode::KeychainLocked,
-        ErrorCode::DatabaseKeyMissing,
-        ErrorCode::DatabaseKeyMismatch,
-        ErrorCode::DatabaseTooNew,
-        ErrorCode::StorageError,
-        ErrorCode::InternalError,
-    ];
-
-    /// The code as it appears on the wire and in `data-error-code`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::PhoneInvalid => "PHONE_INVALID",
-            ErrorCode::PhoneTaken => "PHONE_TAKEN",
-            ErrorCode::NameInvalid => "NAME_INVALID",
-            ErrorCode::IdNumberInvalid => "ID_NUMBER_INVALID",
-            ErrorCode::AgeTooYoung => "AGE_TOO_YOUNG",
-            ErrorCode::PasswordWeak => "PASSWORD_WEAK",
-            ErrorCode::PasswordMismatch => "PASSWORD_MISMATCH",
-            ErrorCode::PayPasswordWeak => "PAY_PASSWORD_WEAK",
-            ErrorCode::LoginFailed => "LOGIN_FAILED",
-            ErrorCode::LoginLocked => "LOGIN_LOCKED",
-            ErrorCode::SessionLocked => "SESSION_LOCKED",
-            ErrorCode::NotLoggedIn => "NOT_LOGGED_IN",
-            ErrorCode::SettingInvalid => "SETTING_INVALID",
-            ErrorCode::KeychainUnavailable => "KEYCHAIN_UNAVAILABLE",
-            ErrorCode::KeychainLocked => "KEYCHAIN_LOCKED",
-            ErrorCode::DatabaseKeyMissing => "DATABASE_KEY_MISSING",
-            ErrorCode::DatabaseKeyMismatch => "DATABASE_KEY_MISMATCH",
-            ErrorCode::DatabaseTooNew => "DATABASE_TOO_NEW",
-            ErrorCode::StorageError => "STORAGE_ERROR",
-            ErrorCode::InternalError => "INTERNAL_ERROR",
-        }
-    }
+catalogue! {
+    // Accounts (PRODUCT.md §2)
+    PhoneInvalid = "PHONE_INVALID",
+    PhoneTaken = "PHONE_TAKEN",
+    NameInvalid = "NAME_INVALID",
+    IdNumberInvalid = "ID_NUMBER_INVALID",
+    AgeTooYoung = "AGE_TOO_YOUNG",
+    PasswordWeak = "PASSWORD_WEAK",
+    PasswordMismatch = "PASSWORD_MISMATCH",
+    PayPasswordWeak = "PAY_PASSWORD_WEAK",
+    LoginFailed = "LOGIN_FAILED",
+    LoginLocked = "LOGIN_LOCKED",
+    SessionLocked = "SESSION_LOCKED",
+    /// A command that needs a signed-in person was called without one.
+    NotLoggedIn = "NOT_LOGGED_IN",
+    /// A setting value outside its allowed range.
+    SettingInvalid = "SETTING_INVALID",
+    // Binding a card (PRODUCT.md §3, the failure catalogue)
+    CardNumberInvalid = "CARD_NUMBER_INVALID",
+    ExpiryMismatch = "EXPIRY_MISMATCH",
+    CvvMismatch = "CVV_MISMATCH",
+    PhoneMismatch = "PHONE_MISMATCH",
+    HolderMismatch = "HOLDER_MISMATCH",
+    NetworkTimeout = "NETWORK_TIMEOUT",
+    NetworkOffline = "NETWORK_OFFLINE",
+    BankUnavailable = "BANK_UNAVAILABLE",
+    BankSystemError = "BANK_SYSTEM_ERROR",
+    EpayDisabled = "EPAY_DISABLED",
+    CardRestricted = "CARD_RESTRICTED",
+    UpgradeRequired = "UPGRADE_REQUIRED",
+    TokenRequired = "TOKEN_REQUIRED",
+    TokenInvalid = "TOKEN_INVALID",
+    OtpInvalid = "OTP_INVALID",
+    OtpExpired = "OTP_EXPIRED",
+    OtpLocked = "OTP_LOCKED",
+    CardExpired = "CARD_EXPIRED",
+    BankNotSupported = "BANK_NOT_SUPPORTED",
+    CardTypeNotSupported = "CARD_TYPE_NOT_SUPPORTED",
+    CardNotActivated = "CARD_NOT_ACTIVATED",
+    CardLost = "CARD_LOST",
+    CardAlreadyBound = "CARD_ALREADY_BOUND",
+    CardLimitReached = "CARD_LIMIT_REACHED",
+    BindCooldown = "BIND_COOLDOWN",
+    // Keychain and storage: shown on the start-up problem screen.
+    KeychainUnavailable = "KEYCHAIN_UNAVAILABLE",
+    KeychainLocked = "KEYCHAIN_LOCKED",
+    DatabaseKeyMissing = "DATABASE_KEY_MISSING",
+    DatabaseKeyMismatch = "DATABASE_KEY_MISMATCH",
+    DatabaseTooNew = "DATABASE_TOO_NEW",
+    StorageError = "STORAGE_ERROR",
+    InternalError = "INTERNAL_ERROR",
 }
 
 /// Which input an error is about, so the UI can show it next to that field.

@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod bootstrap;
+pub mod cards;
 pub mod clock;
 pub mod error;
 pub mod redact;

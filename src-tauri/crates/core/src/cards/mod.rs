@@ -1,0 +1,354 @@
+//! Card data as a person types it: number, expiry, CVV, one-time codes. Each parser takes any
+//! string and returns a typed result (never panics), before any bank call.
+
+pub mod bin;
+
+use zeroize::Zeroizing;
+
+use crate::clock::{Date, Millis};
+use crate::error::{AppError, ErrorCode};
+pub use bin::{BankId, BinInfo, CardKind};
+
+/// A card number (PAN) that passed the BIN, length and Luhn checks. Zeroized on drop and never
+/// printed whole: `Debug` shows the BIN and last 4 only.
+#[derive(Clone)]
+pub struct CardNumber {
+    digits: Zeroizing<String>,
+    pub info: &'static BinInfo,
+}
+
+impl std::fmt::Debug for CardNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CardNumber({}…{})", self.info.bin, self.last4())
+    }
+}
+
+impl CardNumber {
+    pub fn expose(&self) -> &str {
+        &self.digits
+    }
+    pub fn last4(&self) -> &str {
+        &self.digits[self.digits.len() - 4..]
+    }
+    pub fn bin(&self) -> &'static str {
+        self.info.bin
+    }
+}
+
+/// The Luhn (mod 10) check over ASCII digits.
+pub fn luhn_ok(digits: &str) -> bool {
+    let mut sum = 0u32;
+    for (i, c) in digits.bytes().rev().enumerate() {
+        let mut d = u32::from(c - b'0');
+        if i % 2 == 1 {
+            d *= 2;
+            if d > 9 {
+                d -= 9;
+            }
+        }
+        sum += d;
+    }
+    sum % 10 == 0
+}
+
+/// What the number field says while digits are typed: the bank and type as soon as 6 digits
+/// are in, or why it can't be bound.
+pub fn recognise(input: &str) -> Option<&'static BinInfo> {
+    let digits: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+    if digits.bytes().all(|c| c.is_ascii_digit()) {
+        bin::lookup(&digits)
+    } else {
+        None
+    }
+}
+
+fn invalid_number(why: &str) -> AppError {
+    AppError::new(ErrorCode::CardNumberInvalid, format!("card number: {why}"))
+}
+
+/// Parses a card number as typed (spaces allowed, as the field groups 4-4-4-4-3).
+pub fn parse_card_number(input: &str) -> Result<CardNumber, AppError> {
+    let digits: Zeroizing<String> = Zeroizing::new(input.chars().filter(|c| *c != ' ').collect());
+    if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
+        return Err(invalid_number("digits only"));
+    }
+    let Some(info) = bin::lookup(&digits) else {
+        if !(13..=19).contains(&digits.len()) || !luhn_ok(&digits) {
+            return Err(invalid_number("the length or the check digit is wrong"));
+        }
+        if bin::looks_like_amex(&digits) {
+            return Err(AppError::new(
+                ErrorCode::CardTypeNotSupported,
+                "American Express cards can't be bound",
+            ));
+        }
+        return Err(AppError::new(
+            ErrorCode::BankNotSupported,
+            "this card's bank is not supported: ICBC, CCB, ABC, BOC and CMB cards in CNY are",
+        ));
+    };
+    if !info.supported {
+        return Err(AppError::new(
+            ErrorCode::CardTypeNotSupported,
+            "this card product can't be bound",
+        ));
+    }
+    if digits.len() != info.length {
+        return Err(invalid_number(&format!(
+            "this bank's cards have {} digits",
+            info.length
+        )));
+    }
+    if !luhn_ok(&digits) {
+        return Err(invalid_number(
+            "the check digit is wrong: a digit was mistyped",
+        ));
+    }
+    Ok(CardNumber { digits, info })
+}
+
+/// A card's expiry month (MM/YY as printed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Expiry {
+    pub year: i32,
+    pub month: u32,
+}
+
+impl Expiry {
+    /// `MM/YY`.
+    pub fn printed(self) -> String {
+        format!("{:02}/{:02}", self.month, self.year % 100)
+    }
+    /// A card is valid through the last day of its expiry month (Shanghai calendar).
+    pub fn has_passed(self, now: Millis) -> bool {
+        let today = Date::in_shanghai(now);
+        (today.year, today.month) > (self.year, self.month)
+    }
+}
+
+/// Parses `MM/YY` (also `MMYY`, `MM-YY`, `MM / YY`).
+pub fn parse_expiry(input: &str) -> Result<Expiry, AppError> {
+    let digits: String = input
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '/' | '-'))
+        .collect();
+    let bad = || {
+        AppError::new(
+            ErrorCode::ExpiryMismatch,
+            "the expiry date is MM/YY as printed on the card",
+        )
+    };
+    if digits.len() != 4 || !digits.bytes().all(|c| c.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let month: u32 = digits[..2].parse().map_err(|_| bad())?;
+    let yy: i32 = digits[2..].parse().map_err(|_| bad())?;
+    if !(1..=12).contains(&month) {
+        return Err(bad());
+    }
+    Ok(Expiry {
+        year: 2000 + yy,
+        month,
+    })
+}
+
+/// A CVV2: 3 digits. Zeroized on drop, redacted in Debug.
+pub struct Cvv(Zeroizing<String>);
+
+impl std::fmt::Debug for Cvv {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Cvv([REDACTED])")
+    }
+}
+
+impl Cvv {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+pub fn parse_cvv(input: &str) -> Result<Cvv, AppError> {
+    let v = input.trim();
+    if v.len() == 3 && v.bytes().all(|c| c.is_ascii_digit()) {
+        Ok(Cvv(Zeroizing::new(v.to_owned())))
+    } else {
+        Err(AppError::new(
+            ErrorCode::CvvMismatch,
+            "the CVV2 is the 3 digits on the back of the card",
+        ))
+    }
+}
+
+/// A 6-digit one-time code (SMS OTP or dynamic token). Zeroized on drop.
+pub struct OneTimeCode(Zeroizing<String>);
+
+impl std::fmt::Debug for OneTimeCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OneTimeCode([REDACTED])")
+    }
+}
+
+impl OneTimeCode {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Parses a 6-digit code; `code` is the error for a malformed one (OTP_INVALID / TOKEN_INVALID).
+pub fn parse_code(input: &str, code: ErrorCode) -> Result<OneTimeCode, AppError> {
+    let v = input.trim();
+    if v.len() == 6 && v.bytes().all(|c| c.is_ascii_digit()) {
+        Ok(OneTimeCode(Zeroizing::new(v.to_owned())))
+    } else {
+        Err(AppError::new(code, "the code is 6 digits"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const T0: Millis = 1_795_608_000_000; // 2026-11-25
+
+    fn code_of(input: &str) -> Result<&'static str, ErrorCode> {
+        parse_card_number(input)
+            .map(|n| n.info.bin)
+            .map_err(|e| e.code)
+    }
+
+    #[test]
+    fn every_test_card_is_recognised_or_refused_as_the_fixture_says() {
+        let bindable = [
+            "6222020000000010017",
+            "6222020000000010025",
+            "6222020000000010033",
+            "6222020000000010041",
+            "6222020000000010058",
+            "6222020000000010066",
+            "6222020000000010074",
+            "6222020000000010082",
+            "6222020000000010090",
+            "6222080000000010105",
+            "6229440000010116",
+            "621205000000010120",
+            "6253300000010137",
+            "4270180000010145",
+            "6222300000010150",
+            "6227000000000010176",
+            "6225880000010182",
+            "6222020000000999912",
+            "6222020000000010231",
+        ];
+        for n in bindable {
+            assert!(code_of(n).is_ok(), "{n}: {:?}", code_of(n));
+        }
+        assert_eq!(
+            code_of("370246000010166"),
+            Err(ErrorCode::CardTypeNotSupported)
+        );
+        assert_eq!(
+            code_of("4111111111111111"),
+            Err(ErrorCode::BankNotSupported)
+        );
+        assert_eq!(
+            code_of("6222020000000000001"),
+            Err(ErrorCode::CardNumberInvalid)
+        );
+    }
+
+    #[test]
+    fn bank_and_type_are_known_from_six_digits() {
+        let i = recognise("6222 02").unwrap();
+        assert_eq!((i.bank, i.kind), (BankId::Icbc, CardKind::Debit));
+        assert_eq!(recognise("62533").map(|i| i.bin), None);
+        assert_eq!(recognise("625330").unwrap().kind, CardKind::Credit);
+    }
+
+    #[test]
+    fn grouped_input_is_accepted_and_length_is_per_bin() {
+        assert!(parse_card_number("6222 0200 0000 0010 017").is_ok());
+        assert_eq!(
+            code_of("622202000000001001"),
+            Err(ErrorCode::CardNumberInvalid)
+        );
+        assert_eq!(code_of("6222-0200"), Err(ErrorCode::CardNumberInvalid));
+    }
+
+    #[test]
+    fn debug_never_shows_the_whole_number() {
+        let n = parse_card_number("6222020000000010017").unwrap();
+        assert_eq!(format!("{n:?}"), "CardNumber(622202…0017)");
+        assert_eq!(n.last4(), "0017");
+    }
+
+    #[test]
+    fn expiry_parsing_and_passing() {
+        assert_eq!(
+            parse_expiry("12/30").unwrap(),
+            Expiry {
+                year: 2030,
+                month: 12
+            }
+        );
+        assert_eq!(parse_expiry("1230").unwrap().printed(), "12/30");
+        for bad in ["13/30", "00/30", "1/30", "12/3", "ab/cd", ""] {
+            assert_eq!(
+                parse_expiry(bad).unwrap_err().code,
+                ErrorCode::ExpiryMismatch,
+                "{bad}"
+            );
+        }
+        assert!(parse_expiry("03/24").unwrap().has_passed(T0));
+        assert!(
+            !parse_expiry("11/26").unwrap().has_passed(T0),
+            "valid through the end of its month"
+        );
+        assert!(parse_expiry("10/26").unwrap().has_passed(T0));
+    }
+
+    #[test]
+    fn cvv_and_codes() {
+        assert_eq!(parse_cvv("123").unwrap().expose(), "123");
+        assert_eq!(
+            format!("{:?}", parse_cvv("123").unwrap()),
+            "Cvv([REDACTED])"
+        );
+        assert_eq!(parse_cvv("12").unwrap_err().code, ErrorCode::CvvMismatch);
+        assert_eq!(
+            parse_code("12345", ErrorCode::OtpInvalid).unwrap_err().code,
+            ErrorCode::OtpInvalid
+        );
+        assert_eq!(
+            parse_code(" 482913 ", ErrorCode::TokenInvalid)
+                .unwrap()
+                .expose(),
+            "482913"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn card_numbers_never_panic(s in "\\PC*") {
+            match parse_card_number(&s) {
+                Ok(n) => prop_assert!(luhn_ok(n.expose())),
+                Err(e) => prop_assert!(matches!(e.code,
+                    ErrorCode::CardNumberInvalid | ErrorCode::BankNotSupported | ErrorCode::CardTypeNotSupported)),
+            }
+        }
+
+        #[test]
+        fn digit_strings_always_get_a_typed_answer(s in "[0-9]{0,22}") {
+            let _ = parse_card_number(&s);
+            let _ = recognise(&s);
+        }
+
+        #[test]
+        fn expiry_cvv_phone_otp_never_panic(s in "\\PC*") {
+            if let Ok(e) = parse_expiry(&s) { prop_assert!((1..=12).contains(&e.month)); }
+            let _ = parse_cvv(&s);
+            let _ = parse_code(&s, ErrorCode::OtpInvalid);
+            let _ = crate::accounts::validate::phone(&s);
+        }
+    }
+}

@@ -48,7 +48,7 @@ pub fn luhn_ok(digits: &str) -> bool {
         }
         sum += d;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// What the number field says while digits are typed: the bank and type as soon as 6 digits

@@ -16,6 +16,8 @@ pub const SHANGHAI_OFFSET: Millis = 8 * HOUR;
 
 pub trait Clock: Send + Sync {
     fn now(&self) -> Millis;
+    /// Waits `ms` (retry backoff, simulated latency). A fake clock just moves forward.
+    fn sleep(&self, ms: Millis);
 }
 
 /// The real clock.
@@ -28,6 +30,11 @@ impl Clock for SystemClock {
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap_or_default();
         d.as_millis() as Millis
+    }
+    fn sleep(&self, ms: Millis) {
+        if ms > 0 {
+            std::thread::sleep(std::time::Duration::from_millis(ms as u64));
+        }
     }
 }
 
@@ -50,6 +57,9 @@ impl FakeClock {
 impl Clock for FakeClock {
     fn now(&self) -> Millis {
         self.0.load(Ordering::SeqCst)
+    }
+    fn sleep(&self, ms: Millis) {
+        self.advance(ms.max(0));
     }
 }
 

@@ -8,6 +8,7 @@
 //! [`secrets::SecretStore`] for the OS keychain. The bank port arrives with card binding.
 
 pub mod accounts;
+pub mod bank;
 pub mod bootstrap;
 pub mod cards;
 pub mod clock;

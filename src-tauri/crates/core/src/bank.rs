@@ -1,0 +1,399 @@
+//! The bank port: what the wallet asks the issuing bank, and a client that adds the per-call
+//! timeout, automatic retries with exponential backoff and jitter, and the mapping of every
+//! bank answer to the failure catalogue.
+//!
+//! The mock bank (`tongbao-mockbank`) implements [`Bank`]; a real issuer's adapter would too.
+//! Debit, credit and payee checks join this trait with transfers.
+
+use rand::Rng;
+
+use crate::cards::Expiry;
+use crate::clock::{Clock, Millis, SECOND};
+use crate::error::{AppError, ErrorCode};
+
+/// Options of one call: the wallet gives up waiting after `timeout_ms`.
+#[derive(Debug, Clone, Copy)]
+pub struct CallOptions {
+    pub timeout_ms: Millis,
+}
+
+/// Asking the bank whether a card can be bound for this person.
+#[derive(Debug)]
+pub struct VerifyCard<'a> {
+    pub pan: &'a str,
+    pub holder_name: &'a str,
+    pub holder_id: &'a str,
+    pub phone: &'a str,
+    pub expiry: Option<Expiry>,
+    pub cvv: Option<&'a str>,
+    pub client_version: &'a str,
+    /// The binding attempt's idempotency key: a repeated request gets the same session.
+    pub request_id: &'a str,
+}
+
+/// The bank's yes: go on to the OTP, or first to the dynamic token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verified {
+    Approved { session: String },
+    TokenRequired { session: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtpSent {
+    /// When the code stops working.
+    pub expires_at: Millis,
+    /// When another code may be asked for.
+    pub resend_at: Millis,
+}
+
+/// The bank's agreement for a bound card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    pub token: String,
+}
+
+/// What a card status inquiry says (used by diagnostics and renewal).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CardStatus {
+    Active,
+    NotActivated,
+    EpayDisabled,
+    Frozen,
+    Lost,
+    Expired,
+    /// A new card number's data replaced the old: expiry/CVV must be entered again.
+    Renewed,
+    Unknown,
+}
+
+/// A transport or bank-system fault: the request may not have been processed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    Timeout,
+    Offline,
+    /// ISO 8583 91: issuer or switch inoperative.
+    Busy,
+    /// ISO 8583 96: system malfunction.
+    SystemError,
+}
+
+/// The bank's no, with its reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decline {
+    NoSuchCard,
+    ExpiryMismatch,
+    CardExpired,
+    CvvMismatch,
+    PhoneMismatch,
+    HolderMismatch,
+    EpayDisabled,
+    Restricted,
+    NotActivated,
+    Lost,
+    Stolen,
+    UpgradeRequired,
+}
+
+impl Decline {
+    /// The ISO 8583-style response code.
+    pub fn iso(self) -> &'static str {
+        match self {
+            Decline::NoSuchCard => "14",
+            Decline::ExpiryMismatch => "54",
+            Decline::CardExpired => "33",
+            Decline::CvvMismatch => "N7",
+            Decline::PhoneMismatch | Decline::HolderMismatch => "05",
+            Decline::EpayDisabled => "57",
+            Decline::Restricted => "62",
+            Decline::NotActivated => "78",
+            Decline::Lost => "41",
+            Decline::Stolen => "43",
+            Decline::UpgradeRequired => "76",
+        }
+    }
+}
+
+/// Problems within a binding session (token and OTP steps).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionProblem {
+    TokenInvalid,
+    OtpInvalid {
+        tries_left: u8,
+    },
+    OtpExpired,
+    OtpLocked,
+    /// A new code was asked for before the 60 s countdown ended.
+    ResendTooSoon {
+        resend_at: Millis,
+    },
+    /// The session does not exist or has ended.
+    Unknown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BankFailure {
+    Fault(Fault),
+    Declined(Decline),
+    Session(SessionProblem),
+}
+
+impl BankFailure {
+    /// Faults worth retrying automatically: the bank may answer next time.
+    pub fn retryable(self) -> bool {
+        matches!(
+            self,
+            BankFailure::Fault(Fault::Timeout | Fault::Busy | Fault::SystemError)
+        )
+    }
+
+    /// The bank's response code, where it has one.
+    pub fn iso(self) -> Option<&'static str> {
+        match self {
+            BankFailure::Declined(d) => Some(d.iso()),
+            BankFailure::Fault(Fault::Busy) => Some("91"),
+            BankFailure::Fault(Fault::SystemError) => Some("96"),
+            _ => None,
+        }
+    }
+
+    /// The catalogue code for this answer.
+    pub fn code(self) -> ErrorCode {
+        use ErrorCode as C;
+        match self {
+            BankFailure::Fault(Fault::Timeout) => C::NetworkTimeout,
+            BankFailure::Fault(Fault::Offline) => C::NetworkOffline,
+            BankFailure::Fault(Fault::Busy) => C::BankUnavailable,
+            BankFailure::Fault(Fault::SystemError) => C::BankSystemError,
+            BankFailure::Declined(d) => match d {
+                Decline::NoSuchCard => C::CardNumberInvalid,
+                Decline::ExpiryMismatch => C::ExpiryMismatch,
+                Decline::CardExpired => C::CardExpired,
+                Decline::CvvMismatch => C::CvvMismatch,
+                Decline::PhoneMismatch => C::PhoneMismatch,
+                Decline::HolderMismatch => C::HolderMismatch,
+                Decline::EpayDisabled => C::EpayDisabled,
+                Decline::Restricted => C::CardRestricted,
+                Decline::NotActivated => C::CardNotActivated,
+                Decline::Lost | Decline::Stolen => C::CardLost,
+                Decline::UpgradeRequired => C::UpgradeRequired,
+            },
+            BankFailure::Session(s) => match s {
+                SessionProblem::TokenInvalid => C::TokenInvalid,
+                SessionProblem::OtpInvalid { .. } | SessionProblem::ResendTooSoon { .. } => {
+                    C::OtpInvalid
+                }
+                SessionProblem::OtpExpired | SessionProblem::Unknown => C::OtpExpired,
+                SessionProblem::OtpLocked => C::OtpLocked,
+            },
+        }
+    }
+
+    pub fn to_error(self) -> AppError {
+        let msg = match self.iso() {
+            Some(iso) => format!("the bank answered {iso} ({self:?})"),
+            None => format!("the bank call failed ({self:?})"),
+        };
+        AppError::new(self.code(), msg)
+    }
+}
+
+pub type BankResult<T> = Result<T, BankFailure>;
+
+/// The issuing bank, as the wallet sees it. Each call either answers within
+/// `opts.timeout_ms` or fails with [`Fault::Timeout`].
+pub trait Bank: Send + Sync {
+    fn verify_card(&self, req: &VerifyCard<'_>, opts: CallOptions) -> BankResult<Verified>;
+    fn verify_token(&self, session: &str, code: &str, opts: CallOptions) -> BankResult<()>;
+    fn send_otp(&self, session: &str, opts: CallOptions) -> BankResult<OtpSent>;
+    /// Idempotent per session: a repeat after success returns the same token.
+    fn confirm_binding(&self, session: &str, otp: &str, opts: CallOptions) -> BankResult<Binding>;
+    fn revoke_token(&self, token: &str, opts: CallOptions) -> BankResult<()>;
+    fn card_status(&self, pan: &str, opts: CallOptions) -> BankResult<CardStatus>;
+}
+
+/// How the wallet calls the bank: timeout per call, at most `max_retries` automatic retries of
+/// retryable faults, waiting `base_backoff_ms · 2^n` plus up to `jitter_ms` between them.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    pub timeout_ms: Millis,
+    pub max_retries: u32,
+    pub base_backoff_ms: Millis,
+    pub jitter_ms: Millis,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            timeout_ms: 10 * SECOND,
+            max_retries: 2,
+            base_backoff_ms: 500,
+            jitter_ms: 250,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before retry number `n` (1-based), without jitter.
+    pub fn backoff(&self, n: u32) -> Millis {
+        self.base_backoff_ms
+            .saturating_mul(1 << (n.saturating_sub(1)).min(16))
+    }
+
+    /// Runs `call`, retrying retryable faults. `on_retry(n, max, failure)` is told before each
+    /// retry so the person sees "银行繁忙，正在重试 (n/max)".
+    pub fn run<T>(
+        &self,
+        clock: &dyn Clock,
+        mut call: impl FnMut(CallOptions) -> BankResult<T>,
+        mut on_retry: impl FnMut(u32, u32, BankFailure),
+    ) -> BankResult<T> {
+        let opts = CallOptions {
+            timeout_ms: self.timeout_ms,
+        };
+        let mut attempt = 0;
+        loop {
+            match call(opts) {
+                Err(f) if f.retryable() && attempt < self.max_retries => {
+                    attempt += 1;
+                    on_retry(attempt, self.max_retries, f);
+                    let jitter = if self.jitter_ms > 0 {
+                        rand::thread_rng().gen_range(0..=self.jitter_ms)
+                    } else {
+                        0
+                    };
+                    clock.sleep(self.backoff(attempt) + jitter);
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::FakeClock;
+    use std::cell::RefCell;
+
+    fn policy() -> RetryPolicy {
+        RetryPolicy {
+            timeout_ms: 2_000,
+            max_retries: 2,
+            base_backoff_ms: 500,
+            jitter_ms: 0,
+        }
+    }
+
+    #[test]
+    fn retries_busy_twice_with_exponential_backoff_then_succeeds() {
+        let clock = FakeClock::at(0);
+        let answers = RefCell::new(vec![
+            Err(BankFailure::Fault(Fault::Busy)),
+            Err(BankFailure::Fault(Fault::Busy)),
+            Ok(7),
+        ]);
+        let mut seen = vec![];
+        let r = policy().run(
+            &clock,
+            |_| answers.borrow_mut().remove(0),
+            |n, max, _| seen.push((n, max, clock.now())),
+        );
+        assert_eq!(r, Ok(7));
+        assert_eq!(seen, vec![(1, 2, 0), (2, 2, 500)]);
+        assert_eq!(clock.now(), 500 + 1000);
+    }
+
+    #[test]
+    fn gives_up_after_two_retries_with_the_last_fault() {
+        let clock = FakeClock::at(0);
+        let mut calls = 0;
+        let r: BankResult<()> = policy().run(
+            &clock,
+            |o| {
+                calls += 1;
+                clock.sleep(o.timeout_ms);
+                Err(BankFailure::Fault(Fault::Timeout))
+            },
+            |_, _, _| {},
+        );
+        assert_eq!(r.unwrap_err().code(), ErrorCode::NetworkTimeout);
+        assert_eq!(calls, 3);
+        assert_eq!(clock.now(), 3 * 2_000 + 500 + 1_000);
+    }
+
+    #[test]
+    fn declines_and_offline_are_not_retried() {
+        let clock = FakeClock::at(0);
+        for f in [
+            BankFailure::Declined(Decline::NotActivated),
+            BankFailure::Fault(Fault::Offline),
+        ] {
+            let mut calls = 0;
+            let _: BankResult<()> = policy().run(
+                &clock,
+                |_| {
+                    calls += 1;
+                    Err(f)
+                },
+                |_, _, _| {},
+            );
+            assert_eq!(calls, 1, "{f:?}");
+        }
+    }
+
+    #[test]
+    fn jitter_stays_within_its_bound() {
+        let p = RetryPolicy {
+            jitter_ms: 100,
+            ..policy()
+        };
+        for _ in 0..50 {
+            let clock = FakeClock::at(0);
+            let mut first = true;
+            let _ = p.run(
+                &clock,
+                |_| {
+                    if std::mem::take(&mut first) {
+                        Err(BankFailure::Fault(Fault::SystemError))
+                    } else {
+                        Ok(())
+                    }
+                },
+                |_, _, _| {},
+            );
+            assert!((500..=600).contains(&clock.now()), "{}", clock.now());
+        }
+    }
+
+    #[test]
+    fn every_bank_answer_maps_to_its_catalogue_code_and_iso() {
+        use Decline::*;
+        let cases = [
+            (NoSuchCard, ErrorCode::CardNumberInvalid, "14"),
+            (ExpiryMismatch, ErrorCode::ExpiryMismatch, "54"),
+            (CardExpired, ErrorCode::CardExpired, "33"),
+            (CvvMismatch, ErrorCode::CvvMismatch, "N7"),
+            (PhoneMismatch, ErrorCode::PhoneMismatch, "05"),
+            (HolderMismatch, ErrorCode::HolderMismatch, "05"),
+            (EpayDisabled, ErrorCode::EpayDisabled, "57"),
+            (Restricted, ErrorCode::CardRestricted, "62"),
+            (NotActivated, ErrorCode::CardNotActivated, "78"),
+            (Lost, ErrorCode::CardLost, "41"),
+            (Stolen, ErrorCode::CardLost, "43"),
+        ];
+        for (d, code, iso) in cases {
+            let f = BankFailure::Declined(d);
+            assert_eq!((f.code(), f.iso()), (code, Some(iso)));
+            assert!(!f.retryable());
+        }
+        assert_eq!(BankFailure::Fault(Fault::Busy).iso(), Some("91"));
+        assert_eq!(
+            BankFailure::Fault(Fault::SystemError).code(),
+            ErrorCode::BankSystemError
+        );
+        assert_eq!(
+            BankFailure::Session(SessionProblem::OtpLocked).code(),
+            ErrorCode::OtpLocked
+        );
+    }
+}

@@ -1,0 +1,677 @@
+//! The mock issuing bank. It plays the bank behind every card of the fixture, with its own
+//! SQLite file (people, cards, binding sessions, OTPs, agreements, the SMS outbox), realistic
+//! latency and faults the tester controls, and the behaviours TEST-CARDS.md lists.
+//!
+//! Time comes from the core's clock port (latency and timeouts are `clock.sleep`), so tests
+//! run it on a fake clock without waiting.
+
+pub mod fixture;
+pub mod totp;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rand::{Rng, RngCore, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rusqlite::{params, Connection, OptionalExtension};
+use tongbao_core::bank::{
+    Bank, BankFailure, BankResult, Binding, CallOptions, CardStatus, Decline, Fault, OtpSent,
+    SessionProblem, Verified, VerifyCard,
+};
+use tongbao_core::cards::Expiry;
+use tongbao_core::clock::{Clock, Date, Millis, MINUTE, SECOND};
+
+use fixture::{expiry_of, parse_date, Fixture};
+
+pub const OTP_TTL: Millis = 5 * MINUTE;
+pub const OTP_TRIES: i64 = 3;
+pub const OTP_RESEND_AFTER: Millis = 60 * SECOND;
+
+/// Fault injection: each rate is a probability per call (0.0–1.0), drawn from a seeded RNG so a
+/// run is reproducible.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct FaultRates {
+    /// The call never answers: the wallet's timeout fires.
+    pub timeout: f64,
+    /// Answers 91.
+    pub busy: f64,
+    /// Answers 96.
+    pub system_error: f64,
+    /// The bank does the work, but the reply is lost: the wallet sees a timeout.
+    pub drop_reply: f64,
+}
+
+/// What the tester controls at run time (the developer panel).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Controls {
+    pub latency_ms: Millis,
+    pub faults: FaultRates,
+    pub offline: bool,
+}
+
+impl Default for Controls {
+    fn default() -> Self {
+        Self {
+            latency_ms: 300,
+            faults: FaultRates::default(),
+            offline: false,
+        }
+    }
+}
+
+pub struct MockBank {
+    db: Mutex<Connection>,
+    clock: Arc<dyn Clock>,
+    controls: Mutex<Controls>,
+    rng: Mutex<ChaCha8Rng>,
+    /// How many verification requests each "busy first N" card has answered 91 since start.
+    busy_answers: Mutex<HashMap<String, u32>>,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS people (
+    id TEXT PRIMARY KEY, real_name TEXT NOT NULL, id_number TEXT NOT NULL, phone TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS cards (
+    id TEXT PRIMARY KEY, number TEXT NOT NULL UNIQUE, bank TEXT NOT NULL, kind TEXT NOT NULL,
+    holder TEXT NOT NULL REFERENCES people(id), reserved_phone TEXT NOT NULL,
+    activated INTEGER NOT NULL, epay_enabled INTEGER NOT NULL, lost INTEGER NOT NULL,
+    frozen INTEGER NOT NULL, balance_fen INTEGER NOT NULL, credit_line_fen INTEGER NOT NULL,
+    single_limit_fen INTEGER NOT NULL, daily_limit_fen INTEGER NOT NULL,
+    expiry TEXT, cvv TEXT, totp_secret TEXT,
+    renewal_on TEXT, renewal_expiry TEXT, renewal_cvv TEXT,
+    busy_first INTEGER NOT NULL, never_answers INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY, request_id TEXT NOT NULL UNIQUE, card_id TEXT NOT NULL REFERENCES cards(id),
+    needs_token INTEGER NOT NULL, token_ok INTEGER NOT NULL DEFAULT 0,
+    otp TEXT, otp_expires INTEGER, otp_sent_at INTEGER, otp_tries_left INTEGER,
+    void INTEGER NOT NULL DEFAULT 0, agreement TEXT, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS agreements (
+    token TEXT PRIMARY KEY, card_id TEXT NOT NULL REFERENCES cards(id),
+    active INTEGER NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS sms (
+    id INTEGER PRIMARY KEY, phone TEXT NOT NULL, text TEXT NOT NULL, at INTEGER NOT NULL);
+";
+
+/// A card row as the bank's rules need it.
+struct CardRow {
+    id: String,
+    bank: String,
+    holder_name: String,
+    holder_id: String,
+    reserved_phone: String,
+    credit: bool,
+    activated: bool,
+    epay_enabled: bool,
+    lost: bool,
+    frozen: bool,
+    expiry: Option<Expiry>,
+    cvv: Option<String>,
+    totp_secret: Option<String>,
+    renewal: Option<(Date, Option<Expiry>, String)>,
+    busy_first: u32,
+    never_answers: bool,
+}
+
+impl CardRow {
+    /// Expiry and CVV in force on `today`: the renewed ones once the renewal date has come.
+    fn current_expiry_cvv(&self, today: Date) -> (Option<Expiry>, Option<&str>) {
+        match &self.renewal {
+            Some((on, exp, cvv)) if today >= *on => (*exp, Some(cvv.as_str())),
+            _ => (self.expiry, self.cvv.as_deref()),
+        }
+    }
+}
+
+fn bank_name(code: &str) -> &'static str {
+    match code {
+        "ICBC" => "工商银行",
+        "CCB" => "建设银行",
+        "ABC" => "农业银行",
+        "BOC" => "中国银行",
+        "CMB" => "招商银行",
+        _ => "银行",
+    }
+}
+
+/// `a.b.c` as numbers; anything unparsable counts as 0.
+fn version(v: &str) -> (u64, u64, u64) {
+    let mut it = v.trim().split('.').map(|p| p.parse::<u64>().unwrap_or(0));
+    (
+        it.next().unwrap_or(0),
+        it.next().unwrap_or(0),
+        it.next().unwrap_or(0),
+    )
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut b = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+impl MockBank {
+    /// Opens the bank's own database at `path`, seeding it from `fixture` on first start.
+    pub fn open(path: &Path, fixture: &Fixture, clock: Arc<dyn Clock>) -> Result<MockBank, String> {
+        let conn = Connection::open(path).map_err(|e| format!("mock bank database: {e}"))?;
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;")
+            .and_then(|_| conn.busy_timeout(std::time::Duration::from_secs(5)))
+            .and_then(|_| conn.execute_batch(SCHEMA))
+            .map_err(|e| format!("mock bank schema: {e}"))?;
+        let bank = MockBank {
+            db: Mutex::new(conn),
+            clock,
+            controls: Mutex::new(Controls::default()),
+            rng: Mutex::new(ChaCha8Rng::seed_from_u64(0x7B_B0)),
+            busy_answers: Mutex::new(HashMap::new()),
+        };
+        bank.seed(fixture)
+            .map_err(|e| format!("mock bank seed: {e}"))?;
+        Ok(bank)
+    }
+
+    /// An in-memory bank (tests).
+    pub fn in_memory(fixture: &Fixture, clock: Arc<dyn Clock>) -> MockBank {
+        MockBank::open(Path::new(":memory:"), fixture, clock).expect("in-memory mock bank")
+    }
+
+    fn db(&self) -> MutexGuard<'_, Connection> {
+        self.db.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn seed(&self, f: &Fixture) -> rusqlite::Result<()> {
+        let mut db = self.db();
+        let seeded: Option<String> = db
+            .query_row("SELECT value FROM meta WHERE key = 'seeded'", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if seeded.is_some() {
+            return Ok(());
+        }
+        let tx = db.transaction()?;
+        tx.execute(
+            "INSERT INTO meta VALUES ('client_version_floor', ?1)",
+            [&f.client_version_floor],
+        )?;
+        for p in &f.people {
+            tx.execute(
+                "INSERT INTO people VALUES (?1, ?2, ?3, ?4)",
+                params![p.id, p.real_name, p.id_number, p.phone],
+            )?;
+        }
+        for c in &f.cards {
+            let phone = &f
+                .people
+                .iter()
+                .find(|p| p.id == c.holder)
+                .expect("checked by Fixture::parse")
+                .phone;
+            let (r_on, r_exp, r_cvv) = match &c.renewal {
+                Some(r) => (Some(&r.on), Some(&r.expiry), Some(&r.cvv)),
+                None => (None, None, None),
+            };
+            tx.execute(
+                "INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
+                                           ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+                params![
+                    c.id, c.number, c.bank, c.kind, c.holder, phone, c.activated, c.epay_enabled, c.lost,
+                    c.frozen, c.balance_fen, c.credit_line_fen, c.single_limit_fen, c.daily_limit_fen,
+                    c.expiry, c.cvv, c.totp_secret, r_on, r_exp, r_cvv, c.busy_first, c.never_answers
+                ],
+            )?;
+        }
+        tx.execute("INSERT INTO meta VALUES ('seeded', '1')", [])?;
+        tx.commit()
+    }
+
+    // --- Tester controls ------------------------------------------------------------------
+
+    pub fn controls(&self) -> Controls {
+        self.controls
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    pub fn set_controls(&self, c: Controls) {
+        *self.controls.lock().unwrap_or_else(|p| p.into_inner()) = c;
+    }
+
+    /// Re-seeds the fault RNG: the same seed gives the same faults in the same order.
+    pub fn seed_faults(&self, seed: u64) {
+        *self.rng.lock().unwrap_or_else(|p| p.into_inner()) = ChaCha8Rng::seed_from_u64(seed);
+    }
+
+    pub fn set_client_version_floor(&self, v: &str) {
+        let _ = self.db().execute(
+            "UPDATE meta SET value = ?1 WHERE key = 'client_version_floor'",
+            [v],
+        );
+    }
+
+    /// The latest SMS sent to a phone (the mock phone panel).
+    pub fn latest_sms(&self, phone: &str) -> Option<String> {
+        self.db()
+            .query_row(
+                "SELECT text FROM sms WHERE phone = ?1 ORDER BY id DESC LIMIT 1",
+                [phone],
+                |r| r.get(0),
+            )
+            .optional()
+            .ok()
+            .flatten()
+    }
+
+    /// Whether an agreement (card token) is active at the bank; None if the bank never issued it.
+    pub fn agreement_active(&self, token: &str) -> Option<bool> {
+        self.db()
+            .query_row(
+                "SELECT active FROM agreements WHERE token = ?1",
+                [token],
+                |r| r.get(0),
+            )
+            .optional()
+            .ok()
+            .flatten()
+    }
+
+    /// The code a card's token device shows now (the token device panel).
+    pub fn token_code(&self, card_id: &str) -> Option<String> {
+        let secret: Option<String> = self
+            .db()
+            .query_row(
+                "SELECT totp_secret FROM cards WHERE id = ?1",
+                [card_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .ok()
+            .flatten()
+            .flatten();
+        let key = totp::base32_decode(&secret?)?;
+        Some(totp::code_now(&key, self.clock.now()))
+    }
+
+    // --- Realism: latency, offline, faults --------------------------------------------------
+
+    /// Spends the call's latency and decides whether a fault replaces the answer. `work` runs
+    /// unless the request never reaches the bank; a dropped reply runs it and still times out.
+    fn transport<T>(
+        &self,
+        opts: CallOptions,
+        never_answers: bool,
+        work: impl FnOnce() -> BankResult<T>,
+    ) -> BankResult<T> {
+        let c = self.controls();
+        if c.offline {
+            return Err(BankFailure::Fault(Fault::Offline));
+        }
+        let timeout = || {
+            self.clock.sleep(opts.timeout_ms);
+            Err(BankFailure::Fault(Fault::Timeout))
+        };
+        if never_answers || c.latency_ms >= opts.timeout_ms {
+            return timeout();
+        }
+        let roll: f64 = self.rng.lock().unwrap_or_else(|p| p.into_inner()).gen();
+        let f = c.faults;
+        self.clock.sleep(c.latency_ms);
+        let mut edge = f.timeout;
+        if roll < edge {
+            self.clock.sleep(opts.timeout_ms - c.latency_ms);
+            return Err(BankFailure::Fault(Fault::Timeout));
+        }
+        edge += f.busy;
+        if roll < edge {
+            return Err(BankFailure::Fault(Fault::Busy));
+        }
+        edge += f.system_error;
+        if roll < edge {
+            return Err(BankFailure::Fault(Fault::SystemError));
+        }
+        edge += f.drop_reply;
+        if roll < edge {
+            let _ = work();
+            self.clock.sleep(opts.timeout_ms - c.latency_ms);
+            return Err(BankFailure::Fault(Fault::Timeout));
+        }
+        work()
+    }
+
+    fn card_by_number(&self, pan: &str) -> Option<CardRow> {
+        self.card_where("c.number = ?1", pan)
+    }
+
+    fn card_by_id(&self, id: &str) -> Option<CardRow> {
+        self.card_where("c.id = ?1", id)
+    }
+
+    fn card_where(&self, cond: &str, value: &str) -> Option<CardRow> {
+        let sql = format!(
+            "SELECT c.id, c.bank, p.real_name, p.id_number, c.reserved_phone, c.kind, c.activated,
+                    c.epay_enabled, c.lost, c.frozen, c.expiry, c.cvv, c.totp_secret, c.renewal_on,
+                    c.renewal_expiry, c.renewal_cvv, c.busy_first, c.never_answers
+             FROM cards c JOIN people p ON p.id = c.holder WHERE {cond}"
+        );
+        self.db()
+            .query_row(&sql, [value], |r| {
+                let renewal = match (
+                    r.get::<_, Option<String>>(13)?,
+                    r.get::<_, Option<String>>(15)?,
+                ) {
+                    (Some(on), Some(cvv)) => {
+                        parse_date(&on).map(|d| (d, expiry_of(&r.get(14).ok().flatten()), cvv))
+                    }
+                    _ => None,
+                };
+                Ok(CardRow {
+                    id: r.get(0)?,
+                    bank: r.get(1)?,
+                    holder_name: r.get(2)?,
+                    holder_id: r.get(3)?,
+                    reserved_phone: r.get(4)?,
+                    credit: r.get::<_, String>(5)? == "credit",
+                    activated: r.get(6)?,
+                    epay_enabled: r.get(7)?,
+                    lost: r.get(8)?,
+                    frozen: r.get(9)?,
+                    expiry: expiry_of(&r.get(10)?),
+                    cvv: r.get(11)?,
+                    totp_secret: r.get(12)?,
+                    renewal,
+                    busy_first: r.get(16)?,
+                    never_answers: r.get(17)?,
+                })
+            })
+            .optional()
+            .ok()
+            .flatten()
+    }
+
+    /// Answers 91 for the first N verification requests of a "busy first N" card (T07).
+    fn busy_first(&self, card: &CardRow) -> bool {
+        if card.busy_first == 0 {
+            return false;
+        }
+        let mut m = self.busy_answers.lock().unwrap_or_else(|p| p.into_inner());
+        let n = m.entry(card.id.clone()).or_insert(0);
+        if *n < card.busy_first {
+            *n += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// The bank's decision on a verification request.
+    fn decide(&self, req: &VerifyCard<'_>, card: &CardRow) -> Result<(), Decline> {
+        let floor: String = self
+            .db()
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'client_version_floor'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap_or_else(|_| "0.0.0".into());
+        if version(req.client_version) < version(&floor) {
+            return Err(Decline::UpgradeRequired);
+        }
+        if card.lost {
+            return Err(Decline::Lost);
+        }
+        if !card.activated {
+            return Err(Decline::NotActivated);
+        }
+        if card.frozen {
+            return Err(Decline::Restricted);
+        }
+        if req.holder_name != card.holder_name || req.holder_id != card.holder_id {
+            return Err(Decline::HolderMismatch);
+        }
+        if card.credit {
+            let today = Date::in_shanghai(self.clock.now());
+            let (expiry, cvv) = card.current_expiry_cvv(today);
+            if expiry.is_some_and(|e| e.has_passed(self.clock.now())) {
+                return Err(Decline::CardExpired);
+            }
+            if req.expiry != expiry {
+                return Err(Decline::ExpiryMismatch);
+            }
+            if req.cvv != cvv {
+                return Err(Decline::CvvMismatch);
+            }
+        }
+        if !card.epay_enabled {
+            return Err(Decline::EpayDisabled);
+        }
+        if req.phone != card.reserved_phone {
+            return Err(Decline::PhoneMismatch);
+        }
+        Ok(())
+    }
+
+    fn session(&self, id: &str) -> Option<SessionRow> {
+        self.db()
+            .query_row(
+                "SELECT card_id, needs_token, token_ok, otp, otp_expires, otp_sent_at, otp_tries_left, void, agreement
+                 FROM sessions WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(SessionRow {
+                        card_id: r.get(0)?,
+                        needs_token: r.get(1)?,
+                        token_ok: r.get(2)?,
+                        otp: r.get(3)?,
+                        otp_expires: r.get(4)?,
+                        otp_sent_at: r.get(5)?,
+                        tries_left: r.get(6)?,
+                        void: r.get(7)?,
+                        agreement: r.get(8)?,
+                    })
+                },
+            )
+            .optional()
+            .ok()
+            .flatten()
+    }
+}
+
+struct SessionRow {
+    card_id: String,
+    needs_token: bool,
+    token_ok: bool,
+    otp: Option<String>,
+    otp_expires: Option<Millis>,
+    otp_sent_at: Option<Millis>,
+    tries_left: Option<i64>,
+    void: bool,
+    agreement: Option<String>,
+}
+
+const UNKNOWN_SESSION: BankFailure = BankFailure::Session(SessionProblem::Unknown);
+
+impl Bank for MockBank {
+    fn verify_card(&self, req: &VerifyCard<'_>, opts: CallOptions) -> BankResult<Verified> {
+        let card = self.card_by_number(req.pan);
+        let never = card.as_ref().is_some_and(|c| c.never_answers);
+        self.transport(opts, never, || {
+            let card = card.ok_or(BankFailure::Declined(Decline::NoSuchCard))?;
+            if self.busy_first(&card) {
+                return Err(BankFailure::Fault(Fault::Busy));
+            }
+            self.decide(req, &card).map_err(BankFailure::Declined)?;
+            let db = self.db();
+            // The same attempt asking again gets the same session (idempotency key).
+            let existing: Option<String> = db
+                .query_row("SELECT id FROM sessions WHERE request_id = ?1", [req.request_id], |r| r.get(0))
+                .optional()
+                .map_err(storage_failure)?;
+            let session = match existing {
+                Some(s) => s,
+                None => {
+                    let s = random_hex(12);
+                    db.execute(
+                        "INSERT INTO sessions (id, request_id, card_id, needs_token, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![s, req.request_id, card.id, card.totp_secret.is_some(), self.clock.now()],
+                    )
+                    .map_err(storage_failure)?;
+                    s
+                }
+            };
+            Ok(if card.totp_secret.is_some() {
+                Verified::TokenRequired { session }
+            } else {
+                Verified::Approved { session }
+            })
+        })
+    }
+
+    fn verify_token(&self, session: &str, code: &str, opts: CallOptions) -> BankResult<()> {
+        self.transport(opts, false, || {
+            let s = self
+                .session(session)
+                .filter(|s| !s.void)
+                .ok_or(UNKNOWN_SESSION)?;
+            let card = self.card_by_id(&s.card_id).ok_or(UNKNOWN_SESSION)?;
+            let key = card
+                .totp_secret
+                .as_deref()
+                .and_then(totp::base32_decode)
+                .ok_or(UNKNOWN_SESSION)?;
+            if !totp::verify(&key, code, self.clock.now()) {
+                return Err(BankFailure::Session(SessionProblem::TokenInvalid));
+            }
+            self.db()
+                .execute("UPDATE sessions SET token_ok = 1 WHERE id = ?1", [session])
+                .map_err(storage_failure)?;
+            Ok(())
+        })
+    }
+
+    fn send_otp(&self, session: &str, opts: CallOptions) -> BankResult<OtpSent> {
+        self.transport(opts, false, || {
+            let now = self.clock.now();
+            let s = self.session(session).filter(|s| !s.void).ok_or(UNKNOWN_SESSION)?;
+            if s.needs_token && !s.token_ok {
+                return Err(BankFailure::Session(SessionProblem::TokenInvalid));
+            }
+            if let Some(sent) = s.otp_sent_at {
+                if now < sent + OTP_RESEND_AFTER {
+                    return Err(BankFailure::Session(SessionProblem::ResendTooSoon { resend_at: sent + OTP_RESEND_AFTER }));
+                }
+            }
+            let card = self.card_by_id(&s.card_id).ok_or(UNKNOWN_SESSION)?;
+            let code = format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000));
+            let last4 = self
+                .db()
+                .query_row("SELECT substr(number, -4) FROM cards WHERE id = ?1", [&card.id], |r| r.get::<_, String>(0))
+                .unwrap_or_default();
+            let text = format!(
+                "【{}】验证码 {code}，5分钟内有效。您正在将尾号{last4}的银行卡绑定到通宝钱包，请勿泄露给他人。",
+                bank_name(&card.bank)
+            );
+            let db = self.db();
+            db.execute(
+                "UPDATE sessions SET otp = ?2, otp_expires = ?3, otp_sent_at = ?4, otp_tries_left = ?5 WHERE id = ?1",
+                params![session, code, now + OTP_TTL, now, OTP_TRIES],
+            )
+            .and_then(|_| db.execute("INSERT INTO sms (phone, text, at) VALUES (?1, ?2, ?3)", params![card.reserved_phone, text, now]))
+            .map_err(storage_failure)?;
+            Ok(OtpSent { expires_at: now + OTP_TTL, resend_at: now + OTP_RESEND_AFTER })
+        })
+    }
+
+    fn confirm_binding(&self, session: &str, otp: &str, opts: CallOptions) -> BankResult<Binding> {
+        self.transport(opts, false, || {
+            let now = self.clock.now();
+            let s = self.session(session).ok_or(UNKNOWN_SESSION)?;
+            if let Some(token) = s.agreement {
+                return Ok(Binding { token }); // already confirmed: the original answer (94)
+            }
+            if s.void {
+                return Err(BankFailure::Session(SessionProblem::OtpLocked));
+            }
+            let (Some(expected), Some(expires), Some(tries)) = (s.otp, s.otp_expires, s.tries_left)
+            else {
+                return Err(BankFailure::Session(SessionProblem::OtpExpired));
+            };
+            if now >= expires {
+                return Err(BankFailure::Session(SessionProblem::OtpExpired));
+            }
+            let db = self.db();
+            let fail = storage_failure;
+            if otp != expected {
+                let left = tries - 1;
+                db.execute(
+                    "UPDATE sessions SET otp_tries_left = ?2, void = ?3 WHERE id = ?1",
+                    params![session, left, left <= 0],
+                )
+                .map_err(fail)?;
+                return Err(BankFailure::Session(if left <= 0 {
+                    SessionProblem::OtpLocked
+                } else {
+                    SessionProblem::OtpInvalid {
+                        tries_left: left as u8,
+                    }
+                }));
+            }
+            let token = format!("AGR{}", random_hex(10).to_uppercase());
+            db.execute(
+                "INSERT INTO agreements VALUES (?1, ?2, 1, ?3)",
+                params![token, s.card_id, now],
+            )
+            .and_then(|_| {
+                db.execute(
+                    "UPDATE sessions SET agreement = ?2, otp = NULL WHERE id = ?1",
+                    params![session, token],
+                )
+            })
+            .map_err(fail)?;
+            Ok(Binding { token })
+        })
+    }
+
+    fn revoke_token(&self, token: &str, opts: CallOptions) -> BankResult<()> {
+        self.transport(opts, false, || {
+            self.db()
+                .execute("UPDATE agreements SET active = 0 WHERE token = ?1", [token])
+                .map(|_| ())
+                .map_err(storage_failure)
+        })
+    }
+
+    fn card_status(&self, pan: &str, opts: CallOptions) -> BankResult<CardStatus> {
+        let card = self.card_by_number(pan);
+        let never = card.as_ref().is_some_and(|c| c.never_answers);
+        self.transport(opts, never, || {
+            let Some(c) = card else {
+                return Ok(CardStatus::Unknown);
+            };
+            let now = self.clock.now();
+            let today = Date::in_shanghai(now);
+            Ok(if c.lost {
+                CardStatus::Lost
+            } else if !c.activated {
+                CardStatus::NotActivated
+            } else if c.frozen {
+                CardStatus::Frozen
+            } else if !c.epay_enabled {
+                CardStatus::EpayDisabled
+            } else if c.renewal.as_ref().is_some_and(|(on, _, _)| today >= *on) {
+                CardStatus::Renewed
+            } else if c.expiry.is_some_and(|e| e.has_passed(now)) {
+                CardStatus::Expired
+            } else {
+                CardStatus::Active
+            })
+        })
+    }
+}
+
+/// A storage error inside a bank operation answers 96, as a real issuer's would.
+fn storage_failure(e: rusqlite::Error) -> BankFailure {
+    tracing::error!(error = %e, "mock bank storage failure");
+    BankFailure::Fault(Fault::SystemError)
+}

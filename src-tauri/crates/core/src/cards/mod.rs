@@ -152,56 +152,42 @@ pub fn parse_expiry(input: &str) -> Result<Expiry, AppError> {
     })
 }
 
-/// A CVV2: 3 digits. Zeroized on drop, redacted in Debug.
-pub struct Cvv(Zeroizing<String>);
+/// A short secret made of digits (a CVV2, an SMS code, a token code): zeroized on drop and
+/// redacted in Debug.
+pub struct SecretDigits(Zeroizing<String>);
 
-impl std::fmt::Debug for Cvv {
+impl std::fmt::Debug for SecretDigits {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Cvv([REDACTED])")
+        f.write_str("[REDACTED]")
     }
 }
 
-impl Cvv {
+impl SecretDigits {
     pub fn expose(&self) -> &str {
         &self.0
     }
+
+    /// Exactly `len` ASCII digits (surrounding spaces ignored), or None.
+    fn parse(input: &str, len: usize) -> Option<SecretDigits> {
+        let v = input.trim();
+        (v.len() == len && v.bytes().all(|c| c.is_ascii_digit()))
+            .then(|| SecretDigits(Zeroizing::new(v.to_owned())))
+    }
 }
 
-pub fn parse_cvv(input: &str) -> Result<Cvv, AppError> {
-    let v = input.trim();
-    if v.len() == 3 && v.bytes().all(|c| c.is_ascii_digit()) {
-        Ok(Cvv(Zeroizing::new(v.to_owned())))
-    } else {
-        Err(AppError::new(
+/// A CVV2: the 3 digits on the back of a credit card.
+pub fn parse_cvv(input: &str) -> Result<SecretDigits, AppError> {
+    SecretDigits::parse(input, 3).ok_or_else(|| {
+        AppError::new(
             ErrorCode::CvvMismatch,
             "the CVV2 is the 3 digits on the back of the card",
-        ))
-    }
+        )
+    })
 }
 
-/// A 6-digit one-time code (SMS OTP or dynamic token). Zeroized on drop.
-pub struct OneTimeCode(Zeroizing<String>);
-
-impl std::fmt::Debug for OneTimeCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("OneTimeCode([REDACTED])")
-    }
-}
-
-impl OneTimeCode {
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-/// Parses a 6-digit code; `code` is the error for a malformed one (OTP_INVALID / TOKEN_INVALID).
-pub fn parse_code(input: &str, code: ErrorCode) -> Result<OneTimeCode, AppError> {
-    let v = input.trim();
-    if v.len() == 6 && v.bytes().all(|c| c.is_ascii_digit()) {
-        Ok(OneTimeCode(Zeroizing::new(v.to_owned())))
-    } else {
-        Err(AppError::new(code, "the code is 6 digits"))
-    }
+/// A 6-digit one-time code; `code` is the error for a malformed one (OTP_INVALID / TOKEN_INVALID).
+pub fn parse_code(input: &str, code: ErrorCode) -> Result<SecretDigits, AppError> {
+    SecretDigits::parse(input, 6).ok_or_else(|| AppError::new(code, "the code is 6 digits"))
 }
 
 #[cfg(test)]

@@ -298,7 +298,7 @@ mod tests {
         assert_eq!(parse_cvv("123").unwrap().expose(), "123");
         assert_eq!(
             format!("{:?}", parse_cvv("123").unwrap()),
-            "Cvv([REDACTED])"
+            "[REDACTED]"
         );
         assert_eq!(parse_cvv("12").unwrap_err().code, ErrorCode::CvvMismatch);
         assert_eq!(

@@ -296,10 +296,7 @@ mod tests {
     #[test]
     fn cvv_and_codes() {
         assert_eq!(parse_cvv("123").unwrap().expose(), "123");
-        assert_eq!(
-            format!("{:?}", parse_cvv("123").unwrap()),
-            "[REDACTED]"
-        );
+        assert_eq!(format!("{:?}", parse_cvv("123").unwrap()), "[REDACTED]");
         assert_eq!(parse_cvv("12").unwrap_err().code, ErrorCode::CvvMismatch);
         assert_eq!(
             parse_code("12345", ErrorCode::OtpInvalid).unwrap_err().code,

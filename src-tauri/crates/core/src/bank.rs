@@ -189,11 +189,15 @@ impl BankFailure {
     }
 
     pub fn to_error(self) -> AppError {
-        let msg = match self.iso() {
-            Some(iso) => format!("the bank answered {iso} ({self:?})"),
-            None => format!("the bank call failed ({self:?})"),
+        let e = match self.iso() {
+            Some(iso) => AppError::new(self.code(), format!("the bank answered {iso} ({self:?})"))
+                .bank_code(iso),
+            None => AppError::new(self.code(), format!("the bank call failed ({self:?})")),
         };
-        AppError::new(self.code(), msg)
+        match self {
+            BankFailure::Session(SessionProblem::ResendTooSoon { resend_at }) => e.until(resend_at),
+            _ => e,
+        }
     }
 }
 

@@ -23,6 +23,8 @@ use crate::wallet::Wallet;
 
 /// The keychain entry of the database key.
 pub const DB_KEY_NAME: &str = "database-key";
+/// The keychain entry of the key that fingerprints card numbers (duplicate detection).
+pub const FINGERPRINT_KEY_NAME: &str = "card-fingerprint-key";
 /// The database file inside the data folder.
 pub const DB_FILE: &str = "wallet.db";
 
@@ -69,7 +71,24 @@ pub fn open_wallet(
             storage::open(&path, &key[..], true)?
         }
     };
-    Ok(Wallet::new(conn, clock, secrets))
+    let fingerprint_key = ensure_secret(secrets.as_ref(), FINGERPRINT_KEY_NAME)?;
+    Ok(Wallet::new(conn, clock, secrets, fingerprint_key))
+}
+
+/// A 256-bit secret from the keychain, made (and read back) the first time it is needed.
+fn ensure_secret(secrets: &dyn SecretStore, name: &str) -> Result<Zeroizing<Vec<u8>>, AppError> {
+    if let Some(v) = secrets.get(name)? {
+        return Ok(v);
+    }
+    let key = new_key();
+    secrets.set(name, &key[..])?;
+    match secrets.get(name)? {
+        Some(v) if v.as_slice() == &key[..] => Ok(v),
+        _ => Err(AppError::new(
+            ErrorCode::KeychainUnavailable,
+            format!("the OS keychain did not keep {name}"),
+        )),
+    }
 }
 
 fn new_key() -> Zeroizing<[u8; KEY_LEN]> {

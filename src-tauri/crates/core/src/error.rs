@@ -75,6 +75,10 @@ catalogue! {
     CardAlreadyBound = "CARD_ALREADY_BOUND",
     CardLimitReached = "CARD_LIMIT_REACHED",
     BindCooldown = "BIND_COOLDOWN",
+    /// The quick-pay terms were not accepted.
+    ConsentRequired = "CONSENT_REQUIRED",
+    /// A new SMS code was asked for before the 60 s countdown ended.
+    OtpResendTooSoon = "OTP_RESEND_TOO_SOON",
     // Keychain and storage: shown on the start-up problem screen.
     KeychainUnavailable = "KEYCHAIN_UNAVAILABLE",
     KeychainLocked = "KEYCHAIN_LOCKED",
@@ -109,9 +113,13 @@ pub struct AppError {
     pub message: String,
     #[ts(optional)]
     pub field: Option<Field>,
-    /// For LOGIN_LOCKED: when the lock ends, in Unix milliseconds.
+    /// For LOGIN_LOCKED, BIND_COOLDOWN, OTP_RESEND_TOO_SOON: when it ends, in Unix milliseconds.
     #[ts(optional, type = "number")]
     pub until: Option<i64>,
+    /// The bank's ISO 8583-style response code, when the bank gave one ("78", "91").
+    #[serde(rename = "bankCode")]
+    #[ts(optional, rename = "bankCode")]
+    pub bank_code: Option<String>,
 }
 
 /// The wire form: absent optional members are left out, not sent as null.
@@ -123,6 +131,8 @@ struct Wire<'a> {
     field: Option<Field>,
     #[serde(skip_serializing_if = "Option::is_none")]
     until: Option<i64>,
+    #[serde(rename = "bankCode", skip_serializing_if = "Option::is_none")]
+    bank_code: Option<&'a str>,
 }
 
 impl Serialize for AppError {
@@ -132,6 +142,7 @@ impl Serialize for AppError {
             message: &self.message,
             field: self.field,
             until: self.until,
+            bank_code: self.bank_code.as_deref(),
         }
         .serialize(s)
     }
@@ -144,6 +155,7 @@ impl AppError {
             message: message.into(),
             field: None,
             until: None,
+            bank_code: None,
         }
     }
 
@@ -154,6 +166,11 @@ impl AppError {
 
     pub fn until(mut self, at_ms: i64) -> Self {
         self.until = Some(at_ms);
+        self
+    }
+
+    pub fn bank_code(mut self, code: &str) -> Self {
+        self.bank_code = Some(code.to_owned());
         self
     }
 

@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod bank;
+pub mod binding;
 pub mod bootstrap;
 pub mod cards;
 pub mod clock;

@@ -267,6 +267,15 @@ pub(crate) fn display_name(conn: &Connection, id: AccountId) -> Result<String, A
     )?)
 }
 
+/// The identity the bank checks against a card's holder: real name and ID number.
+pub(crate) fn holder(conn: &Connection, id: AccountId) -> Result<(String, String), AppError> {
+    Ok(conn.query_row(
+        "SELECT real_name, id_number FROM accounts WHERE id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
 pub(crate) fn profile(conn: &Connection, id: AccountId) -> Result<Profile, AppError> {
     let (display_name, real_name, phone, registered_at): (String, String, String, Millis) = conn
         .query_row(

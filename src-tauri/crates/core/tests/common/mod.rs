@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use tongbao_core::accounts::{LoginInput, RegisterDetails, RegisterInput};
+use tongbao_core::bank::{Bank, RetryPolicy};
 use tongbao_core::clock::FakeClock;
 use tongbao_core::error::ErrorCode;
 use tongbao_core::secrets::{MemoryStore, SecretString};
@@ -72,6 +73,29 @@ impl Env {
         } = self;
         drop(wallet);
         Env::open(dir, clock, secrets)
+    }
+
+    /// The same wallet connected to `bank` (retries without jitter, 2 s timeout).
+    pub fn with_bank(self, bank: Arc<dyn Bank>) -> Env {
+        let Env {
+            dir,
+            clock,
+            secrets,
+            wallet,
+        } = self;
+        let policy = RetryPolicy {
+            timeout_ms: 2_000,
+            max_retries: 2,
+            base_backoff_ms: 500,
+            jitter_ms: 0,
+        };
+        let wallet = wallet.with_bank(bank, policy, "0.1.0").unwrap();
+        Env {
+            dir,
+            clock,
+            secrets,
+            wallet,
+        }
     }
 
     /// A wallet where P1 has registered and signed out again.

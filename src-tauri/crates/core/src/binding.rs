@@ -1,0 +1,443 @@
+//! Binding a card (PRODUCT.md §3): the wallet's side of the flow, its rules, and what it keeps.
+//!
+//! Every attempt is written to `binding_attempts` before the bank is called; its id is the
+//! idempotency key the bank sees. The card number and CVV live only for the verification call
+//! (zeroized after); the wallet stores the token, bank, type, BIN, last 4, expiry (credit),
+//! nickname and an HMAC fingerprint. At start-up, [`resume`] finishes or rolls back attempts a
+//! crash interrupted: never a half-bound card.
+
+use hmac::{Hmac, Mac};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+use ts_rs::TS;
+
+use crate::accounts::AccountId;
+use crate::bank::{Bank, BankFailure, CallOptions, SessionProblem, Verified};
+use crate::cards::{BankId, BinInfo, CardKind, CardNumber, Expiry};
+use crate::clock::{Millis, DAY, HOUR};
+use crate::error::{AppError, ErrorCode};
+use crate::secrets::SecretString;
+
+pub const MAX_CARDS: i64 = 10;
+pub const MAX_FAILURES_PER_DAY: i64 = 5;
+pub const COOLDOWN: Millis = HOUR;
+
+/// The binding form, as submitted.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BindStart {
+    #[ts(type = "string")]
+    pub number: SecretString,
+    /// MM/YY, credit cards only.
+    pub expiry: Option<String>,
+    /// CVV2, credit cards only.
+    #[ts(type = "string | null")]
+    pub cvv: Option<SecretString>,
+    /// The reserved phone (预留手机号).
+    pub phone: String,
+    pub nickname: Option<String>,
+    /// The quick-pay terms were accepted.
+    pub agree: bool,
+}
+
+/// What the number field shows while digits are typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CardRecognition {
+    pub bank: BankId,
+    pub kind: CardKind,
+    pub length: u32,
+    pub supported: bool,
+}
+
+impl From<&BinInfo> for CardRecognition {
+    fn from(b: &BinInfo) -> Self {
+        Self {
+            bank: b.bank,
+            kind: b.kind,
+            length: b.length as u32,
+            supported: b.supported,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum BindStage {
+    /// Enter the dynamic token's code.
+    Token,
+    /// Enter the SMS code.
+    Otp,
+}
+
+/// Where an attempt stands after a step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BindStep {
+    pub attempt_id: String,
+    pub stage: BindStage,
+    /// `138****8000`: where the SMS went.
+    pub phone_masked: String,
+    #[ts(type = "number | null")]
+    pub otp_expires_at: Option<Millis>,
+    #[ts(type = "number | null")]
+    pub resend_at: Option<Millis>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum CardStatusView {
+    Active,
+    Expired,
+    Frozen,
+    Pending,
+}
+
+/// A bound card as the lists show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CardView {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub bank: BankId,
+    pub kind: CardKind,
+    pub bin: String,
+    pub last4: String,
+    /// MM/YY, credit cards only.
+    pub expiry: Option<String>,
+    pub nickname: String,
+    pub status: CardStatusView,
+    pub is_default: bool,
+    #[ts(type = "number")]
+    pub bound_at: Millis,
+}
+
+/// HMAC-SHA256 of the card number under the installation's fingerprint key: duplicates are
+/// found without keeping the number.
+pub fn fingerprint(key: &[u8], pan: &CardNumber) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(pan.expose().as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+pub(crate) fn live_card_count(db: &Connection, account: AccountId) -> Result<i64, AppError> {
+    Ok(db.query_row(
+        "SELECT count(*) FROM cards WHERE account_id = ?1 AND unbound_at IS NULL",
+        [account],
+        |r| r.get(0),
+    )?)
+}
+
+pub(crate) fn already_bound(
+    db: &Connection,
+    account: AccountId,
+    fp: &str,
+) -> Result<bool, AppError> {
+    Ok(db
+        .query_row(
+            "SELECT 1 FROM cards WHERE account_id = ?1 AND fingerprint = ?2 AND unbound_at IS NULL",
+            params![account, fp],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// When the cooldown for this card ends, if one is in force: 5 failures within 24 hours lock
+/// the card out for an hour after the latest.
+pub(crate) fn cooldown_until(
+    db: &Connection,
+    account: AccountId,
+    fp: &str,
+    now: Millis,
+) -> Result<Option<Millis>, AppError> {
+    let (count, latest): (i64, Option<Millis>) = db.query_row(
+        "SELECT count(*), max(at) FROM bind_failures WHERE account_id = ?1 AND fingerprint = ?2 AND at > ?3",
+        params![account, fp, now - DAY],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(match latest {
+        Some(l) if count >= MAX_FAILURES_PER_DAY && now < l + COOLDOWN => Some(l + COOLDOWN),
+        _ => None,
+    })
+}
+
+/// Failures that count toward the cooldown: the bank said no, or a code was wrong. Network and
+/// bank-system faults are not the person's doing and do not count.
+pub(crate) fn counts_toward_cooldown(f: &BankFailure) -> bool {
+    matches!(f, BankFailure::Declined(_) | BankFailure::Session(_))
+        && !matches!(
+            f,
+            BankFailure::Session(SessionProblem::ResendTooSoon { .. })
+        )
+}
+
+pub(crate) fn record_failure(
+    db: &Connection,
+    account: AccountId,
+    fp: &str,
+    code: ErrorCode,
+    now: Millis,
+) -> Result<(), AppError> {
+    db.execute(
+        "INSERT INTO bind_failures (account_id, fingerprint, code, at) VALUES (?1, ?2, ?3, ?4)",
+        params![account, fp, code.as_str(), now],
+    )?;
+    Ok(())
+}
+
+/// An attempt as stored.
+pub(crate) struct Attempt {
+    pub id: String,
+    pub account_id: AccountId,
+    pub fingerprint: String,
+    pub bank: String,
+    pub kind: String,
+    pub bin: String,
+    pub last4: String,
+    pub expiry: Option<String>,
+    pub phone: String,
+    pub nickname: String,
+    pub stage: String,
+    pub bank_session: Option<String>,
+}
+
+pub(crate) struct NewAttempt<'a> {
+    pub id: &'a str,
+    pub account: AccountId,
+    pub fingerprint: &'a str,
+    pub pan: &'a CardNumber,
+    pub expiry: Option<Expiry>,
+    pub phone: &'a str,
+    pub nickname: &'a str,
+}
+
+pub(crate) fn insert_attempt(
+    db: &Connection,
+    a: &NewAttempt<'_>,
+    now: Millis,
+) -> Result<(), AppError> {
+    db.execute(
+        "INSERT INTO binding_attempts (id, account_id, fingerprint, bank, kind, bin, last4, expiry, phone,
+                                       nickname, stage, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'verifying', ?11, ?11)",
+        params![
+            a.id,
+            a.account,
+            a.fingerprint,
+            a.pan.info.bank.code(),
+            kind_str(a.pan.info.kind),
+            a.pan.bin(),
+            a.pan.last4(),
+            a.expiry.map(Expiry::printed),
+            a.phone,
+            a.nickname,
+            now
+        ],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn kind_str(k: CardKind) -> &'static str {
+    match k {
+        CardKind::Debit => "debit",
+        CardKind::Credit => "credit",
+    }
+}
+
+pub(crate) fn set_stage(
+    db: &Connection,
+    id: &str,
+    stage: &str,
+    session: Option<&str>,
+    failure: Option<&str>,
+    now: Millis,
+) -> Result<(), AppError> {
+    db.execute(
+        "UPDATE binding_attempts SET stage = ?2, bank_session = coalesce(?3, bank_session),
+                failure = coalesce(?4, failure), updated_at = ?5 WHERE id = ?1",
+        params![id, stage, session, failure, now],
+    )?;
+    Ok(())
+}
+
+/// The signed-in person's own open attempt (another account's id is "not found").
+pub(crate) fn open_attempt(
+    db: &Connection,
+    account: AccountId,
+    id: &str,
+) -> Result<Attempt, AppError> {
+    db.query_row(
+        "SELECT id, account_id, fingerprint, bank, kind, bin, last4, expiry, phone, nickname, stage, bank_session
+         FROM binding_attempts WHERE id = ?1 AND account_id = ?2 AND stage IN ('token', 'otp', 'confirming')",
+        params![id, account],
+        row_to_attempt,
+    )
+    .optional()?
+    .ok_or_else(|| AppError::new(ErrorCode::OtpExpired, "this binding attempt has ended: start again"))
+}
+
+fn row_to_attempt(r: &rusqlite::Row<'_>) -> rusqlite::Result<Attempt> {
+    Ok(Attempt {
+        id: r.get(0)?,
+        account_id: r.get(1)?,
+        fingerprint: r.get(2)?,
+        bank: r.get(3)?,
+        kind: r.get(4)?,
+        bin: r.get(5)?,
+        last4: r.get(6)?,
+        expiry: r.get(7)?,
+        phone: r.get(8)?,
+        nickname: r.get(9)?,
+        stage: r.get(10)?,
+        bank_session: r.get(11)?,
+    })
+}
+
+/// Stores the bound card and closes the attempt, in one transaction. The first live card
+/// becomes the default.
+pub(crate) fn complete(
+    db: &mut Connection,
+    a: &Attempt,
+    token: &str,
+    now: Millis,
+) -> Result<i64, AppError> {
+    let tx = db.transaction()?;
+    let first = live_card_count(&tx, a.account_id)? == 0;
+    tx.execute(
+        "INSERT INTO cards (account_id, token, bank, kind, bin, last4, expiry, nickname, fingerprint, is_default, bound_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![a.account_id, token, a.bank, a.kind, a.bin, a.last4, a.expiry, a.nickname, a.fingerprint, first, now],
+    )?;
+    let card_id = tx.last_insert_rowid();
+    tx.execute(
+        "UPDATE binding_attempts SET stage = 'bound', card_id = ?2, updated_at = ?3 WHERE id = ?1",
+        params![a.id, card_id, now],
+    )?;
+    tx.commit()?;
+    Ok(card_id)
+}
+
+pub(crate) fn cards(
+    db: &Connection,
+    account: AccountId,
+    now: Millis,
+) -> Result<Vec<CardView>, AppError> {
+    let mut st = db.prepare(
+        "SELECT id, bank, kind, bin, last4, expiry, nickname, status, is_default, bound_at
+         FROM cards WHERE account_id = ?1 AND unbound_at IS NULL ORDER BY is_default DESC, bound_at, id",
+    )?;
+    let rows = st.query_map([account], |r| {
+        let bank: String = r.get(1)?;
+        let kind: String = r.get(2)?;
+        let expiry: Option<String> = r.get(5)?;
+        let status: String = r.get(7)?;
+        Ok((
+            r.get(0)?,
+            bank,
+            kind,
+            r.get(3)?,
+            r.get(4)?,
+            expiry,
+            r.get(6)?,
+            status,
+            r.get(8)?,
+            r.get(9)?,
+        ))
+    })?;
+    let mut out = vec![];
+    for row in rows {
+        let (id, bank, kind, bin, last4, expiry, nickname, status, is_default, bound_at): (
+            i64,
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+            String,
+            String,
+            bool,
+            Millis,
+        ) = row?;
+        let passed = expiry
+            .as_deref()
+            .and_then(|e| crate::cards::parse_expiry(e).ok())
+            .is_some_and(|e| e.has_passed(now));
+        let status = match status.as_str() {
+            _ if passed => CardStatusView::Expired,
+            "frozen" => CardStatusView::Frozen,
+            "pending" => CardStatusView::Pending,
+            "expired" => CardStatusView::Expired,
+            _ => CardStatusView::Active,
+        };
+        out.push(CardView {
+            id,
+            bank: serde_json::from_value(serde_json::Value::String(bank))
+                .map_err(|e| AppError::internal(e.to_string()))?,
+            kind: if kind == "credit" {
+                CardKind::Credit
+            } else {
+                CardKind::Debit
+            },
+            bin,
+            last4,
+            expiry,
+            nickname,
+            status,
+            is_default,
+            bound_at,
+        });
+    }
+    Ok(out)
+}
+
+/// Finishes or rolls back the attempts a crash or a closed window left open:
+/// - `confirming` (the code was sent to the bank, the answer never arrived): ask the bank again
+///   under the same session; it answers with the original token if it had bound the card.
+/// - earlier stages: the person left mid-flow; the attempt is abandoned (the bank's session
+///   expires on its own).
+///
+/// Returns how many cards were completed and how many attempts were rolled back.
+pub fn resume(
+    db: &mut Connection,
+    bank: &dyn Bank,
+    opts: CallOptions,
+    now: Millis,
+) -> Result<(usize, usize), AppError> {
+    let open: Vec<Attempt> = {
+        let mut st = db.prepare(
+            "SELECT id, account_id, fingerprint, bank, kind, bin, last4, expiry, phone, nickname, stage, bank_session
+             FROM binding_attempts WHERE stage IN ('verifying', 'token', 'otp', 'confirming')",
+        )?;
+        let rows = st.query_map([], row_to_attempt)?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let (mut done, mut rolled_back) = (0, 0);
+    for a in open {
+        if a.stage == "confirming" {
+            if let Some(session) = a.bank_session.as_deref() {
+                // The OTP is never stored: an empty one only finds an agreement that exists.
+                if let Ok(b) = bank.confirm_binding(session, "", opts) {
+                    if !already_bound(db, a.account_id, &a.fingerprint)? {
+                        complete(db, &a, &b.token, now)?;
+                        done += 1;
+                        tracing::info!(attempt = %a.id, "interrupted binding completed at start-up");
+                        continue;
+                    }
+                }
+            }
+        }
+        set_stage(db, &a.id, "abandoned", None, Some("interrupted"), now)?;
+        rolled_back += 1;
+    }
+    Ok((done, rolled_back))
+}
+
+/// Whether a verification answer means "token first".
+pub(crate) fn needs_token(v: &Verified) -> (bool, &str) {
+    match v {
+        Verified::Approved { session } => (false, session),
+        Verified::TokenRequired { session } => (true, session),
+    }
+}

@@ -115,6 +115,8 @@ export const en: Record<MessageKey, string> = {
   "errors.CARD_ALREADY_BOUND": "This card is already bound to your account.",
   "errors.CARD_LIMIT_REACHED": "An account can bind at most 10 cards. Unbind one you no longer use first.",
   "errors.BIND_COOLDOWN": "Binding this card failed too often in 24 hours. Try again in an hour.",
+  "errors.CONSENT_REQUIRED": "Read and accept the quick-pay terms first.",
+  "errors.OTP_RESEND_TOO_SOON": "A new code can be sent after {until}.",
   "errors.KEYCHAIN_UNAVAILABLE": "The OS keychain, where the wallet keeps its encryption key, can't be reached.",
   "errors.KEYCHAIN_LOCKED": "The OS keychain is locked or refused access.",
   "errors.DATABASE_KEY_MISSING": "Your wallet data exists, but its key is missing from the OS keychain.",

@@ -113,6 +113,8 @@ export const zhCN = {
   "errors.CARD_ALREADY_BOUND": "这张卡已经绑定在你的账户中。",
   "errors.CARD_LIMIT_REACHED": "每个账户最多绑定 10 张卡。请先解绑不用的卡。",
   "errors.BIND_COOLDOWN": "这张卡 24 小时内绑定失败次数过多，请 1 小时后再试。",
+  "errors.CONSENT_REQUIRED": "请先阅读并同意快捷支付服务协议。",
+  "errors.OTP_RESEND_TOO_SOON": "验证码发送过于频繁，请在 {until} 之后重新获取。",
   "errors.KEYCHAIN_UNAVAILABLE": "无法访问系统钥匙串，钱包的加密密钥保存在那里。",
   "errors.KEYCHAIN_LOCKED": "系统钥匙串已锁定或拒绝访问。",
   "errors.DATABASE_KEY_MISSING": "钱包数据存在，但系统钥匙串中找不到它的密钥。",

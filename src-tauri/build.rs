@@ -4,6 +4,5 @@
 
 fn main() {
     let manifest = tauri_build::AppManifest::new().commands(tongbao_api::COMMAND_NAMES);
-    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
-        .expect("tauri build script");
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build script");
 }

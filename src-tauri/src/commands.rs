@@ -2,12 +2,14 @@
 //! and SQLite block), with the core's error passed through as `{code, message, ...}`.
 //! The names and types are the contract in the `tongbao-api` crate.
 
+use tauri::ipc::Channel;
 use tauri::State;
 use tongbao_api::{
-    AppStatus, LoginInput, Profile, RegisterDetails, RegisterInput, SessionView, Settings,
-    UnlockInput,
+    AppStatus, AttemptRef, BindCode, BindStart, BindStep, CardRecognition, CardView, LoginInput, MockControls,
+    MockPanel, Profile, RegisterDetails, RegisterInput, RetryNotice, SessionView, Settings, UnlockInput,
 };
 use tongbao_core::{AppError, Wallet};
+use tongbao_mockbank::MockBank;
 
 use crate::state::AppState;
 
@@ -17,10 +19,33 @@ where
     T: Send + 'static,
     F: FnOnce(&Wallet) -> Result<T, AppError> + Send + 'static,
 {
-    let wallet = state.wallet().await?;
+    let wallet = state.opened().await?.wallet;
     tauri::async_runtime::spawn_blocking(move || f(&wallet))
         .await
         .map_err(|_| AppError::internal("the command stopped unexpectedly"))?
+}
+
+/// Runs `f` with the mock bank (the mock panels), after checking the session without counting
+/// it as activity: only a signed-in person sees the mock phone and token.
+async fn run_mock<T, F>(state: &AppState, f: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&MockBank) -> T + Send + 'static,
+{
+    let opened = state.opened().await?;
+    tauri::async_runtime::spawn_blocking(move || {
+        opened.wallet.check_session()?;
+        Ok(f(&opened.bank))
+    })
+    .await
+    .map_err(|_| AppError::internal("the command stopped unexpectedly"))?
+}
+
+/// Tells the UI about each automatic retry of a bank call.
+fn retry_sink(channel: Channel<RetryNotice>) -> impl Fn(u32, u32) + Send + 'static {
+    move |attempt, max| {
+        let _ = channel.send(RetryNotice { attempt, max });
+    }
 }
 
 #[tauri::command]
@@ -29,18 +54,12 @@ pub async fn app_status(state: State<'_, AppState>) -> Result<AppStatus, AppErro
 }
 
 #[tauri::command]
-pub async fn check_registration(
-    state: State<'_, AppState>,
-    args: RegisterDetails,
-) -> Result<(), AppError> {
+pub async fn check_registration(state: State<'_, AppState>, args: RegisterDetails) -> Result<(), AppError> {
     run(&state, move |w| w.check_registration(&args)).await
 }
 
 #[tauri::command]
-pub async fn register(
-    state: State<'_, AppState>,
-    args: RegisterInput,
-) -> Result<SessionView, AppError> {
+pub async fn register(state: State<'_, AppState>, args: RegisterInput) -> Result<SessionView, AppError> {
     run(&state, move |w| w.register(&args)).await
 }
 
@@ -50,10 +69,7 @@ pub async fn login(state: State<'_, AppState>, args: LoginInput) -> Result<Sessi
 }
 
 #[tauri::command]
-pub async fn unlock(
-    state: State<'_, AppState>,
-    args: UnlockInput,
-) -> Result<SessionView, AppError> {
+pub async fn unlock(state: State<'_, AppState>, args: UnlockInput) -> Result<SessionView, AppError> {
     run(&state, move |w| w.unlock(&args.password)).await
 }
 
@@ -82,9 +98,70 @@ pub async fn profile(state: State<'_, AppState>) -> Result<Profile, AppError> {
 }
 
 #[tauri::command]
-pub async fn update_settings(
-    state: State<'_, AppState>,
-    args: Settings,
-) -> Result<Settings, AppError> {
+pub async fn update_settings(state: State<'_, AppState>, args: Settings) -> Result<Settings, AppError> {
     run(&state, move |w| w.update_settings(&args)).await
+}
+
+#[tauri::command]
+pub async fn recognise_card(state: State<'_, AppState>, args: String) -> Result<Option<CardRecognition>, AppError> {
+    run(&state, move |w| Ok(w.recognise_card(&args))).await
+}
+
+#[tauri::command]
+pub async fn cards(state: State<'_, AppState>) -> Result<Vec<CardView>, AppError> {
+    run(&state, |w| w.cards()).await
+}
+
+#[tauri::command]
+pub async fn bind_start(
+    state: State<'_, AppState>,
+    args: BindStart,
+    on_retry: Channel<RetryNotice>,
+) -> Result<BindStep, AppError> {
+    let notify = retry_sink(on_retry);
+    run(&state, move |w| w.bind_start(&args, &notify)).await
+}
+
+#[tauri::command]
+pub async fn bind_token(
+    state: State<'_, AppState>,
+    args: BindCode,
+    on_retry: Channel<RetryNotice>,
+) -> Result<BindStep, AppError> {
+    let notify = retry_sink(on_retry);
+    run(&state, move |w| w.bind_token(&args.attempt_id, &args.code, &notify)).await
+}
+
+#[tauri::command]
+pub async fn bind_resend(
+    state: State<'_, AppState>,
+    args: AttemptRef,
+    on_retry: Channel<RetryNotice>,
+) -> Result<BindStep, AppError> {
+    let notify = retry_sink(on_retry);
+    run(&state, move |w| w.bind_resend(&args.attempt_id, &notify)).await
+}
+
+#[tauri::command]
+pub async fn bind_confirm(
+    state: State<'_, AppState>,
+    args: BindCode,
+    on_retry: Channel<RetryNotice>,
+) -> Result<CardView, AppError> {
+    let notify = retry_sink(on_retry);
+    run(&state, move |w| w.bind_confirm(&args.attempt_id, &args.code, &notify)).await
+}
+
+#[tauri::command]
+pub async fn mock_panel(state: State<'_, AppState>) -> Result<MockPanel, AppError> {
+    run_mock(&state, |b| b.panel()).await
+}
+
+#[tauri::command]
+pub async fn mock_set_controls(state: State<'_, AppState>, args: MockControls) -> Result<MockPanel, AppError> {
+    run_mock(&state, move |b| {
+        b.set_controls(args.to_controls());
+        b.panel()
+    })
+    .await
 }

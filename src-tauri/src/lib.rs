@@ -30,6 +30,14 @@ pub fn run() {
             commands::touch,
             commands::profile,
             commands::update_settings,
+            commands::recognise_card,
+            commands::cards,
+            commands::bind_start,
+            commands::bind_token,
+            commands::bind_resend,
+            commands::bind_confirm,
+            commands::mock_panel,
+            commands::mock_set_controls,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Tongbao Wallet");

@@ -41,25 +41,17 @@ pub fn init(log_dir: &Path) -> Option<WorkerGuard> {
     let filter = EnvFilter::try_from_env("TONGBAO_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     // Whole seconds: no fraction digits for the redaction to trip over.
     let timer = || ChronoUtc::new("%Y-%m-%dT%H:%M:%SZ".into());
-    let stderr = tracing_subscriber::fmt::layer()
-        .with_timer(timer())
-        .with_writer(RedactingMake(io::stderr));
+    let stderr = tracing_subscriber::fmt::layer().with_timer(timer()).with_writer(RedactingMake(io::stderr));
     let (file_layer, guard) = match std::fs::create_dir_all(log_dir) {
         Ok(()) => {
             let appender = tracing_appender::rolling::daily(log_dir, "tongbao.log");
             let (nb, guard) = tracing_appender::non_blocking(appender);
-            let layer = tracing_subscriber::fmt::layer()
-                .with_ansi(false)
-                .with_timer(timer())
-                .with_writer(RedactingMake(nb));
+            let layer =
+                tracing_subscriber::fmt::layer().with_ansi(false).with_timer(timer()).with_writer(RedactingMake(nb));
             (Some(layer), Some(guard))
         }
         Err(_) => (None, None),
     };
-    let _ = tracing_subscriber::registry()
-        .with(filter)
-        .with(stderr)
-        .with(file_layer)
-        .try_init();
+    let _ = tracing_subscriber::registry().with(filter).with(stderr).with(file_layer).try_init();
     guard
 }

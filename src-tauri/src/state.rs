@@ -1,83 +1,116 @@
-//! The managed state: the core [`Wallet`], opened in the background at start-up.
+//! The managed state: the core [`Wallet`] and the mock bank it talks to, opened in the
+//! background at start-up.
 //!
 //! A failure (keychain locked, wrong key…) is not remembered: the start-up problem screen's
 //! "try again" opens afresh, so unlocking the keychain and retrying works without a restart.
+//!
+//! Settings from the environment (for testers; documented in tests/README.md):
+//! - `TONGBAO_MOCK_FIXTURE`: a fixture JSON file instead of the built-in TEST-CARDS fixture;
+//! - `TONGBAO_BANK_TIMEOUT_MS`: the wallet's per-call bank timeout (default 10 000);
+//! - `TONGBAO_MOCK_LATENCY_MS`: the mock bank's latency per call at start (default 300).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tokio::sync::Mutex;
-use tongbao_core::clock::SystemClock;
+use tongbao_core::bank::RetryPolicy;
+use tongbao_core::clock::{Clock, SystemClock};
 use tongbao_core::secrets::KeyringStore;
-use tongbao_core::{open_wallet, AppError, Wallet};
+use tongbao_core::{open_wallet, AppError, ErrorCode, Wallet};
+use tongbao_mockbank::fixture::Fixture;
+use tongbao_mockbank::{Controls, MockBank};
 use tracing_appender::non_blocking::WorkerGuard;
+
+/// What start-up opens: the wallet, and the bank behind it.
+#[derive(Clone)]
+pub struct Opened {
+    pub wallet: Arc<Wallet>,
+    pub bank: Arc<MockBank>,
+}
 
 pub struct AppState {
     data_dir: PathBuf,
     identifier: String,
-    wallet: Arc<Mutex<Option<Arc<Wallet>>>>,
+    opened: Arc<Mutex<Option<Opened>>>,
     _log_guard: Option<WorkerGuard>,
 }
 
 impl AppState {
     pub fn new(data_dir: PathBuf, identifier: String, log_guard: Option<WorkerGuard>) -> Self {
-        Self {
-            data_dir,
-            identifier,
-            wallet: Arc::new(Mutex::new(None)),
-            _log_guard: log_guard,
-        }
+        Self { data_dir, identifier, opened: Arc::new(Mutex::new(None)), _log_guard: log_guard }
     }
 
     /// Starts opening the wallet without waiting for it.
     pub fn start_opening(&self) {
-        let (slot, dir, id) = (
-            self.wallet.clone(),
-            self.data_dir.clone(),
-            self.identifier.clone(),
-        );
+        let (slot, dir, id) = (self.opened.clone(), self.data_dir.clone(), self.identifier.clone());
         tauri::async_runtime::spawn(async move {
             let _ = get_or_open(&slot, dir, id).await;
         });
     }
 
-    /// The opened wallet, opening it (or waiting for the opening under way) if needed.
-    pub async fn wallet(&self) -> Result<Arc<Wallet>, AppError> {
-        get_or_open(&self.wallet, self.data_dir.clone(), self.identifier.clone()).await
+    /// The opened wallet and bank, opening them (or waiting for the opening under way).
+    pub async fn opened(&self) -> Result<Opened, AppError> {
+        get_or_open(&self.opened, self.data_dir.clone(), self.identifier.clone()).await
     }
 }
 
-async fn get_or_open(
-    slot: &Mutex<Option<Arc<Wallet>>>,
-    data_dir: PathBuf,
-    identifier: String,
-) -> Result<Arc<Wallet>, AppError> {
+async fn get_or_open(slot: &Mutex<Option<Opened>>, data_dir: PathBuf, identifier: String) -> Result<Opened, AppError> {
     let mut guard = slot.lock().await;
-    if let Some(w) = guard.as_ref() {
-        return Ok(w.clone());
+    if let Some(o) = guard.as_ref() {
+        return Ok(o.clone());
     }
-    let wallet = open(data_dir, identifier).await?;
-    *guard = Some(wallet.clone());
-    Ok(wallet)
-}
-
-async fn open(data_dir: PathBuf, identifier: String) -> Result<Arc<Wallet>, AppError> {
-    let joined = tauri::async_runtime::spawn_blocking(move || {
-        // Scope the keychain entry to this data folder: two installations never share a key.
-        let secrets = Arc::new(KeyringStore::new(identifier, data_dir.to_string_lossy()));
-        open_wallet(&data_dir, secrets, Arc::new(SystemClock))
-    })
-    .await;
-    let result =
-        joined.map_err(|_| AppError::internal("opening the wallet stopped unexpectedly"))?;
-    match result {
-        Ok(w) => {
-            tracing::info!(keychain = w.keychain_backend(), "wallet opened");
-            Ok(Arc::new(w))
+    let opened = tauri::async_runtime::spawn_blocking(move || open(&data_dir, &identifier))
+        .await
+        .map_err(|_| AppError::internal("opening the wallet stopped unexpectedly"))?;
+    match opened {
+        Ok(o) => {
+            tracing::info!(keychain = o.wallet.keychain_backend(), "wallet opened");
+            *guard = Some(o.clone());
+            Ok(o)
         }
         Err(e) => {
             tracing::error!(code = e.code.as_str(), message = %e.message, "wallet could not be opened");
             Err(e)
         }
     }
+}
+
+fn env_ms(name: &str) -> Option<i64> {
+    std::env::var(name).ok()?.trim().parse().ok().filter(|v| *v >= 0)
+}
+
+/// The mock bank keeps its own file next to (never inside) the wallet's data folder: it holds
+/// full card numbers, as a bank does, and the wallet's folder must never.
+fn mock_bank_path(data_dir: &Path, identifier: &str) -> PathBuf {
+    data_dir.with_file_name(format!("{identifier}.mockbank")).join("bank.db")
+}
+
+fn open(data_dir: &Path, identifier: &str) -> Result<Opened, AppError> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let fixture = match std::env::var_os("TONGBAO_MOCK_FIXTURE") {
+        Some(path) => {
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                AppError::new(ErrorCode::InternalError, format!("cannot read the mock fixture {path:?}: {e}"))
+            })?;
+            Fixture::parse(&text).map_err(|e| AppError::new(ErrorCode::InternalError, e))?
+        }
+        None => Fixture::default_fixture(),
+    };
+    let bank_path = mock_bank_path(data_dir, identifier);
+    std::fs::create_dir_all(bank_path.parent().expect("has a parent"))
+        .map_err(|e| AppError::new(ErrorCode::StorageError, format!("cannot create the mock bank folder: {e}")))?;
+    let bank = Arc::new(
+        MockBank::open(&bank_path, &fixture, clock.clone()).map_err(|e| AppError::new(ErrorCode::StorageError, e))?,
+    );
+    if let Some(latency_ms) = env_ms("TONGBAO_MOCK_LATENCY_MS") {
+        bank.set_controls(Controls { latency_ms, ..bank.controls() });
+    }
+    let policy = RetryPolicy {
+        timeout_ms: env_ms("TONGBAO_BANK_TIMEOUT_MS").unwrap_or(RetryPolicy::default().timeout_ms),
+        ..RetryPolicy::default()
+    };
+    // Scope the keychain entries to this data folder: two installations never share a key.
+    let secrets = Arc::new(KeyringStore::new(identifier, data_dir.to_string_lossy()));
+    let wallet = open_wallet(data_dir, secrets, clock)?.with_bank(bank.clone(), policy, env!("CARGO_PKG_VERSION"))?;
+    Ok(Opened { wallet: Arc::new(wallet), bank })
 }

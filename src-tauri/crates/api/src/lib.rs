@@ -9,13 +9,16 @@
 
 use ts_rs::TS;
 
-pub use tongbao_core::accounts::{
-    LoginInput, Profile, RegisterDetails, RegisterInput, UnlockInput,
+pub use tongbao_core::accounts::{LoginInput, Profile, RegisterDetails, RegisterInput, UnlockInput};
+pub use tongbao_core::binding::{
+    AttemptRef, BindCode, BindStage, BindStart, BindStep, CardRecognition, CardStatusView, CardView, RetryNotice,
 };
+pub use tongbao_core::cards::{BankId, CardKind};
 pub use tongbao_core::error::{AppError, ErrorCode, Field};
 pub use tongbao_core::session::SessionView;
 pub use tongbao_core::settings::{Language, Settings, Theme};
 pub use tongbao_core::wallet::AppStatus;
+pub use tongbao_mockbank::{MockControls, MockPanel, MockSms, MockToken};
 
 /// One command of the contract, as the generator sees it.
 pub struct CommandSpec {
@@ -51,7 +54,18 @@ commands! {
     touch() -> ();
     profile() -> Profile;
     update_settings(Settings) -> Settings;
+    recognise_card(String) -> Option<CardRecognition>;
+    cards() -> Vec<CardView>;
+    bind_start(BindStart) -> BindStep;
+    bind_token(BindCode) -> BindStep;
+    bind_resend(AttemptRef) -> BindStep;
+    bind_confirm(BindCode) -> CardView;
+    mock_panel() -> MockPanel;
+    mock_set_controls(MockControls) -> MockPanel;
 }
+
+/// Commands that also take an `onRetry` channel of [`RetryNotice`]s (bank calls with retries).
+pub const PROGRESS_COMMANDS: &[&str] = &["bind_start", "bind_token", "bind_resend", "bind_confirm"];
 
 /// Every type that crosses IPC, declared in dependency-free order.
 fn declarations() -> Vec<String> {
@@ -69,6 +83,21 @@ fn declarations() -> Vec<String> {
         LoginInput::decl(),
         UnlockInput::decl(),
         Profile::decl(),
+        BankId::decl(),
+        CardKind::decl(),
+        CardRecognition::decl(),
+        BindStart::decl(),
+        BindStage::decl(),
+        BindStep::decl(),
+        BindCode::decl(),
+        AttemptRef::decl(),
+        RetryNotice::decl(),
+        CardStatusView::decl(),
+        CardView::decl(),
+        MockSms::decl(),
+        MockToken::decl(),
+        MockControls::decl(),
+        MockPanel::decl(),
     ]
 }
 
@@ -87,13 +116,14 @@ pub fn typescript() -> String {
     out.push_str("export interface Commands {\n");
     for c in command_specs() {
         let args = c.args.unwrap_or_else(|| "null".into());
-        out.push_str(&format!(
-            "  {}: {{ args: {}; result: {} }};\n",
-            c.name, args, c.result
-        ));
+        out.push_str(&format!("  {}: {{ args: {}; result: {} }};\n", c.name, args, c.result));
     }
     out.push_str("}\n\nexport const COMMAND_NAMES = [\n");
     for n in COMMAND_NAMES {
+        out.push_str(&format!("  \"{n}\",\n"));
+    }
+    out.push_str("] as const;\n\n/** Commands that take an `onRetry` channel of RetryNotice. */\nexport const PROGRESS_COMMANDS = [\n");
+    for n in PROGRESS_COMMANDS {
         out.push_str(&format!("  \"{n}\",\n"));
     }
     out.push_str("] as const;\n\nexport const ERROR_CODES: readonly ErrorCode[] = [\n");

@@ -140,10 +140,7 @@ pub enum BankFailure {
 impl BankFailure {
     /// Faults worth retrying automatically: the bank may answer next time.
     pub fn retryable(self) -> bool {
-        matches!(
-            self,
-            BankFailure::Fault(Fault::Timeout | Fault::Busy | Fault::SystemError)
-        )
+        matches!(self, BankFailure::Fault(Fault::Timeout | Fault::Busy | Fault::SystemError))
     }
 
     /// The bank's response code, where it has one.
@@ -179,9 +176,7 @@ impl BankFailure {
             },
             BankFailure::Session(s) => match s {
                 SessionProblem::TokenInvalid => C::TokenInvalid,
-                SessionProblem::OtpInvalid { .. } | SessionProblem::ResendTooSoon { .. } => {
-                    C::OtpInvalid
-                }
+                SessionProblem::OtpInvalid { .. } | SessionProblem::ResendTooSoon { .. } => C::OtpInvalid,
                 SessionProblem::OtpExpired | SessionProblem::Unknown => C::OtpExpired,
                 SessionProblem::OtpLocked => C::OtpLocked,
             },
@@ -190,8 +185,7 @@ impl BankFailure {
 
     pub fn to_error(self) -> AppError {
         let e = match self.iso() {
-            Some(iso) => AppError::new(self.code(), format!("the bank answered {iso} ({self:?})"))
-                .bank_code(iso),
+            Some(iso) => AppError::new(self.code(), format!("the bank answered {iso} ({self:?})")).bank_code(iso),
             None => AppError::new(self.code(), format!("the bank call failed ({self:?})")),
         };
         match self {
@@ -227,20 +221,14 @@ pub struct RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        Self {
-            timeout_ms: 10 * SECOND,
-            max_retries: 2,
-            base_backoff_ms: 500,
-            jitter_ms: 250,
-        }
+        Self { timeout_ms: 10 * SECOND, max_retries: 2, base_backoff_ms: 500, jitter_ms: 250 }
     }
 }
 
 impl RetryPolicy {
     /// The wait before retry number `n` (1-based), without jitter.
     pub fn backoff(&self, n: u32) -> Millis {
-        self.base_backoff_ms
-            .saturating_mul(1 << (n.saturating_sub(1)).min(16))
+        self.base_backoff_ms.saturating_mul(1 << (n.saturating_sub(1)).min(16))
     }
 
     /// Runs `call`, retrying retryable faults. `on_retry(n, max, failure)` is told before each
@@ -251,20 +239,14 @@ impl RetryPolicy {
         mut call: impl FnMut(CallOptions) -> BankResult<T>,
         mut on_retry: impl FnMut(u32, u32, BankFailure),
     ) -> BankResult<T> {
-        let opts = CallOptions {
-            timeout_ms: self.timeout_ms,
-        };
+        let opts = CallOptions { timeout_ms: self.timeout_ms };
         let mut attempt = 0;
         loop {
             match call(opts) {
                 Err(f) if f.retryable() && attempt < self.max_retries => {
                     attempt += 1;
                     on_retry(attempt, self.max_retries, f);
-                    let jitter = if self.jitter_ms > 0 {
-                        rand::thread_rng().gen_range(0..=self.jitter_ms)
-                    } else {
-                        0
-                    };
+                    let jitter = if self.jitter_ms > 0 { rand::thread_rng().gen_range(0..=self.jitter_ms) } else { 0 };
                     clock.sleep(self.backoff(attempt) + jitter);
                 }
                 other => return other,
@@ -280,28 +262,16 @@ mod tests {
     use std::cell::RefCell;
 
     fn policy() -> RetryPolicy {
-        RetryPolicy {
-            timeout_ms: 2_000,
-            max_retries: 2,
-            base_backoff_ms: 500,
-            jitter_ms: 0,
-        }
+        RetryPolicy { timeout_ms: 2_000, max_retries: 2, base_backoff_ms: 500, jitter_ms: 0 }
     }
 
     #[test]
     fn retries_busy_twice_with_exponential_backoff_then_succeeds() {
         let clock = FakeClock::at(0);
-        let answers = RefCell::new(vec![
-            Err(BankFailure::Fault(Fault::Busy)),
-            Err(BankFailure::Fault(Fault::Busy)),
-            Ok(7),
-        ]);
+        let answers =
+            RefCell::new(vec![Err(BankFailure::Fault(Fault::Busy)), Err(BankFailure::Fault(Fault::Busy)), Ok(7)]);
         let mut seen = vec![];
-        let r = policy().run(
-            &clock,
-            |_| answers.borrow_mut().remove(0),
-            |n, max, _| seen.push((n, max, clock.now())),
-        );
+        let r = policy().run(&clock, |_| answers.borrow_mut().remove(0), |n, max, _| seen.push((n, max, clock.now())));
         assert_eq!(r, Ok(7));
         assert_eq!(seen, vec![(1, 2, 0), (2, 2, 500)]);
         assert_eq!(clock.now(), 500 + 1000);
@@ -328,10 +298,7 @@ mod tests {
     #[test]
     fn declines_and_offline_are_not_retried() {
         let clock = FakeClock::at(0);
-        for f in [
-            BankFailure::Declined(Decline::NotActivated),
-            BankFailure::Fault(Fault::Offline),
-        ] {
+        for f in [BankFailure::Declined(Decline::NotActivated), BankFailure::Fault(Fault::Offline)] {
             let mut calls = 0;
             let _: BankResult<()> = policy().run(
                 &clock,
@@ -347,10 +314,7 @@ mod tests {
 
     #[test]
     fn jitter_stays_within_its_bound() {
-        let p = RetryPolicy {
-            jitter_ms: 100,
-            ..policy()
-        };
+        let p = RetryPolicy { jitter_ms: 100, ..policy() };
         for _ in 0..50 {
             let clock = FakeClock::at(0);
             let mut first = true;
@@ -391,13 +355,7 @@ mod tests {
             assert!(!f.retryable());
         }
         assert_eq!(BankFailure::Fault(Fault::Busy).iso(), Some("91"));
-        assert_eq!(
-            BankFailure::Fault(Fault::SystemError).code(),
-            ErrorCode::BankSystemError
-        );
-        assert_eq!(
-            BankFailure::Session(SessionProblem::OtpLocked).code(),
-            ErrorCode::OtpLocked
-        );
+        assert_eq!(BankFailure::Fault(Fault::SystemError).code(), ErrorCode::BankSystemError);
+        assert_eq!(BankFailure::Session(SessionProblem::OtpLocked).code(), ErrorCode::OtpLocked);
     }
 }

@@ -41,6 +41,29 @@ pub struct BindStart {
     pub agree: bool,
 }
 
+/// A code typed for an attempt: the dynamic token's or the SMS's.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BindCode {
+    pub attempt_id: String,
+    #[ts(type = "string")]
+    pub code: SecretString,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AttemptRef {
+    pub attempt_id: String,
+}
+
+/// Told to the UI before each automatic retry: "银行繁忙，正在重试 (attempt/max)".
+#[derive(Debug, Clone, Copy, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RetryNotice {
+    pub attempt: u32,
+    pub max: u32,
+}
+
 /// What the number field shows while digits are typed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -53,12 +76,7 @@ pub struct CardRecognition {
 
 impl From<&BinInfo> for CardRecognition {
     fn from(b: &BinInfo) -> Self {
-        Self {
-            bank: b.bank,
-            kind: b.kind,
-            length: b.length as u32,
-            supported: b.supported,
-        }
+        Self { bank: b.bank, kind: b.kind, length: b.length as u32, supported: b.supported }
     }
 }
 
@@ -122,18 +140,12 @@ pub fn fingerprint(key: &[u8], pan: &CardNumber) -> String {
 }
 
 pub(crate) fn live_card_count(db: &Connection, account: AccountId) -> Result<i64, AppError> {
-    Ok(db.query_row(
-        "SELECT count(*) FROM cards WHERE account_id = ?1 AND unbound_at IS NULL",
-        [account],
-        |r| r.get(0),
-    )?)
+    Ok(db.query_row("SELECT count(*) FROM cards WHERE account_id = ?1 AND unbound_at IS NULL", [account], |r| {
+        r.get(0)
+    })?)
 }
 
-pub(crate) fn already_bound(
-    db: &Connection,
-    account: AccountId,
-    fp: &str,
-) -> Result<bool, AppError> {
+pub(crate) fn already_bound(db: &Connection, account: AccountId, fp: &str) -> Result<bool, AppError> {
     Ok(db
         .query_row(
             "SELECT 1 FROM cards WHERE account_id = ?1 AND fingerprint = ?2 AND unbound_at IS NULL",
@@ -167,10 +179,7 @@ pub(crate) fn cooldown_until(
 /// bank-system faults are not the person's doing and do not count.
 pub(crate) fn counts_toward_cooldown(f: &BankFailure) -> bool {
     matches!(f, BankFailure::Declined(_) | BankFailure::Session(_))
-        && !matches!(
-            f,
-            BankFailure::Session(SessionProblem::ResendTooSoon { .. })
-        )
+        && !matches!(f, BankFailure::Session(SessionProblem::ResendTooSoon { .. }))
 }
 
 pub(crate) fn record_failure(
@@ -213,11 +222,7 @@ pub(crate) struct NewAttempt<'a> {
     pub nickname: &'a str,
 }
 
-pub(crate) fn insert_attempt(
-    db: &Connection,
-    a: &NewAttempt<'_>,
-    now: Millis,
-) -> Result<(), AppError> {
+pub(crate) fn insert_attempt(db: &Connection, a: &NewAttempt<'_>, now: Millis) -> Result<(), AppError> {
     db.execute(
         "INSERT INTO binding_attempts (id, account_id, fingerprint, bank, kind, bin, last4, expiry, phone,
                                        nickname, stage, created_at, updated_at)
@@ -263,11 +268,7 @@ pub(crate) fn set_stage(
 }
 
 /// The signed-in person's own open attempt (another account's id is "not found").
-pub(crate) fn open_attempt(
-    db: &Connection,
-    account: AccountId,
-    id: &str,
-) -> Result<Attempt, AppError> {
+pub(crate) fn open_attempt(db: &Connection, account: AccountId, id: &str) -> Result<Attempt, AppError> {
     db.query_row(
         "SELECT id, account_id, fingerprint, bank, kind, bin, last4, expiry, phone, nickname, stage, bank_session
          FROM binding_attempts WHERE id = ?1 AND account_id = ?2 AND stage IN ('token', 'otp', 'confirming')",
@@ -297,12 +298,7 @@ fn row_to_attempt(r: &rusqlite::Row<'_>) -> rusqlite::Result<Attempt> {
 
 /// Stores the bound card and closes the attempt, in one transaction. The first live card
 /// becomes the default.
-pub(crate) fn complete(
-    db: &mut Connection,
-    a: &Attempt,
-    token: &str,
-    now: Millis,
-) -> Result<i64, AppError> {
+pub(crate) fn complete(db: &mut Connection, a: &Attempt, token: &str, now: Millis) -> Result<i64, AppError> {
     let tx = db.transaction()?;
     let first = live_card_count(&tx, a.account_id)? == 0;
     tx.execute(
@@ -319,11 +315,7 @@ pub(crate) fn complete(
     Ok(card_id)
 }
 
-pub(crate) fn cards(
-    db: &Connection,
-    account: AccountId,
-    now: Millis,
-) -> Result<Vec<CardView>, AppError> {
+pub(crate) fn cards(db: &Connection, account: AccountId, now: Millis) -> Result<Vec<CardView>, AppError> {
     let mut st = db.prepare(
         "SELECT id, bank, kind, bin, last4, expiry, nickname, status, is_default, bound_at
          FROM cards WHERE account_id = ?1 AND unbound_at IS NULL ORDER BY is_default DESC, bound_at, id",
@@ -333,18 +325,7 @@ pub(crate) fn cards(
         let kind: String = r.get(2)?;
         let expiry: Option<String> = r.get(5)?;
         let status: String = r.get(7)?;
-        Ok((
-            r.get(0)?,
-            bank,
-            kind,
-            r.get(3)?,
-            r.get(4)?,
-            expiry,
-            r.get(6)?,
-            status,
-            r.get(8)?,
-            r.get(9)?,
-        ))
+        Ok((r.get(0)?, bank, kind, r.get(3)?, r.get(4)?, expiry, r.get(6)?, status, r.get(8)?, r.get(9)?))
     })?;
     let mut out = vec![];
     for row in rows {
@@ -360,10 +341,8 @@ pub(crate) fn cards(
             bool,
             Millis,
         ) = row?;
-        let passed = expiry
-            .as_deref()
-            .and_then(|e| crate::cards::parse_expiry(e).ok())
-            .is_some_and(|e| e.has_passed(now));
+        let passed =
+            expiry.as_deref().and_then(|e| crate::cards::parse_expiry(e).ok()).is_some_and(|e| e.has_passed(now));
         let status = match status.as_str() {
             _ if passed => CardStatusView::Expired,
             "frozen" => CardStatusView::Frozen,
@@ -375,11 +354,7 @@ pub(crate) fn cards(
             id,
             bank: serde_json::from_value(serde_json::Value::String(bank))
                 .map_err(|e| AppError::internal(e.to_string()))?,
-            kind: if kind == "credit" {
-                CardKind::Credit
-            } else {
-                CardKind::Debit
-            },
+            kind: if kind == "credit" { CardKind::Credit } else { CardKind::Debit },
             bin,
             last4,
             expiry,

@@ -32,17 +32,9 @@ pub fn db_path(data_dir: &Path) -> PathBuf {
     data_dir.join(DB_FILE)
 }
 
-pub fn open_wallet(
-    data_dir: &Path,
-    secrets: Arc<dyn SecretStore>,
-    clock: Arc<dyn Clock>,
-) -> Result<Wallet, AppError> {
-    std::fs::create_dir_all(data_dir).map_err(|e| {
-        AppError::new(
-            ErrorCode::StorageError,
-            format!("cannot create the data folder: {e}"),
-        )
-    })?;
+pub fn open_wallet(data_dir: &Path, secrets: Arc<dyn SecretStore>, clock: Arc<dyn Clock>) -> Result<Wallet, AppError> {
+    std::fs::create_dir_all(data_dir)
+        .map_err(|e| AppError::new(ErrorCode::StorageError, format!("cannot create the data folder: {e}")))?;
     let path = db_path(data_dir);
     let exists = path.exists();
     let conn = match secrets.get(DB_KEY_NAME)? {
@@ -64,10 +56,7 @@ pub fn open_wallet(
                     "the OS keychain did not keep the database key",
                 ));
             }
-            tracing::info!(
-                backend = secrets.backend(),
-                "new database key stored in the keychain"
-            );
+            tracing::info!(backend = secrets.backend(), "new database key stored in the keychain");
             storage::open(&path, &key[..], true)?
         }
     };
@@ -84,10 +73,7 @@ fn ensure_secret(secrets: &dyn SecretStore, name: &str) -> Result<Zeroizing<Vec<
     secrets.set(name, &key[..])?;
     match secrets.get(name)? {
         Some(v) if v.as_slice() == &key[..] => Ok(v),
-        _ => Err(AppError::new(
-            ErrorCode::KeychainUnavailable,
-            format!("the OS keychain did not keep {name}"),
-        )),
+        _ => Err(AppError::new(ErrorCode::KeychainUnavailable, format!("the OS keychain did not keep {name}"))),
     }
 }
 

@@ -26,9 +26,7 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> Millis {
-        let d = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default();
+        let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
         d.as_millis() as Millis
     }
     fn sleep(&self, ms: Millis) {
@@ -120,11 +118,7 @@ fn civil_from_days(z: i64) -> Date {
     let mp = (5 * doy + 2) / 153;
     let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    Date {
-        year: (y + i64::from(m <= 2)) as i32,
-        month: m,
-        day: d,
-    }
+    Date { year: (y + i64::from(m <= 2)) as i32, month: m, day: d }
 }
 
 #[cfg(test)]
@@ -136,10 +130,7 @@ mod tests {
         // 2026-11-25T15:59:59Z is 23:59:59 in Shanghai; one second later it is the 26th.
         let t = 1_795_622_399_000; // 2026-11-25T15:59:59Z
         assert_eq!(Date::in_shanghai(t), Date::new(2026, 11, 25).unwrap());
-        assert_eq!(
-            Date::in_shanghai(t + SECOND),
-            Date::new(2026, 11, 26).unwrap()
-        );
+        assert_eq!(Date::in_shanghai(t + SECOND), Date::new(2026, 11, 26).unwrap());
     }
 
     #[test]

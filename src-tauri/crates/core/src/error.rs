@@ -150,13 +150,7 @@ impl Serialize for AppError {
 
 impl AppError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-            field: None,
-            until: None,
-            bank_code: None,
-        }
+        Self { code, message: message.into(), field: None, until: None, bank_code: None }
     }
 
     pub fn on(mut self, field: Field) -> Self {
@@ -208,10 +202,7 @@ mod tests {
             json!({"code": "LOGIN_LOCKED", "message": "locked", "until": 1_700_000_000_000i64})
         );
         let e = AppError::new(ErrorCode::IdNumberInvalid, "bad").on(Field::IdNumber);
-        assert_eq!(
-            serde_json::to_value(&e).unwrap()["field"],
-            json!("id_number")
-        );
+        assert_eq!(serde_json::to_value(&e).unwrap()["field"], json!("id_number"));
     }
 
     #[test]

@@ -41,10 +41,7 @@ mod tests {
         assert_eq!(redact("id 11010119900307123X ok"), "id [redacted] ok");
         assert_eq!(redact("phone=13800138000"), "phone=[redacted]");
         assert_eq!(redact("otp 482913."), "otp [redacted].");
-        assert_eq!(
-            redact("account=12 at 2026-11-25T19:37:09Z"),
-            "account=12 at 2026-11-25T19:37:09Z"
-        );
+        assert_eq!(redact("account=12 at 2026-11-25T19:37:09Z"), "account=12 at 2026-11-25T19:37:09Z");
         assert_eq!(redact("box xylophone"), "box xylophone");
     }
 

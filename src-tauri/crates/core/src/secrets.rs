@@ -78,20 +78,11 @@ impl MemoryStore {
 impl SecretStore for MemoryStore {
     fn get(&self, name: &str) -> Result<Option<SecretBytes>, AppError> {
         self.check()?;
-        Ok(self
-            .items
-            .lock()
-            .expect("poisoned")
-            .get(name)
-            .cloned()
-            .map(Zeroizing::new))
+        Ok(self.items.lock().expect("poisoned").get(name).cloned().map(Zeroizing::new))
     }
     fn set(&self, name: &str, value: &[u8]) -> Result<(), AppError> {
         self.check()?;
-        self.items
-            .lock()
-            .expect("poisoned")
-            .insert(name.to_owned(), value.to_vec());
+        self.items.lock().expect("poisoned").insert(name.to_owned(), value.to_vec());
         Ok(())
     }
     fn backend(&self) -> &'static str {
@@ -109,10 +100,7 @@ pub struct KeyringStore {
 
 impl KeyringStore {
     pub fn new(service: impl Into<String>, scope: impl Into<String>) -> Self {
-        Self {
-            service: service.into(),
-            scope: scope.into(),
-        }
+        Self { service: service.into(), scope: scope.into() }
     }
 
     fn entry(&self, name: &str) -> Result<keyring::Entry, AppError> {
@@ -148,14 +136,12 @@ compile_error!("Tongbao Wallet needs an OS keychain: Linux, macOS or Windows.");
 /// problem (no bus, locked collection), never the secret.
 fn map_keyring_error(e: keyring::Error) -> AppError {
     match e {
-        keyring::Error::NoStorageAccess(inner) => AppError::new(
-            ErrorCode::KeychainLocked,
-            format!("the OS keychain is locked or refused access: {inner}"),
-        ),
-        other => AppError::new(
-            ErrorCode::KeychainUnavailable,
-            format!("the OS keychain could not be reached: {other}"),
-        ),
+        keyring::Error::NoStorageAccess(inner) => {
+            AppError::new(ErrorCode::KeychainLocked, format!("the OS keychain is locked or refused access: {inner}"))
+        }
+        other => {
+            AppError::new(ErrorCode::KeychainUnavailable, format!("the OS keychain could not be reached: {other}"))
+        }
     }
 }
 
@@ -179,9 +165,7 @@ impl SecretStore for KeyringStore {
 
     fn set(&self, name: &str, value: &[u8]) -> Result<(), AppError> {
         let hex_text = Zeroizing::new(hex::encode(value));
-        self.entry(name)?
-            .set_password(&hex_text)
-            .map_err(map_keyring_error)
+        self.entry(name)?.set_password(&hex_text).map_err(map_keyring_error)
     }
 
     fn backend(&self) -> &'static str {

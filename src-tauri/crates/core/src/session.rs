@@ -28,11 +28,7 @@ pub struct SessionView {
 
 impl Session {
     pub fn start(account_id: AccountId, now: Millis) -> Self {
-        Self {
-            account_id,
-            last_activity: now,
-            locked: false,
-        }
+        Self { account_id, last_activity: now, locked: false }
     }
 
     /// Locks the session when it has been idle for `autolock_minutes` or longer.
@@ -43,20 +39,21 @@ impl Session {
     }
 
     /// The account of an active session, counting this call as activity.
-    pub fn require(
-        slot: &mut Option<Session>,
-        now: Millis,
-        autolock_minutes: u32,
-    ) -> Result<AccountId, AppError> {
+    pub fn require(slot: &mut Option<Session>, now: Millis, autolock_minutes: u32) -> Result<AccountId, AppError> {
+        let id = Session::peek(slot, now, autolock_minutes)?;
+        if let Some(s) = slot.as_mut() {
+            s.last_activity = now;
+        }
+        Ok(id)
+    }
+
+    /// The account of an active session, without counting this call as activity (polls).
+    pub fn peek(slot: &mut Option<Session>, now: Millis, autolock_minutes: u32) -> Result<AccountId, AppError> {
         let s = slot.as_mut().ok_or_else(not_logged_in)?;
         s.apply_autolock(now, autolock_minutes);
         if s.locked {
-            return Err(AppError::new(
-                ErrorCode::SessionLocked,
-                "the session is locked: enter the password",
-            ));
+            return Err(AppError::new(ErrorCode::SessionLocked, "the session is locked: enter the password"));
         }
-        s.last_activity = now;
         Ok(s.account_id)
     }
 }
@@ -81,11 +78,15 @@ mod tests {
     }
 
     #[test]
+    fn peeking_does_not_keep_the_session_open() {
+        let mut slot = Some(Session::start(1, 0));
+        assert!(Session::peek(&mut slot, 4 * MINUTE, 5).is_ok());
+        assert_eq!(Session::peek(&mut slot, 5 * MINUTE, 5).unwrap_err().code, ErrorCode::SessionLocked);
+    }
+
+    #[test]
     fn no_session_means_not_logged_in() {
         let mut slot = None;
-        assert_eq!(
-            Session::require(&mut slot, 0, 5).unwrap_err().code,
-            ErrorCode::NotLoggedIn
-        );
+        assert_eq!(Session::require(&mut slot, 0, 5).unwrap_err().code, ErrorCode::NotLoggedIn);
     }
 }

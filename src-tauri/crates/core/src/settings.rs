@@ -38,22 +38,13 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Self {
-            language: Language::ZhCn,
-            theme: Theme::Light,
-            autolock_minutes: AUTOLOCK_DEFAULT_MINUTES,
-        }
+        Self { language: Language::ZhCn, theme: Theme::Light, autolock_minutes: AUTOLOCK_DEFAULT_MINUTES }
     }
 }
 
 fn read<T: for<'de> Deserialize<'de>>(conn: &Connection, key: &str) -> Result<Option<T>, AppError> {
-    let raw: Option<String> = conn
-        .query_row(
-            "SELECT value FROM app_settings WHERE key = ?1",
-            [key],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let raw: Option<String> =
+        conn.query_row("SELECT value FROM app_settings WHERE key = ?1", [key], |r| r.get(0)).optional()?;
     // A value this version can't read falls back to the default instead of failing start-up.
     Ok(raw.and_then(|s| serde_json::from_str(&s).ok()))
 }
@@ -72,19 +63,13 @@ pub fn load(conn: &Connection) -> Result<Settings, AppError> {
 /// Validates and saves all three in one transaction.
 pub fn save(conn: &mut Connection, s: &Settings) -> Result<Settings, AppError> {
     if !AUTOLOCK_RANGE.contains(&s.autolock_minutes) {
-        return Err(
-            AppError::new(ErrorCode::SettingInvalid, "auto-lock is 1 to 60 minutes")
-                .on(Field::AutolockMinutes),
-        );
+        return Err(AppError::new(ErrorCode::SettingInvalid, "auto-lock is 1 to 60 minutes").on(Field::AutolockMinutes));
     }
     let tx = conn.transaction()?;
     for (k, v) in [
         ("language", serde_json::to_string(&s.language)),
         ("theme", serde_json::to_string(&s.theme)),
-        (
-            "autolock_minutes",
-            serde_json::to_string(&s.autolock_minutes),
-        ),
+        ("autolock_minutes", serde_json::to_string(&s.autolock_minutes)),
     ] {
         let v = v.map_err(|e| AppError::internal(e.to_string()))?;
         tx.execute(

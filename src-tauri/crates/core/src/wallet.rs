@@ -11,12 +11,8 @@ use serde::Serialize;
 use ts_rs::TS;
 use zeroize::Zeroizing;
 
-use crate::accounts::{
-    self, password, validate, LoginInput, Profile, RegisterDetails, RegisterInput,
-};
-use crate::bank::{
-    Bank, BankFailure, BankResult, CallOptions, RetryPolicy, SessionProblem, VerifyCard,
-};
+use crate::accounts::{self, password, validate, LoginInput, Profile, RegisterDetails, RegisterInput};
+use crate::bank::{Bank, BankFailure, BankResult, CallOptions, RetryPolicy, SessionProblem, VerifyCard};
 use crate::binding::{self, BindStage, BindStart, BindStep, CardRecognition, CardView};
 use crate::cards::{self, CardKind};
 use crate::clock::Clock;
@@ -56,14 +52,7 @@ impl Wallet {
         secrets: Arc<dyn SecretStore>,
         fingerprint_key: Zeroizing<Vec<u8>>,
     ) -> Self {
-        Self {
-            db: Mutex::new(db),
-            clock,
-            secrets,
-            session: Mutex::new(None),
-            fingerprint_key,
-            bank: None,
-        }
+        Self { db: Mutex::new(db), clock, secrets, session: Mutex::new(None), fingerprint_key, bank: None }
     }
 
     /// Connects the wallet to its bank, then finishes or rolls back the binding attempts a
@@ -74,26 +63,17 @@ impl Wallet {
         policy: RetryPolicy,
         client_version: &str,
     ) -> Result<Self, AppError> {
-        let opts = CallOptions {
-            timeout_ms: policy.timeout_ms,
-        };
-        let (done, rolled_back) =
-            binding::resume(&mut self.db(), bank.as_ref(), opts, self.clock.now())?;
+        let opts = CallOptions { timeout_ms: policy.timeout_ms };
+        let (done, rolled_back) = binding::resume(&mut self.db(), bank.as_ref(), opts, self.clock.now())?;
         if done + rolled_back > 0 {
             tracing::info!(done, rolled_back, "interrupted binding attempts settled");
         }
-        self.bank = Some(BankLink {
-            bank,
-            policy,
-            client_version: client_version.to_owned(),
-        });
+        self.bank = Some(BankLink { bank, policy, client_version: client_version.to_owned() });
         Ok(self)
     }
 
     fn bank(&self) -> Result<&BankLink, AppError> {
-        self.bank
-            .as_ref()
-            .ok_or_else(|| AppError::internal("no bank is connected"))
+        self.bank.as_ref().ok_or_else(|| AppError::internal("no bank is connected"))
     }
 
     fn db(&self) -> MutexGuard<'_, Connection> {
@@ -117,10 +97,7 @@ impl Wallet {
     }
 
     fn view(&self, s: &Session) -> Result<SessionView, AppError> {
-        Ok(SessionView {
-            display_name: accounts::display_name(&self.db(), s.account_id)?,
-            locked: s.locked,
-        })
+        Ok(SessionView { display_name: accounts::display_name(&self.db(), s.account_id)?, locked: s.locked })
     }
 
     /// Who is signed in (applying auto-lock, but not counting as activity) and the settings.
@@ -181,11 +158,7 @@ impl Wallet {
     }
 
     /// Checks a password against an account, applying the lockout rule. `Ok(())` when right.
-    fn check_password(
-        &self,
-        creds: &accounts::Credentials,
-        pw: &SecretString,
-    ) -> Result<(), AppError> {
+    fn check_password(&self, creds: &accounts::Credentials, pw: &SecretString) -> Result<(), AppError> {
         let now = self.clock.now();
         if let Some(until) = accounts::active_lock(creds, now) {
             return Err(accounts::locked_error(until));
@@ -195,10 +168,7 @@ impl Wallet {
         }
         match accounts::record_failure(&self.db(), creds, self.clock.now())? {
             Some(until) => {
-                tracing::warn!(
-                    account = creds.id,
-                    "account locked after repeated wrong passwords"
-                );
+                tracing::warn!(account = creds.id, "account locked after repeated wrong passwords");
                 Err(accounts::locked_error(until))
             }
             None => Err(login_failed()),
@@ -223,11 +193,7 @@ impl Wallet {
     /// Unlocks a locked session with the account's password. Wrong passwords count toward the
     /// account lockout; when it locks, the session ends.
     pub fn unlock(&self, password: &SecretString) -> Result<SessionView, AppError> {
-        let id = self
-            .session()
-            .as_ref()
-            .map(|s| s.account_id)
-            .ok_or_else(not_logged_in)?;
+        let id = self.session().as_ref().map(|s| s.account_id).ok_or_else(not_logged_in)?;
         let creds = accounts::credentials_by_id(&self.db(), id)?.ok_or_else(not_logged_in)?;
         if let Err(e) = self.check_password(&creds, password) {
             if e.code == ErrorCode::LoginLocked {
@@ -254,6 +220,13 @@ impl Wallet {
         if self.session().take().is_some() {
             tracing::info!("signed out");
         }
+    }
+
+    /// Refuses unless someone is signed in and unlocked, without counting as activity (the mock
+    /// panels poll with it).
+    pub fn check_session(&self) -> Result<(), AppError> {
+        let minutes = self.autolock_minutes()?;
+        Session::peek(&mut self.session(), self.clock.now(), minutes).map(|_| ())
     }
 
     /// The person did something in the UI: keeps the session from auto-locking.
@@ -297,61 +270,37 @@ impl Wallet {
 
     /// Checks the form, the wallet's rules (cap, duplicate, cooldown), records the attempt and
     /// asks the bank to verify the card; then sends the SMS code unless a token comes first.
-    pub fn bind_start(
-        &self,
-        input: &BindStart,
-        on_retry: &dyn Fn(u32, u32),
-    ) -> Result<BindStep, AppError> {
+    pub fn bind_start(&self, input: &BindStart, on_retry: &dyn Fn(u32, u32)) -> Result<BindStep, AppError> {
         let account = self.require_account()?;
         let link = self.bank()?;
         if !input.agree {
-            return Err(AppError::new(
-                ErrorCode::ConsentRequired,
-                "accept the quick-pay terms to bind a card",
-            ));
+            return Err(AppError::new(ErrorCode::ConsentRequired, "accept the quick-pay terms to bind a card"));
         }
         let pan = cards::parse_card_number(input.number.expose())?;
         let (expiry, cvv) = match pan.info.kind {
             CardKind::Credit => (
                 Some(cards::parse_expiry(input.expiry.as_deref().unwrap_or(""))?),
-                Some(cards::parse_cvv(
-                    input.cvv.as_ref().map(SecretString::expose).unwrap_or(""),
-                )?),
+                Some(cards::parse_cvv(input.cvv.as_ref().map(SecretString::expose).unwrap_or(""))?),
             ),
             CardKind::Debit => (None, None),
         };
         let phone = validate::phone(&input.phone)?;
-        let nickname: String = input
-            .nickname
-            .as_deref()
-            .unwrap_or("")
-            .trim()
-            .chars()
-            .take(20)
-            .collect();
+        let nickname: String = input.nickname.as_deref().unwrap_or("").trim().chars().take(20).collect();
         let fp = binding::fingerprint(&self.fingerprint_key, &pan);
         let now = self.clock.now();
         let attempt_id = new_attempt_id();
         let (holder_name, holder_id) = {
             let db = self.db();
             if binding::already_bound(&db, account, &fp)? {
-                return Err(AppError::new(
-                    ErrorCode::CardAlreadyBound,
-                    "this card is already bound to this account",
-                ));
+                return Err(AppError::new(ErrorCode::CardAlreadyBound, "this card is already bound to this account"));
             }
             if binding::live_card_count(&db, account)? >= binding::MAX_CARDS {
-                return Err(AppError::new(
-                    ErrorCode::CardLimitReached,
-                    "an account holds at most 10 cards",
-                ));
+                return Err(AppError::new(ErrorCode::CardLimitReached, "an account holds at most 10 cards"));
             }
             if let Some(until) = binding::cooldown_until(&db, account, &fp, now)? {
-                return Err(AppError::new(
-                    ErrorCode::BindCooldown,
-                    "too many failed attempts for this card",
-                )
-                .until(until));
+                return Err(
+                    AppError::new(ErrorCode::BindCooldown, "too many failed attempts for this card").until(until)
+                );
             }
             let attempt = binding::NewAttempt {
                 id: &attempt_id,
@@ -377,19 +326,11 @@ impl Wallet {
         };
         let verified = self.call_bank(link, |o| link.bank.verify_card(&req, o), on_retry);
         drop(cvv); // zeroized: the CVV is never needed again
-        let verified =
-            verified.map_err(|f| self.attempt_failed(account, &attempt_id, &fp, f, true))?;
+        let verified = verified.map_err(|f| self.attempt_failed(account, &attempt_id, &fp, f, true))?;
         let (needs_token, session) = binding::needs_token(&verified);
         tracing::info!(attempt = %attempt_id, bank = pan.info.bank.code(), needs_token, "card verified by the bank");
         if needs_token {
-            binding::set_stage(
-                &self.db(),
-                &attempt_id,
-                "token",
-                Some(session),
-                None,
-                self.clock.now(),
-            )?;
+            binding::set_stage(&self.db(), &attempt_id, "token", Some(session), None, self.clock.now())?;
             return Ok(BindStep {
                 attempt_id,
                 stage: BindStage::Token,
@@ -398,14 +339,7 @@ impl Wallet {
                 resend_at: None,
             });
         }
-        binding::set_stage(
-            &self.db(),
-            &attempt_id,
-            "otp",
-            Some(session),
-            None,
-            self.clock.now(),
-        )?;
+        binding::set_stage(&self.db(), &attempt_id, "otp", Some(session), None, self.clock.now())?;
         self.send_code(account, link, &attempt_id, on_retry)
     }
 
@@ -420,37 +354,23 @@ impl Wallet {
         let link = self.bank()?;
         let a = binding::open_attempt(&self.db(), account, attempt_id)?;
         if a.stage != "token" {
-            return Err(AppError::new(
-                ErrorCode::TokenInvalid,
-                "this attempt is not waiting for a token code",
-            ));
+            return Err(AppError::new(ErrorCode::TokenInvalid, "this attempt is not waiting for a token code"));
         }
         let code = cards::parse_code(code.expose(), ErrorCode::TokenInvalid)?;
         let session = a.bank_session.clone().unwrap_or_default();
-        self.call_bank(
-            link,
-            |o| link.bank.verify_token(&session, code.expose(), o),
-            on_retry,
-        )
-        .map_err(|f| self.attempt_failed(account, &a.id, &a.fingerprint, f, false))?;
+        self.call_bank(link, |o| link.bank.verify_token(&session, code.expose(), o), on_retry)
+            .map_err(|f| self.attempt_failed(account, &a.id, &a.fingerprint, f, false))?;
         binding::set_stage(&self.db(), &a.id, "otp", None, None, self.clock.now())?;
         self.send_code(account, link, &a.id, on_retry)
     }
 
     /// Sends a new SMS code (after the 60 s countdown).
-    pub fn bind_resend(
-        &self,
-        attempt_id: &str,
-        on_retry: &dyn Fn(u32, u32),
-    ) -> Result<BindStep, AppError> {
+    pub fn bind_resend(&self, attempt_id: &str, on_retry: &dyn Fn(u32, u32)) -> Result<BindStep, AppError> {
         let account = self.require_account()?;
         let link = self.bank()?;
         let a = binding::open_attempt(&self.db(), account, attempt_id)?;
         if a.stage != "otp" {
-            return Err(AppError::new(
-                ErrorCode::OtpExpired,
-                "this attempt is not waiting for an SMS code",
-            ));
+            return Err(AppError::new(ErrorCode::OtpExpired, "this attempt is not waiting for an SMS code"));
         }
         self.send_code(account, link, &a.id, on_retry)
     }
@@ -466,27 +386,13 @@ impl Wallet {
         let link = self.bank()?;
         let a = binding::open_attempt(&self.db(), account, attempt_id)?;
         if a.stage == "token" {
-            return Err(AppError::new(
-                ErrorCode::TokenRequired,
-                "enter the dynamic token's code first",
-            ));
+            return Err(AppError::new(ErrorCode::TokenRequired, "enter the dynamic token's code first"));
         }
         let code = cards::parse_code(otp.expose(), ErrorCode::OtpInvalid)?;
         let session = a.bank_session.clone().unwrap_or_default();
         // Written before the call: a crash now is settled by `resume` at the next start.
-        binding::set_stage(
-            &self.db(),
-            &a.id,
-            "confirming",
-            None,
-            None,
-            self.clock.now(),
-        )?;
-        match self.call_bank(
-            link,
-            |o| link.bank.confirm_binding(&session, code.expose(), o),
-            on_retry,
-        ) {
+        binding::set_stage(&self.db(), &a.id, "confirming", None, None, self.clock.now())?;
+        match self.call_bank(link, |o| link.bank.confirm_binding(&session, code.expose(), o), on_retry) {
             Ok(b) => {
                 let card_id = binding::complete(&mut self.db(), &a, &b.token, self.clock.now())?;
                 tracing::info!(attempt = %a.id, card = card_id, "card bound");
@@ -565,10 +471,7 @@ impl Wallet {
             Ok(())
         };
         if let Err(storage) = record() {
-            tracing::error!(
-                code = storage.code.as_str(),
-                "could not record a failed binding attempt"
-            );
+            tracing::error!(code = storage.code.as_str(), "could not record a failed binding attempt");
         }
         tracing::info!(attempt = %attempt_id, code = e.code.as_str(), "binding attempt failed");
         e
@@ -583,8 +486,5 @@ fn new_attempt_id() -> String {
 }
 
 fn login_failed() -> AppError {
-    AppError::new(
-        ErrorCode::LoginFailed,
-        "the phone number or the password is wrong",
-    )
+    AppError::new(ErrorCode::LoginFailed, "the phone number or the password is wrong")
 }

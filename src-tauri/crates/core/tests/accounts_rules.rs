@@ -13,8 +13,7 @@ fn account_count(env: &Env) -> i64 {
     // readable, so look at the file directly with the same key.
     let key = env.secrets.get_key();
     let conn = tongbao_core::storage::open(&env.dir.path().join("wallet.db"), &key, false).unwrap();
-    conn.query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))
-        .unwrap()
+    conn.query_row("SELECT count(*) FROM accounts", [], |r| r.get(0)).unwrap()
 }
 
 trait KeyOf {
@@ -45,10 +44,7 @@ fn one_account_per_phone() {
     env.wallet.register(&input(&P1)).unwrap();
     env.wallet.logout();
     let e = env.wallet.check_registration(&details(&P1)).unwrap_err();
-    assert_eq!(
-        (e.code, e.field),
-        (ErrorCode::PhoneTaken, Some(Field::Phone))
-    );
+    assert_eq!((e.code, e.field), (ErrorCode::PhoneTaken, Some(Field::Phone)));
     let e = env.wallet.register(&input(&P1)).unwrap_err();
     assert_eq!(e.code, ErrorCode::PhoneTaken);
     assert_eq!(account_count(&env), 1);
@@ -61,32 +57,12 @@ type Mutation = Box<dyn Fn(&mut tongbao_core::accounts::RegisterInput)>;
 fn every_registration_code_is_enforced_in_rust_and_nothing_is_saved() {
     let env = Env::start();
     let cases: Vec<(Mutation, ErrorCode, Field)> = vec![
-        (
-            Box::new(|i| i.details.phone = "12345".into()),
-            ErrorCode::PhoneInvalid,
-            Field::Phone,
-        ),
-        (
-            Box::new(|i| i.details.display_name = "".into()),
-            ErrorCode::NameInvalid,
-            Field::DisplayName,
-        ),
-        (
-            Box::new(|i| i.details.real_name = "张".into()),
-            ErrorCode::NameInvalid,
-            Field::RealName,
-        ),
-        (
-            Box::new(|i| i.details.id_number = "110101199003071234".into()),
-            ErrorCode::IdNumberInvalid,
-            Field::IdNumber,
-        ),
+        (Box::new(|i| i.details.phone = "12345".into()), ErrorCode::PhoneInvalid, Field::Phone),
+        (Box::new(|i| i.details.display_name = "".into()), ErrorCode::NameInvalid, Field::DisplayName),
+        (Box::new(|i| i.details.real_name = "张".into()), ErrorCode::NameInvalid, Field::RealName),
+        (Box::new(|i| i.details.id_number = "110101199003071234".into()), ErrorCode::IdNumberInvalid, Field::IdNumber),
         // Born 2012-01-01 (check char computed): 14 years old on T0.
-        (
-            Box::new(|i| i.details.id_number = young_id()),
-            ErrorCode::AgeTooYoung,
-            Field::IdNumber,
-        ),
+        (Box::new(|i| i.details.id_number = young_id()), ErrorCode::AgeTooYoung, Field::IdNumber),
         (
             Box::new(|i| {
                 i.details.password = SecretString::new("password");
@@ -141,10 +117,7 @@ fn young_id() -> String {
 #[test]
 fn login_failed_never_says_which_part_was_wrong() {
     let env = Env::with_p1_signed_out();
-    let unknown = env
-        .wallet
-        .login(&login("13700137000", PASSWORD))
-        .unwrap_err();
+    let unknown = env.wallet.login(&login("13700137000", PASSWORD)).unwrap_err();
     let wrong = env.wallet.login(&login(P1.phone, WRONG)).unwrap_err();
     assert_eq!(unknown.code, ErrorCode::LoginFailed);
     assert_eq!(wrong.code, ErrorCode::LoginFailed);
@@ -157,17 +130,11 @@ fn five_wrong_passwords_lock_the_account_for_15_minutes() {
     let env = Env::with_p1_signed_out();
     assert_eq!(env.p1_wrong_logins(4), vec![ErrorCode::LoginFailed; 4]);
     let e = env.wallet.login(&login(P1.phone, WRONG)).unwrap_err();
-    assert_eq!(
-        (e.code, e.until),
-        (ErrorCode::LoginLocked, Some(T0 + 15 * MINUTE))
-    );
+    assert_eq!((e.code, e.until), (ErrorCode::LoginLocked, Some(T0 + 15 * MINUTE)));
     // Locked: even the right password is refused, and says until when.
     env.clock.advance(15 * MINUTE - 1);
     let e = env.wallet.login(&login(P1.phone, PASSWORD)).unwrap_err();
-    assert_eq!(
-        (e.code, e.until),
-        (ErrorCode::LoginLocked, Some(T0 + 15 * MINUTE))
-    );
+    assert_eq!((e.code, e.until), (ErrorCode::LoginLocked, Some(T0 + 15 * MINUTE)));
     // At the end of the lock, the right password works.
     env.clock.advance(1);
     assert_eq!(env.p1_login(PASSWORD), None);
@@ -211,23 +178,11 @@ fn idle_session_auto_locks_after_the_setting() {
     env.clock.advance(4 * MINUTE);
     env.wallet.profile().unwrap(); // 4 min after the last activity: still open
     env.clock.advance(5 * MINUTE);
-    assert_eq!(
-        env.wallet.profile().unwrap_err().code,
-        ErrorCode::SessionLocked
-    );
+    assert_eq!(env.wallet.profile().unwrap_err().code, ErrorCode::SessionLocked);
     assert!(env.wallet.status().unwrap().session.unwrap().locked);
     // Wrong password: still locked. Right one: open again.
-    assert_eq!(
-        env.wallet
-            .unlock(&SecretString::new(WRONG))
-            .unwrap_err()
-            .code,
-        ErrorCode::LoginFailed
-    );
-    assert_eq!(
-        env.wallet.touch().unwrap_err().code,
-        ErrorCode::SessionLocked
-    );
+    assert_eq!(env.wallet.unlock(&SecretString::new(WRONG)).unwrap_err().code, ErrorCode::LoginFailed);
+    assert_eq!(env.wallet.touch().unwrap_err().code, ErrorCode::SessionLocked);
     let s = env.wallet.unlock(&SecretString::new(PASSWORD)).unwrap();
     assert!(!s.locked);
     env.wallet.profile().unwrap();
@@ -241,27 +196,16 @@ fn status_reports_auto_lock_without_counting_as_activity() {
         env.clock.advance(MINUTE + 15_000);
         let _ = env.wallet.status().unwrap();
     }
-    assert!(
-        env.wallet.status().unwrap().session.unwrap().locked,
-        "polling must not keep the session open"
-    );
+    assert!(env.wallet.status().unwrap().session.unwrap().locked, "polling must not keep the session open");
 }
 
 #[test]
 fn auto_lock_follows_the_setting() {
     let env = Env::start();
     env.wallet.register(&input(&P1)).unwrap();
-    env.wallet
-        .update_settings(&Settings {
-            autolock_minutes: 1,
-            ..Settings::default()
-        })
-        .unwrap();
+    env.wallet.update_settings(&Settings { autolock_minutes: 1, ..Settings::default() }).unwrap();
     env.clock.advance(MINUTE);
-    assert_eq!(
-        env.wallet.touch().unwrap_err().code,
-        ErrorCode::SessionLocked
-    );
+    assert_eq!(env.wallet.touch().unwrap_err().code, ErrorCode::SessionLocked);
 }
 
 #[test]
@@ -275,10 +219,7 @@ fn wrong_unlocks_count_toward_the_lockout_and_end_the_session() {
     let e = env.wallet.unlock(&SecretString::new(WRONG)).unwrap_err();
     assert_eq!(e.code, ErrorCode::LoginLocked);
     assert!(env.wallet.status().unwrap().session.is_none());
-    assert_eq!(
-        env.wallet.profile().unwrap_err().code,
-        ErrorCode::NotLoggedIn
-    );
+    assert_eq!(env.wallet.profile().unwrap_err().code, ErrorCode::NotLoggedIn);
 }
 
 #[test]
@@ -286,37 +227,23 @@ fn each_account_sees_only_its_own_data() {
     let env = Env::start();
     env.wallet.register(&input(&P1)).unwrap();
     env.wallet.logout();
-    assert_eq!(
-        env.wallet.profile().unwrap_err().code,
-        ErrorCode::NotLoggedIn
-    );
+    assert_eq!(env.wallet.profile().unwrap_err().code, ErrorCode::NotLoggedIn);
     env.clock.advance(MINUTE);
     env.wallet.register(&input(&P2)).unwrap();
     let p = env.wallet.profile().unwrap();
-    assert_eq!(
-        (p.real_name_masked.as_str(), p.phone_masked.as_str()),
-        ("*四", "139****9000")
-    );
+    assert_eq!((p.real_name_masked.as_str(), p.phone_masked.as_str()), ("*四", "139****9000"));
     env.wallet.logout();
     env.wallet.login(&login(P1.phone, PASSWORD)).unwrap();
     let p = env.wallet.profile().unwrap();
     assert_eq!(p.real_name_masked, "*三");
-    assert_eq!(
-        p.previous_login_at,
-        Some(T0),
-        "P1's own sign-in history, not P2's"
-    );
+    assert_eq!(p.previous_login_at, Some(T0), "P1's own sign-in history, not P2's");
 }
 
 #[test]
 fn accounts_and_settings_survive_a_restart() {
     let env = Env::start();
     env.wallet.register(&input(&P1)).unwrap();
-    let s = Settings {
-        language: Language::En,
-        theme: Theme::Dark,
-        autolock_minutes: 10,
-    };
+    let s = Settings { language: Language::En, theme: Theme::Dark, autolock_minutes: 10 };
     env.wallet.update_settings(&s).unwrap();
     let env = env.restart();
     let st = env.wallet.status().unwrap();
@@ -329,17 +256,8 @@ fn accounts_and_settings_survive_a_restart() {
 fn autolock_setting_out_of_range_is_refused() {
     let env = Env::start();
     for m in [0, 61] {
-        let e = env
-            .wallet
-            .update_settings(&Settings {
-                autolock_minutes: m,
-                ..Settings::default()
-            })
-            .unwrap_err();
-        assert_eq!(
-            (e.code, e.field),
-            (ErrorCode::SettingInvalid, Some(Field::AutolockMinutes))
-        );
+        let e = env.wallet.update_settings(&Settings { autolock_minutes: m, ..Settings::default() }).unwrap_err();
+        assert_eq!((e.code, e.field), (ErrorCode::SettingInvalid, Some(Field::AutolockMinutes)));
     }
     assert_eq!(env.wallet.settings().unwrap(), Settings::default());
 }
@@ -351,11 +269,7 @@ fn passwords_are_stored_only_as_argon2id_hashes() {
     let key = env.secrets.get_key();
     let conn = tongbao_core::storage::open(&env.dir.path().join("wallet.db"), &key, false).unwrap();
     let (pw, pay): (String, String) = conn
-        .query_row(
-            "SELECT password_hash, pay_password_hash FROM accounts",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .query_row("SELECT password_hash, pay_password_hash FROM accounts", [], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap();
     assert!(pw.starts_with("$argon2id$") && pay.starts_with("$argon2id$"));
     assert!(!pw.contains(PASSWORD) && !pay.contains(PAY_PASSWORD));
@@ -364,8 +278,5 @@ fn passwords_are_stored_only_as_argon2id_hashes() {
 #[test]
 fn secrets_in_inputs_are_redacted_in_debug_output() {
     let text = format!("{:?}", input(&P1));
-    assert!(
-        !text.contains(PASSWORD) && !text.contains(PAY_PASSWORD),
-        "{text}"
-    );
+    assert!(!text.contains(PASSWORD) && !text.contains(PAY_PASSWORD), "{text}");
 }

@@ -23,9 +23,7 @@ struct ScriptedBank {
 impl ScriptedBank {
     fn approving() -> Self {
         let b = ScriptedBank::default();
-        b.verify.lock().unwrap().push(Ok(Verified::Approved {
-            session: "S1".into(),
-        }));
+        b.verify.lock().unwrap().push(Ok(Verified::Approved { session: "S1".into() }));
         b
     }
 }
@@ -48,10 +46,7 @@ impl Bank for ScriptedBank {
         }
     }
     fn send_otp(&self, _: &str, _: CallOptions) -> BankResult<OtpSent> {
-        Ok(OtpSent {
-            expires_at: T0 + 300_000,
-            resend_at: T0 + 60_000,
-        })
+        Ok(OtpSent { expires_at: T0 + 300_000, resend_at: T0 + 60_000 })
     }
     fn confirm_binding(&self, _: &str, otp: &str, _: CallOptions) -> BankResult<Binding> {
         if let Some(t) = self.confirmed.lock().unwrap().clone() {
@@ -60,13 +55,9 @@ impl Bank for ScriptedBank {
         let mut c = self.confirm.lock().unwrap();
         if c.is_empty() {
             if otp == "123456" {
-                Ok(Binding {
-                    token: "AGR1".into(),
-                })
+                Ok(Binding { token: "AGR1".into() })
             } else {
-                Err(BankFailure::Session(SessionProblem::OtpInvalid {
-                    tries_left: 2,
-                }))
+                Err(BankFailure::Session(SessionProblem::OtpInvalid { tries_left: 2 }))
             }
         } else {
             c.remove(0)
@@ -107,48 +98,21 @@ fn start_code(env: &Env, f: &BindStart) -> ErrorCode {
 fn every_bank_decline_and_fault_surfaces_as_its_catalogue_code() {
     use Decline::*;
     let cases: Vec<(BankFailure, ErrorCode)> = vec![
-        (
-            BankFailure::Declined(NoSuchCard),
-            ErrorCode::CardNumberInvalid,
-        ),
-        (
-            BankFailure::Declined(ExpiryMismatch),
-            ErrorCode::ExpiryMismatch,
-        ),
+        (BankFailure::Declined(NoSuchCard), ErrorCode::CardNumberInvalid),
+        (BankFailure::Declined(ExpiryMismatch), ErrorCode::ExpiryMismatch),
         (BankFailure::Declined(CardExpired), ErrorCode::CardExpired),
         (BankFailure::Declined(CvvMismatch), ErrorCode::CvvMismatch),
-        (
-            BankFailure::Declined(PhoneMismatch),
-            ErrorCode::PhoneMismatch,
-        ),
-        (
-            BankFailure::Declined(HolderMismatch),
-            ErrorCode::HolderMismatch,
-        ),
+        (BankFailure::Declined(PhoneMismatch), ErrorCode::PhoneMismatch),
+        (BankFailure::Declined(HolderMismatch), ErrorCode::HolderMismatch),
         (BankFailure::Declined(EpayDisabled), ErrorCode::EpayDisabled),
         (BankFailure::Declined(Restricted), ErrorCode::CardRestricted),
-        (
-            BankFailure::Declined(NotActivated),
-            ErrorCode::CardNotActivated,
-        ),
+        (BankFailure::Declined(NotActivated), ErrorCode::CardNotActivated),
         (BankFailure::Declined(Lost), ErrorCode::CardLost),
-        (
-            BankFailure::Declined(UpgradeRequired),
-            ErrorCode::UpgradeRequired,
-        ),
-        (
-            BankFailure::Fault(Fault::Timeout),
-            ErrorCode::NetworkTimeout,
-        ),
-        (
-            BankFailure::Fault(Fault::Offline),
-            ErrorCode::NetworkOffline,
-        ),
+        (BankFailure::Declined(UpgradeRequired), ErrorCode::UpgradeRequired),
+        (BankFailure::Fault(Fault::Timeout), ErrorCode::NetworkTimeout),
+        (BankFailure::Fault(Fault::Offline), ErrorCode::NetworkOffline),
         (BankFailure::Fault(Fault::Busy), ErrorCode::BankUnavailable),
-        (
-            BankFailure::Fault(Fault::SystemError),
-            ErrorCode::BankSystemError,
-        ),
+        (BankFailure::Fault(Fault::SystemError), ErrorCode::BankSystemError),
     ];
     for (answer, code) in cases {
         let bank = Arc::new(ScriptedBank::default());
@@ -158,11 +122,7 @@ fn every_bank_decline_and_fault_surfaces_as_its_catalogue_code() {
         assert_eq!(e.code, code, "{answer:?}");
         assert_eq!(e.bank_code.as_deref(), answer.iso(), "{answer:?}");
         let expected_calls = if answer.retryable() { 3 } else { 1 };
-        assert_eq!(
-            *bank.verify_calls.lock().unwrap(),
-            expected_calls,
-            "{answer:?}"
-        );
+        assert_eq!(*bank.verify_calls.lock().unwrap(), expected_calls, "{answer:?}");
         assert!(env.wallet.cards().unwrap().is_empty());
     }
 }
@@ -171,47 +131,14 @@ fn every_bank_decline_and_fault_surfaces_as_its_catalogue_code() {
 fn refusals_before_any_bank_call() {
     let bank = Arc::new(ScriptedBank::approving());
     let env = signed_in(bank.clone());
-    assert_eq!(
-        start_code(&env, &form("6222020000000000001")),
-        ErrorCode::CardNumberInvalid
-    );
-    assert_eq!(
-        start_code(&env, &form("370246000010166")),
-        ErrorCode::CardTypeNotSupported
-    );
-    assert_eq!(
-        start_code(&env, &form("4111111111111111")),
-        ErrorCode::BankNotSupported
-    );
-    assert_eq!(
-        start_code(
-            &env,
-            &BindStart {
-                agree: false,
-                ..form(T01)
-            }
-        ),
-        ErrorCode::ConsentRequired
-    );
-    assert_eq!(
-        start_code(
-            &env,
-            &BindStart {
-                phone: "123".into(),
-                ..form(T01)
-            }
-        ),
-        ErrorCode::PhoneInvalid
-    );
+    assert_eq!(start_code(&env, &form("6222020000000000001")), ErrorCode::CardNumberInvalid);
+    assert_eq!(start_code(&env, &form("370246000010166")), ErrorCode::CardTypeNotSupported);
+    assert_eq!(start_code(&env, &form("4111111111111111")), ErrorCode::BankNotSupported);
+    assert_eq!(start_code(&env, &BindStart { agree: false, ..form(T01) }), ErrorCode::ConsentRequired);
+    assert_eq!(start_code(&env, &BindStart { phone: "123".into(), ..form(T01) }), ErrorCode::PhoneInvalid);
     // A credit card needs its expiry and CVV.
-    assert_eq!(
-        start_code(&env, &form("6253300000010137")),
-        ErrorCode::ExpiryMismatch
-    );
-    let no_cvv = BindStart {
-        expiry: Some("12/30".into()),
-        ..form("6253300000010137")
-    };
+    assert_eq!(start_code(&env, &form("6253300000010137")), ErrorCode::ExpiryMismatch);
+    let no_cvv = BindStart { expiry: Some("12/30".into()), ..form("6253300000010137") };
     assert_eq!(start_code(&env, &no_cvv), ErrorCode::CvvMismatch);
     assert_eq!(*bank.verify_calls.lock().unwrap(), 0);
 }
@@ -221,18 +148,8 @@ fn bind_stores_token_bin_last4_and_fingerprint_never_the_number() {
     let env = signed_in(Arc::new(ScriptedBank::approving()));
     let step = env.wallet.bind_start(&form(T01), &|_, _| {}).unwrap();
     assert_eq!(step.phone_masked, "138****8000");
-    let card = env
-        .wallet
-        .bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {})
-        .unwrap();
-    assert_eq!(
-        (
-            card.bin.as_str(),
-            card.last4.as_str(),
-            card.nickname.as_str()
-        ),
-        ("622202", "0017", "工资卡")
-    );
+    let card = env.wallet.bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap();
+    assert_eq!((card.bin.as_str(), card.last4.as_str(), card.nickname.as_str()), ("622202", "0017", "工资卡"));
     assert!(card.is_default, "the first card is the default");
     let key = env.secrets.get("database-key").unwrap().unwrap();
     drop(env.wallet);
@@ -246,11 +163,7 @@ fn bind_stores_token_bin_last4_and_fingerprint_never_the_number() {
         .unwrap();
     assert!(dump.contains("AGR1") && !dump.contains(T01));
     let attempts: String = conn
-        .query_row(
-            "SELECT group_concat(bin || last4 || phone || stage) FROM binding_attempts",
-            [],
-            |r| r.get(0),
-        )
+        .query_row("SELECT group_concat(bin || last4 || phone || stage) FROM binding_attempts", [], |r| r.get(0))
         .unwrap();
     assert!(!attempts.contains(T01) && attempts.ends_with("bound"));
 }
@@ -259,79 +172,42 @@ fn bind_stores_token_bin_last4_and_fingerprint_never_the_number() {
 fn a_wrong_code_keeps_the_attempt_open_and_the_right_one_binds() {
     let env = signed_in(Arc::new(ScriptedBank::approving()));
     let step = env.wallet.bind_start(&form(T01), &|_, _| {}).unwrap();
-    let e = env
-        .wallet
-        .bind_confirm(&step.attempt_id, &SecretString::new("000000"), &|_, _| {})
-        .unwrap_err();
+    let e = env.wallet.bind_confirm(&step.attempt_id, &SecretString::new("000000"), &|_, _| {}).unwrap_err();
     assert_eq!(e.code, ErrorCode::OtpInvalid);
     assert_eq!(
-        env.wallet
-            .bind_confirm(&step.attempt_id, &SecretString::new("12345"), &|_, _| {})
-            .unwrap_err()
-            .code,
+        env.wallet.bind_confirm(&step.attempt_id, &SecretString::new("12345"), &|_, _| {}).unwrap_err().code,
         ErrorCode::OtpInvalid,
         "malformed codes never reach the bank"
     );
-    env.wallet
-        .bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {})
-        .unwrap();
+    env.wallet.bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap();
 }
 
 #[test]
 fn otp_locked_ends_the_attempt() {
     let bank = Arc::new(ScriptedBank::approving());
-    bank.confirm
-        .lock()
-        .unwrap()
-        .push(Err(BankFailure::Session(SessionProblem::OtpLocked)));
+    bank.confirm.lock().unwrap().push(Err(BankFailure::Session(SessionProblem::OtpLocked)));
     let env = signed_in(bank);
     let step = env.wallet.bind_start(&form(T01), &|_, _| {}).unwrap();
-    let e = env
-        .wallet
-        .bind_confirm(&step.attempt_id, &SecretString::new("000000"), &|_, _| {})
-        .unwrap_err();
+    let e = env.wallet.bind_confirm(&step.attempt_id, &SecretString::new("000000"), &|_, _| {}).unwrap_err();
     assert_eq!(e.code, ErrorCode::OtpLocked);
-    let again = env
-        .wallet
-        .bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {})
-        .unwrap_err();
-    assert_eq!(
-        again.code,
-        ErrorCode::OtpExpired,
-        "the attempt has ended: start again"
-    );
+    let again = env.wallet.bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap_err();
+    assert_eq!(again.code, ErrorCode::OtpExpired, "the attempt has ended: start again");
 }
 
 #[test]
 fn token_step_comes_first_when_the_bank_requires_it() {
     let bank = Arc::new(ScriptedBank::default());
-    bank.verify
-        .lock()
-        .unwrap()
-        .push(Ok(Verified::TokenRequired {
-            session: "S".into(),
-        }));
+    bank.verify.lock().unwrap().push(Ok(Verified::TokenRequired { session: "S".into() }));
     let env = signed_in(bank);
     let step = env.wallet.bind_start(&form(T01), &|_, _| {}).unwrap();
     assert_eq!(step.stage, tongbao_core::binding::BindStage::Token);
-    let e = env
-        .wallet
-        .bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {})
-        .unwrap_err();
+    let e = env.wallet.bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap_err();
     assert_eq!(e.code, ErrorCode::TokenRequired);
-    let e = env
-        .wallet
-        .bind_token(&step.attempt_id, &SecretString::new("222222"), &|_, _| {})
-        .unwrap_err();
+    let e = env.wallet.bind_token(&step.attempt_id, &SecretString::new("222222"), &|_, _| {}).unwrap_err();
     assert_eq!(e.code, ErrorCode::TokenInvalid);
-    let step = env
-        .wallet
-        .bind_token(&step.attempt_id, &SecretString::new("111111"), &|_, _| {})
-        .unwrap();
+    let step = env.wallet.bind_token(&step.attempt_id, &SecretString::new("111111"), &|_, _| {}).unwrap();
     assert_eq!(step.stage, tongbao_core::binding::BindStage::Otp);
-    env.wallet
-        .bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {})
-        .unwrap();
+    env.wallet.bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap();
 }
 
 #[test]
@@ -341,15 +217,11 @@ fn retries_are_reported_one_by_one() {
         let mut v = bank.verify.lock().unwrap();
         v.push(Err(BankFailure::Fault(Fault::Busy)));
         v.push(Err(BankFailure::Fault(Fault::Busy)));
-        v.push(Ok(Verified::Approved {
-            session: "S".into(),
-        }));
+        v.push(Ok(Verified::Approved { session: "S".into() }));
     }
     let env = signed_in(bank);
     let seen = Mutex::new(vec![]);
-    env.wallet
-        .bind_start(&form(T01), &|n, max| seen.lock().unwrap().push((n, max)))
-        .unwrap();
+    env.wallet.bind_start(&form(T01), &|n, max| seen.lock().unwrap().push((n, max))).unwrap();
     assert_eq!(*seen.lock().unwrap(), vec![(1, 2), (2, 2)]);
 }
 
@@ -357,13 +229,8 @@ fn retries_are_reported_one_by_one() {
 fn the_same_card_twice_is_already_bound() {
     let env = signed_in(Arc::new(ScriptedBank::approving()));
     let step = env.wallet.bind_start(&form(T01), &|_, _| {}).unwrap();
-    env.wallet
-        .bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {})
-        .unwrap();
-    assert_eq!(
-        start_code(&env, &form("6222 0200 0000 0010 017")),
-        ErrorCode::CardAlreadyBound
-    );
+    env.wallet.bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap();
+    assert_eq!(start_code(&env, &form("6222 0200 0000 0010 017")), ErrorCode::CardAlreadyBound);
 }
 
 #[test]
@@ -371,25 +238,16 @@ fn at_most_10_cards() {
     let bank = Arc::new(ScriptedBank::default());
     let env = signed_in(bank.clone());
     // Ten different valid ICBC debit numbers (BIN 622202, 19 digits, Luhn digit computed).
-    let numbers: Vec<String> = (0..11)
-        .map(|i| luhn_complete(&format!("622202000000200{i:03}")))
-        .collect();
+    let numbers: Vec<String> = (0..11).map(|i| luhn_complete(&format!("622202000000200{i:03}"))).collect();
     for (i, n) in numbers.iter().take(10).enumerate() {
         bank.verify.lock().unwrap().clear();
-        bank.verify.lock().unwrap().push(Ok(Verified::Approved {
-            session: format!("S{i}"),
-        }));
+        bank.verify.lock().unwrap().push(Ok(Verified::Approved { session: format!("S{i}") }));
         *bank.confirmed.lock().unwrap() = Some(format!("AGR{i}"));
         let step = env.wallet.bind_start(&form(n), &|_, _| {}).unwrap();
-        env.wallet
-            .bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {})
-            .unwrap();
+        env.wallet.bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap();
     }
     assert_eq!(env.wallet.cards().unwrap().len(), 10);
-    assert_eq!(
-        start_code(&env, &form(&numbers[10])),
-        ErrorCode::CardLimitReached
-    );
+    assert_eq!(start_code(&env, &form(&numbers[10])), ErrorCode::CardLimitReached);
 }
 
 fn luhn_complete(first18: &str) -> String {
@@ -405,40 +263,23 @@ fn luhn_complete(first18: &str) -> String {
 #[test]
 fn five_failures_in_24_hours_cool_the_card_down_for_an_hour() {
     let bank = Arc::new(ScriptedBank::default());
-    bank.verify
-        .lock()
-        .unwrap()
-        .push(Err(BankFailure::Declined(Decline::PhoneMismatch)));
+    bank.verify.lock().unwrap().push(Err(BankFailure::Declined(Decline::PhoneMismatch)));
     let env = signed_in(bank.clone());
     for _ in 0..5 {
         assert_eq!(start_code(&env, &form(T01)), ErrorCode::PhoneMismatch);
     }
     let e = env.wallet.bind_start(&form(T01), &|_, _| {}).unwrap_err();
-    assert_eq!(
-        (e.code, e.until),
-        (ErrorCode::BindCooldown, Some(T0 + 3_600_000))
-    );
-    assert_eq!(
-        *bank.verify_calls.lock().unwrap(),
-        5,
-        "no bank call during the cooldown"
-    );
+    assert_eq!((e.code, e.until), (ErrorCode::BindCooldown, Some(T0 + 3_600_000)));
+    assert_eq!(*bank.verify_calls.lock().unwrap(), 5, "no bank call during the cooldown");
     env.clock.advance(3_600_000);
     env.wallet.unlock(&SecretString::new(PASSWORD)).unwrap(); // an hour idle locked the session
-    assert_eq!(
-        start_code(&env, &form(T01)),
-        ErrorCode::PhoneMismatch,
-        "after an hour it may try again"
-    );
+    assert_eq!(start_code(&env, &form(T01)), ErrorCode::PhoneMismatch, "after an hour it may try again");
 }
 
 #[test]
 fn network_faults_do_not_count_toward_the_cooldown() {
     let bank = Arc::new(ScriptedBank::default());
-    bank.verify
-        .lock()
-        .unwrap()
-        .push(Err(BankFailure::Fault(Fault::Offline)));
+    bank.verify.lock().unwrap().push(Err(BankFailure::Fault(Fault::Offline)));
     let env = signed_in(bank);
     for _ in 0..6 {
         assert_eq!(start_code(&env, &form(T01)), ErrorCode::NetworkOffline);
@@ -456,10 +297,7 @@ fn a_crash_during_confirm_is_completed_or_rolled_back_at_the_next_start() {
     ]);
     let env = signed_in(bank.clone());
     let step = env.wallet.bind_start(&form(T01), &|_, _| {}).unwrap();
-    let e = env
-        .wallet
-        .bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {})
-        .unwrap_err();
+    let e = env.wallet.bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap_err();
     assert_eq!(e.code, ErrorCode::NetworkTimeout);
     assert!(env.wallet.cards().unwrap().is_empty(), "nothing half-bound");
     *bank.confirmed.lock().unwrap() = Some("AGR-LATE".into());
@@ -476,10 +314,7 @@ fn a_crash_during_confirm_is_completed_or_rolled_back_at_the_next_start() {
     let env2 = env2.restart().with_bank(bank2);
     env2.wallet.login(&login(P1.phone, PASSWORD)).unwrap();
     assert!(env2.wallet.cards().unwrap().is_empty());
-    let e = env2
-        .wallet
-        .bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {})
-        .unwrap_err();
+    let e = env2.wallet.bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap_err();
     assert_eq!(e.code, ErrorCode::OtpExpired);
 }
 
@@ -489,10 +324,7 @@ fn another_account_cannot_continue_my_attempt_or_see_my_cards() {
     let step = env.wallet.bind_start(&form(T01), &|_, _| {}).unwrap();
     env.wallet.logout();
     env.wallet.register(&input(&P2)).unwrap();
-    let e = env
-        .wallet
-        .bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {})
-        .unwrap_err();
+    let e = env.wallet.bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap_err();
     assert_eq!(e.code, ErrorCode::OtpExpired);
     assert!(env.wallet.cards().unwrap().is_empty());
 }

@@ -13,10 +13,7 @@ fn scope() -> String {
 }
 
 fn rand_suffix() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
 }
 
 #[test]
@@ -24,16 +21,11 @@ fn a_secret_survives_a_new_connection_to_the_keychain() {
     let scope = scope();
     {
         let store = KeyringStore::new("com.tongbao.wallet.test", scope.clone());
-        store
-            .set("probe", b"\x01\x02secret-bytes")
-            .expect("the real keychain must be available");
+        store.set("probe", b"\x01\x02secret-bytes").expect("the real keychain must be available");
     }
     // A new store is a new D-Bus connection: what it reads came from gnome-keyring, not memory.
     let again = KeyringStore::new("com.tongbao.wallet.test", scope.clone());
-    assert_eq!(
-        again.get("probe").unwrap().unwrap().as_slice(),
-        b"\x01\x02secret-bytes"
-    );
+    assert_eq!(again.get("probe").unwrap().unwrap().as_slice(), b"\x01\x02secret-bytes");
     assert_eq!(again.backend(), "secret-service");
     // Another scope does not see it.
     let other = KeyringStore::new("com.tongbao.wallet.test", format!("{scope}-other"));

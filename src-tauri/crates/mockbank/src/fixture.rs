@@ -97,24 +97,16 @@ impl Fixture {
         let f: Fixture = serde_json::from_str(json).map_err(|e| format!("fixture: {e}"))?;
         for c in &f.cards {
             if !f.people.iter().any(|p| p.id == c.holder) {
-                return Err(format!(
-                    "fixture: card {} has unknown holder {}",
-                    c.id, c.holder
-                ));
+                return Err(format!("fixture: card {} has unknown holder {}", c.id, c.holder));
             }
             if !matches!(c.kind.as_str(), "debit" | "credit") {
-                return Err(format!(
-                    "fixture: card {} kind must be debit or credit",
-                    c.id
-                ));
+                return Err(format!("fixture: card {} kind must be debit or credit", c.id));
             }
             for e in c.expiry.iter().chain(c.renewal.as_ref().map(|r| &r.expiry)) {
-                parse_expiry(e)
-                    .map_err(|_| format!("fixture: card {} expiry {e} is not MM/YY", c.id))?;
+                parse_expiry(e).map_err(|_| format!("fixture: card {} expiry {e} is not MM/YY", c.id))?;
             }
             if let Some(r) = &c.renewal {
-                parse_date(&r.on)
-                    .ok_or_else(|| format!("fixture: card {} renewal date {}", c.id, r.on))?;
+                parse_date(&r.on).ok_or_else(|| format!("fixture: card {} renewal date {}", c.id, r.on))?;
             }
         }
         Ok(f)

@@ -16,8 +16,8 @@ use rand::{Rng, RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rusqlite::{params, Connection, OptionalExtension};
 use tongbao_core::bank::{
-    Bank, BankFailure, BankResult, Binding, CallOptions, CardStatus, Decline, Fault, OtpSent,
-    SessionProblem, Verified, VerifyCard,
+    Bank, BankFailure, BankResult, Binding, CallOptions, CardStatus, Decline, Fault, OtpSent, SessionProblem, Verified,
+    VerifyCard,
 };
 use tongbao_core::cards::Expiry;
 use tongbao_core::clock::{Clock, Date, Millis, MINUTE, SECOND};
@@ -52,10 +52,81 @@ pub struct Controls {
 
 impl Default for Controls {
     fn default() -> Self {
+        Self { latency_ms: 300, faults: FaultRates::default(), offline: false }
+    }
+}
+
+/// The mock panels' view: the phone's latest SMS per number, the token devices, the controls.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MockPanel {
+    pub sms: Vec<MockSms>,
+    pub tokens: Vec<MockToken>,
+    pub controls: MockControls,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MockSms {
+    pub phone: String,
+    pub text: String,
+    #[ts(type = "number")]
+    pub at: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MockToken {
+    pub card_id: String,
+    pub last4: String,
+    pub code: String,
+}
+
+/// The developer panel's controls (rates are 0–1).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MockControls {
+    #[ts(type = "number")]
+    pub latency_ms: Millis,
+    pub offline: bool,
+    pub timeout_rate: f64,
+    pub busy_rate: f64,
+    pub system_error_rate: f64,
+    pub drop_rate: f64,
+}
+
+impl From<&Controls> for MockControls {
+    fn from(c: &Controls) -> Self {
         Self {
-            latency_ms: 300,
-            faults: FaultRates::default(),
-            offline: false,
+            latency_ms: c.latency_ms,
+            offline: c.offline,
+            timeout_rate: c.faults.timeout,
+            busy_rate: c.faults.busy,
+            system_error_rate: c.faults.system_error,
+            drop_rate: c.faults.drop_reply,
+        }
+    }
+}
+
+impl MockControls {
+    /// Clamped to sensible ranges: latency 0–60 s, rates 0–1.
+    pub fn to_controls(self) -> Controls {
+        let rate = |r: f64| {
+            if r.is_finite() {
+                r.clamp(0.0, 1.0)
+            } else {
+                0.0
+            }
+        };
+        Controls {
+            latency_ms: self.latency_ms.clamp(0, 60 * SECOND),
+            offline: self.offline,
+            faults: FaultRates {
+                timeout: rate(self.timeout_rate),
+                busy: rate(self.busy_rate),
+                system_error: rate(self.system_error_rate),
+                drop_reply: rate(self.drop_rate),
+            },
         }
     }
 }
@@ -138,11 +209,7 @@ fn bank_name(code: &str) -> &'static str {
 /// `a.b.c` as numbers; anything unparsable counts as 0.
 fn version(v: &str) -> (u64, u64, u64) {
     let mut it = v.trim().split('.').map(|p| p.parse::<u64>().unwrap_or(0));
-    (
-        it.next().unwrap_or(0),
-        it.next().unwrap_or(0),
-        it.next().unwrap_or(0),
-    )
+    (it.next().unwrap_or(0), it.next().unwrap_or(0), it.next().unwrap_or(0))
 }
 
 fn random_hex(bytes: usize) -> String {
@@ -166,8 +233,7 @@ impl MockBank {
             rng: Mutex::new(ChaCha8Rng::seed_from_u64(0x7B_B0)),
             busy_answers: Mutex::new(HashMap::new()),
         };
-        bank.seed(fixture)
-            .map_err(|e| format!("mock bank seed: {e}"))?;
+        bank.seed(fixture).map_err(|e| format!("mock bank seed: {e}"))?;
         Ok(bank)
     }
 
@@ -182,32 +248,18 @@ impl MockBank {
 
     fn seed(&self, f: &Fixture) -> rusqlite::Result<()> {
         let mut db = self.db();
-        let seeded: Option<String> = db
-            .query_row("SELECT value FROM meta WHERE key = 'seeded'", [], |r| {
-                r.get(0)
-            })
-            .optional()?;
+        let seeded: Option<String> =
+            db.query_row("SELECT value FROM meta WHERE key = 'seeded'", [], |r| r.get(0)).optional()?;
         if seeded.is_some() {
             return Ok(());
         }
         let tx = db.transaction()?;
-        tx.execute(
-            "INSERT INTO meta VALUES ('client_version_floor', ?1)",
-            [&f.client_version_floor],
-        )?;
+        tx.execute("INSERT INTO meta VALUES ('client_version_floor', ?1)", [&f.client_version_floor])?;
         for p in &f.people {
-            tx.execute(
-                "INSERT INTO people VALUES (?1, ?2, ?3, ?4)",
-                params![p.id, p.real_name, p.id_number, p.phone],
-            )?;
+            tx.execute("INSERT INTO people VALUES (?1, ?2, ?3, ?4)", params![p.id, p.real_name, p.id_number, p.phone])?;
         }
         for c in &f.cards {
-            let phone = &f
-                .people
-                .iter()
-                .find(|p| p.id == c.holder)
-                .expect("checked by Fixture::parse")
-                .phone;
+            let phone = &f.people.iter().find(|p| p.id == c.holder).expect("checked by Fixture::parse").phone;
             let (r_on, r_exp, r_cvv) = match &c.renewal {
                 Some(r) => (Some(&r.on), Some(&r.expiry), Some(&r.cvv)),
                 None => (None, None, None),
@@ -216,9 +268,28 @@ impl MockBank {
                 "INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
                                            ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
                 params![
-                    c.id, c.number, c.bank, c.kind, c.holder, phone, c.activated, c.epay_enabled, c.lost,
-                    c.frozen, c.balance_fen, c.credit_line_fen, c.single_limit_fen, c.daily_limit_fen,
-                    c.expiry, c.cvv, c.totp_secret, r_on, r_exp, r_cvv, c.busy_first, c.never_answers
+                    c.id,
+                    c.number,
+                    c.bank,
+                    c.kind,
+                    c.holder,
+                    phone,
+                    c.activated,
+                    c.epay_enabled,
+                    c.lost,
+                    c.frozen,
+                    c.balance_fen,
+                    c.credit_line_fen,
+                    c.single_limit_fen,
+                    c.daily_limit_fen,
+                    c.expiry,
+                    c.cvv,
+                    c.totp_secret,
+                    r_on,
+                    r_exp,
+                    r_cvv,
+                    c.busy_first,
+                    c.never_answers
                 ],
             )?;
         }
@@ -229,10 +300,7 @@ impl MockBank {
     // --- Tester controls ------------------------------------------------------------------
 
     pub fn controls(&self) -> Controls {
-        self.controls
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.controls.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     pub fn set_controls(&self, c: Controls) {
@@ -245,33 +313,53 @@ impl MockBank {
     }
 
     pub fn set_client_version_floor(&self, v: &str) {
-        let _ = self.db().execute(
-            "UPDATE meta SET value = ?1 WHERE key = 'client_version_floor'",
-            [v],
-        );
+        let _ = self.db().execute("UPDATE meta SET value = ?1 WHERE key = 'client_version_floor'", [v]);
     }
 
     /// The latest SMS sent to a phone (the mock phone panel).
     pub fn latest_sms(&self, phone: &str) -> Option<String> {
         self.db()
-            .query_row(
-                "SELECT text FROM sms WHERE phone = ?1 ORDER BY id DESC LIMIT 1",
-                [phone],
-                |r| r.get(0),
-            )
+            .query_row("SELECT text FROM sms WHERE phone = ?1 ORDER BY id DESC LIMIT 1", [phone], |r| r.get(0))
             .optional()
             .ok()
             .flatten()
     }
 
+    /// Everything the mock panels show.
+    pub fn panel(&self) -> MockPanel {
+        let db = self.db();
+        let sms = db
+            .prepare(
+                "SELECT phone, text, at FROM sms s WHERE id = (SELECT max(id) FROM sms WHERE phone = s.phone)
+                 ORDER BY at DESC, id DESC",
+            )
+            .and_then(|mut st| {
+                st.query_map([], |r| Ok(MockSms { phone: r.get(0)?, text: r.get(1)?, at: r.get(2)? }))?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .unwrap_or_default();
+        let secrets: Vec<(String, String, String)> = db
+            .prepare("SELECT id, substr(number, -4), totp_secret FROM cards WHERE totp_secret IS NOT NULL ORDER BY id")
+            .and_then(|mut st| {
+                st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .unwrap_or_default();
+        drop(db);
+        let now = self.clock.now();
+        let tokens = secrets
+            .into_iter()
+            .filter_map(|(card_id, last4, secret)| {
+                let key = totp::base32_decode(&secret)?;
+                Some(MockToken { card_id, last4, code: totp::code_now(&key, now) })
+            })
+            .collect();
+        MockPanel { sms, tokens, controls: MockControls::from(&self.controls()) }
+    }
+
     /// Whether an agreement (card token) is active at the bank; None if the bank never issued it.
     pub fn agreement_active(&self, token: &str) -> Option<bool> {
         self.db()
-            .query_row(
-                "SELECT active FROM agreements WHERE token = ?1",
-                [token],
-                |r| r.get(0),
-            )
+            .query_row("SELECT active FROM agreements WHERE token = ?1", [token], |r| r.get(0))
             .optional()
             .ok()
             .flatten()
@@ -281,11 +369,7 @@ impl MockBank {
     pub fn token_code(&self, card_id: &str) -> Option<String> {
         let secret: Option<String> = self
             .db()
-            .query_row(
-                "SELECT totp_secret FROM cards WHERE id = ?1",
-                [card_id],
-                |r| r.get(0),
-            )
+            .query_row("SELECT totp_secret FROM cards WHERE id = ?1", [card_id], |r| r.get(0))
             .optional()
             .ok()
             .flatten()
@@ -357,13 +441,8 @@ impl MockBank {
         );
         self.db()
             .query_row(&sql, [value], |r| {
-                let renewal = match (
-                    r.get::<_, Option<String>>(13)?,
-                    r.get::<_, Option<String>>(15)?,
-                ) {
-                    (Some(on), Some(cvv)) => {
-                        parse_date(&on).map(|d| (d, expiry_of(&r.get(14).ok().flatten()), cvv))
-                    }
+                let renewal = match (r.get::<_, Option<String>>(13)?, r.get::<_, Option<String>>(15)?) {
+                    (Some(on), Some(cvv)) => parse_date(&on).map(|d| (d, expiry_of(&r.get(14).ok().flatten()), cvv)),
                     _ => None,
                 };
                 Ok(CardRow {
@@ -409,11 +488,7 @@ impl MockBank {
     fn decide(&self, req: &VerifyCard<'_>, card: &CardRow) -> Result<(), Decline> {
         let floor: String = self
             .db()
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'client_version_floor'",
-                [],
-                |r| r.get(0),
-            )
+            .query_row("SELECT value FROM meta WHERE key = 'client_version_floor'", [], |r| r.get(0))
             .unwrap_or_else(|_| "0.0.0".into());
         if version(req.client_version) < version(&floor) {
             return Err(Decline::UpgradeRequired);
@@ -530,22 +605,13 @@ impl Bank for MockBank {
 
     fn verify_token(&self, session: &str, code: &str, opts: CallOptions) -> BankResult<()> {
         self.transport(opts, false, || {
-            let s = self
-                .session(session)
-                .filter(|s| !s.void)
-                .ok_or(UNKNOWN_SESSION)?;
+            let s = self.session(session).filter(|s| !s.void).ok_or(UNKNOWN_SESSION)?;
             let card = self.card_by_id(&s.card_id).ok_or(UNKNOWN_SESSION)?;
-            let key = card
-                .totp_secret
-                .as_deref()
-                .and_then(totp::base32_decode)
-                .ok_or(UNKNOWN_SESSION)?;
+            let key = card.totp_secret.as_deref().and_then(totp::base32_decode).ok_or(UNKNOWN_SESSION)?;
             if !totp::verify(&key, code, self.clock.now()) {
                 return Err(BankFailure::Session(SessionProblem::TokenInvalid));
             }
-            self.db()
-                .execute("UPDATE sessions SET token_ok = 1 WHERE id = ?1", [session])
-                .map_err(storage_failure)?;
+            self.db().execute("UPDATE sessions SET token_ok = 1 WHERE id = ?1", [session]).map_err(storage_failure)?;
             Ok(())
         })
     }
@@ -559,7 +625,9 @@ impl Bank for MockBank {
             }
             if let Some(sent) = s.otp_sent_at {
                 if now < sent + OTP_RESEND_AFTER {
-                    return Err(BankFailure::Session(SessionProblem::ResendTooSoon { resend_at: sent + OTP_RESEND_AFTER }));
+                    return Err(BankFailure::Session(SessionProblem::ResendTooSoon {
+                        resend_at: sent + OTP_RESEND_AFTER,
+                    }));
                 }
             }
             let card = self.card_by_id(&s.card_id).ok_or(UNKNOWN_SESSION)?;
@@ -577,7 +645,12 @@ impl Bank for MockBank {
                 "UPDATE sessions SET otp = ?2, otp_expires = ?3, otp_sent_at = ?4, otp_tries_left = ?5 WHERE id = ?1",
                 params![session, code, now + OTP_TTL, now, OTP_TRIES],
             )
-            .and_then(|_| db.execute("INSERT INTO sms (phone, text, at) VALUES (?1, ?2, ?3)", params![card.reserved_phone, text, now]))
+            .and_then(|_| {
+                db.execute(
+                    "INSERT INTO sms (phone, text, at) VALUES (?1, ?2, ?3)",
+                    params![card.reserved_phone, text, now],
+                )
+            })
             .map_err(storage_failure)?;
             Ok(OtpSent { expires_at: now + OTP_TTL, resend_at: now + OTP_RESEND_AFTER })
         })
@@ -593,8 +666,7 @@ impl Bank for MockBank {
             if s.void {
                 return Err(BankFailure::Session(SessionProblem::OtpLocked));
             }
-            let (Some(expected), Some(expires), Some(tries)) = (s.otp, s.otp_expires, s.tries_left)
-            else {
+            let (Some(expected), Some(expires), Some(tries)) = (s.otp, s.otp_expires, s.tries_left) else {
                 return Err(BankFailure::Session(SessionProblem::OtpExpired));
             };
             if now >= expires {
@@ -612,23 +684,15 @@ impl Bank for MockBank {
                 return Err(BankFailure::Session(if left <= 0 {
                     SessionProblem::OtpLocked
                 } else {
-                    SessionProblem::OtpInvalid {
-                        tries_left: left as u8,
-                    }
+                    SessionProblem::OtpInvalid { tries_left: left as u8 }
                 }));
             }
             let token = format!("AGR{}", random_hex(10).to_uppercase());
-            db.execute(
-                "INSERT INTO agreements VALUES (?1, ?2, 1, ?3)",
-                params![token, s.card_id, now],
-            )
-            .and_then(|_| {
-                db.execute(
-                    "UPDATE sessions SET agreement = ?2, otp = NULL WHERE id = ?1",
-                    params![session, token],
-                )
-            })
-            .map_err(fail)?;
+            db.execute("INSERT INTO agreements VALUES (?1, ?2, 1, ?3)", params![token, s.card_id, now])
+                .and_then(|_| {
+                    db.execute("UPDATE sessions SET agreement = ?2, otp = NULL WHERE id = ?1", params![session, token])
+                })
+                .map_err(fail)?;
             Ok(Binding { token })
         })
     }

@@ -68,10 +68,7 @@ mod tests {
 
     #[test]
     fn base32_of_the_test_card_secret() {
-        assert_eq!(
-            base32_decode("JBSWY3DPEHPK3PXP").unwrap(),
-            b"Hello!\xde\xad\xbe\xef"
-        );
+        assert_eq!(base32_decode("JBSWY3DPEHPK3PXP").unwrap(), b"Hello!\xde\xad\xbe\xef");
         assert!(base32_decode("not base32!").is_none());
     }
 

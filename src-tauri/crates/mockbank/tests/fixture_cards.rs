@@ -3,8 +3,7 @@
 use std::sync::Arc;
 
 use tongbao_core::bank::{
-    Bank, BankFailure, CallOptions, CardStatus, Decline, Fault, SessionProblem, Verified,
-    VerifyCard,
+    Bank, BankFailure, CallOptions, CardStatus, Decline, Fault, SessionProblem, Verified, VerifyCard,
 };
 use tongbao_core::cards::parse_expiry;
 use tongbao_core::clock::{Clock, FakeClock, MINUTE, SECOND};
@@ -19,34 +18,17 @@ struct P {
     id: &'static str,
     phone: &'static str,
 }
-const P1: P = P {
-    name: "张三",
-    id: "110101199003071233",
-    phone: "13800138000",
-};
-const P2: P = P {
-    name: "李四",
-    id: "310101198805204563",
-    phone: "13900139000",
-};
+const P1: P = P { name: "张三", id: "110101199003071233", phone: "13800138000" };
+const P2: P = P { name: "李四", id: "310101198805204563", phone: "13900139000" };
 
 fn bank() -> (MockBank, Arc<FakeClock>) {
     let clock = Arc::new(FakeClock::at(T0));
     let b = MockBank::in_memory(&Fixture::default_fixture(), clock.clone());
-    b.set_controls(Controls {
-        latency_ms: 100,
-        ..Controls::default()
-    });
+    b.set_controls(Controls { latency_ms: 100, ..Controls::default() });
     (b, clock)
 }
 
-fn req<'a>(
-    pan: &'a str,
-    p: &'a P,
-    expiry: Option<&str>,
-    cvv: Option<&'a str>,
-    request_id: &'a str,
-) -> VerifyCard<'a> {
+fn req<'a>(pan: &'a str, p: &'a P, expiry: Option<&str>, cvv: Option<&'a str>, request_id: &'a str) -> VerifyCard<'a> {
     VerifyCard {
         pan,
         holder_name: p.name,
@@ -72,9 +54,7 @@ fn session(v: Verified) -> String {
 /// The code of the latest SMS to a phone.
 fn sms_code(b: &MockBank, phone: &str) -> String {
     let text = b.latest_sms(phone).expect("an SMS was sent");
-    text.split_whitespace()
-        .find(|w| w.len() >= 6 && w[..6].chars().all(|c| c.is_ascii_digit()))
-        .unwrap()[..6]
+    text.split_whitespace().find(|w| w.len() >= 6 && w[..6].chars().all(|c| c.is_ascii_digit())).unwrap()[..6]
         .to_owned()
 }
 
@@ -91,20 +71,11 @@ fn t01_binds_with_the_sms_code_and_confirming_twice_returns_the_same_token() {
     let s = session(verify(&b, "6222020000000010017", &P1).unwrap());
     b.send_otp(&s, OPTS).unwrap();
     let sms = b.latest_sms(P1.phone).unwrap();
-    assert!(
-        sms.starts_with("【工商银行】验证码 ")
-            && sms.contains("5分钟内有效")
-            && sms.contains("尾号0017"),
-        "{sms}"
-    );
+    assert!(sms.starts_with("【工商银行】验证码 ") && sms.contains("5分钟内有效") && sms.contains("尾号0017"), "{sms}");
     let code = sms_code(&b, P1.phone);
     let first = b.confirm_binding(&s, &code, OPTS).unwrap();
     assert!(first.token.starts_with("AGR"));
-    assert_eq!(
-        b.confirm_binding(&s, &code, OPTS).unwrap(),
-        first,
-        "idempotent: the original answer"
-    );
+    assert_eq!(b.confirm_binding(&s, &code, OPTS).unwrap(), first, "idempotent: the original answer");
 }
 
 #[test]
@@ -117,94 +88,44 @@ fn the_same_attempt_gets_the_same_session() {
 #[test]
 fn status_cards_are_declined_with_their_codes() {
     let (b, _) = bank();
-    assert_eq!(
-        declined(verify(&b, "6222020000000010025", &P1)),
-        Decline::NotActivated
-    );
-    assert_eq!(
-        declined(verify(&b, "6222020000000010033", &P1)),
-        Decline::EpayDisabled
-    );
-    assert_eq!(
-        declined(verify(&b, "6222020000000010058", &P1)),
-        Decline::Lost
-    );
-    assert_eq!(
-        declined(verify(&b, "6222020000000010066", &P1)),
-        Decline::Restricted
-    );
-    assert_eq!(
-        declined(verify(&b, "6222020000000999912", &P1)),
-        Decline::NoSuchCard
-    );
+    assert_eq!(declined(verify(&b, "6222020000000010025", &P1)), Decline::NotActivated);
+    assert_eq!(declined(verify(&b, "6222020000000010033", &P1)), Decline::EpayDisabled);
+    assert_eq!(declined(verify(&b, "6222020000000010058", &P1)), Decline::Lost);
+    assert_eq!(declined(verify(&b, "6222020000000010066", &P1)), Decline::Restricted);
+    assert_eq!(declined(verify(&b, "6222020000000999912", &P1)), Decline::NoSuchCard);
     assert_eq!(Decline::NotActivated.iso(), "78");
 }
 
 #[test]
 fn t10_binds_for_p2_and_is_a_holder_mismatch_for_p1() {
     let (b, _) = bank();
-    assert_eq!(
-        declined(verify(&b, "6222080000000010105", &P1)),
-        Decline::HolderMismatch
-    );
-    assert!(matches!(
-        verify(&b, "6222080000000010105", &P2),
-        Ok(Verified::Approved { .. })
-    ));
-    assert!(
-        matches!(
-            verify(&b, "621205000000010120", &P2),
-            Ok(Verified::Approved { .. })
-        ),
-        "T12"
-    );
-    assert!(
-        matches!(
-            verify(&b, "6225880000010182", &P2),
-            Ok(Verified::Approved { .. })
-        ),
-        "T18"
-    );
+    assert_eq!(declined(verify(&b, "6222080000000010105", &P1)), Decline::HolderMismatch);
+    assert!(matches!(verify(&b, "6222080000000010105", &P2), Ok(Verified::Approved { .. })));
+    assert!(matches!(verify(&b, "621205000000010120", &P2), Ok(Verified::Approved { .. })), "T12");
+    assert!(matches!(verify(&b, "6225880000010182", &P2), Ok(Verified::Approved { .. })), "T18");
 }
 
 #[test]
 fn another_phone_is_a_phone_mismatch() {
     let (b, _) = bank();
-    let other = P {
-        phone: "13912345678",
-        ..P1
-    };
-    assert_eq!(
-        declined(verify(&b, "6222020000000010017", &other)),
-        Decline::PhoneMismatch
-    );
+    let other = P { phone: "13912345678", ..P1 };
+    assert_eq!(declined(verify(&b, "6222020000000010017", &other)), Decline::PhoneMismatch);
 }
 
 #[test]
 fn t13_credit_card_checks_expiry_and_cvv() {
     let (b, _) = bank();
     let pan = "6253300000010137";
-    assert!(b
-        .verify_card(&req(pan, &P1, Some("12/30"), Some("123"), "a"), OPTS)
-        .is_ok());
-    assert_eq!(
-        declined(b.verify_card(&req(pan, &P1, Some("12/30"), Some("999"), "b"), OPTS)),
-        Decline::CvvMismatch
-    );
-    assert_eq!(
-        declined(b.verify_card(&req(pan, &P1, Some("11/30"), Some("123"), "c"), OPTS)),
-        Decline::ExpiryMismatch
-    );
+    assert!(b.verify_card(&req(pan, &P1, Some("12/30"), Some("123"), "a"), OPTS).is_ok());
+    assert_eq!(declined(b.verify_card(&req(pan, &P1, Some("12/30"), Some("999"), "b"), OPTS)), Decline::CvvMismatch);
+    assert_eq!(declined(b.verify_card(&req(pan, &P1, Some("11/30"), Some("123"), "c"), OPTS)), Decline::ExpiryMismatch);
     assert_eq!(Decline::CvvMismatch.iso(), "N7");
 }
 
 #[test]
 fn t14_is_expired() {
     let (b, _) = bank();
-    let r = b.verify_card(
-        &req("4270180000010145", &P1, Some("03/24"), Some("456"), "a"),
-        OPTS,
-    );
+    let r = b.verify_card(&req("4270180000010145", &P1, Some("03/24"), Some("456"), "a"), OPTS);
     assert_eq!(declined(r), Decline::CardExpired);
 }
 
@@ -212,19 +133,12 @@ fn t14_is_expired() {
 fn t15_is_renewed_on_2027_01_01() {
     let (b, clock) = bank();
     let pan = "6222300000010150";
-    assert!(b
-        .verify_card(&req(pan, &P1, Some("01/27"), Some("321"), "a"), OPTS)
-        .is_ok());
+    assert!(b.verify_card(&req(pan, &P1, Some("01/27"), Some("321"), "a"), OPTS).is_ok());
     assert_eq!(b.card_status(pan, OPTS).unwrap(), CardStatus::Active);
     clock.set(1_798_732_800_000); // 2027-01-01T00:00:00+08:00
     assert_eq!(b.card_status(pan, OPTS).unwrap(), CardStatus::Renewed);
-    assert_eq!(
-        declined(b.verify_card(&req(pan, &P1, Some("01/27"), Some("321"), "b"), OPTS)),
-        Decline::ExpiryMismatch
-    );
-    assert!(b
-        .verify_card(&req(pan, &P1, Some("01/32"), Some("852"), "c"), OPTS)
-        .is_ok());
+    assert_eq!(declined(b.verify_card(&req(pan, &P1, Some("01/27"), Some("321"), "b"), OPTS)), Decline::ExpiryMismatch);
+    assert!(b.verify_card(&req(pan, &P1, Some("01/32"), Some("852"), "c"), OPTS).is_ok());
 }
 
 #[test]
@@ -240,10 +154,7 @@ fn t07_answers_91_twice_after_start_then_approves() {
 #[test]
 fn t08_never_answers_and_the_timeout_fires() {
     let (b, clock) = bank();
-    assert_eq!(
-        verify(&b, "6222020000000010082", &P1),
-        Err(BankFailure::Fault(Fault::Timeout))
-    );
+    assert_eq!(verify(&b, "6222020000000010082", &P1), Err(BankFailure::Fault(Fault::Timeout)));
     assert_eq!(clock.now(), T0 + OPTS.timeout_ms);
 }
 
@@ -253,21 +164,11 @@ fn t04_needs_the_dynamic_token_before_the_sms() {
     let v = verify(&b, "6222020000000010041", &P1).unwrap();
     assert!(matches!(v, Verified::TokenRequired { .. }));
     let s = session(v);
-    assert_eq!(
-        b.send_otp(&s, OPTS),
-        Err(BankFailure::Session(SessionProblem::TokenInvalid))
-    );
-    assert_eq!(
-        b.verify_token(&s, "000000", OPTS),
-        Err(BankFailure::Session(SessionProblem::TokenInvalid))
-    );
+    assert_eq!(b.send_otp(&s, OPTS), Err(BankFailure::Session(SessionProblem::TokenInvalid)));
+    assert_eq!(b.verify_token(&s, "000000", OPTS), Err(BankFailure::Session(SessionProblem::TokenInvalid)));
     let key = totp::base32_decode("JBSWY3DPEHPK3PXP").unwrap();
     let code = totp::code_now(&key, clock.now());
-    assert_eq!(
-        b.token_code("T04").unwrap(),
-        code,
-        "the token device panel shows the same code"
-    );
+    assert_eq!(b.token_code("T04").unwrap(), code, "the token device panel shows the same code");
     b.verify_token(&s, &code, OPTS).unwrap();
     b.send_otp(&s, OPTS).unwrap();
     let otp = sms_code(&b, P1.phone);
@@ -280,31 +181,17 @@ fn three_wrong_codes_void_the_attempt() {
     let s = session(verify(&b, "6222020000000010017", &P1).unwrap());
     b.send_otp(&s, OPTS).unwrap();
     let right = sms_code(&b, P1.phone);
-    let wrong = if right == "000000" {
-        "111111"
-    } else {
-        "000000"
-    };
+    let wrong = if right == "000000" { "111111" } else { "000000" };
     assert_eq!(
         b.confirm_binding(&s, wrong, OPTS),
-        Err(BankFailure::Session(SessionProblem::OtpInvalid {
-            tries_left: 2
-        }))
+        Err(BankFailure::Session(SessionProblem::OtpInvalid { tries_left: 2 }))
     );
     assert_eq!(
         b.confirm_binding(&s, wrong, OPTS),
-        Err(BankFailure::Session(SessionProblem::OtpInvalid {
-            tries_left: 1
-        }))
+        Err(BankFailure::Session(SessionProblem::OtpInvalid { tries_left: 1 }))
     );
-    assert_eq!(
-        b.confirm_binding(&s, wrong, OPTS),
-        Err(BankFailure::Session(SessionProblem::OtpLocked))
-    );
-    assert_eq!(
-        b.confirm_binding(&s, &right, OPTS),
-        Err(BankFailure::Session(SessionProblem::OtpLocked))
-    );
+    assert_eq!(b.confirm_binding(&s, wrong, OPTS), Err(BankFailure::Session(SessionProblem::OtpLocked)));
+    assert_eq!(b.confirm_binding(&s, &right, OPTS), Err(BankFailure::Session(SessionProblem::OtpLocked)));
 }
 
 #[test]
@@ -313,16 +200,10 @@ fn the_code_expires_after_5_minutes_and_resend_waits_60_seconds() {
     let s = session(verify(&b, "6222020000000010017", &P1).unwrap());
     let sent = b.send_otp(&s, OPTS).unwrap();
     assert_eq!(sent.resend_at - sent.expires_at, 60 * SECOND - 5 * MINUTE);
-    assert!(matches!(
-        b.send_otp(&s, OPTS),
-        Err(BankFailure::Session(SessionProblem::ResendTooSoon { .. }))
-    ));
+    assert!(matches!(b.send_otp(&s, OPTS), Err(BankFailure::Session(SessionProblem::ResendTooSoon { .. }))));
     let code = sms_code(&b, P1.phone);
     clock.advance(5 * MINUTE);
-    assert_eq!(
-        b.confirm_binding(&s, &code, OPTS),
-        Err(BankFailure::Session(SessionProblem::OtpExpired))
-    );
+    assert_eq!(b.confirm_binding(&s, &code, OPTS), Err(BankFailure::Session(SessionProblem::OtpExpired)));
     b.send_otp(&s, OPTS).unwrap();
     let fresh = sms_code(&b, P1.phone);
     b.confirm_binding(&s, &fresh, OPTS).unwrap();
@@ -332,46 +213,23 @@ fn the_code_expires_after_5_minutes_and_resend_waits_60_seconds() {
 fn a_client_below_the_version_floor_must_upgrade() {
     let (b, _) = bank();
     b.set_client_version_floor("9.0.0");
-    assert_eq!(
-        declined(verify(&b, "6222020000000010017", &P1)),
-        Decline::UpgradeRequired
-    );
+    assert_eq!(declined(verify(&b, "6222020000000010017", &P1)), Decline::UpgradeRequired);
 }
 
 #[test]
 fn offline_latency_and_seeded_faults() {
     let (b, clock) = bank();
-    b.set_controls(Controls {
-        offline: true,
-        ..Controls::default()
-    });
-    assert_eq!(
-        verify(&b, "6222020000000010017", &P1),
-        Err(BankFailure::Fault(Fault::Offline))
-    );
-    b.set_controls(Controls {
-        latency_ms: 700,
-        ..Controls::default()
-    });
+    b.set_controls(Controls { offline: true, ..Controls::default() });
+    assert_eq!(verify(&b, "6222020000000010017", &P1), Err(BankFailure::Fault(Fault::Offline)));
+    b.set_controls(Controls { latency_ms: 700, ..Controls::default() });
     let before = clock.now();
     verify(&b, "6222020000000010017", &P1).unwrap();
     assert_eq!(clock.now() - before, 700);
-    let faults = FaultRates {
-        timeout: 0.2,
-        busy: 0.2,
-        system_error: 0.2,
-        drop_reply: 0.1,
-    };
+    let faults = FaultRates { timeout: 0.2, busy: 0.2, system_error: 0.2, drop_reply: 0.1 };
     let run = |seed| {
-        b.set_controls(Controls {
-            latency_ms: 0,
-            faults,
-            offline: false,
-        });
+        b.set_controls(Controls { latency_ms: 0, faults, offline: false });
         b.seed_faults(seed);
-        (0..40)
-            .map(|_| verify(&b, "6222020000000010017", &P1).err())
-            .collect::<Vec<_>>()
+        (0..40).map(|_| verify(&b, "6222020000000010017", &P1).err()).collect::<Vec<_>>()
     };
     let a = run(7);
     assert_eq!(a, run(7), "the same seed, the same faults");
@@ -389,16 +247,10 @@ fn a_dropped_reply_to_confirm_is_answered_with_the_original_token_on_retry() {
     let code = sms_code(&b, P1.phone);
     b.set_controls(Controls {
         latency_ms: 0,
-        faults: FaultRates {
-            drop_reply: 1.0,
-            ..FaultRates::default()
-        },
+        faults: FaultRates { drop_reply: 1.0, ..FaultRates::default() },
         offline: false,
     });
-    assert_eq!(
-        b.confirm_binding(&s, &code, OPTS),
-        Err(BankFailure::Fault(Fault::Timeout))
-    );
+    assert_eq!(b.confirm_binding(&s, &code, OPTS), Err(BankFailure::Fault(Fault::Timeout)));
     b.set_controls(Controls::default());
     let token = b.confirm_binding(&s, &code, OPTS).unwrap().token;
     assert!(token.starts_with("AGR"));
@@ -428,26 +280,21 @@ fn state_lives_in_its_own_file_and_is_seeded_once() {
     let clock = Arc::new(FakeClock::at(T0));
     let s = {
         let b = MockBank::open(&path, &Fixture::default_fixture(), clock.clone()).unwrap();
-        b.set_controls(Controls {
-            latency_ms: 0,
-            ..Controls::default()
-        });
+        b.set_controls(Controls { latency_ms: 0, ..Controls::default() });
         let s = session(verify(&b, "6222020000000010017", &P1).unwrap());
         b.send_otp(&s, OPTS).unwrap();
         s
     };
     let b = MockBank::open(&path, &Fixture::default_fixture(), clock).unwrap();
-    b.set_controls(Controls {
-        latency_ms: 0,
-        ..Controls::default()
-    });
+    b.set_controls(Controls { latency_ms: 0, ..Controls::default() });
     let code = sms_code(&b, P1.phone);
     b.confirm_binding(&s, &code, OPTS).unwrap();
 }
 
 #[test]
 fn a_fixture_with_an_unknown_holder_is_refused() {
-    let bad = r#"{"people": [], "cards": [{"id": "X", "number": "1", "bank": "ICBC", "kind": "debit", "holder": "P9"}]}"#;
+    let bad =
+        r#"{"people": [], "cards": [{"id": "X", "number": "1", "bank": "ICBC", "kind": "debit", "holder": "P9"}]}"#;
     assert!(Fixture::parse(bad).unwrap_err().contains("unknown holder"));
     assert!(Fixture::parse(r#"{"people": [], "cards": [], "extra": 1}"#).is_err());
 }
@@ -457,10 +304,7 @@ fn a_revoked_token_is_inactive_and_revoking_again_is_harmless() {
     let (b, _) = bank();
     let s = session(verify(&b, "6222020000000010017", &P1).unwrap());
     b.send_otp(&s, OPTS).unwrap();
-    let token = b
-        .confirm_binding(&s, &sms_code(&b, P1.phone), OPTS)
-        .unwrap()
-        .token;
+    let token = b.confirm_binding(&s, &sms_code(&b, P1.phone), OPTS).unwrap().token;
     assert_eq!(b.agreement_active(&token), Some(true));
     b.revoke_token(&token, OPTS).unwrap();
     assert_eq!(b.agreement_active(&token), Some(false));

@@ -55,6 +55,60 @@ phoneMasked: string, registeredAt: number,
  */
 previousLoginAt: number | null, };
 
+export type BankId = "ICBC" | "CCB" | "ABC" | "BOC" | "CMB";
+
+export type CardKind = "debit" | "credit";
+
+export type CardRecognition = { bank: BankId, kind: CardKind, length: number, supported: boolean, };
+
+export type BindStart = { number: string, 
+/**
+ * MM/YY, credit cards only.
+ */
+expiry: string | null, 
+/**
+ * CVV2, credit cards only.
+ */
+cvv: string | null, 
+/**
+ * The reserved phone (预留手机号).
+ */
+phone: string, nickname: string | null, 
+/**
+ * The quick-pay terms were accepted.
+ */
+agree: boolean, };
+
+export type BindStage = "token" | "otp";
+
+export type BindStep = { attemptId: string, stage: BindStage, 
+/**
+ * `138****8000`: where the SMS went.
+ */
+phoneMasked: string, otpExpiresAt: number | null, resendAt: number | null, };
+
+export type BindCode = { attemptId: string, code: string, };
+
+export type AttemptRef = { attemptId: string, };
+
+export type RetryNotice = { attempt: number, max: number, };
+
+export type CardStatusView = "active" | "expired" | "frozen" | "pending";
+
+export type CardView = { id: number, bank: BankId, kind: CardKind, bin: string, last4: string, 
+/**
+ * MM/YY, credit cards only.
+ */
+expiry: string | null, nickname: string, status: CardStatusView, isDefault: boolean, boundAt: number, };
+
+export type MockSms = { phone: string, text: string, at: number, };
+
+export type MockToken = { cardId: string, last4: string, code: string, };
+
+export type MockControls = { latencyMs: number, offline: boolean, timeoutRate: number, busyRate: number, systemErrorRate: number, dropRate: number, };
+
+export type MockPanel = { sms: Array<MockSms>, tokens: Array<MockToken>, controls: MockControls, };
+
 /** Every command: its `args` (null when it takes none) and its result. */
 export interface Commands {
   app_status: { args: null; result: AppStatus };
@@ -67,6 +121,14 @@ export interface Commands {
   touch: { args: null; result: null };
   profile: { args: null; result: Profile };
   update_settings: { args: Settings; result: Settings };
+  recognise_card: { args: string; result: CardRecognition | null };
+  cards: { args: null; result: Array<CardView> };
+  bind_start: { args: BindStart; result: BindStep };
+  bind_token: { args: BindCode; result: BindStep };
+  bind_resend: { args: AttemptRef; result: BindStep };
+  bind_confirm: { args: BindCode; result: CardView };
+  mock_panel: { args: null; result: MockPanel };
+  mock_set_controls: { args: MockControls; result: MockPanel };
 }
 
 export const COMMAND_NAMES = [
@@ -80,6 +142,22 @@ export const COMMAND_NAMES = [
   "touch",
   "profile",
   "update_settings",
+  "recognise_card",
+  "cards",
+  "bind_start",
+  "bind_token",
+  "bind_resend",
+  "bind_confirm",
+  "mock_panel",
+  "mock_set_controls",
+] as const;
+
+/** Commands that take an `onRetry` channel of RetryNotice. */
+export const PROGRESS_COMMANDS = [
+  "bind_start",
+  "bind_token",
+  "bind_resend",
+  "bind_confirm",
 ] as const;
 
 export const ERROR_CODES: readonly ErrorCode[] = [

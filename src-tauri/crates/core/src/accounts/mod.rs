@@ -93,34 +93,16 @@ pub(crate) fn validate_details(d: &RegisterDetails, now: Millis) -> Result<Valid
     let real_name = validate::real_name(&d.real_name)?;
     let id_number = validate::id_number(&d.id_number, now)?;
     validate::password(d.password.expose())?;
-    validate::confirmed(
-        d.password.expose(),
-        d.password_confirm.expose(),
-        Field::PasswordConfirm,
-    )?;
-    Ok(ValidDetails {
-        phone,
-        display_name,
-        real_name,
-        id_number,
-    })
+    validate::confirmed(d.password.expose(), d.password_confirm.expose(), Field::PasswordConfirm)?;
+    Ok(ValidDetails { phone, display_name, real_name, id_number })
 }
 
 pub(crate) fn phone_taken(conn: &Connection, phone: &str) -> Result<bool, AppError> {
-    Ok(conn
-        .query_row("SELECT 1 FROM accounts WHERE phone = ?1", [phone], |_| {
-            Ok(())
-        })
-        .optional()?
-        .is_some())
+    Ok(conn.query_row("SELECT 1 FROM accounts WHERE phone = ?1", [phone], |_| Ok(())).optional()?.is_some())
 }
 
 pub(crate) fn phone_taken_error() -> AppError {
-    AppError::new(
-        ErrorCode::PhoneTaken,
-        "an account with this phone number exists",
-    )
-    .on(Field::Phone)
+    AppError::new(ErrorCode::PhoneTaken, "an account with this phone number exists").on(Field::Phone)
 }
 
 pub(crate) fn insert(
@@ -134,21 +116,11 @@ pub(crate) fn insert(
         "INSERT INTO accounts (phone, display_name, real_name, id_number, password_hash,
                                pay_password_hash, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            d.phone,
-            d.display_name,
-            d.real_name,
-            d.id_number,
-            password_hash,
-            pay_password_hash,
-            now
-        ],
+        params![d.phone, d.display_name, d.real_name, d.id_number, password_hash, pay_password_hash, now],
     );
     match r {
         Ok(_) => Ok(conn.last_insert_rowid()),
-        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
-            Err(phone_taken_error())
-        }
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => Err(phone_taken_error()),
         Err(e) => Err(e.into()),
     }
 }
@@ -161,17 +133,11 @@ pub(crate) struct Credentials {
     pub locked_until: Option<Millis>,
 }
 
-pub(crate) fn credentials_by_phone(
-    conn: &Connection,
-    phone: &str,
-) -> Result<Option<Credentials>, AppError> {
+pub(crate) fn credentials_by_phone(conn: &Connection, phone: &str) -> Result<Option<Credentials>, AppError> {
     credentials_where(conn, "phone = ?1", phone)
 }
 
-pub(crate) fn credentials_by_id(
-    conn: &Connection,
-    id: AccountId,
-) -> Result<Option<Credentials>, AppError> {
+pub(crate) fn credentials_by_id(conn: &Connection, id: AccountId) -> Result<Option<Credentials>, AppError> {
     credentials_where(conn, "id = ?1", id)
 }
 
@@ -180,9 +146,7 @@ fn credentials_where(
     condition: &str,
     value: impl rusqlite::ToSql,
 ) -> Result<Option<Credentials>, AppError> {
-    let sql = format!(
-        "SELECT id, password_hash, failed_logins, locked_until FROM accounts WHERE {condition}"
-    );
+    let sql = format!("SELECT id, password_hash, failed_logins, locked_until FROM accounts WHERE {condition}");
     Ok(conn
         .query_row(&sql, [value], |r| {
             Ok(Credentials {
@@ -201,32 +165,17 @@ pub(crate) fn active_lock(c: &Credentials, now: Millis) -> Option<Millis> {
 }
 
 pub(crate) fn locked_error(until: Millis) -> AppError {
-    AppError::new(
-        ErrorCode::LoginLocked,
-        "too many wrong passwords: the account is locked for a while",
-    )
-    .until(until)
+    AppError::new(ErrorCode::LoginLocked, "too many wrong passwords: the account is locked for a while").until(until)
 }
 
 /// Records a wrong password. Returns the lock end when this failure locks the account.
-pub(crate) fn record_failure(
-    conn: &Connection,
-    c: &Credentials,
-    now: Millis,
-) -> Result<Option<Millis>, AppError> {
+pub(crate) fn record_failure(conn: &Connection, c: &Credentials, now: Millis) -> Result<Option<Millis>, AppError> {
     // A lock that has run out no longer counts: start counting again.
-    let previous = if c.locked_until.is_some() {
-        0
-    } else {
-        c.failed_logins
-    };
+    let previous = if c.locked_until.is_some() { 0 } else { c.failed_logins };
     let failed = previous + 1;
     if failed >= MAX_FAILED_LOGINS {
         let until = now + LOGIN_LOCK_MS;
-        conn.execute(
-            "UPDATE accounts SET failed_logins = 0, locked_until = ?2 WHERE id = ?1",
-            params![c.id, until],
-        )?;
+        conn.execute("UPDATE accounts SET failed_logins = 0, locked_until = ?2 WHERE id = ?1", params![c.id, until])?;
         log_event(conn, c.id, now, "locked")?;
         Ok(Some(until))
     } else {
@@ -239,50 +188,31 @@ pub(crate) fn record_failure(
     }
 }
 
-pub(crate) fn record_success(
-    conn: &Connection,
-    id: AccountId,
-    now: Millis,
-) -> Result<(), AppError> {
-    conn.execute(
-        "UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = ?1",
-        [id],
-    )?;
+pub(crate) fn record_success(conn: &Connection, id: AccountId, now: Millis) -> Result<(), AppError> {
+    conn.execute("UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = ?1", [id])?;
     log_event(conn, id, now, "success")
 }
 
 fn log_event(conn: &Connection, id: AccountId, at: Millis, outcome: &str) -> Result<(), AppError> {
-    conn.execute(
-        "INSERT INTO login_events (account_id, at, outcome) VALUES (?1, ?2, ?3)",
-        params![id, at, outcome],
-    )?;
+    conn.execute("INSERT INTO login_events (account_id, at, outcome) VALUES (?1, ?2, ?3)", params![id, at, outcome])?;
     Ok(())
 }
 
 pub(crate) fn display_name(conn: &Connection, id: AccountId) -> Result<String, AppError> {
-    Ok(conn.query_row(
-        "SELECT display_name FROM accounts WHERE id = ?1",
-        [id],
-        |r| r.get(0),
-    )?)
+    Ok(conn.query_row("SELECT display_name FROM accounts WHERE id = ?1", [id], |r| r.get(0))?)
 }
 
 /// The identity the bank checks against a card's holder: real name and ID number.
 pub(crate) fn holder(conn: &Connection, id: AccountId) -> Result<(String, String), AppError> {
-    Ok(conn.query_row(
-        "SELECT real_name, id_number FROM accounts WHERE id = ?1",
-        [id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?)
+    Ok(conn
+        .query_row("SELECT real_name, id_number FROM accounts WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))?)
 }
 
 pub(crate) fn profile(conn: &Connection, id: AccountId) -> Result<Profile, AppError> {
-    let (display_name, real_name, phone, registered_at): (String, String, String, Millis) = conn
-        .query_row(
-            "SELECT display_name, real_name, phone, created_at FROM accounts WHERE id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )?;
+    let (display_name, real_name, phone, registered_at): (String, String, String, Millis) =
+        conn.query_row("SELECT display_name, real_name, phone, created_at FROM accounts WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
     let previous_login_at = conn
         .query_row(
             "SELECT at FROM login_events WHERE account_id = ?1 AND outcome = 'success'
@@ -303,10 +233,7 @@ pub(crate) fn profile(conn: &Connection, id: AccountId) -> Result<Profile, AppEr
 /// `张三` → `*三`, `阿依古丽` → `***丽`.
 pub fn mask_name(name: &str) -> String {
     let n = name.chars().count();
-    name.chars()
-        .enumerate()
-        .map(|(i, c)| if i + 1 == n { c } else { '*' })
-        .collect()
+    name.chars().enumerate().map(|(i, c)| if i + 1 == n { c } else { '*' }).collect()
 }
 
 /// `13800138000` → `138****8000`.

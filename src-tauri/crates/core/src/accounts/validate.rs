@@ -11,18 +11,11 @@ pub const MIN_AGE: i32 = 16;
 pub fn phone(input: &str) -> Result<String, AppError> {
     let p = input.trim();
     let b = p.as_bytes();
-    let ok = b.len() == 11
-        && b[0] == b'1'
-        && (b'3'..=b'9').contains(&b[1])
-        && b.iter().all(u8::is_ascii_digit);
+    let ok = b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) && b.iter().all(u8::is_ascii_digit);
     if ok {
         Ok(p.to_owned())
     } else {
-        Err(AppError::new(
-            ErrorCode::PhoneInvalid,
-            "a mobile number is 11 digits starting with 13-19",
-        )
-        .on(Field::Phone))
+        Err(AppError::new(ErrorCode::PhoneInvalid, "a mobile number is 11 digits starting with 13-19").on(Field::Phone))
     }
 }
 
@@ -33,11 +26,7 @@ pub fn display_name(input: &str) -> Result<String, AppError> {
     if (1..=20).contains(&len) && !n.chars().any(char::is_control) {
         Ok(n.to_owned())
     } else {
-        Err(AppError::new(
-            ErrorCode::NameInvalid,
-            "a display name is 1 to 20 characters",
-        )
-        .on(Field::DisplayName))
+        Err(AppError::new(ErrorCode::NameInvalid, "a display name is 1 to 20 characters").on(Field::DisplayName))
     }
 }
 
@@ -68,11 +57,7 @@ const ID_CHECK: [u8; 11] = *b"10X98765432";
 
 /// The GB 11643 check character for the first 17 digits.
 pub fn id_check_char(first17: &[u8]) -> u8 {
-    let sum: u32 = first17
-        .iter()
-        .zip(ID_WEIGHTS)
-        .map(|(d, w)| u32::from(d - b'0') * w)
-        .sum();
+    let sum: u32 = first17.iter().zip(ID_WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
     ID_CHECK[(sum % 11) as usize]
 }
 
@@ -80,19 +65,11 @@ pub fn id_check_char(first17: &[u8]) -> u8 {
 /// holder at least [`MIN_AGE`] on today's date in Shanghai. Returns the normalised number
 /// (upper-case X).
 pub fn id_number(input: &str, now: Millis) -> Result<String, AppError> {
-    let invalid = |why: &str| {
-        AppError::new(
-            ErrorCode::IdNumberInvalid,
-            format!("resident ID number: {why}"),
-        )
-        .on(Field::IdNumber)
-    };
+    let invalid =
+        |why: &str| AppError::new(ErrorCode::IdNumberInvalid, format!("resident ID number: {why}")).on(Field::IdNumber);
     let id = input.trim().to_ascii_uppercase();
     let b = id.as_bytes();
-    if b.len() != 18
-        || !b[..17].iter().all(u8::is_ascii_digit)
-        || !(b[17].is_ascii_digit() || b[17] == b'X')
-    {
+    if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) || !(b[17].is_ascii_digit() || b[17] == b'X') {
         return Err(invalid("18 characters: 17 digits and a digit or X"));
     }
     let num = |r: std::ops::Range<usize>| id[r].parse::<u32>().unwrap_or(0);
@@ -106,11 +83,8 @@ pub fn id_number(input: &str, now: Millis) -> Result<String, AppError> {
         return Err(invalid("the check character does not match"));
     }
     if birth.years_until(today) < MIN_AGE {
-        return Err(AppError::new(
-            ErrorCode::AgeTooYoung,
-            format!("the account holder must be at least {MIN_AGE}"),
-        )
-        .on(Field::IdNumber));
+        return Err(AppError::new(ErrorCode::AgeTooYoung, format!("the account holder must be at least {MIN_AGE}"))
+            .on(Field::IdNumber));
     }
     Ok(id)
 }
@@ -157,11 +131,7 @@ pub fn password_strength(pw: &str) -> u8 {
 pub fn password(pw: &str) -> Result<(), AppError> {
     let len = pw.chars().count();
     if len > 64 {
-        return Err(AppError::new(
-            ErrorCode::PasswordWeak,
-            "a password is at most 64 characters",
-        )
-        .on(Field::Password));
+        return Err(AppError::new(ErrorCode::PasswordWeak, "a password is at most 64 characters").on(Field::Password));
     }
     if password_strength(pw) == 0 {
         return Err(AppError::new(
@@ -177,20 +147,13 @@ pub fn password(pw: &str) -> Result<(), AppError> {
 /// (which also rules out 123456).
 pub fn pay_password(pw: &str) -> Result<(), AppError> {
     let weak = |why: &str| {
-        AppError::new(
-            ErrorCode::PayPasswordWeak,
-            format!("payment password: {why}"),
-        )
-        .on(Field::PayPassword)
+        AppError::new(ErrorCode::PayPasswordWeak, format!("payment password: {why}")).on(Field::PayPassword)
     };
     let b = pw.as_bytes();
     if b.len() != 6 || !b.iter().all(u8::is_ascii_digit) {
         return Err(weak("exactly 6 digits"));
     }
-    let steps: Vec<i16> = b
-        .windows(2)
-        .map(|w| i16::from(w[1]) - i16::from(w[0]))
-        .collect();
+    let steps: Vec<i16> = b.windows(2).map(|w| i16::from(w[1]) - i16::from(w[0])).collect();
     if steps.iter().all(|&d| d == 0) {
         return Err(weak("not one repeated digit"));
     }
@@ -232,70 +195,38 @@ mod tests {
     #[test]
     fn phone_must_be_11_digits_starting_13_to_19() {
         assert_eq!(phone(" 13800138000 ").unwrap(), "13800138000");
-        for bad in [
-            "",
-            "1380013800",
-            "138001380000",
-            "12800138000",
-            "23800138000",
-            "1380013800a",
-            "+8613800138000",
-        ] {
+        for bad in ["", "1380013800", "138001380000", "12800138000", "23800138000", "1380013800a", "+8613800138000"] {
             assert_eq!(code(phone(bad)), ErrorCode::PhoneInvalid, "{bad}");
         }
     }
 
     #[test]
     fn test_identities_have_valid_id_numbers() {
-        for id in [
-            "110101199003071233",
-            "310101198805204563",
-            "440305199512127891",
-        ] {
+        for id in ["110101199003071233", "310101198805204563", "440305199512127891"] {
             assert_eq!(id_number(id, NOW).unwrap(), id);
         }
     }
 
     #[test]
     fn id_check_digit_is_verified() {
-        assert_eq!(
-            code(id_number("110101199003071234", NOW)),
-            ErrorCode::IdNumberInvalid
-        );
+        assert_eq!(code(id_number("110101199003071234", NOW)), ErrorCode::IdNumberInvalid);
     }
 
     #[test]
     fn id_lowercase_x_is_normalised() {
         // Find a birth date whose check char is X.
-        let id = (1..=28)
-            .map(|d| id_for(&format!("199001{d:02}")))
-            .find(|id| id.ends_with('X'))
-            .expect("some day has X");
+        let id =
+            (1..=28).map(|d| id_for(&format!("199001{d:02}"))).find(|id| id.ends_with('X')).expect("some day has X");
         assert_eq!(id_number(&id.to_lowercase(), NOW).unwrap(), id);
     }
 
     #[test]
     fn id_shape_and_birth_date_are_checked() {
-        for bad in [
-            "11010119900307123",
-            "1101011990030712333",
-            "11010119900307123Y",
-            "ABCDEFGHIJKLMNOPQR",
-        ] {
-            assert_eq!(
-                code(id_number(bad, NOW)),
-                ErrorCode::IdNumberInvalid,
-                "{bad}"
-            );
+        for bad in ["11010119900307123", "1101011990030712333", "11010119900307123Y", "ABCDEFGHIJKLMNOPQR"] {
+            assert_eq!(code(id_number(bad, NOW)), ErrorCode::IdNumberInvalid, "{bad}");
         }
-        assert_eq!(
-            code(id_number(&id_for("19900230"), NOW)),
-            ErrorCode::IdNumberInvalid
-        );
-        assert_eq!(
-            code(id_number(&id_for("20300101"), NOW)),
-            ErrorCode::IdNumberInvalid
-        );
+        assert_eq!(code(id_number(&id_for("19900230"), NOW)), ErrorCode::IdNumberInvalid);
+        assert_eq!(code(id_number(&id_for("20300101"), NOW)), ErrorCode::IdNumberInvalid);
     }
 
     #[test]
@@ -304,10 +235,7 @@ mod tests {
         let id = id_for("20101126");
         assert_eq!(code(id_number(&id, NOW)), ErrorCode::AgeTooYoung);
         let shanghai_midnight = 1_795_622_400_000; // 2026-11-25T16:00:00Z
-        assert_eq!(
-            code(id_number(&id, shanghai_midnight - 1)),
-            ErrorCode::AgeTooYoung
-        );
+        assert_eq!(code(id_number(&id, shanghai_midnight - 1)), ErrorCode::AgeTooYoung);
         assert!(id_number(&id, shanghai_midnight).is_ok());
         assert!(id_number(&id, NOW + DAY).is_ok());
     }
@@ -332,10 +260,7 @@ mod tests {
         for bad in ["abc123", "abcdefgh", "12345678", "ABCDEFGHIJ", "!!!!!!!!"] {
             assert_eq!(code(password(bad)), ErrorCode::PasswordWeak, "{bad}");
         }
-        assert_eq!(
-            code(password(&format!("a1{}", "x".repeat(63)))),
-            ErrorCode::PasswordWeak
-        );
+        assert_eq!(code(password(&format!("a1{}", "x".repeat(63)))), ErrorCode::PasswordWeak);
     }
 
     #[test]
@@ -351,9 +276,7 @@ mod tests {
     fn pay_password_rules() {
         assert!(pay_password("135790").is_ok());
         assert!(pay_password("258036").is_ok());
-        for bad in [
-            "123456", "111111", "012345", "987654", "654321", "12345", "1234567", "12a456", "",
-        ] {
+        for bad in ["123456", "111111", "012345", "987654", "654321", "12345", "1234567", "12a456", ""] {
             assert_eq!(code(pay_password(bad)), ErrorCode::PayPasswordWeak, "{bad}");
         }
     }
@@ -362,10 +285,7 @@ mod tests {
     fn confirmation_must_match() {
         assert!(confirmed("a", "a", Field::PasswordConfirm).is_ok());
         let e = confirmed("a", "b", Field::PayPasswordConfirm).unwrap_err();
-        assert_eq!(
-            (e.code, e.field),
-            (ErrorCode::PasswordMismatch, Some(Field::PayPasswordConfirm))
-        );
+        assert_eq!((e.code, e.field), (ErrorCode::PasswordMismatch, Some(Field::PayPasswordConfirm)));
     }
 
     proptest! {

@@ -52,13 +52,7 @@ pub struct BinInfo {
 }
 
 const fn e(bin: &'static str, bank: BankId, kind: CardKind, length: usize) -> BinInfo {
-    BinInfo {
-        bin,
-        bank,
-        kind,
-        length,
-        supported: true,
-    }
+    BinInfo { bin, bank, kind, length, supported: true }
 }
 
 use BankId::*;
@@ -79,13 +73,7 @@ pub const BIN_TABLE: &[BinInfo] = &[
     e("622230", Icbc, Credit, 16),
     e("625939", Icbc, Credit, 16),
     // ICBC American Express: recognised, not bindable.
-    BinInfo {
-        bin: "370246",
-        bank: Icbc,
-        kind: Credit,
-        length: 15,
-        supported: false,
-    },
+    BinInfo { bin: "370246", bank: Icbc, kind: Credit, length: 15, supported: false },
     // CCB 建设银行
     e("622700", Ccb, Debit, 19),
     e("621700", Ccb, Debit, 19),
@@ -138,17 +126,13 @@ mod tests {
         for bank in SUPPORTED_BANKS {
             for kind in [Debit, Credit] {
                 assert!(
-                    BIN_TABLE
-                        .iter()
-                        .any(|b| b.bank == *bank && b.kind == kind && b.supported),
+                    BIN_TABLE.iter().any(|b| b.bank == *bank && b.kind == kind && b.supported),
                     "{bank:?} {kind:?}"
                 );
             }
         }
         for len in [16, 18, 19] {
-            assert!(BIN_TABLE
-                .iter()
-                .any(|b| b.bank == Icbc && b.kind == Debit && b.length == len));
+            assert!(BIN_TABLE.iter().any(|b| b.bank == Icbc && b.kind == Debit && b.length == len));
         }
     }
 }

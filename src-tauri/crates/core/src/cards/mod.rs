@@ -77,10 +77,7 @@ pub fn parse_card_number(input: &str) -> Result<CardNumber, AppError> {
             return Err(invalid_number("the length or the check digit is wrong"));
         }
         if bin::looks_like_amex(&digits) {
-            return Err(AppError::new(
-                ErrorCode::CardTypeNotSupported,
-                "American Express cards can't be bound",
-            ));
+            return Err(AppError::new(ErrorCode::CardTypeNotSupported, "American Express cards can't be bound"));
         }
         return Err(AppError::new(
             ErrorCode::BankNotSupported,
@@ -88,21 +85,13 @@ pub fn parse_card_number(input: &str) -> Result<CardNumber, AppError> {
         ));
     };
     if !info.supported {
-        return Err(AppError::new(
-            ErrorCode::CardTypeNotSupported,
-            "this card product can't be bound",
-        ));
+        return Err(AppError::new(ErrorCode::CardTypeNotSupported, "this card product can't be bound"));
     }
     if digits.len() != info.length {
-        return Err(invalid_number(&format!(
-            "this bank's cards have {} digits",
-            info.length
-        )));
+        return Err(invalid_number(&format!("this bank's cards have {} digits", info.length)));
     }
     if !luhn_ok(&digits) {
-        return Err(invalid_number(
-            "the check digit is wrong: a digit was mistyped",
-        ));
+        return Err(invalid_number("the check digit is wrong: a digit was mistyped"));
     }
     Ok(CardNumber { digits, info })
 }
@@ -128,16 +117,8 @@ impl Expiry {
 
 /// Parses `MM/YY` (also `MMYY`, `MM-YY`, `MM / YY`).
 pub fn parse_expiry(input: &str) -> Result<Expiry, AppError> {
-    let digits: String = input
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '/' | '-'))
-        .collect();
-    let bad = || {
-        AppError::new(
-            ErrorCode::ExpiryMismatch,
-            "the expiry date is MM/YY as printed on the card",
-        )
-    };
+    let digits: String = input.chars().filter(|c| !matches!(c, ' ' | '/' | '-')).collect();
+    let bad = || AppError::new(ErrorCode::ExpiryMismatch, "the expiry date is MM/YY as printed on the card");
     if digits.len() != 4 || !digits.bytes().all(|c| c.is_ascii_digit()) {
         return Err(bad());
     }
@@ -146,10 +127,7 @@ pub fn parse_expiry(input: &str) -> Result<Expiry, AppError> {
     if !(1..=12).contains(&month) {
         return Err(bad());
     }
-    Ok(Expiry {
-        year: 2000 + yy,
-        month,
-    })
+    Ok(Expiry { year: 2000 + yy, month })
 }
 
 /// A short secret made of digits (a CVV2, an SMS code, a token code): zeroized on drop and
@@ -170,19 +148,14 @@ impl SecretDigits {
     /// Exactly `len` ASCII digits (surrounding spaces ignored), or None.
     fn parse(input: &str, len: usize) -> Option<SecretDigits> {
         let v = input.trim();
-        (v.len() == len && v.bytes().all(|c| c.is_ascii_digit()))
-            .then(|| SecretDigits(Zeroizing::new(v.to_owned())))
+        (v.len() == len && v.bytes().all(|c| c.is_ascii_digit())).then(|| SecretDigits(Zeroizing::new(v.to_owned())))
     }
 }
 
 /// A CVV2: the 3 digits on the back of a credit card.
 pub fn parse_cvv(input: &str) -> Result<SecretDigits, AppError> {
-    SecretDigits::parse(input, 3).ok_or_else(|| {
-        AppError::new(
-            ErrorCode::CvvMismatch,
-            "the CVV2 is the 3 digits on the back of the card",
-        )
-    })
+    SecretDigits::parse(input, 3)
+        .ok_or_else(|| AppError::new(ErrorCode::CvvMismatch, "the CVV2 is the 3 digits on the back of the card"))
 }
 
 /// A 6-digit one-time code; `code` is the error for a malformed one (OTP_INVALID / TOKEN_INVALID).
@@ -198,9 +171,7 @@ mod tests {
     const T0: Millis = 1_795_608_000_000; // 2026-11-25
 
     fn code_of(input: &str) -> Result<&'static str, ErrorCode> {
-        parse_card_number(input)
-            .map(|n| n.info.bin)
-            .map_err(|e| e.code)
+        parse_card_number(input).map(|n| n.info.bin).map_err(|e| e.code)
     }
 
     #[test]
@@ -229,18 +200,9 @@ mod tests {
         for n in bindable {
             assert!(code_of(n).is_ok(), "{n}: {:?}", code_of(n));
         }
-        assert_eq!(
-            code_of("370246000010166"),
-            Err(ErrorCode::CardTypeNotSupported)
-        );
-        assert_eq!(
-            code_of("4111111111111111"),
-            Err(ErrorCode::BankNotSupported)
-        );
-        assert_eq!(
-            code_of("6222020000000000001"),
-            Err(ErrorCode::CardNumberInvalid)
-        );
+        assert_eq!(code_of("370246000010166"), Err(ErrorCode::CardTypeNotSupported));
+        assert_eq!(code_of("4111111111111111"), Err(ErrorCode::BankNotSupported));
+        assert_eq!(code_of("6222020000000000001"), Err(ErrorCode::CardNumberInvalid));
     }
 
     #[test]
@@ -254,10 +216,7 @@ mod tests {
     #[test]
     fn grouped_input_is_accepted_and_length_is_per_bin() {
         assert!(parse_card_number("6222 0200 0000 0010 017").is_ok());
-        assert_eq!(
-            code_of("622202000000001001"),
-            Err(ErrorCode::CardNumberInvalid)
-        );
+        assert_eq!(code_of("622202000000001001"), Err(ErrorCode::CardNumberInvalid));
         assert_eq!(code_of("6222-0200"), Err(ErrorCode::CardNumberInvalid));
     }
 
@@ -270,26 +229,13 @@ mod tests {
 
     #[test]
     fn expiry_parsing_and_passing() {
-        assert_eq!(
-            parse_expiry("12/30").unwrap(),
-            Expiry {
-                year: 2030,
-                month: 12
-            }
-        );
+        assert_eq!(parse_expiry("12/30").unwrap(), Expiry { year: 2030, month: 12 });
         assert_eq!(parse_expiry("1230").unwrap().printed(), "12/30");
         for bad in ["13/30", "00/30", "1/30", "12/3", "ab/cd", ""] {
-            assert_eq!(
-                parse_expiry(bad).unwrap_err().code,
-                ErrorCode::ExpiryMismatch,
-                "{bad}"
-            );
+            assert_eq!(parse_expiry(bad).unwrap_err().code, ErrorCode::ExpiryMismatch, "{bad}");
         }
         assert!(parse_expiry("03/24").unwrap().has_passed(T0));
-        assert!(
-            !parse_expiry("11/26").unwrap().has_passed(T0),
-            "valid through the end of its month"
-        );
+        assert!(!parse_expiry("11/26").unwrap().has_passed(T0), "valid through the end of its month");
         assert!(parse_expiry("10/26").unwrap().has_passed(T0));
     }
 
@@ -298,16 +244,8 @@ mod tests {
         assert_eq!(parse_cvv("123").unwrap().expose(), "123");
         assert_eq!(format!("{:?}", parse_cvv("123").unwrap()), "[REDACTED]");
         assert_eq!(parse_cvv("12").unwrap_err().code, ErrorCode::CvvMismatch);
-        assert_eq!(
-            parse_code("12345", ErrorCode::OtpInvalid).unwrap_err().code,
-            ErrorCode::OtpInvalid
-        );
-        assert_eq!(
-            parse_code(" 482913 ", ErrorCode::TokenInvalid)
-                .unwrap()
-                .expose(),
-            "482913"
-        );
+        assert_eq!(parse_code("12345", ErrorCode::OtpInvalid).unwrap_err().code, ErrorCode::OtpInvalid);
+        assert_eq!(parse_code(" 482913 ", ErrorCode::TokenInvalid).unwrap().expose(), "482913");
     }
 
     proptest! {

@@ -16,10 +16,7 @@ use crate::error::{AppError, ErrorCode};
 pub const KEY_LEN: usize = 32;
 
 /// The schema, in order. `user_version` = how many of these have been applied.
-const MIGRATIONS: &[&str] = &[
-    include_str!("migrations/0001_accounts.sql"),
-    include_str!("migrations/0002_cards.sql"),
-];
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_accounts.sql"), include_str!("migrations/0002_cards.sql")];
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -27,10 +24,7 @@ pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 /// Opens (or creates, when `create` is set) the encrypted database at `path` with `key`.
 pub fn open(path: &Path, key: &[u8], create: bool) -> Result<Connection, AppError> {
     if key.len() != KEY_LEN {
-        return Err(AppError::new(
-            ErrorCode::DatabaseKeyMismatch,
-            "database key has the wrong length",
-        ));
+        return Err(AppError::new(ErrorCode::DatabaseKeyMismatch, "database key has the wrong length"));
     }
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create {
@@ -56,29 +50,23 @@ fn apply_key(conn: &Connection, key: &[u8]) -> Result<(), AppError> {
     conn.execute_batch(&stmt)?;
     let cipher: String = conn
         .query_row("PRAGMA cipher_version", [], |r| r.get(0))
-        .map_err(|_| {
-            AppError::internal("SQLCipher is not linked: refusing to store data in plaintext")
-        })?;
+        .map_err(|_| AppError::internal("SQLCipher is not linked: refusing to store data in plaintext"))?;
     if cipher.is_empty() {
-        return Err(AppError::internal(
-            "SQLCipher is not linked: refusing to store data in plaintext",
-        ));
+        return Err(AppError::internal("SQLCipher is not linked: refusing to store data in plaintext"));
     }
     Ok(())
 }
 
 /// The first read decrypts page 1: a wrong key (or a file that is not a database) fails here.
 fn prove_key(conn: &Connection) -> Result<(), AppError> {
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-        r.get::<_, i64>(0)
-    })
-    .map(|_| ())
-    .map_err(|e| match e.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::NotADatabase) => AppError::new(
-            ErrorCode::DatabaseKeyMismatch,
-            "the key from the keychain does not open the wallet database",
-        ),
-        _ => AppError::from(e),
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).map(|_| ()).map_err(|e| {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => AppError::new(
+                ErrorCode::DatabaseKeyMismatch,
+                "the key from the keychain does not open the wallet database",
+            ),
+            _ => AppError::from(e),
+        }
     })
 }
 
@@ -131,21 +119,13 @@ mod tests {
     fn every_open_sets_wal_foreign_keys_and_busy_timeout() {
         let dir = tempfile::tempdir().unwrap();
         let conn = open(&dir.path().join("w.db"), &key(1), true).unwrap();
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-            .unwrap();
+        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
         assert_eq!(mode, "wal");
-        let fk: i64 = conn
-            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
-            .unwrap();
+        let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
         assert_eq!(fk, 1);
-        let bt: i64 = conn
-            .query_row("PRAGMA busy_timeout", [], |r| r.get(0))
-            .unwrap();
+        let bt: i64 = conn.query_row("PRAGMA busy_timeout", [], |r| r.get(0)).unwrap();
         assert_eq!(bt, 5000);
-        let sync: i64 = conn
-            .query_row("PRAGMA synchronous", [], |r| r.get(0))
-            .unwrap();
+        let sync: i64 = conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
         assert_eq!(sync, 1, "NORMAL");
     }
 
@@ -155,20 +135,10 @@ mod tests {
         let p = dir.path().join("w.db");
         {
             let c = open(&p, &key(1), true).unwrap();
-            c.execute(
-                "INSERT INTO app_settings(key, value) VALUES ('language', 'en')",
-                [],
-            )
-            .unwrap();
+            c.execute("INSERT INTO app_settings(key, value) VALUES ('language', 'en')", []).unwrap();
         }
         let c = open(&p, &key(1), false).unwrap();
-        let v: String = c
-            .query_row(
-                "SELECT value FROM app_settings WHERE key='language'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let v: String = c.query_row("SELECT value FROM app_settings WHERE key='language'", [], |r| r.get(0)).unwrap();
         assert_eq!(v, "en");
     }
 
@@ -178,11 +148,7 @@ mod tests {
         let p = dir.path().join("w.db");
         {
             let c = open(&p, &key(1), true).unwrap();
-            c.execute(
-                "INSERT INTO app_settings(key, value) VALUES ('marker', 'PLAINTEXT-MARKER')",
-                [],
-            )
-            .unwrap();
+            c.execute("INSERT INTO app_settings(key, value) VALUES ('marker', 'PLAINTEXT-MARKER')", []).unwrap();
             c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
         }
         let bytes = std::fs::read(&p).unwrap();
@@ -209,8 +175,7 @@ mod tests {
         let p = dir.path().join("w.db");
         {
             let c = open(&p, &key(1), true).unwrap();
-            c.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
-                .unwrap();
+            c.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
             c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
         }
         let before = std::fs::read(&p).unwrap();
@@ -236,13 +201,7 @@ mod tests {
         let r = tx.execute_batch("CREATE TABLE half(x); THIS IS NOT SQL;");
         assert!(r.is_err());
         drop(tx); // rolled back
-        let n: i64 = c
-            .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE name='half'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let n: i64 = c.query_row("SELECT count(*) FROM sqlite_master WHERE name='half'", [], |r| r.get(0)).unwrap();
         assert_eq!(n, 0);
         assert_eq!(user_version(&c).unwrap(), SCHEMA_VERSION);
     }

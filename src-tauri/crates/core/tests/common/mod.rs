@@ -21,18 +21,10 @@ pub struct Person {
     pub display_name: &'static str,
 }
 
-pub const P1: Person = Person {
-    phone: "13800138000",
-    real_name: "张三",
-    id_number: "110101199003071233",
-    display_name: "小张",
-};
-pub const P2: Person = Person {
-    phone: "13900139000",
-    real_name: "李四",
-    id_number: "310101198805204563",
-    display_name: "小李",
-};
+pub const P1: Person =
+    Person { phone: "13800138000", real_name: "张三", id_number: "110101199003071233", display_name: "小张" };
+pub const P2: Person =
+    Person { phone: "13900139000", real_name: "李四", id_number: "310101198805204563", display_name: "小李" };
 
 pub const PASSWORD: &str = "Tongbao2026!";
 pub const WRONG: &str = "Wrong2026!";
@@ -55,47 +47,22 @@ impl Env {
 
     fn open(dir: tempfile::TempDir, clock: Arc<FakeClock>, secrets: Arc<MemoryStore>) -> Env {
         let wallet = open_wallet(dir.path(), secrets.clone(), clock.clone()).unwrap();
-        Env {
-            dir,
-            clock,
-            secrets,
-            wallet,
-        }
+        Env { dir, clock, secrets, wallet }
     }
 
     /// Closes and opens the wallet again on the same folder and keychain (an app restart).
     pub fn restart(self) -> Env {
-        let Env {
-            dir,
-            clock,
-            secrets,
-            wallet,
-        } = self;
+        let Env { dir, clock, secrets, wallet } = self;
         drop(wallet);
         Env::open(dir, clock, secrets)
     }
 
     /// The same wallet connected to `bank` (retries without jitter, 2 s timeout).
     pub fn with_bank(self, bank: Arc<dyn Bank>) -> Env {
-        let Env {
-            dir,
-            clock,
-            secrets,
-            wallet,
-        } = self;
-        let policy = RetryPolicy {
-            timeout_ms: 2_000,
-            max_retries: 2,
-            base_backoff_ms: 500,
-            jitter_ms: 0,
-        };
+        let Env { dir, clock, secrets, wallet } = self;
+        let policy = RetryPolicy { timeout_ms: 2_000, max_retries: 2, base_backoff_ms: 500, jitter_ms: 0 };
         let wallet = wallet.with_bank(bank, policy, "0.1.0").unwrap();
-        Env {
-            dir,
-            clock,
-            secrets,
-            wallet,
-        }
+        Env { dir, clock, secrets, wallet }
     }
 
     /// A wallet where P1 has registered and signed out again.
@@ -108,10 +75,7 @@ impl Env {
 
     /// Signs in as P1 with `password`; the error code, or None on success.
     pub fn p1_login(&self, password: &str) -> Option<ErrorCode> {
-        self.wallet
-            .login(&login(P1.phone, password))
-            .err()
-            .map(|e| e.code)
+        self.wallet.login(&login(P1.phone, password)).err().map(|e| e.code)
     }
 
     /// `n` wrong passwords for P1; the codes they got.
@@ -140,8 +104,5 @@ pub fn input(p: &Person) -> RegisterInput {
 }
 
 pub fn login(phone: &str, password: &str) -> LoginInput {
-    LoginInput {
-        phone: phone.into(),
-        password: SecretString::new(password),
-    }
+    LoginInput { phone: phone.into(), password: SecretString::new(password) }
 }

@@ -4,7 +4,7 @@ import { call, toAppError, type AppErrorObject } from "./ipc/client";
 import type { SessionView, Settings } from "./ipc/bindings";
 import { setLanguage } from "./i18n/index.svelte";
 
-export type Screen = "loading" | "problem" | "login" | "register" | "home" | "settings" | "locked";
+export type Screen = "loading" | "problem" | "login" | "register" | "home" | "cards" | "bind" | "settings" | "locked";
 
 export const DEFAULT_SETTINGS: Settings = { language: "zh-CN", theme: "light", autolockMinutes: 5 };
 
@@ -24,7 +24,7 @@ export function applySettings(s: Settings): void {
   document.documentElement.dataset.theme = s.theme;
 }
 
-const SIGNED_IN_SCREENS: Screen[] = ["home", "settings"];
+const SIGNED_IN_SCREENS: Screen[] = ["home", "cards", "bind", "settings"];
 
 /** Asks Rust who is signed in and moves to the matching screen. */
 export async function refresh(): Promise<void> {
@@ -59,6 +59,10 @@ export function handleSessionError(e: AppErrorObject): boolean {
     return true;
   }
   return false;
+}
+
+export function isSignedInScreen(s: Screen): boolean {
+  return SIGNED_IN_SCREENS.includes(s);
 }
 
 function showLocked(): void {

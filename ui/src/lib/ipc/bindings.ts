@@ -49,7 +49,11 @@ realNameMasked: string,
 /**
  * `138****8000`.
  */
-phoneMasked: string, registeredAt: number, 
+phoneMasked: string, 
+/**
+ * The whole number, for the person's own forms (the reserved phone is prefilled with it).
+ */
+phone: string, registeredAt: number, 
 /**
  * The successful sign-in before the current one, if any.
  */

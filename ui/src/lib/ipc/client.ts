@@ -1,6 +1,6 @@
 // The one door to Rust: typed by the generated bindings, errors turned into AppErrorObject.
-import { invoke } from "@tauri-apps/api/core";
-import { ERROR_CODES, type AppError, type Commands, type ErrorCode } from "./bindings";
+import { Channel, invoke } from "@tauri-apps/api/core";
+import { ERROR_CODES, type AppError, type Commands, type ErrorCode, type PROGRESS_COMMANDS, type RetryNotice } from "./bindings";
 
 export type { AppError, ErrorCode } from "./bindings";
 
@@ -9,12 +9,14 @@ export class AppErrorObject extends Error {
   readonly code: ErrorCode;
   readonly field: AppError["field"];
   readonly until: number | undefined;
+  readonly bankCode: string | undefined;
   constructor(e: AppError) {
     super(e.message);
     this.name = "AppError";
     this.code = e.code;
     this.field = e.field;
     this.until = e.until;
+    this.bankCode = e.bankCode;
   }
 }
 
@@ -32,6 +34,7 @@ export function toAppError(raw: unknown): AppErrorObject {
       message: typeof e.message === "string" ? e.message : "",
       field: e.field,
       until: typeof e.until === "number" ? e.until : undefined,
+      bankCode: typeof e.bankCode === "string" ? e.bankCode : undefined,
     });
   }
   return new AppErrorObject({ code: "INTERNAL_ERROR", message: String(raw) });
@@ -48,6 +51,23 @@ export async function call<K extends Cmd>(
   try {
     const payload = rest.length > 0 ? { args: rest[0] } : {};
     return await invoke<Commands[K]["result"]>(cmd, payload);
+  } catch (raw) {
+    throw toAppError(raw);
+  }
+}
+
+type ProgressCmd = (typeof PROGRESS_COMMANDS)[number];
+
+/** Calls a bank command; `onRetry` hears each automatic retry ("正在重试 (1/2)"). */
+export async function callWithRetry<K extends ProgressCmd>(
+  cmd: K,
+  args: Commands[K]["args"],
+  onRetry: (n: RetryNotice) => void,
+): Promise<Commands[K]["result"]> {
+  const channel = new Channel<RetryNotice>();
+  channel.onmessage = onRetry;
+  try {
+    return await invoke<Commands[K]["result"]>(cmd, { args, onRetry: channel });
   } catch (raw) {
     throw toAppError(raw);
   }

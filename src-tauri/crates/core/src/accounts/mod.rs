@@ -71,6 +71,8 @@ pub struct Profile {
     pub real_name_masked: String,
     /// `138****8000`.
     pub phone_masked: String,
+    /// The whole number, for the person's own forms (the reserved phone is prefilled with it).
+    pub phone: String,
     #[ts(type = "number")]
     pub registered_at: Millis,
     /// The successful sign-in before the current one, if any.
@@ -225,6 +227,7 @@ pub(crate) fn profile(conn: &Connection, id: AccountId) -> Result<Profile, AppEr
         display_name,
         real_name_masked: mask_name(&real_name),
         phone_masked: mask_phone(&phone),
+        phone: phone.clone(),
         registered_at,
         previous_login_at,
     })

@@ -48,18 +48,20 @@ for (const t of tests) {
     console.log(`FAIL ${t.name}\n     ${String(e?.stack ?? e).split("\n").slice(0, 6).join("\n     ")}\n     screenshot: ${shot}`);
   } finally {
     await app.stop();
-    logFiles.push(app.driverLog, ...filesUnder(app.appLogDir));
+    logFiles.push(app.driverLog, ...filesUnder(app.appDataDir));
   }
 }
 
-// No test password, payment password or ID number in any log of the whole run.
+// No test password, payment password, ID number or card number in any log of the whole run,
+// nor in any file of the app's data folders (the database is encrypted; the mock bank's own
+// file lives outside them, as a bank's would).
 if (tests.length > 0 && !nameFilter) {
   const leaks = [];
   for (const f of logFiles.filter(existsSync)) {
-    const content = readFileSync(f, "utf8");
+    const content = readFileSync(f, "latin1") + readFileSync(f, "utf8");
     for (const s of SECRETS) if (content.includes(s)) leaks.push(`${f} contains ${s.slice(0, 3)}…`);
   }
-  const name = `no secret in the logs of this run (${logFiles.filter(existsSync).length} files)`;
+  const name = `no secret in the logs and data folders of this run (${logFiles.filter(existsSync).length} files)`;
   const appLogs = logFiles.filter((f) => f.includes(`${path.sep}logs${path.sep}`) && existsSync(f)).length;
   if (leaks.length === 0 && appLogs > 0) {
     passed++;
@@ -76,7 +78,10 @@ else rmSync(path.join(ARTIFACTS, "runs"), { recursive: true, force: true });
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);
 
+/** Every file below `dir`, recursively. */
 function filesUnder(dir) {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).map((f) => path.join(dir, f)).filter((f) => statSync(f).isFile());
+  return readdirSync(dir, { recursive: true })
+    .map((f) => path.join(dir, String(f)))
+    .filter((f) => statSync(f).isFile());
 }

@@ -52,9 +52,9 @@ export class AppUnderTest {
     this.driver = null;
   }
 
-  /** Where the app writes its own rolling log files. */
-  get appLogDir() {
-    return path.join(this.env.XDG_DATA_HOME, "com.tongbao.wallet", "logs");
+  /** The app's data folder: the encrypted database, and its rolling logs under logs/. */
+  get appDataDir() {
+    return path.join(this.env.XDG_DATA_HOME, "com.tongbao.wallet");
   }
 
   async start() {

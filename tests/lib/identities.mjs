@@ -6,5 +6,14 @@ export const P1 = { phone: "13800138000", realName: "张三", idNumber: "1101011
 export const P2 = { phone: "13900139000", realName: "李四", idNumber: "310101198805204563", displayName: "小李" };
 export const P3 = { phone: "13700137000", realName: "王五", idNumber: "440305199512127891", displayName: "小王" };
 
-/** What must never appear in any log or file the app writes in plain text. */
-export const SECRETS = [PASSWORD, PAY_PASSWORD, P1.idNumber, P2.idNumber, P3.idNumber];
+import { CARDS } from "./cards.mjs";
+
+/** What must never appear in any log, nor in any file of the app's data folder. */
+export const SECRETS = [
+  PASSWORD,
+  PAY_PASSWORD,
+  P1.idNumber,
+  P2.idNumber,
+  P3.idNumber,
+  ...Object.values(CARDS),
+];

@@ -8,6 +8,7 @@ use tongbao_api::{
     AppStatus, AttemptRef, BindCode, BindStart, BindStep, CardRecognition, CardView, LoginInput, MockControls,
     MockPanel, Profile, RegisterDetails, RegisterInput, RetryNotice, SessionView, Settings, UnlockInput,
 };
+use tongbao_core::clock::{OffsetClock, MINUTE};
 use tongbao_core::{AppError, Wallet};
 use tongbao_mockbank::MockBank;
 
@@ -25,17 +26,17 @@ where
         .map_err(|_| AppError::internal("the command stopped unexpectedly"))?
 }
 
-/// Runs `f` with the mock bank (the mock panels), after checking the session without counting
-/// it as activity: only a signed-in person sees the mock phone and token.
+/// Runs `f` with the mock bank and clock (the mock panels), after checking the session without
+/// counting it as activity: only a signed-in person sees the mock phone and token.
 async fn run_mock<T, F>(state: &AppState, f: F) -> Result<T, AppError>
 where
     T: Send + 'static,
-    F: FnOnce(&MockBank) -> T + Send + 'static,
+    F: FnOnce(&MockBank, &OffsetClock) -> T + Send + 'static,
 {
     let opened = state.opened().await?;
     tauri::async_runtime::spawn_blocking(move || {
         opened.wallet.check_session()?;
-        Ok(f(&opened.bank))
+        Ok(f(&opened.bank, &opened.clock))
     })
     .await
     .map_err(|_| AppError::internal("the command stopped unexpectedly"))?
@@ -154,13 +155,27 @@ pub async fn bind_confirm(
 
 #[tauri::command]
 pub async fn mock_panel(state: State<'_, AppState>) -> Result<MockPanel, AppError> {
-    run_mock(&state, |b| b.panel()).await
+    run_mock(&state, |b, _| b.panel()).await
 }
 
 #[tauri::command]
 pub async fn mock_set_controls(state: State<'_, AppState>, args: MockControls) -> Result<MockPanel, AppError> {
-    run_mock(&state, move |b| {
+    run_mock(&state, move |b, _| {
         b.set_controls(args.to_controls());
+        b.panel()
+    })
+    .await
+}
+
+/// Moves the mock clock forward by whole minutes (1 to 60 × 24 × 400: up to about 13 months).
+#[tauri::command]
+pub async fn mock_advance_clock(state: State<'_, AppState>, args: i32) -> Result<MockPanel, AppError> {
+    if !(1..=60 * 24 * 400).contains(&args) {
+        return Err(AppError::new(tongbao_core::ErrorCode::SettingInvalid, "the clock moves 1 minute to 400 days"));
+    }
+    run_mock(&state, move |b, clock| {
+        clock.advance(i64::from(args) * MINUTE);
+        tracing::info!(minutes = args, "mock clock moved forward");
         b.panel()
     })
     .await

@@ -38,6 +38,7 @@ pub fn run() {
             commands::bind_confirm,
             commands::mock_panel,
             commands::mock_set_controls,
+            commands::mock_advance_clock,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Tongbao Wallet");

@@ -7,14 +7,16 @@
 //! Settings from the environment (for testers; documented in tests/README.md):
 //! - `TONGBAO_MOCK_FIXTURE`: a fixture JSON file instead of the built-in TEST-CARDS fixture;
 //! - `TONGBAO_BANK_TIMEOUT_MS`: the wallet's per-call bank timeout (default 10 000);
-//! - `TONGBAO_MOCK_LATENCY_MS`: the mock bank's latency per call at start (default 300).
+//! - `TONGBAO_MOCK_LATENCY_MS`: the mock bank's latency per call at start (default 300);
+//! - `TONGBAO_MOCK_SEED`: the seed of the mock bank's fault generator (reproducible faults);
+//! - `TONGBAO_MOCK_NOW`: start the mock clock at this RFC 3339 time (e.g. 2027-01-02T09:00:00+08:00).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tokio::sync::Mutex;
 use tongbao_core::bank::RetryPolicy;
-use tongbao_core::clock::{Clock, SystemClock};
+use tongbao_core::clock::{Clock, OffsetClock, SystemClock};
 use tongbao_core::secrets::KeyringStore;
 use tongbao_core::{open_wallet, AppError, ErrorCode, Wallet};
 use tongbao_mockbank::fixture::Fixture;
@@ -26,6 +28,8 @@ use tracing_appender::non_blocking::WorkerGuard;
 pub struct Opened {
     pub wallet: Arc<Wallet>,
     pub bank: Arc<MockBank>,
+    /// The mock mode's clock, shared by the wallet and the bank; the developer panel moves it.
+    pub clock: Arc<OffsetClock>,
 }
 
 pub struct AppState {
@@ -85,8 +89,18 @@ fn mock_bank_path(data_dir: &Path, identifier: &str) -> PathBuf {
     data_dir.with_file_name(format!("{identifier}.mockbank")).join("bank.db")
 }
 
+/// The mock clock's starting offset from `TONGBAO_MOCK_NOW`, or none.
+fn mock_clock() -> Result<Arc<OffsetClock>, AppError> {
+    let Ok(text) = std::env::var("TONGBAO_MOCK_NOW") else { return Ok(Arc::new(OffsetClock::default())) };
+    let at = chrono::DateTime::parse_from_rfc3339(text.trim()).map_err(|e| {
+        AppError::new(ErrorCode::InternalError, format!("TONGBAO_MOCK_NOW is not an RFC 3339 time: {e}"))
+    })?;
+    Ok(Arc::new(OffsetClock::new(at.timestamp_millis() - SystemClock.now())))
+}
+
 fn open(data_dir: &Path, identifier: &str) -> Result<Opened, AppError> {
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let mock_clock = mock_clock()?;
+    let clock: Arc<dyn Clock> = mock_clock.clone();
     let fixture = match std::env::var_os("TONGBAO_MOCK_FIXTURE") {
         Some(path) => {
             let text = std::fs::read_to_string(&path).map_err(|e| {
@@ -102,6 +116,9 @@ fn open(data_dir: &Path, identifier: &str) -> Result<Opened, AppError> {
     let bank = Arc::new(
         MockBank::open(&bank_path, &fixture, clock.clone()).map_err(|e| AppError::new(ErrorCode::StorageError, e))?,
     );
+    if let Some(seed) = env_ms("TONGBAO_MOCK_SEED") {
+        bank.seed_faults(seed as u64);
+    }
     if let Some(latency_ms) = env_ms("TONGBAO_MOCK_LATENCY_MS") {
         bank.set_controls(Controls { latency_ms, ..bank.controls() });
     }
@@ -112,5 +129,5 @@ fn open(data_dir: &Path, identifier: &str) -> Result<Opened, AppError> {
     // Scope the keychain entries to this data folder: two installations never share a key.
     let secrets = Arc::new(KeyringStore::new(identifier, data_dir.to_string_lossy()));
     let wallet = open_wallet(data_dir, secrets, clock)?.with_bank(bank.clone(), policy, env!("CARGO_PKG_VERSION"))?;
-    Ok(Opened { wallet: Arc::new(wallet), bank })
+    Ok(Opened { wallet: Arc::new(wallet), bank, clock: mock_clock })
 }

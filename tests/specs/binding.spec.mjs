@@ -187,3 +187,63 @@ test("the bank offline (developer panel): NETWORK_OFFLINE, then binds when back"
   await bind.enterOtp(b, await bind.codeFromPhone(b, P1.phone));
   await el(b, "bind-success", 30_000);
 });
+
+test("an SMS code expires after 5 minutes on the mock clock; a new one binds", async ({ b }) => {
+  await signedIn(b);
+  // Auto-lock after 10 minutes, so moving the clock 6 minutes does not lock the session.
+  await click(b, "nav-settings");
+  await (await el(b, "settings-autolock")).selectByAttribute("value", "10");
+  await bind.openBind(b);
+  await bind.fillCard(b, { number: CARDS.T01 });
+  await bind.submitCard(b);
+  const code = await bind.codeFromPhone(b, P1.phone);
+  const before = Number(await (await el(b, "mock-clock")).getAttribute("data-now"));
+  await type(b, "mock-clock-minutes", "6");
+  await click(b, "mock-clock-advance");
+  await b.waitUntil(async () => Number(await (await el(b, "mock-clock")).getAttribute("data-now")) > before + 5 * 60_000);
+  await bind.enterOtp(b, code);
+  assert.equal((await bind.failure(b)).code, "OTP_EXPIRED");
+  const resend = await el(b, "bind-otp-resend");
+  await b.waitUntil(async () => resend.isEnabled(), { timeout: 10_000 });
+  await resend.click();
+  await bind.enterOtp(b, await bind.codeFromPhone(b, P1.phone));
+  await el(b, "bind-success", 30_000);
+});
+
+test("every bindable test card binds for its holder", async ({ app, b }) => {
+  const plan = [
+    [P1, ["T01", "T07", "T09", "T11", "T17"], [["T13", "1230", "123"], ["T15", "0127", "321"]], true],
+    [P2, ["T10", "T12", "T18"], [], false],
+    [P3, ["T23"], [], false],
+  ];
+  await auth.waitLogin(b);
+  for (const [person, debits, credits, token] of plan) {
+    await auth.register(b, person);
+    for (const id of debits) await bind.bindDebit(b, CARDS[id], person.phone);
+    for (const [id, expiry, cvv] of credits) {
+      await bind.openBind(b);
+      await bind.fillCard(b, { number: CARDS[id], expiry, cvv });
+      await bind.submitCard(b, person.phone);
+      await bind.enterOtp(b, await bind.codeFromPhone(b, person.phone));
+      await el(b, "bind-success", 30_000);
+    }
+    if (token) {
+      await bind.openBind(b);
+      await bind.fillCard(b, { number: CARDS.T04 });
+      await bind.submitCard(b, person.phone);
+      await el(b, "bind-token", 30_000);
+      await type(b, "bind-token", totp(T04_SECRET));
+      await click(b, "bind-token-submit");
+      await bind.enterOtp(b, await bind.codeFromPhone(b, person.phone));
+      await el(b, "bind-success", 30_000);
+    }
+    await click(b, "bind-to-cards");
+    const expected = debits.length + credits.length + (token ? 1 : 0);
+    await b.waitUntil(async () => (await b.$$(tid("card-item"))).length === expected, {
+      timeout: 10_000,
+      timeoutMsg: `${person.realName}: expected ${expected} cards`,
+    });
+    await auth.logout(b);
+  }
+  assert.ok(app.dir, "the runner's secrets check then scans this run's logs and data folder");
+});

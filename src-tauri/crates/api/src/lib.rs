@@ -62,6 +62,7 @@ commands! {
     bind_confirm(BindCode) -> CardView;
     mock_panel() -> MockPanel;
     mock_set_controls(MockControls) -> MockPanel;
+    mock_advance_clock(i32) -> MockPanel;
 }
 
 /// Commands that also take an `onRetry` channel of [`RetryNotice`]s (bank calls with retries).

@@ -36,6 +36,35 @@ impl Clock for SystemClock {
     }
 }
 
+/// The real clock moved by an offset: the mock mode's clock, which the developer panel (and
+/// testers) can move forward to see codes expire or cards renew.
+#[derive(Debug, Default)]
+pub struct OffsetClock {
+    offset: AtomicI64,
+}
+
+impl OffsetClock {
+    pub fn new(offset: Millis) -> Self {
+        Self { offset: AtomicI64::new(offset) }
+    }
+    /// Moves the clock forward (or back, with a negative `ms`).
+    pub fn advance(&self, ms: Millis) {
+        self.offset.fetch_add(ms, Ordering::SeqCst);
+    }
+    pub fn offset(&self) -> Millis {
+        self.offset.load(Ordering::SeqCst)
+    }
+}
+
+impl Clock for OffsetClock {
+    fn now(&self) -> Millis {
+        SystemClock.now() + self.offset()
+    }
+    fn sleep(&self, ms: Millis) {
+        SystemClock.sleep(ms);
+    }
+}
+
 /// A clock that stands still until moved: for tests.
 #[derive(Debug)]
 pub struct FakeClock(AtomicI64);
@@ -146,6 +175,15 @@ mod tests {
         let b = Date::new(2010, 11, 26).unwrap();
         assert_eq!(b.years_until(Date::new(2026, 11, 25).unwrap()), 15);
         assert_eq!(b.years_until(Date::new(2026, 11, 26).unwrap()), 16);
+    }
+
+    #[test]
+    fn offset_clock_runs_with_the_real_one_plus_its_offset() {
+        let c = OffsetClock::new(DAY);
+        let diff = c.now() - SystemClock.now();
+        assert!((DAY - 1_000..=DAY).contains(&diff), "{diff}");
+        c.advance(-DAY);
+        assert!((c.now() - SystemClock.now()).abs() < 1_000);
     }
 
     #[test]

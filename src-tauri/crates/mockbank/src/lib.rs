@@ -60,6 +60,9 @@ impl Default for Controls {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct MockPanel {
+    /// The mock clock's time (Unix ms): the wallet and the bank both read it.
+    #[ts(type = "number")]
+    pub now: Millis,
     pub sms: Vec<MockSms>,
     pub tokens: Vec<MockToken>,
     pub controls: MockControls,
@@ -353,7 +356,7 @@ impl MockBank {
                 Some(MockToken { card_id, last4, code: totp::code_now(&key, now) })
             })
             .collect();
-        MockPanel { sms, tokens, controls: MockControls::from(&self.controls()) }
+        MockPanel { now, sms, tokens, controls: MockControls::from(&self.controls()) }
     }
 
     /// Whether an agreement (card token) is active at the bank; None if the bank never issued it.

@@ -111,7 +111,11 @@ export type MockToken = { cardId: string, last4: string, code: string, };
 
 export type MockControls = { latencyMs: number, offline: boolean, timeoutRate: number, busyRate: number, systemErrorRate: number, dropRate: number, };
 
-export type MockPanel = { sms: Array<MockSms>, tokens: Array<MockToken>, controls: MockControls, };
+export type MockPanel = { 
+/**
+ * The mock clock's time (Unix ms): the wallet and the bank both read it.
+ */
+now: number, sms: Array<MockSms>, tokens: Array<MockToken>, controls: MockControls, };
 
 /** Every command: its `args` (null when it takes none) and its result. */
 export interface Commands {
@@ -133,6 +137,7 @@ export interface Commands {
   bind_confirm: { args: BindCode; result: CardView };
   mock_panel: { args: null; result: MockPanel };
   mock_set_controls: { args: MockControls; result: MockPanel };
+  mock_advance_clock: { args: number; result: MockPanel };
 }
 
 export const COMMAND_NAMES = [
@@ -154,6 +159,7 @@ export const COMMAND_NAMES = [
   "bind_confirm",
   "mock_panel",
   "mock_set_controls",
+  "mock_advance_clock",
 ] as const;
 
 /** Commands that take an `onRetry` channel of RetryNotice. */

@@ -65,7 +65,7 @@ try {
     await bind.submitCard(b);
     await el(b, "bind-token", 30_000);
     await shot(`${lang}-bind-token`);
-    await type(b, "bind-token", totp(T04_SECRET));
+    await type(b, "bind-token", totp(T04_SECRET, await bind.mockNow(b)));
     await click(b, "bind-token-submit");
     const code = await bind.codeFromPhone(b, P1.phone);
     await shot(`${lang}-bind-otp`);

@@ -72,8 +72,23 @@ export class AppUnderTest {
     await this.openSession();
   }
 
+  /** A new WebDriver session; retried twice, as the driver can refuse the first right after a
+   *  previous app has gone. */
   async openSession() {
-    this.browser = await remote({
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.browser = await this.newSession();
+        break;
+      } catch (e) {
+        if (attempt >= 3) throw e;
+        await sleep(1000);
+      }
+    }
+    await this.browser.setTimeout({ implicit: 0 });
+  }
+
+  newSession() {
+    return remote({
       hostname: "127.0.0.1",
       port: PORT,
       logLevel: "error",
@@ -83,7 +98,6 @@ export class AppUnderTest {
         "tauri:options": { application: APP },
       },
     });
-    await this.browser.setTimeout({ implicit: 0 });
   }
 
   /** Quits the app and starts it again on the same data folder and keychain. */

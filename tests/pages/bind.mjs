@@ -25,9 +25,14 @@ async function latestSms(b, phone) {
 
 let smsBeforeSubmit = null;
 
+/** Remembers the phone's latest SMS: `codeFromPhone` then waits for a newer one. */
+export async function rememberSms(b, phone) {
+  smsBeforeSubmit = await latestSms(b, phone);
+}
+
 /** Submits the card form, remembering the phone's last SMS so only a new one is read. */
 export async function submitCard(b, phone = "13800138000") {
-  smsBeforeSubmit = await latestSms(b, phone);
+  await rememberSms(b, phone);
   await click(b, "bind-submit");
 }
 
@@ -65,4 +70,9 @@ export async function bindDebit(b, number, phone = "13800138000") {
 export async function failure(b, timeout = 30_000) {
   const e = await el(b, "bind-error", timeout);
   return { code: await e.getAttribute("data-error-code"), remedy: await text(b, "bind-remedy") };
+}
+
+/** The mock clock's time now (the token device and the bank read it), in Unix ms. */
+export async function mockNow(b) {
+  return Number(await (await el(b, "mock-clock")).getAttribute("data-now"));
 }

@@ -61,10 +61,10 @@ test("T04 needs the dynamic token first, then the SMS code", async ({ b }) => {
   await bind.fillCard(b, { number: CARDS.T04 });
   await bind.submitCard(b);
   await el(b, "bind-token", 30_000);
-  await type(b, "bind-token", totp(T04_SECRET, Date.now() - 5 * 60_000));
+  await type(b, "bind-token", totp(T04_SECRET, (await bind.mockNow(b)) - 5 * 60_000));
   await click(b, "bind-token-submit");
   assert.equal((await bind.failure(b)).code, "TOKEN_INVALID");
-  await type(b, "bind-token", totp(T04_SECRET));
+  await type(b, "bind-token", totp(T04_SECRET, await bind.mockNow(b)));
   await click(b, "bind-token-submit");
   await bind.enterOtp(b, await bind.codeFromPhone(b, P1.phone));
   await el(b, "bind-success", 30_000);
@@ -205,6 +205,7 @@ test("an SMS code expires after 5 minutes on the mock clock; a new one binds", a
   assert.equal((await bind.failure(b)).code, "OTP_EXPIRED");
   const resend = await el(b, "bind-otp-resend");
   await b.waitUntil(async () => resend.isEnabled(), { timeout: 10_000 });
+  await bind.rememberSms(b, P1.phone);
   await resend.click();
   await bind.enterOtp(b, await bind.codeFromPhone(b, P1.phone));
   await el(b, "bind-success", 30_000);
@@ -233,7 +234,7 @@ test("every bindable test card binds for its holder", async ({ b }) => {
       await bind.fillCard(b, { number: CARDS.T04 });
       await bind.submitCard(b, person.phone);
       await el(b, "bind-token", 30_000);
-      await type(b, "bind-token", totp(T04_SECRET));
+      await type(b, "bind-token", totp(T04_SECRET, await bind.mockNow(b)));
       await click(b, "bind-token-submit");
       await bind.enterOtp(b, await bind.codeFromPhone(b, person.phone));
       await el(b, "bind-success", 30_000);
@@ -244,7 +245,8 @@ test("every bindable test card binds for its holder", async ({ b }) => {
       timeout: 10_000,
       timeoutMsg: `${person.realName}: expected ${expected} cards`,
     });
-    const last4s = await Promise.all((await b.$$(tid("card-item"))).map((c) => c.getAttribute("data-last4")));
+    const last4s = [];
+    for (const c of await b.$$(tid("card-item"))) last4s.push(await c.getAttribute("data-last4"));
     const ids = [...debits, ...credits.map(([id]) => id), ...(token ? ["T04"] : [])];
     assert.deepEqual(last4s.sort(), ids.map((id) => CARDS[id].slice(-4)).sort());
     await auth.logout(b);

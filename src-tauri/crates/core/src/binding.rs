@@ -101,6 +101,10 @@ pub struct BindStep {
     pub otp_expires_at: Option<Millis>,
     #[ts(type = "number | null")]
     pub resend_at: Option<Millis>,
+    /// The wallet's clock when this step was issued: countdowns run from it, so they stay right
+    /// when the mock clock has been moved.
+    #[ts(type = "number")]
+    pub issued_at: Millis,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]

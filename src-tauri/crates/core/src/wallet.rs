@@ -337,6 +337,7 @@ impl Wallet {
                 phone_masked: accounts::mask_phone(&phone),
                 otp_expires_at: None,
                 resend_at: None,
+                issued_at: self.clock.now(),
             });
         }
         binding::set_stage(&self.db(), &attempt_id, "otp", Some(session), None, self.clock.now())?;
@@ -433,6 +434,7 @@ impl Wallet {
             phone_masked: accounts::mask_phone(&phone),
             otp_expires_at: Some(sent.expires_at),
             resend_at: Some(sent.resend_at),
+            issued_at: self.clock.now(),
         })
     }
 

@@ -89,7 +89,12 @@ export type BindStep = { attemptId: string, stage: BindStage,
 /**
  * `138****8000`: where the SMS went.
  */
-phoneMasked: string, otpExpiresAt: number | null, resendAt: number | null, };
+phoneMasked: string, otpExpiresAt: number | null, resendAt: number | null, 
+/**
+ * The wallet's clock when this step was issued: countdowns run from it, so they stay right
+ * when the mock clock has been moved.
+ */
+issuedAt: number, };
 
 export type BindCode = { attemptId: string, code: string, };
 

@@ -10,6 +10,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { APP, ARTIFACTS, AppUnderTest, ROOT, registry } from "./lib/harness.mjs";
 import { SECRETS } from "./lib/identities.mjs";
+import { seenCodes } from "./pages/bind.mjs";
 
 const [fileFilter = "", nameFilter = ""] = process.argv.slice(2);
 const specDir = path.join(ROOT, "tests/specs");
@@ -60,6 +61,11 @@ if (tests.length > 0 && !nameFilter) {
   for (const f of logFiles.filter(existsSync)) {
     const content = readFileSync(f, "latin1") + readFileSync(f, "utf8");
     for (const s of SECRETS) if (content.includes(s)) leaks.push(`${f} contains ${s.slice(0, 3)}…`);
+    // SMS codes are 6 digits: looked for in the text logs only (in encrypted pages six digits
+    // can occur by chance).
+    if (f.endsWith(".log") || f.includes(`${path.sep}logs${path.sep}`)) {
+      for (const c of seenCodes) if (new RegExp(`(^|\\D)${c}(\\D|$)`).test(content)) leaks.push(`${f} contains an SMS code`);
+    }
   }
   const name = `no secret in the logs and data folders of this run (${logFiles.filter(existsSync).length} files)`;
   const appLogs = logFiles.filter((f) => f.includes(`${path.sep}logs${path.sep}`) && existsSync(f)).length;

@@ -25,6 +25,9 @@ async function latestSms(b, phone) {
 
 let smsBeforeSubmit = null;
 
+/** Every SMS code a script read: the runner checks none of them reached a log. */
+export const seenCodes = [];
+
 /** Remembers the phone's latest SMS: `codeFromPhone` then waits for a newer one. */
 export async function rememberSms(b, phone) {
   smsBeforeSubmit = await latestSms(b, phone);
@@ -48,6 +51,7 @@ export async function codeFromPhone(b, phone) {
     },
     { timeout: 15_000, timeoutMsg: "no new SMS code in the mock phone" },
   );
+  seenCodes.push(code);
   return code;
 }
 

@@ -5,8 +5,8 @@
 use tauri::ipc::Channel;
 use tauri::State;
 use tongbao_api::{
-    AppStatus, AttemptRef, BindCode, BindStart, BindStep, CardRecognition, CardView, LoginInput, MockControls,
-    MockPanel, Profile, RegisterDetails, RegisterInput, RetryNotice, SessionView, Settings, UnlockInput,
+    AppStatus, AttemptRef, BankAction, BindCode, BindStart, BindStep, CardRecognition, CardView, LoginInput,
+    MockControls, MockPanel, Profile, RegisterDetails, RegisterInput, RetryNotice, SessionView, Settings, UnlockInput,
 };
 use tongbao_core::clock::{OffsetClock, MINUTE};
 use tongbao_core::{AppError, Wallet};
@@ -179,4 +179,15 @@ pub async fn mock_advance_clock(state: State<'_, AppState>, args: i32) -> Result
         b.panel()
     })
     .await
+}
+
+/// A bank counter action (activate, enable e-payment, unfreeze, change the reserved phone,
+/// report lost): the remedies of the failure catalogue, performed at the mock bank.
+#[tauri::command]
+pub async fn mock_bank_action(state: State<'_, AppState>, args: BankAction) -> Result<MockPanel, AppError> {
+    run_mock(&state, move |b, _| {
+        b.act(&args).map_err(|e| AppError::new(tongbao_core::ErrorCode::SettingInvalid, e))?;
+        Ok(b.panel())
+    })
+    .await?
 }

@@ -39,6 +39,7 @@ pub fn run() {
             commands::mock_panel,
             commands::mock_set_controls,
             commands::mock_advance_clock,
+            commands::mock_bank_action,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Tongbao Wallet");

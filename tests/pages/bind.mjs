@@ -80,3 +80,11 @@ export async function failure(b, timeout = 30_000) {
 export async function mockNow(b) {
   return Number(await (await el(b, "mock-clock")).getAttribute("data-now"));
 }
+
+/** Performs a bank counter action in the developer panel (activate, enableEpay, unfreeze…). */
+export async function bankCounter(b, cardId, action, phone) {
+  await (await el(b, "mock-action-card")).selectByAttribute("value", cardId);
+  await (await el(b, "mock-action")).selectByAttribute("value", action);
+  if (phone !== undefined) await type(b, "mock-action-phone", phone);
+  await click(b, "mock-action-apply");
+}

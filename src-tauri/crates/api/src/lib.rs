@@ -18,7 +18,7 @@ pub use tongbao_core::error::{AppError, ErrorCode, Field};
 pub use tongbao_core::session::SessionView;
 pub use tongbao_core::settings::{Language, Settings, Theme};
 pub use tongbao_core::wallet::AppStatus;
-pub use tongbao_mockbank::{MockControls, MockPanel, MockSms, MockToken};
+pub use tongbao_mockbank::{BankAction, MockCard, MockControls, MockPanel, MockSms, MockToken};
 
 /// One command of the contract, as the generator sees it.
 pub struct CommandSpec {
@@ -63,6 +63,7 @@ commands! {
     mock_panel() -> MockPanel;
     mock_set_controls(MockControls) -> MockPanel;
     mock_advance_clock(i32) -> MockPanel;
+    mock_bank_action(BankAction) -> MockPanel;
 }
 
 /// Commands that also take an `onRetry` channel of [`RetryNotice`]s (bank calls with retries).
@@ -95,6 +96,8 @@ fn declarations() -> Vec<String> {
         RetryNotice::decl(),
         CardStatusView::decl(),
         CardView::decl(),
+        MockCard::decl(),
+        BankAction::decl(),
         MockSms::decl(),
         MockToken::decl(),
         MockControls::decl(),

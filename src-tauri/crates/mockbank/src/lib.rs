@@ -63,9 +63,57 @@ pub struct MockPanel {
     /// The mock clock's time (Unix ms): the wallet and the bank both read it.
     #[ts(type = "number")]
     pub now: Millis,
+    /// The bank's cards and their state, for the counter actions.
+    pub cards: Vec<MockCard>,
     pub sms: Vec<MockSms>,
     pub tokens: Vec<MockToken>,
     pub controls: MockControls,
+}
+
+/// A card as the bank counter sees it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MockCard {
+    pub id: String,
+    pub last4: String,
+    pub holder: String,
+    pub reserved_phone: String,
+    pub activated: bool,
+    pub epay_enabled: bool,
+    pub frozen: bool,
+    pub lost: bool,
+}
+
+/// What a person does at the bank counter or on 95588 (the remedies of the failure catalogue).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase", tag = "action")]
+pub enum BankAction {
+    /// 激活: the card works (T02).
+    Activate {
+        #[serde(rename = "cardId")]
+        card_id: String,
+    },
+    /// 开通电子支付/快捷支付 (T03).
+    EnableEpay {
+        #[serde(rename = "cardId")]
+        card_id: String,
+    },
+    /// 解冻 (T06).
+    Unfreeze {
+        #[serde(rename = "cardId")]
+        card_id: String,
+    },
+    /// 修改预留手机号.
+    ChangePhone {
+        #[serde(rename = "cardId")]
+        card_id: String,
+        phone: String,
+    },
+    /// 挂失.
+    ReportLost {
+        #[serde(rename = "cardId")]
+        card_id: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
@@ -356,7 +404,61 @@ impl MockBank {
                 Some(MockToken { card_id, last4, code: totp::code_now(&key, now) })
             })
             .collect();
-        MockPanel { now, sms, tokens, controls: MockControls::from(&self.controls()) }
+        MockPanel { now, cards: self.cards_view(), sms, tokens, controls: MockControls::from(&self.controls()) }
+    }
+
+    /// Performs a counter action. Errors (unknown card, a phone that is not 11 digits) are
+    /// the tester's: returned as text.
+    pub fn act(&self, action: &BankAction) -> Result<(), String> {
+        let (sql, card_id, value): (&str, &str, Option<&str>) = match action {
+            BankAction::Activate { card_id } => ("UPDATE cards SET activated = 1 WHERE id = ?1", card_id, None),
+            BankAction::EnableEpay { card_id } => ("UPDATE cards SET epay_enabled = 1 WHERE id = ?1", card_id, None),
+            BankAction::Unfreeze { card_id } => ("UPDATE cards SET frozen = 0 WHERE id = ?1", card_id, None),
+            BankAction::ReportLost { card_id } => ("UPDATE cards SET lost = 1 WHERE id = ?1", card_id, None),
+            BankAction::ChangePhone { card_id, phone } => {
+                let p = phone.trim();
+                if p.len() != 11 || !p.bytes().all(|c| c.is_ascii_digit()) || !p.starts_with('1') {
+                    return Err(format!("{p:?} is not an 11-digit mobile number"));
+                }
+                ("UPDATE cards SET reserved_phone = ?2 WHERE id = ?1", card_id, Some(p))
+            }
+        };
+        let db = self.db();
+        let changed = match value {
+            Some(v) => db.execute(sql, params![card_id, v]),
+            None => db.execute(sql, params![card_id]),
+        }
+        .map_err(|e| format!("mock bank: {e}"))?;
+        if changed == 0 {
+            return Err(format!("the bank has no card {card_id}"));
+        }
+        tracing::info!(card = %card_id, ?action, "mock bank counter action");
+        Ok(())
+    }
+
+    fn cards_view(&self) -> Vec<MockCard> {
+        self.db()
+            .prepare(
+                "SELECT c.id, substr(c.number, -4), p.real_name, c.reserved_phone, c.activated, c.epay_enabled,
+                        c.frozen, c.lost
+                 FROM cards c JOIN people p ON p.id = c.holder ORDER BY c.id",
+            )
+            .and_then(|mut st| {
+                st.query_map([], |r| {
+                    Ok(MockCard {
+                        id: r.get(0)?,
+                        last4: r.get(1)?,
+                        holder: r.get(2)?,
+                        reserved_phone: r.get(3)?,
+                        activated: r.get(4)?,
+                        epay_enabled: r.get(5)?,
+                        frozen: r.get(6)?,
+                        lost: r.get(7)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .unwrap_or_default()
     }
 
     /// Whether an agreement (card token) is active at the bank; None if the bank never issued it.

@@ -8,7 +8,7 @@ use tongbao_core::bank::{
 use tongbao_core::cards::parse_expiry;
 use tongbao_core::clock::{Clock, FakeClock, MINUTE, SECOND};
 use tongbao_mockbank::fixture::Fixture;
-use tongbao_mockbank::{totp, Controls, FaultRates, MockBank};
+use tongbao_mockbank::{totp, BankAction, Controls, FaultRates, MockBank};
 
 const T0: i64 = 1_795_608_000_000; // 2026-11-25T12:00:00Z
 const OPTS: CallOptions = CallOptions { timeout_ms: 2_000 };
@@ -311,4 +311,39 @@ fn a_revoked_token_is_inactive_and_revoking_again_is_harmless() {
     b.revoke_token(&token, OPTS).unwrap();
     assert_eq!(b.agreement_active(&token), Some(false));
     assert_eq!(b.agreement_active("AGR-NEVER-ISSUED"), None);
+}
+
+#[test]
+fn counter_actions_fix_what_they_say() {
+    let (b, _) = bank();
+    let act = |a: BankAction| b.act(&a).unwrap();
+    act(BankAction::Activate { card_id: "T02".into() });
+    assert!(verify(&b, "6222020000000010025", &P1).is_ok(), "T02 activated");
+    act(BankAction::EnableEpay { card_id: "T03".into() });
+    assert!(verify(&b, "6222020000000010033", &P1).is_ok(), "T03 e-payment enabled");
+    act(BankAction::Unfreeze { card_id: "T06".into() });
+    assert!(verify(&b, "6222020000000010066", &P1).is_ok(), "T06 unfrozen");
+    act(BankAction::ReportLost { card_id: "T01".into() });
+    assert_eq!(declined(verify(&b, "6222020000000010017", &P1)), Decline::Lost);
+    assert_eq!(b.card_status("6222020000000010017", OPTS).unwrap(), CardStatus::Lost);
+}
+
+#[test]
+fn a_changed_reserved_phone_is_the_one_the_bank_checks() {
+    let (b, _) = bank();
+    b.act(&BankAction::ChangePhone { card_id: "T09".into(), phone: "13912345678".into() }).unwrap();
+    assert_eq!(declined(verify(&b, "6222020000000010090", &P1)), Decline::PhoneMismatch);
+    let new_phone = P { phone: "13912345678", ..P1 };
+    let s = session(verify(&b, "6222020000000010090", &new_phone).unwrap());
+    b.send_otp(&s, OPTS).unwrap();
+    assert!(b.latest_sms("13912345678").is_some(), "the code goes to the new phone");
+    let card = b.panel().cards.into_iter().find(|c| c.id == "T09").unwrap();
+    assert_eq!(card.reserved_phone, "13912345678");
+}
+
+#[test]
+fn counter_actions_refuse_unknown_cards_and_bad_phones() {
+    let (b, _) = bank();
+    assert!(b.act(&BankAction::Activate { card_id: "T99".into() }).unwrap_err().contains("no card T99"));
+    assert!(b.act(&BankAction::ChangePhone { card_id: "T01".into(), phone: "12ab".into() }).is_err());
 }

@@ -110,6 +110,10 @@ export type CardView = { id: number, bank: BankId, kind: CardKind, bin: string, 
  */
 expiry: string | null, nickname: string, status: CardStatusView, isDefault: boolean, boundAt: number, };
 
+export type MockCard = { id: string, last4: string, holder: string, reservedPhone: string, activated: boolean, epayEnabled: boolean, frozen: boolean, lost: boolean, };
+
+export type BankAction = { "action": "activate", cardId: string, } | { "action": "enableEpay", cardId: string, } | { "action": "unfreeze", cardId: string, } | { "action": "changePhone", cardId: string, phone: string, } | { "action": "reportLost", cardId: string, };
+
 export type MockSms = { phone: string, text: string, at: number, };
 
 export type MockToken = { cardId: string, last4: string, code: string, };
@@ -120,7 +124,11 @@ export type MockPanel = {
 /**
  * The mock clock's time (Unix ms): the wallet and the bank both read it.
  */
-now: number, sms: Array<MockSms>, tokens: Array<MockToken>, controls: MockControls, };
+now: number, 
+/**
+ * The bank's cards and their state, for the counter actions.
+ */
+cards: Array<MockCard>, sms: Array<MockSms>, tokens: Array<MockToken>, controls: MockControls, };
 
 /** Every command: its `args` (null when it takes none) and its result. */
 export interface Commands {
@@ -143,6 +151,7 @@ export interface Commands {
   mock_panel: { args: null; result: MockPanel };
   mock_set_controls: { args: MockControls; result: MockPanel };
   mock_advance_clock: { args: number; result: MockPanel };
+  mock_bank_action: { args: BankAction; result: MockPanel };
 }
 
 export const COMMAND_NAMES = [
@@ -165,6 +174,7 @@ export const COMMAND_NAMES = [
   "mock_panel",
   "mock_set_controls",
   "mock_advance_clock",
+  "mock_bank_action",
 ] as const;
 
 /** Commands that take an `onRetry` channel of RetryNotice. */

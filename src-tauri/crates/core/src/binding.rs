@@ -356,8 +356,8 @@ pub(crate) fn cards(db: &Connection, account: AccountId, now: Millis) -> Result<
         };
         out.push(CardView {
             id,
-            bank: serde_json::from_value(serde_json::Value::String(bank))
-                .map_err(|e| AppError::internal(e.to_string()))?,
+            bank: BankId::from_code(&bank)
+                .ok_or_else(|| AppError::internal(format!("a stored card has an unknown bank {bank:?}")))?,
             kind: if kind == "credit" { CardKind::Credit } else { CardKind::Debit },
             bin,
             last4,

@@ -201,7 +201,6 @@ export const en: Record<MessageKey, string> = {
   "mock.action.reportLost": "Report lost",
   "mock.action.phone": "New reserved phone",
   "mock.action.apply": "Do it",
-  "mock.apply": "Apply",
   "errors.PHONE_INVALID": "That mobile number is not valid: 11 digits starting with 1, the second digit 3–9.",
   "errors.PHONE_TAKEN": "This mobile number already has an account. Sign in, or use another number.",
   "errors.NAME_INVALID": "Name not accepted: a display name is 1–20 characters; a real name 2–30 letters, as on your ID card, without digits or symbols.",

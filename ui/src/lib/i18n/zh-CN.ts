@@ -199,7 +199,6 @@ export const zhCN = {
   "mock.action.reportLost": "挂失",
   "mock.action.phone": "新的预留手机号",
   "mock.action.apply": "办理",
-  "mock.apply": "应用",
   "errors.PHONE_INVALID": "手机号格式不正确：应为 1 开头的 11 位数字（第二位为 3–9）。",
   "errors.PHONE_TAKEN": "该手机号已注册。请直接登录，或换一个手机号。",
   "errors.NAME_INVALID": "名称不符合要求：昵称 1–20 个字；真实姓名 2–30 个字，需与身份证一致，不能含数字或符号。",

@@ -20,6 +20,11 @@ pub enum BankId {
 }
 
 impl BankId {
+    /// The bank for its stored code ("ICBC"), the inverse of [`BankId::code`].
+    pub fn from_code(code: &str) -> Option<BankId> {
+        SUPPORTED_BANKS.iter().copied().find(|b| b.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             BankId::Icbc => "ICBC",
@@ -110,6 +115,14 @@ pub const SUPPORTED_BANKS: &[BankId] = &[Icbc, Ccb, Abc, Boc, Cmb];
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bank_codes_round_trip() {
+        for b in SUPPORTED_BANKS {
+            assert_eq!(BankId::from_code(b.code()), Some(*b));
+        }
+        assert_eq!(BankId::from_code("HSBC"), None);
+    }
 
     #[test]
     fn bins_are_unique_and_six_digits() {

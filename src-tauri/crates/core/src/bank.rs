@@ -31,6 +31,36 @@ pub struct VerifyCard<'a> {
     pub request_id: &'a str,
 }
 
+/// Asking the bank to accept new data for a bound card: a new reserved phone (changed at the
+/// bank first) and/or the renewed card's expiry + CVV. The OTP then goes to the card's
+/// reserved phone at the bank, i.e. the new one.
+#[derive(Debug)]
+pub struct UpdateCard<'a> {
+    pub token: &'a str,
+    pub phone: Option<&'a str>,
+    pub expiry: Option<Expiry>,
+    pub cvv: Option<&'a str>,
+    pub client_version: &'a str,
+    /// The update attempt's idempotency key.
+    pub request_id: &'a str,
+}
+
+/// What the bank says about itself (diagnostics): its clock and the oldest client it accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BankInfo {
+    pub now: Millis,
+    pub min_client_version: String,
+}
+
+/// `a.b.c` compared as numbers; a missing or unparsable part counts as 0.
+pub fn version_at_least(v: &str, floor: &str) -> bool {
+    let parts = |v: &str| -> (u64, u64, u64) {
+        let mut it = v.trim().split('.').map(|p| p.parse::<u64>().unwrap_or(0));
+        (it.next().unwrap_or(0), it.next().unwrap_or(0), it.next().unwrap_or(0))
+    };
+    parts(v) >= parts(floor)
+}
+
 /// The bank's yes: go on to the OTP, or first to the dynamic token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verified {
@@ -53,7 +83,8 @@ pub struct Binding {
 }
 
 /// What a card status inquiry says (used by diagnostics and renewal).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
 pub enum CardStatus {
     Active,
     NotActivated,
@@ -206,7 +237,16 @@ pub trait Bank: Send + Sync {
     /// Idempotent per session: a repeat after success returns the same token.
     fn confirm_binding(&self, session: &str, otp: &str, opts: CallOptions) -> BankResult<Binding>;
     fn revoke_token(&self, token: &str, opts: CallOptions) -> BankResult<()>;
+    /// Status inquiry by card number (diagnostics: no binding needed).
     fn card_status(&self, pan: &str, opts: CallOptions) -> BankResult<CardStatus>;
+    /// Status inquiry for a bound card, by its agreement token. `Renewed` until the wallet has
+    /// confirmed the renewed expiry/CVV; `Unknown` for a token the bank no longer honours.
+    fn token_status(&self, token: &str, opts: CallOptions) -> BankResult<CardStatus>;
+    /// Checks new data for a bound card; answers a session for `send_otp` / `confirm_update`.
+    fn verify_update(&self, req: &UpdateCard<'_>, opts: CallOptions) -> BankResult<String>;
+    /// Idempotent per session, like `confirm_binding`.
+    fn confirm_update(&self, session: &str, otp: &str, opts: CallOptions) -> BankResult<()>;
+    fn bank_info(&self, opts: CallOptions) -> BankResult<BankInfo>;
 }
 
 /// How the wallet calls the bank: timeout per call, at most `max_retries` automatic retries of

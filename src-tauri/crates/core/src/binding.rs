@@ -13,6 +13,7 @@ use sha2::Sha256;
 use ts_rs::TS;
 
 use crate::accounts::AccountId;
+use crate::audit::{self, AuditEvent};
 use crate::bank::{Bank, BankFailure, CallOptions, SessionProblem, Verified};
 use crate::cards::{BankId, BinInfo, CardKind, CardNumber, Expiry};
 use crate::clock::{Millis, DAY, HOUR};
@@ -133,7 +134,14 @@ pub struct CardView {
     pub is_default: bool,
     #[ts(type = "number")]
     pub bound_at: Millis,
+    /// The reserved phone, masked (`138****8000`).
+    pub phone_masked: Option<String>,
+    /// A credit card whose expiry month ends within 30 days: remind the person.
+    pub expires_soon: bool,
 }
+
+/// How far ahead the expiry reminder shows.
+pub const EXPIRY_REMINDER: Millis = 30 * DAY;
 
 /// HMAC-SHA256 of the card number under the installation's fingerprint key: duplicates are
 /// found without keeping the number.
@@ -306,11 +314,32 @@ pub(crate) fn complete(db: &mut Connection, a: &Attempt, token: &str, now: Milli
     let tx = db.transaction()?;
     let first = live_card_count(&tx, a.account_id)? == 0;
     tx.execute(
-        "INSERT INTO cards (account_id, token, bank, kind, bin, last4, expiry, nickname, fingerprint, is_default, bound_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![a.account_id, token, a.bank, a.kind, a.bin, a.last4, a.expiry, a.nickname, a.fingerprint, first, now],
+        "INSERT INTO cards (account_id, token, bank, kind, bin, last4, expiry, nickname, fingerprint, is_default, bound_at,
+                            phone, status_checked_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?11)",
+        params![
+            a.account_id,
+            token,
+            a.bank,
+            a.kind,
+            a.bin,
+            a.last4,
+            a.expiry,
+            a.nickname,
+            a.fingerprint,
+            first,
+            now,
+            a.phone
+        ],
     )?;
     let card_id = tx.last_insert_rowid();
+    let who = audit::Subject {
+        account: a.account_id,
+        card_id: Some(card_id),
+        fingerprint: Some(&a.fingerprint),
+        last4: &a.last4,
+    };
+    audit::record(&tx, &who, AuditEvent::Bound, None, None, now)?;
     tx.execute(
         "UPDATE binding_attempts SET stage = 'bound', card_id = ?2, updated_at = ?3 WHERE id = ?1",
         params![a.id, card_id, now],
@@ -321,54 +350,41 @@ pub(crate) fn complete(db: &mut Connection, a: &Attempt, token: &str, now: Milli
 
 pub(crate) fn cards(db: &Connection, account: AccountId, now: Millis) -> Result<Vec<CardView>, AppError> {
     let mut st = db.prepare(
-        "SELECT id, bank, kind, bin, last4, expiry, nickname, status, is_default, bound_at
+        "SELECT id, bank, kind, bin, last4, expiry, nickname, status, is_default, bound_at, phone
          FROM cards WHERE account_id = ?1 AND unbound_at IS NULL ORDER BY is_default DESC, bound_at, id",
     )?;
     let rows = st.query_map([account], |r| {
         let bank: String = r.get(1)?;
-        let kind: String = r.get(2)?;
+        let bank = BankId::from_code(&bank).ok_or_else(|| {
+            let why = format!("a stored card has an unknown bank {bank:?}");
+            rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, why.into())
+        })?;
         let expiry: Option<String> = r.get(5)?;
-        let status: String = r.get(7)?;
-        Ok((r.get(0)?, bank, kind, r.get(3)?, r.get(4)?, expiry, r.get(6)?, status, r.get(8)?, r.get(9)?))
-    })?;
-    let mut out = vec![];
-    for row in rows {
-        let (id, bank, kind, bin, last4, expiry, nickname, status, is_default, bound_at): (
-            i64,
-            String,
-            String,
-            String,
-            String,
-            Option<String>,
-            String,
-            String,
-            bool,
-            Millis,
-        ) = row?;
-        let passed =
-            expiry.as_deref().and_then(|e| crate::cards::parse_expiry(e).ok()).is_some_and(|e| e.has_passed(now));
-        let status = match status.as_str() {
+        let parsed = expiry.as_deref().and_then(|e| crate::cards::parse_expiry(e).ok());
+        let passed = parsed.is_some_and(|e| e.has_passed(now));
+        let status = match r.get::<_, String>(7)?.as_str() {
             _ if passed => CardStatusView::Expired,
             "frozen" => CardStatusView::Frozen,
             "pending" => CardStatusView::Pending,
             "expired" => CardStatusView::Expired,
             _ => CardStatusView::Active,
         };
-        out.push(CardView {
-            id,
-            bank: BankId::from_code(&bank)
-                .ok_or_else(|| AppError::internal(format!("a stored card has an unknown bank {bank:?}")))?,
-            kind: if kind == "credit" { CardKind::Credit } else { CardKind::Debit },
-            bin,
-            last4,
+        Ok(CardView {
+            id: r.get(0)?,
+            bank,
+            kind: if r.get::<_, String>(2)? == "credit" { CardKind::Credit } else { CardKind::Debit },
+            bin: r.get(3)?,
+            last4: r.get(4)?,
             expiry,
-            nickname,
+            nickname: r.get(6)?,
             status,
-            is_default,
-            bound_at,
-        });
-    }
-    Ok(out)
+            is_default: r.get(8)?,
+            bound_at: r.get(9)?,
+            phone_masked: r.get::<_, Option<String>>(10)?.as_deref().map(crate::accounts::mask_phone),
+            expires_soon: !passed && parsed.is_some_and(|e| e.has_passed(now + EXPIRY_REMINDER)),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Finishes or rolls back the attempts a crash or a closed window left open:

@@ -79,6 +79,18 @@ catalogue! {
     ConsentRequired = "CONSENT_REQUIRED",
     /// A new SMS code was asked for before the 60 s countdown ended.
     OtpResendTooSoon = "OTP_RESEND_TOO_SOON",
+    // Card management and troubleshooting (PRODUCT.md §4, §5)
+    /// No such card among the signed-in person's bound cards.
+    CardNotFound = "CARD_NOT_FOUND",
+    /// An edit that changes nothing, or an expiry for a debit card.
+    CardEditInvalid = "CARD_EDIT_INVALID",
+    /// The device's clock is far from the bank's (codes and sessions fail).
+    ClockWrong = "CLOCK_WRONG",
+    /// The support report could not be written where the person chose.
+    ExportFailed = "EXPORT_FAILED",
+    // Payment password (PRODUCT.md §6)
+    PayPasswordWrong = "PAY_PASSWORD_WRONG",
+    PayPasswordLocked = "PAY_PASSWORD_LOCKED",
     // Keychain and storage: shown on the start-up problem screen.
     KeychainUnavailable = "KEYCHAIN_UNAVAILABLE",
     KeychainLocked = "KEYCHAIN_LOCKED",

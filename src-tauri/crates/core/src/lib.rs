@@ -5,16 +5,20 @@
 //! of [`Wallet`].
 //!
 //! Ports (traits implemented outside the domain): [`clock::Clock`] for time and
-//! [`secrets::SecretStore`] for the OS keychain. The bank port arrives with card binding.
+//! [`secrets::SecretStore`] for the OS keychain. [`bank::Bank`] for the issuing bank.
 
 pub mod accounts;
+pub mod audit;
 pub mod bank;
 pub mod binding;
 pub mod bootstrap;
 pub mod cards;
 pub mod clock;
+pub mod diagnose;
 pub mod error;
+pub mod manage;
 pub mod redact;
+pub mod report;
 pub mod secrets;
 pub mod session;
 pub mod settings;

@@ -30,19 +30,21 @@ pub struct AppStatus {
 }
 
 pub struct Wallet {
-    db: Mutex<Connection>,
-    clock: Arc<dyn Clock>,
-    secrets: Arc<dyn SecretStore>,
+    pub(crate) db: Mutex<Connection>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) secrets: Arc<dyn SecretStore>,
     session: Mutex<Option<Session>>,
     fingerprint_key: Zeroizing<Vec<u8>>,
     bank: Option<BankLink>,
+    /// The last diagnostics run (for the support report); cleared with the cache.
+    pub(crate) last_diagnostics: Mutex<Option<crate::diagnose::Diagnostics>>,
 }
 
 /// The issuing bank and how the wallet calls it.
-struct BankLink {
-    bank: Arc<dyn Bank>,
-    policy: RetryPolicy,
-    client_version: String,
+pub(crate) struct BankLink {
+    pub bank: Arc<dyn Bank>,
+    pub policy: RetryPolicy,
+    pub client_version: String,
 }
 
 impl Wallet {
@@ -52,7 +54,15 @@ impl Wallet {
         secrets: Arc<dyn SecretStore>,
         fingerprint_key: Zeroizing<Vec<u8>>,
     ) -> Self {
-        Self { db: Mutex::new(db), clock, secrets, session: Mutex::new(None), fingerprint_key, bank: None }
+        Self {
+            db: Mutex::new(db),
+            clock,
+            secrets,
+            session: Mutex::new(None),
+            fingerprint_key,
+            bank: None,
+            last_diagnostics: Mutex::new(None),
+        }
     }
 
     /// Connects the wallet to its bank, then finishes or rolls back the binding attempts a
@@ -64,7 +74,10 @@ impl Wallet {
         client_version: &str,
     ) -> Result<Self, AppError> {
         let opts = CallOptions { timeout_ms: policy.timeout_ms };
-        let (done, rolled_back) = binding::resume(&mut self.db(), bank.as_ref(), opts, self.clock.now())?;
+        let (mut done, mut rolled_back) = binding::resume(&mut self.db(), bank.as_ref(), opts, self.clock.now())?;
+        let (updated, abandoned) = crate::manage::resume(&mut self.db(), bank.as_ref(), opts, self.clock.now())?;
+        done += updated;
+        rolled_back += abandoned;
         if done + rolled_back > 0 {
             tracing::info!(done, rolled_back, "interrupted binding attempts settled");
         }
@@ -72,11 +85,11 @@ impl Wallet {
         Ok(self)
     }
 
-    fn bank(&self) -> Result<&BankLink, AppError> {
+    pub(crate) fn bank(&self) -> Result<&BankLink, AppError> {
         self.bank.as_ref().ok_or_else(|| AppError::internal("no bank is connected"))
     }
 
-    fn db(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn db(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock can't leave SQLite half-written (transactions roll
         // back on drop), so a poisoned lock is still safe to use.
         self.db.lock().unwrap_or_else(|p| p.into_inner())
@@ -91,7 +104,7 @@ impl Wallet {
     }
 
     /// The signed-in account, refusing a locked or idle session. Counts as activity.
-    fn require_account(&self) -> Result<accounts::AccountId, AppError> {
+    pub(crate) fn require_account(&self) -> Result<accounts::AccountId, AppError> {
         let minutes = self.autolock_minutes()?;
         Session::require(&mut self.session(), self.clock.now(), minutes)
     }
@@ -438,7 +451,7 @@ impl Wallet {
         })
     }
 
-    fn call_bank<T>(
+    pub(crate) fn call_bank<T>(
         &self,
         link: &BankLink,
         call: impl FnMut(CallOptions) -> BankResult<T>,
@@ -470,6 +483,7 @@ impl Wallet {
             if terminal {
                 binding::set_stage(&db, attempt_id, "failed", None, Some(e.code.as_str()), now)?;
             }
+            crate::audit::record_attempt_failure(&db, attempt_id, e.code, now)?;
             Ok(())
         };
         if let Err(storage) = record() {
@@ -481,7 +495,7 @@ impl Wallet {
 }
 
 /// 128 random bits: the attempt's id and the bank's idempotency key.
-fn new_attempt_id() -> String {
+pub(crate) fn new_attempt_id() -> String {
     let mut b = [0u8; 16];
     rand::rngs::OsRng.fill_bytes(&mut b);
     hex::encode(b)

@@ -69,6 +69,18 @@ impl Bank for ScriptedBank {
     fn card_status(&self, _: &str, _: CallOptions) -> BankResult<CardStatus> {
         Ok(CardStatus::Active)
     }
+    fn token_status(&self, _: &str, _: CallOptions) -> BankResult<CardStatus> {
+        Ok(CardStatus::Active)
+    }
+    fn verify_update(&self, _: &UpdateCard<'_>, _: CallOptions) -> BankResult<String> {
+        Ok("U1".into())
+    }
+    fn confirm_update(&self, _: &str, _: &str, _: CallOptions) -> BankResult<()> {
+        Ok(())
+    }
+    fn bank_info(&self, _: CallOptions) -> BankResult<BankInfo> {
+        Ok(BankInfo { now: T0, min_client_version: "0.0.0".into() })
+    }
 }
 
 const T01: &str = "6222020000000010017";

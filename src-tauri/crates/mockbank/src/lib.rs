@@ -16,8 +16,8 @@ use rand::{Rng, RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rusqlite::{params, Connection, OptionalExtension};
 use tongbao_core::bank::{
-    Bank, BankFailure, BankResult, Binding, CallOptions, CardStatus, Decline, Fault, OtpSent, SessionProblem, Verified,
-    VerifyCard,
+    version_at_least, Bank, BankFailure, BankInfo, BankResult, Binding, CallOptions, CardStatus, Decline, Fault,
+    OtpSent, SessionProblem, UpdateCard, Verified, VerifyCard,
 };
 use tongbao_core::cards::Expiry;
 use tongbao_core::clock::{Clock, Date, Millis, MINUTE, SECOND};
@@ -208,13 +208,22 @@ CREATE TABLE IF NOT EXISTS sessions (
     id TEXT PRIMARY KEY, request_id TEXT NOT NULL UNIQUE, card_id TEXT NOT NULL REFERENCES cards(id),
     needs_token INTEGER NOT NULL, token_ok INTEGER NOT NULL DEFAULT 0,
     otp TEXT, otp_expires INTEGER, otp_sent_at INTEGER, otp_tries_left INTEGER,
-    void INTEGER NOT NULL DEFAULT 0, agreement TEXT, created_at INTEGER NOT NULL);
+    void INTEGER NOT NULL DEFAULT 0, agreement TEXT, created_at INTEGER NOT NULL,
+    update_token TEXT, new_expiry TEXT);
 CREATE TABLE IF NOT EXISTS agreements (
     token TEXT PRIMARY KEY, card_id TEXT NOT NULL REFERENCES cards(id),
-    active INTEGER NOT NULL, created_at INTEGER NOT NULL);
+    active INTEGER NOT NULL, created_at INTEGER NOT NULL, renewal_ack INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS sms (
     id INTEGER PRIMARY KEY, phone TEXT NOT NULL, text TEXT NOT NULL, at INTEGER NOT NULL);
 ";
+
+/// Columns added after the first release: a bank file from then gains them (an "already
+/// exists" error means the file has them).
+const ADDED_COLUMNS: &[&str] = &[
+    "ALTER TABLE sessions ADD COLUMN update_token TEXT",
+    "ALTER TABLE sessions ADD COLUMN new_expiry TEXT",
+    "ALTER TABLE agreements ADD COLUMN renewal_ack INTEGER NOT NULL DEFAULT 0",
+];
 
 /// A card row as the bank's rules need it.
 struct CardRow {
@@ -257,12 +266,6 @@ fn bank_name(code: &str) -> &'static str {
     }
 }
 
-/// `a.b.c` as numbers; anything unparsable counts as 0.
-fn version(v: &str) -> (u64, u64, u64) {
-    let mut it = v.trim().split('.').map(|p| p.parse::<u64>().unwrap_or(0));
-    (it.next().unwrap_or(0), it.next().unwrap_or(0), it.next().unwrap_or(0))
-}
-
 fn random_hex(bytes: usize) -> String {
     let mut b = vec![0u8; bytes];
     rand::rngs::OsRng.fill_bytes(&mut b);
@@ -277,6 +280,13 @@ impl MockBank {
             .and_then(|_| conn.busy_timeout(std::time::Duration::from_secs(5)))
             .and_then(|_| conn.execute_batch(SCHEMA))
             .map_err(|e| format!("mock bank schema: {e}"))?;
+        for sql in ADDED_COLUMNS {
+            if let Err(e) = conn.execute_batch(sql) {
+                if !e.to_string().contains("duplicate column") {
+                    return Err(format!("mock bank schema: {e}"));
+                }
+            }
+        }
         let bank = MockBank {
             db: Mutex::new(conn),
             clock,
@@ -470,6 +480,14 @@ impl MockBank {
             .flatten()
     }
 
+    /// The active agreement tokens of a card (tests: which token an unbind must revoke).
+    pub fn active_agreements(&self, card_id: &str) -> Vec<String> {
+        self.db()
+            .prepare("SELECT token FROM agreements WHERE card_id = ?1 AND active = 1 ORDER BY created_at")
+            .and_then(|mut st| st.query_map([card_id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<_>>>())
+            .unwrap_or_default()
+    }
+
     /// The code a card's token device shows now (the token device panel).
     pub fn token_code(&self, card_id: &str) -> Option<String> {
         let secret: Option<String> = self
@@ -589,13 +607,16 @@ impl MockBank {
         }
     }
 
-    /// The bank's decision on a verification request.
-    fn decide(&self, req: &VerifyCard<'_>, card: &CardRow) -> Result<(), Decline> {
-        let floor: String = self
-            .db()
+    fn version_floor(&self) -> String {
+        self.db()
             .query_row("SELECT value FROM meta WHERE key = 'client_version_floor'", [], |r| r.get(0))
-            .unwrap_or_else(|_| "0.0.0".into());
-        if version(req.client_version) < version(&floor) {
+            .unwrap_or_else(|_| "0.0.0".into())
+    }
+
+    /// The checks every request about a card starts with: the client's version and the card's
+    /// state at the bank.
+    fn decide_card(&self, client_version: &str, card: &CardRow) -> Result<(), Decline> {
+        if !version_at_least(client_version, &self.version_floor()) {
             return Err(Decline::UpgradeRequired);
         }
         if card.lost {
@@ -607,21 +628,33 @@ impl MockBank {
         if card.frozen {
             return Err(Decline::Restricted);
         }
+        Ok(())
+    }
+
+    /// A credit card's expiry and CVV as typed against the ones in force today.
+    fn decide_expiry_cvv(&self, card: &CardRow, expiry: Option<Expiry>, cvv: Option<&str>) -> Result<(), Decline> {
+        let now = self.clock.now();
+        let (current, current_cvv) = card.current_expiry_cvv(Date::in_shanghai(now));
+        if current.is_some_and(|e| e.has_passed(now)) {
+            return Err(Decline::CardExpired);
+        }
+        if expiry != current {
+            return Err(Decline::ExpiryMismatch);
+        }
+        if cvv != current_cvv {
+            return Err(Decline::CvvMismatch);
+        }
+        Ok(())
+    }
+
+    /// The bank's decision on a verification request.
+    fn decide(&self, req: &VerifyCard<'_>, card: &CardRow) -> Result<(), Decline> {
+        self.decide_card(req.client_version, card)?;
         if req.holder_name != card.holder_name || req.holder_id != card.holder_id {
             return Err(Decline::HolderMismatch);
         }
         if card.credit {
-            let today = Date::in_shanghai(self.clock.now());
-            let (expiry, cvv) = card.current_expiry_cvv(today);
-            if expiry.is_some_and(|e| e.has_passed(self.clock.now())) {
-                return Err(Decline::CardExpired);
-            }
-            if req.expiry != expiry {
-                return Err(Decline::ExpiryMismatch);
-            }
-            if req.cvv != cvv {
-                return Err(Decline::CvvMismatch);
-            }
+            self.decide_expiry_cvv(card, req.expiry, req.cvv)?;
         }
         if !card.epay_enabled {
             return Err(Decline::EpayDisabled);
@@ -632,10 +665,63 @@ impl MockBank {
         Ok(())
     }
 
+    /// The bank's decision on new data for a bound card.
+    fn decide_update(&self, req: &UpdateCard<'_>, card: &CardRow) -> Result<(), Decline> {
+        self.decide_card(req.client_version, card)?;
+        if req.expiry.is_some() || req.cvv.is_some() {
+            if !card.credit {
+                return Err(Decline::ExpiryMismatch);
+            }
+            self.decide_expiry_cvv(card, req.expiry, req.cvv)?;
+        }
+        if !card.epay_enabled {
+            return Err(Decline::EpayDisabled);
+        }
+        if req.phone.is_some_and(|p| p != card.reserved_phone) {
+            return Err(Decline::PhoneMismatch);
+        }
+        Ok(())
+    }
+
+    /// A card's status; `renewal_ack`: the agreement has taken the renewed expiry/CVV.
+    fn status_of(&self, c: &CardRow, renewal_ack: bool) -> CardStatus {
+        let now = self.clock.now();
+        let renewed = c.renewal.as_ref().is_some_and(|(on, _, _)| Date::in_shanghai(now) >= *on);
+        if c.lost {
+            CardStatus::Lost
+        } else if !c.activated {
+            CardStatus::NotActivated
+        } else if c.frozen {
+            CardStatus::Frozen
+        } else if !c.epay_enabled {
+            CardStatus::EpayDisabled
+        } else if renewed && !renewal_ack {
+            CardStatus::Renewed
+        } else if c.current_expiry_cvv(Date::in_shanghai(now)).0.is_some_and(|e| e.has_passed(now)) {
+            CardStatus::Expired
+        } else {
+            CardStatus::Active
+        }
+    }
+
+    /// The active agreement's card and whether it has taken the renewal.
+    fn agreement_card(&self, token: &str) -> Option<(CardRow, bool)> {
+        let (card_id, ack): (String, bool) = self
+            .db()
+            .query_row("SELECT card_id, renewal_ack FROM agreements WHERE token = ?1 AND active = 1", [token], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()
+            .ok()
+            .flatten()?;
+        Some((self.card_by_id(&card_id)?, ack))
+    }
+
     fn session(&self, id: &str) -> Option<SessionRow> {
         self.db()
             .query_row(
-                "SELECT card_id, needs_token, token_ok, otp, otp_expires, otp_sent_at, otp_tries_left, void, agreement
+                "SELECT card_id, needs_token, token_ok, otp, otp_expires, otp_sent_at, otp_tries_left, void, agreement,
+                        update_token, new_expiry
                  FROM sessions WHERE id = ?1",
                 [id],
                 |r| {
@@ -649,6 +735,8 @@ impl MockBank {
                         tries_left: r.get(6)?,
                         void: r.get(7)?,
                         agreement: r.get(8)?,
+                        update_token: r.get(9)?,
+                        new_expiry: r.get(10)?,
                     })
                 },
             )
@@ -668,6 +756,10 @@ struct SessionRow {
     tries_left: Option<i64>,
     void: bool,
     agreement: Option<String>,
+    /// Set for a session that updates a bound card (the agreement's token).
+    update_token: Option<String>,
+    /// The renewed expiry an update session confirms.
+    new_expiry: Option<String>,
 }
 
 const UNKNOWN_SESSION: BankFailure = BankFailure::Session(SessionProblem::Unknown);
@@ -741,10 +833,12 @@ impl Bank for MockBank {
                 .db()
                 .query_row("SELECT substr(number, -4) FROM cards WHERE id = ?1", [&card.id], |r| r.get::<_, String>(0))
                 .unwrap_or_default();
-            let text = format!(
-                "【{}】验证码 {code}，5分钟内有效。您正在将尾号{last4}的银行卡绑定到通宝钱包，请勿泄露给他人。",
-                bank_name(&card.bank)
-            );
+            let purpose = if s.update_token.is_some() {
+                format!("您正在修改尾号{last4}的银行卡在通宝钱包的绑定信息")
+            } else {
+                format!("您正在将尾号{last4}的银行卡绑定到通宝钱包")
+            };
+            let text = format!("【{}】验证码 {code}，5分钟内有效。{purpose}，请勿泄露给他人。", bank_name(&card.bank));
             let db = self.db();
             db.execute(
                 "UPDATE sessions SET otp = ?2, otp_expires = ?3, otp_sent_at = ?4, otp_tries_left = ?5 WHERE id = ?1",
@@ -764,42 +858,80 @@ impl Bank for MockBank {
     fn confirm_binding(&self, session: &str, otp: &str, opts: CallOptions) -> BankResult<Binding> {
         self.transport(opts, false, || {
             let now = self.clock.now();
-            let s = self.session(session).ok_or(UNKNOWN_SESSION)?;
+            let s = self.session(session).filter(|s| s.update_token.is_none()).ok_or(UNKNOWN_SESSION)?;
             if let Some(token) = s.agreement {
                 return Ok(Binding { token }); // already confirmed: the original answer (94)
             }
-            if s.void {
-                return Err(BankFailure::Session(SessionProblem::OtpLocked));
-            }
-            let (Some(expected), Some(expires), Some(tries)) = (s.otp, s.otp_expires, s.tries_left) else {
-                return Err(BankFailure::Session(SessionProblem::OtpExpired));
-            };
-            if now >= expires {
-                return Err(BankFailure::Session(SessionProblem::OtpExpired));
-            }
+            self.check_otp(session, &s, otp)?;
             let db = self.db();
             let fail = storage_failure;
-            if otp != expected {
-                let left = tries - 1;
-                db.execute(
-                    "UPDATE sessions SET otp_tries_left = ?2, void = ?3 WHERE id = ?1",
-                    params![session, left, left <= 0],
-                )
-                .map_err(fail)?;
-                return Err(BankFailure::Session(if left <= 0 {
-                    SessionProblem::OtpLocked
-                } else {
-                    SessionProblem::OtpInvalid { tries_left: left as u8 }
-                }));
-            }
             let token = format!("AGR{}", random_hex(10).to_uppercase());
-            db.execute("INSERT INTO agreements VALUES (?1, ?2, 1, ?3)", params![token, s.card_id, now])
-                .and_then(|_| {
-                    db.execute("UPDATE sessions SET agreement = ?2, otp = NULL WHERE id = ?1", params![session, token])
-                })
-                .map_err(fail)?;
+            db.execute(
+                "INSERT INTO agreements (token, card_id, active, created_at) VALUES (?1, ?2, 1, ?3)",
+                params![token, s.card_id, now],
+            )
+            .and_then(|_| {
+                db.execute("UPDATE sessions SET agreement = ?2, otp = NULL WHERE id = ?1", params![session, token])
+            })
+            .map_err(fail)?;
             Ok(Binding { token })
         })
+    }
+
+    fn verify_update(&self, req: &UpdateCard<'_>, opts: CallOptions) -> BankResult<String> {
+        let found = self.agreement_card(req.token);
+        let never = found.as_ref().is_some_and(|(c, _)| c.never_answers);
+        self.transport(opts, never, || {
+            let (card, _) = found.ok_or(BankFailure::Declined(Decline::NoSuchCard))?;
+            self.decide_update(req, &card).map_err(BankFailure::Declined)?;
+            let db = self.db();
+            let existing: Option<String> = db
+                .query_row("SELECT id FROM sessions WHERE request_id = ?1", [req.request_id], |r| r.get(0))
+                .optional()
+                .map_err(storage_failure)?;
+            if let Some(s) = existing {
+                return Ok(s);
+            }
+            let s = random_hex(12);
+            db.execute(
+                "INSERT INTO sessions (id, request_id, card_id, needs_token, created_at, update_token, new_expiry)
+                 VALUES (?1, ?2, ?3, 0, ?4, ?5, ?6)",
+                params![s, req.request_id, card.id, self.clock.now(), req.token, req.expiry.map(Expiry::printed)],
+            )
+            .map_err(storage_failure)?;
+            Ok(s)
+        })
+    }
+
+    fn confirm_update(&self, session: &str, otp: &str, opts: CallOptions) -> BankResult<()> {
+        self.transport(opts, false, || {
+            let s = self.session(session).ok_or(UNKNOWN_SESSION)?;
+            let token = s.update_token.clone().ok_or(UNKNOWN_SESSION)?;
+            if s.agreement.is_some() {
+                return Ok(()); // already confirmed: the original answer (94)
+            }
+            self.check_otp(session, &s, otp)?;
+            let db = self.db();
+            db.execute(
+                "UPDATE agreements SET renewal_ack = renewal_ack OR ?2 WHERE token = ?1",
+                params![token, s.new_expiry.is_some()],
+            )
+            .and_then(|_| {
+                db.execute("UPDATE sessions SET agreement = ?2, otp = NULL WHERE id = ?1", params![session, token])
+            })
+            .map_err(storage_failure)?;
+            Ok(())
+        })
+    }
+
+    fn token_status(&self, token: &str, opts: CallOptions) -> BankResult<CardStatus> {
+        let found = self.agreement_card(token);
+        let never = found.as_ref().is_some_and(|(c, _)| c.never_answers);
+        self.transport(opts, never, || Ok(found.map_or(CardStatus::Unknown, |(c, ack)| self.status_of(&c, ack))))
+    }
+
+    fn bank_info(&self, opts: CallOptions) -> BankResult<BankInfo> {
+        self.transport(opts, false, || Ok(BankInfo { now: self.clock.now(), min_client_version: self.version_floor() }))
     }
 
     fn revoke_token(&self, token: &str, opts: CallOptions) -> BankResult<()> {
@@ -814,28 +946,38 @@ impl Bank for MockBank {
     fn card_status(&self, pan: &str, opts: CallOptions) -> BankResult<CardStatus> {
         let card = self.card_by_number(pan);
         let never = card.as_ref().is_some_and(|c| c.never_answers);
-        self.transport(opts, never, || {
-            let Some(c) = card else {
-                return Ok(CardStatus::Unknown);
-            };
-            let now = self.clock.now();
-            let today = Date::in_shanghai(now);
-            Ok(if c.lost {
-                CardStatus::Lost
-            } else if !c.activated {
-                CardStatus::NotActivated
-            } else if c.frozen {
-                CardStatus::Frozen
-            } else if !c.epay_enabled {
-                CardStatus::EpayDisabled
-            } else if c.renewal.as_ref().is_some_and(|(on, _, _)| today >= *on) {
-                CardStatus::Renewed
-            } else if c.expiry.is_some_and(|e| e.has_passed(now)) {
-                CardStatus::Expired
-            } else {
-                CardStatus::Active
-            })
-        })
+        // By number there is no agreement: a renewal in force is reported as such.
+        self.transport(opts, never, || Ok(card.map_or(CardStatus::Unknown, |c| self.status_of(&c, false))))
+    }
+}
+
+impl MockBank {
+    /// The SMS code of a session: expiry, tries (3 wrong void the session).
+    fn check_otp(&self, session: &str, s: &SessionRow, otp: &str) -> BankResult<()> {
+        if s.void {
+            return Err(BankFailure::Session(SessionProblem::OtpLocked));
+        }
+        let (Some(expected), Some(expires), Some(tries)) = (s.otp.as_deref(), s.otp_expires, s.tries_left) else {
+            return Err(BankFailure::Session(SessionProblem::OtpExpired));
+        };
+        if self.clock.now() >= expires {
+            return Err(BankFailure::Session(SessionProblem::OtpExpired));
+        }
+        if otp == expected {
+            return Ok(());
+        }
+        let left = tries - 1;
+        self.db()
+            .execute(
+                "UPDATE sessions SET otp_tries_left = ?2, void = ?3 WHERE id = ?1",
+                params![session, left, left <= 0],
+            )
+            .map_err(storage_failure)?;
+        Err(BankFailure::Session(if left <= 0 {
+            SessionProblem::OtpLocked
+        } else {
+            SessionProblem::OtpInvalid { tries_left: left as u8 }
+        }))
     }
 }
 

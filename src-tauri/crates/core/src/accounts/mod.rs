@@ -190,6 +190,64 @@ pub(crate) fn record_failure(conn: &Connection, c: &Credentials, now: Millis) ->
     }
 }
 
+/// Wrong payment passwords in a row that lock payments (PRODUCT.md §6).
+pub const MAX_FAILED_PAY_PASSWORDS: i64 = 5;
+/// How long payments stay locked after them.
+pub const PAY_LOCK_MS: Millis = 3 * 60 * MINUTE;
+
+/// Checks the payment password (unbinding a card, every payment), applying its own lockout:
+/// 5 wrong in a row lock it for 3 hours (PAY_PASSWORD_LOCKED with `until`); a right one resets
+/// the count. The hash is checked without holding the database.
+pub(crate) fn check_pay_password(
+    db: &std::sync::Mutex<Connection>,
+    id: AccountId,
+    pw: &str,
+    now: Millis,
+) -> Result<(), AppError> {
+    fn lock(db: &std::sync::Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
+        db.lock().unwrap_or_else(|p| p.into_inner())
+    }
+    let (hash, failed, until): (String, i64, Option<Millis>) = lock(db).query_row(
+        "SELECT pay_password_hash, failed_pay_passwords, pay_locked_until FROM accounts WHERE id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    if let Some(until) = until.filter(|&u| u > now) {
+        return Err(pay_locked_error(until));
+    }
+    if password::verify(pw, &hash) {
+        lock(db)
+            .execute("UPDATE accounts SET failed_pay_passwords = 0, pay_locked_until = NULL WHERE id = ?1", [id])?;
+        return Ok(());
+    }
+    // A lock that has run out no longer counts: start counting again.
+    let failed = if until.is_some() { 1 } else { failed + 1 };
+    if failed >= MAX_FAILED_PAY_PASSWORDS {
+        let until = now + PAY_LOCK_MS;
+        lock(db).execute(
+            "UPDATE accounts SET failed_pay_passwords = 0, pay_locked_until = ?2 WHERE id = ?1",
+            params![id, until],
+        )?;
+        tracing::warn!(account = id, "payment password locked after repeated wrong entries");
+        return Err(pay_locked_error(until));
+    }
+    lock(db).execute(
+        "UPDATE accounts SET failed_pay_passwords = ?2, pay_locked_until = NULL WHERE id = ?1",
+        params![id, failed],
+    )?;
+    Err(AppError::new(
+        ErrorCode::PayPasswordWrong,
+        format!("the payment password is wrong ({} tries left)", MAX_FAILED_PAY_PASSWORDS - failed),
+    )
+    .on(Field::PayPassword))
+}
+
+fn pay_locked_error(until: Millis) -> AppError {
+    AppError::new(ErrorCode::PayPasswordLocked, "too many wrong payment passwords: payments are locked for a while")
+        .until(until)
+        .on(Field::PayPassword)
+}
+
 pub(crate) fn record_success(conn: &Connection, id: AccountId, now: Millis) -> Result<(), AppError> {
     conn.execute("UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = ?1", [id])?;
     log_event(conn, id, now, "success")

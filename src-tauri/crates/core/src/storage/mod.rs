@@ -16,7 +16,11 @@ use crate::error::{AppError, ErrorCode};
 pub const KEY_LEN: usize = 32;
 
 /// The schema, in order. `user_version` = how many of these have been applied.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_accounts.sql"), include_str!("migrations/0002_cards.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_accounts.sql"),
+    include_str!("migrations/0002_cards.sql"),
+    include_str!("migrations/0003_card_management.sql"),
+];
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -1,0 +1,184 @@
+//! The audit log of card changes (PRODUCT.md §4): every bind, failed attempt, rename, default
+//! change, verified edit, status change and unbind, per card and per account. Entries hold a
+//! card's last 4, a catalogue code and a non-secret detail (a nickname, a masked phone, an
+//! expiry month, a status) — never a number, CVV, code or password.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::accounts::AccountId;
+use crate::clock::Millis;
+use crate::error::{AppError, ErrorCode};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditEvent {
+    Bound,
+    BindFailed,
+    Renamed,
+    /// The person made this card the default.
+    DefaultSet,
+    /// The default moved to this card because the default one was unbound.
+    DefaultMoved,
+    PhoneChanged,
+    ExpiryUpdated,
+    UpdateFailed,
+    /// The bank's status inquiry changed the card's status (detail: the new status).
+    StatusChanged,
+    Unbound,
+    UnbindFailed,
+}
+
+impl AuditEvent {
+    fn as_str(self) -> &'static str {
+        match self {
+            AuditEvent::Bound => "bound",
+            AuditEvent::BindFailed => "bind_failed",
+            AuditEvent::Renamed => "renamed",
+            AuditEvent::DefaultSet => "default_set",
+            AuditEvent::DefaultMoved => "default_moved",
+            AuditEvent::PhoneChanged => "phone_changed",
+            AuditEvent::ExpiryUpdated => "expiry_updated",
+            AuditEvent::UpdateFailed => "update_failed",
+            AuditEvent::StatusChanged => "status_changed",
+            AuditEvent::Unbound => "unbound",
+            AuditEvent::UnbindFailed => "unbind_failed",
+        }
+    }
+
+    const ALL: [AuditEvent; 11] = [
+        AuditEvent::Bound,
+        AuditEvent::BindFailed,
+        AuditEvent::Renamed,
+        AuditEvent::DefaultSet,
+        AuditEvent::DefaultMoved,
+        AuditEvent::PhoneChanged,
+        AuditEvent::ExpiryUpdated,
+        AuditEvent::UpdateFailed,
+        AuditEvent::StatusChanged,
+        AuditEvent::Unbound,
+        AuditEvent::UnbindFailed,
+    ];
+
+    fn parse(s: &str) -> Option<AuditEvent> {
+        Self::ALL.into_iter().find(|e| e.as_str() == s)
+    }
+}
+
+/// One line of the audit log as the UI shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEntry {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number | null")]
+    pub card_id: Option<i64>,
+    pub last4: String,
+    pub event: AuditEvent,
+    pub code: Option<ErrorCode>,
+    pub detail: Option<String>,
+    #[ts(type = "number")]
+    pub at: Millis,
+}
+
+/// What an entry is about: the card (when bound) or the card being bound (by fingerprint).
+pub(crate) struct Subject<'a> {
+    pub account: AccountId,
+    pub card_id: Option<i64>,
+    pub fingerprint: Option<&'a str>,
+    pub last4: &'a str,
+}
+
+pub(crate) fn record(
+    db: &Connection,
+    who: &Subject<'_>,
+    event: AuditEvent,
+    code: Option<ErrorCode>,
+    detail: Option<&str>,
+    now: Millis,
+) -> Result<(), AppError> {
+    db.execute(
+        "INSERT INTO card_audit (account_id, card_id, fingerprint, last4, event, code, detail, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            who.account,
+            who.card_id,
+            who.fingerprint,
+            who.last4,
+            event.as_str(),
+            code.map(|c| c.as_str()),
+            detail,
+            now
+        ],
+    )?;
+    Ok(())
+}
+
+/// A failed binding attempt, recorded against the card being bound.
+pub(crate) fn record_attempt_failure(
+    db: &Connection,
+    attempt_id: &str,
+    code: ErrorCode,
+    now: Millis,
+) -> Result<(), AppError> {
+    let found: Option<(AccountId, String, String)> = db
+        .query_row("SELECT account_id, fingerprint, last4 FROM binding_attempts WHERE id = ?1", [attempt_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    let Some((account, fp, last4)) = found else {
+        return Ok(());
+    };
+    let who = Subject { account, card_id: None, fingerprint: Some(&fp), last4: &last4 };
+    record(db, &who, AuditEvent::BindFailed, Some(code), None, now)
+}
+
+fn code_of(s: Option<String>) -> Option<ErrorCode> {
+    s.and_then(|s| ErrorCode::ALL.iter().copied().find(|c| c.as_str() == s))
+}
+
+const COLUMNS: &str = "id, card_id, last4, event, code, detail, at";
+
+fn entries(db: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<Vec<AuditEntry>, AppError> {
+    let mut st = db.prepare(sql)?;
+    let rows = st.query_map(params, |r| {
+        let event: String = r.get(3)?;
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, event, r.get(4)?, r.get(5)?, r.get(6)?))
+    })?;
+    let mut out = vec![];
+    for row in rows {
+        let (id, card_id, last4, event, code, detail, at): (i64, Option<i64>, String, String, _, _, Millis) = row?;
+        let event = AuditEvent::parse(&event)
+            .ok_or_else(|| AppError::internal(format!("an audit entry has an unknown event {event:?}")))?;
+        out.push(AuditEntry { id, card_id, last4, event, code: code_of(code), detail, at });
+    }
+    Ok(out)
+}
+
+/// A card's entries, newest first, including the failed attempts to bind it before it was.
+pub(crate) fn for_card(
+    db: &Connection,
+    account: AccountId,
+    card_id: i64,
+    fp: &str,
+) -> Result<Vec<AuditEntry>, AppError> {
+    entries(
+        db,
+        &format!(
+            "SELECT {COLUMNS} FROM card_audit
+             WHERE account_id = ?1 AND (card_id = ?2 OR (card_id IS NULL AND fingerprint = ?3))
+             ORDER BY at DESC, id DESC LIMIT 200"
+        ),
+        params![account, card_id, fp],
+    )
+}
+
+/// The account's entries, newest first.
+pub(crate) fn for_account(db: &Connection, account: AccountId, limit: u32) -> Result<Vec<AuditEntry>, AppError> {
+    entries(
+        db,
+        &format!("SELECT {COLUMNS} FROM card_audit WHERE account_id = ?1 ORDER BY at DESC, id DESC LIMIT ?2"),
+        params![account, limit],
+    )
+}

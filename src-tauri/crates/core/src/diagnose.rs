@@ -1,0 +1,262 @@
+//! The troubleshooting center's checks (PRODUCT.md §5): the seed's advice — check the network,
+//! ask the bank, update the app, check the card — done by the app. The checks run at the same
+//! time, each reported the moment it ends, with its time taken and the catalogue code of what
+//! is wrong; the UI shows the fix for that code.
+//!
+//! "Clear cache" lives here too: it drops cached bank data (card statuses, the last checks)
+//! and unfinished binding and change attempts, never accounts, cards, balances or history.
+
+use std::sync::mpsc;
+
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::bank::{version_at_least, BankInfo, CallOptions, CardStatus};
+use crate::bootstrap::DB_KEY_NAME;
+use crate::cards;
+use crate::clock::{Millis, MINUTE};
+use crate::error::{AppError, ErrorCode};
+use crate::secrets::SecretString;
+use crate::wallet::Wallet;
+
+/// Wallet and bank clocks further apart than this make codes and sessions fail.
+pub const MAX_CLOCK_SKEW: Millis = 5 * MINUTE;
+/// A clock before this is certainly wrong (2025-01-01T00:00:00Z).
+pub const EARLIEST_SANE_TIME: Millis = 1_735_689_600_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckId {
+    /// The bank answers, and how fast.
+    Bank,
+    /// The bank accepts this app's version.
+    AppVersion,
+    /// The status of a card number the person typed, asked of the bank without binding.
+    CardStatus,
+    /// The OS keychain holds the database key.
+    Keychain,
+    /// The database passes SQLite's integrity check.
+    Database,
+    /// The clock agrees with the bank's.
+    Clock,
+}
+
+/// One check's outcome. `code` says what is wrong when `ok` is false.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckResult {
+    pub check: CheckId,
+    pub ok: bool,
+    /// Time the check took.
+    #[ts(type = "number")]
+    pub ms: Millis,
+    pub code: Option<ErrorCode>,
+    /// CardStatus: what the bank said about the card.
+    pub card_status: Option<CardStatus>,
+    /// AppVersion: this app's version and the oldest the bank accepts.
+    pub version: Option<String>,
+    pub min_version: Option<String>,
+    /// Clock: the wallet's clock minus the bank's.
+    #[ts(type = "number | null")]
+    pub skew_ms: Option<Millis>,
+}
+
+impl CheckResult {
+    fn new(check: CheckId, ms: Millis, outcome: Result<(), ErrorCode>) -> Self {
+        Self {
+            check,
+            ok: outcome.is_ok(),
+            ms,
+            code: outcome.err(),
+            card_status: None,
+            version: None,
+            min_version: None,
+            skew_ms: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Diagnostics {
+    #[ts(type = "number")]
+    pub at: Millis,
+    pub checks: Vec<CheckResult>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DiagnoseInput {
+    /// A card number to ask the bank about (optional; never stored).
+    #[ts(type = "string | null")]
+    pub card_number: Option<SecretString>,
+}
+
+/// What "clear cache" cleared.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CacheCleared {
+    /// Unfinished binding attempts ended.
+    pub attempts: u32,
+    /// Unfinished changes of bound cards ended.
+    pub updates: u32,
+    /// Cached card statuses dropped (asked of the bank again next time).
+    pub statuses: u32,
+}
+
+/// What the bank says a card's status means, as a catalogue code (None: usable).
+pub fn status_code(s: CardStatus) -> Option<ErrorCode> {
+    match s {
+        CardStatus::Active => None,
+        CardStatus::NotActivated => Some(ErrorCode::CardNotActivated),
+        CardStatus::EpayDisabled => Some(ErrorCode::EpayDisabled),
+        CardStatus::Frozen => Some(ErrorCode::CardRestricted),
+        CardStatus::Lost => Some(ErrorCode::CardLost),
+        CardStatus::Expired => Some(ErrorCode::CardExpired),
+        CardStatus::Renewed => Some(ErrorCode::ExpiryMismatch),
+        CardStatus::Unknown => Some(ErrorCode::CardNumberInvalid),
+    }
+}
+
+impl Wallet {
+    /// Runs every check concurrently; `on_check` hears each as it ends (in the caller's
+    /// thread). The result is kept for the support report.
+    pub fn run_diagnostics(
+        &self,
+        input: &DiagnoseInput,
+        app_version: &str,
+        on_check: &dyn Fn(&CheckResult),
+    ) -> Result<Diagnostics, AppError> {
+        self.require_account()?;
+        let link = self.bank()?;
+        let opts = CallOptions { timeout_ms: link.policy.timeout_ms };
+        let card = input.card_number.as_ref().map(|n| n.expose()).filter(|n| !n.trim().is_empty());
+        type Job<'a> = Box<dyn FnOnce() -> CheckResult + Send + 'a>;
+        let bank_info = move || link.bank.bank_info(opts).map_err(|f| f.code());
+        let mut jobs: Vec<Job<'_>> = vec![
+            Box::new(move || CheckResult::new(CheckId::Bank, 0, bank_info().map(|_| ()))),
+            Box::new(move || {
+                let info = bank_info();
+                let floor = info.as_ref().ok().map(|i: &BankInfo| i.min_client_version.clone());
+                let outcome = info.and_then(|i| {
+                    if version_at_least(app_version, &i.min_client_version) {
+                        Ok(())
+                    } else {
+                        Err(ErrorCode::UpgradeRequired)
+                    }
+                });
+                CheckResult {
+                    version: Some(app_version.to_owned()),
+                    min_version: floor,
+                    ..CheckResult::new(CheckId::AppVersion, 0, outcome)
+                }
+            }),
+            Box::new(move || {
+                let before = self.clock.now();
+                let info = bank_info();
+                let ours = (before + self.clock.now()) / 2;
+                let skew = info.as_ref().ok().map(|i| ours - i.now);
+                let outcome = if ours < EARLIEST_SANE_TIME || skew.is_some_and(|s| s.abs() > MAX_CLOCK_SKEW) {
+                    Err(ErrorCode::ClockWrong)
+                } else {
+                    Ok(())
+                };
+                CheckResult { skew_ms: skew, ..CheckResult::new(CheckId::Clock, 0, outcome) }
+            }),
+            Box::new(move || {
+                let outcome = match self.secrets.get(DB_KEY_NAME) {
+                    Ok(Some(_)) => Ok(()),
+                    Ok(None) => Err(ErrorCode::DatabaseKeyMissing),
+                    Err(e) => Err(e.code),
+                };
+                CheckResult::new(CheckId::Keychain, 0, outcome)
+            }),
+            Box::new(move || {
+                let answer: Result<String, _> = self.db().query_row("PRAGMA quick_check", [], |r| r.get(0));
+                let outcome = match answer {
+                    Ok(ok) if ok == "ok" => Ok(()),
+                    Ok(problem) => {
+                        tracing::error!(problem = %problem, "database integrity check failed");
+                        Err(ErrorCode::StorageError)
+                    }
+                    Err(_) => Err(ErrorCode::StorageError),
+                };
+                CheckResult::new(CheckId::Database, 0, outcome)
+            }),
+        ];
+        if let Some(number) = card {
+            jobs.push(Box::new(move || match cards::parse_card_number(number) {
+                Err(e) => CheckResult::new(CheckId::CardStatus, 0, Err(e.code)),
+                Ok(pan) => match link.bank.card_status(pan.expose(), opts) {
+                    Ok(s) => CheckResult {
+                        card_status: Some(s),
+                        ..CheckResult::new(CheckId::CardStatus, 0, status_code(s).map_or(Ok(()), Err))
+                    },
+                    Err(f) => CheckResult::new(CheckId::CardStatus, 0, Err(f.code())),
+                },
+            }));
+        }
+        let (tx, rx) = mpsc::channel::<CheckResult>();
+        let mut checks = std::thread::scope(|scope| {
+            for job in jobs {
+                let tx = tx.clone();
+                let clock = &self.clock;
+                scope.spawn(move || {
+                    let start = clock.now();
+                    let mut r = job();
+                    r.ms = (clock.now() - start).max(0);
+                    let _ = tx.send(r);
+                });
+            }
+            drop(tx);
+            let mut done = vec![];
+            for r in rx {
+                on_check(&r);
+                done.push(r);
+            }
+            done
+        });
+        checks.sort_by_key(|c| c.check as u8);
+        let d = Diagnostics { at: self.clock.now(), checks };
+        let failed: Vec<&str> = d.checks.iter().filter_map(|c| c.code.map(|c| c.as_str())).collect();
+        tracing::info!(checks = d.checks.len(), failed = ?failed, "diagnostics run");
+        *self.last_diagnostics.lock().unwrap_or_else(|p| p.into_inner()) = Some(d.clone());
+        Ok(d)
+    }
+
+    /// Clears cached bank data and unfinished attempts of the signed-in person; says how many.
+    pub fn clear_cache(&self) -> Result<CacheCleared, AppError> {
+        let account = self.require_account()?;
+        let now = self.clock.now();
+        let cleared = {
+            let mut db = self.db();
+            let tx = db.transaction()?;
+            let attempts = tx.execute(
+                "UPDATE binding_attempts SET stage = 'abandoned', failure = 'cache_cleared', updated_at = ?2
+                 WHERE account_id = ?1 AND stage IN ('verifying', 'token', 'otp', 'confirming')",
+                params![account, now],
+            )?;
+            let updates = tx.execute(
+                "UPDATE card_updates SET stage = 'abandoned', failure = 'cache_cleared', updated_at = ?2
+                 WHERE account_id = ?1 AND stage IN ('verifying', 'otp', 'confirming')",
+                params![account, now],
+            )?;
+            let statuses = tx.execute(
+                "UPDATE cards SET status_checked_at = NULL
+                 WHERE account_id = ?1 AND unbound_at IS NULL AND status_checked_at IS NOT NULL",
+                [account],
+            )?;
+            tx.commit()?;
+            CacheCleared { attempts: attempts as u32, updates: updates as u32, statuses: statuses as u32 }
+        };
+        *self.last_diagnostics.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        tracing::info!(
+            attempts = cleared.attempts,
+            updates = cleared.updates,
+            statuses = cleared.statuses,
+            "cache cleared"
+        );
+        Ok(cleared)
+    }
+}

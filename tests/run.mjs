@@ -22,6 +22,7 @@ if (!existsSync(APP)) {
 
 rmSync(path.join(ARTIFACTS, "runs"), { recursive: true, force: true });
 mkdirSync(path.join(ARTIFACTS, "screenshots"), { recursive: true });
+mkdirSync(path.join(ARTIFACTS, "exports"), { recursive: true }); // TONGBAO_EXPORT_DIR of the report test
 
 for (const f of readdirSync(specDir).filter((f) => f.endsWith(".spec.mjs") && f.includes(fileFilter)).sort()) {
   await import(pathToFileURL(path.join(specDir, f)).href);

@@ -5,8 +5,10 @@
 use tauri::ipc::Channel;
 use tauri::State;
 use tongbao_api::{
-    AppStatus, AttemptRef, BankAction, BindCode, BindStart, BindStep, CardRecognition, CardView, LoginInput,
-    MockControls, MockPanel, Profile, RegisterDetails, RegisterInput, RetryNotice, SessionView, Settings, UnlockInput,
+    AppStatus, AttemptRef, AuditEntry, BankAction, BindCode, BindStart, BindStep, CacheCleared, CardDetail,
+    CardRecognition, CardRef, CardRename, CardUnbind, CardUpdate, CardView, CheckResult, DiagnoseInput, Diagnostics,
+    ExportedReport, LoginInput, MockControls, MockPanel, Profile, RegisterDetails, RegisterInput, RetryNotice,
+    SessionView, Settings, UnlockInput,
 };
 use tongbao_core::clock::{OffsetClock, MINUTE};
 use tongbao_core::{AppError, Wallet};
@@ -190,4 +192,107 @@ pub async fn mock_bank_action(state: State<'_, AppState>, args: BankAction) -> R
         Ok(b.panel())
     })
     .await?
+}
+
+#[tauri::command]
+pub async fn cards_refresh(state: State<'_, AppState>) -> Result<Vec<CardView>, AppError> {
+    run(&state, |w| w.refresh_card_statuses()).await
+}
+
+#[tauri::command]
+pub async fn card_detail(state: State<'_, AppState>, args: CardRef) -> Result<CardDetail, AppError> {
+    run(&state, move |w| w.card_detail(args.card_id)).await
+}
+
+#[tauri::command]
+pub async fn account_audit(state: State<'_, AppState>) -> Result<Vec<AuditEntry>, AppError> {
+    run(&state, |w| w.account_audit()).await
+}
+
+#[tauri::command]
+pub async fn card_rename(state: State<'_, AppState>, args: CardRename) -> Result<CardView, AppError> {
+    run(&state, move |w| w.rename_card(&args)).await
+}
+
+#[tauri::command]
+pub async fn card_set_default(state: State<'_, AppState>, args: CardRef) -> Result<Vec<CardView>, AppError> {
+    run(&state, move |w| w.set_default_card(&args)).await
+}
+
+#[tauri::command]
+pub async fn card_update_start(
+    state: State<'_, AppState>,
+    args: CardUpdate,
+    on_retry: Channel<RetryNotice>,
+) -> Result<BindStep, AppError> {
+    let notify = retry_sink(on_retry);
+    run(&state, move |w| w.card_update_start(&args, &notify)).await
+}
+
+#[tauri::command]
+pub async fn card_update_resend(
+    state: State<'_, AppState>,
+    args: AttemptRef,
+    on_retry: Channel<RetryNotice>,
+) -> Result<BindStep, AppError> {
+    let notify = retry_sink(on_retry);
+    run(&state, move |w| w.card_update_resend(&args.attempt_id, &notify)).await
+}
+
+#[tauri::command]
+pub async fn card_update_confirm(
+    state: State<'_, AppState>,
+    args: BindCode,
+    on_retry: Channel<RetryNotice>,
+) -> Result<CardView, AppError> {
+    let notify = retry_sink(on_retry);
+    run(&state, move |w| w.card_update_confirm(&args.attempt_id, &args.code, &notify)).await
+}
+
+#[tauri::command]
+pub async fn card_unbind(
+    state: State<'_, AppState>,
+    args: CardUnbind,
+    on_retry: Channel<RetryNotice>,
+) -> Result<Vec<CardView>, AppError> {
+    let notify = retry_sink(on_retry);
+    run(&state, move |w| w.unbind_card(&args, &notify)).await
+}
+
+/// Runs the troubleshooting checks concurrently; `on_check` hears each one as it ends.
+#[tauri::command]
+pub async fn run_diagnostics(
+    state: State<'_, AppState>,
+    args: DiagnoseInput,
+    on_check: Channel<CheckResult>,
+) -> Result<Diagnostics, AppError> {
+    run(&state, move |w| {
+        w.run_diagnostics(&args, env!("CARGO_PKG_VERSION"), &|c| {
+            let _ = on_check.send(c.clone());
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn clear_cache(state: State<'_, AppState>) -> Result<CacheCleared, AppError> {
+    run(&state, |w| w.clear_cache()).await
+}
+
+/// Writes the support report where the person picks (a native save dialog; `None` when they
+/// cancel): the text there, the JSON beside it.
+#[tauri::command]
+pub async fn export_report(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+) -> Result<Option<ExportedReport>, AppError> {
+    let log_tail = crate::report_file::log_tail(&app);
+    let files = run(&state, move |w| w.support_report(env!("CARGO_PKG_VERSION"), &log_tail)).await?;
+    let Some(text_path) = crate::report_file::choose_path(&app).await? else {
+        return Ok(None);
+    };
+    tauri::async_runtime::spawn_blocking(move || crate::report_file::write(&text_path, &files))
+        .await
+        .map_err(|_| AppError::internal("the command stopped unexpectedly"))?
+        .map(Some)
 }

@@ -2,6 +2,7 @@
 
 mod commands;
 mod logging;
+mod report_file;
 mod state;
 
 use tauri::Manager;
@@ -40,6 +41,18 @@ pub fn run() {
             commands::mock_set_controls,
             commands::mock_advance_clock,
             commands::mock_bank_action,
+            commands::cards_refresh,
+            commands::card_detail,
+            commands::account_audit,
+            commands::card_rename,
+            commands::card_set_default,
+            commands::card_update_start,
+            commands::card_update_resend,
+            commands::card_update_confirm,
+            commands::card_unbind,
+            commands::run_diagnostics,
+            commands::clear_cache,
+            commands::export_report,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Tongbao Wallet");

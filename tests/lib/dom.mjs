@@ -14,7 +14,10 @@ export async function type(b, id, value) {
 }
 
 export async function click(b, id) {
-  await (await el(b, id)).click();
+  const e = await el(b, id);
+  // WebKitWebDriver may miss an element cut by the viewport's edge: centre it first.
+  await e.scrollIntoView({ block: "center" });
+  await e.click();
 }
 
 export async function text(b, id) {

@@ -39,9 +39,9 @@ export async function submitCard(b, phone = "13800138000") {
   await click(b, "bind-submit");
 }
 
-/** Waits for the OTP step and returns the code of the new SMS in the mock phone. */
-export async function codeFromPhone(b, phone) {
-  await el(b, "bind-otp", 30_000);
+/** Waits for the OTP step (`otpId`: its input) and returns the new SMS code in the mock phone. */
+export async function codeFromPhone(b, phone, otpId = "bind-otp") {
+  await el(b, otpId, 30_000);
   let code = null;
   await b.waitUntil(
     async () => {

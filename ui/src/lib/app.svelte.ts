@@ -1,10 +1,36 @@
 // The app's navigation and session state. Rust owns the truth (who is signed in, whether the
 // session is locked); this mirrors it for rendering and refreshes it from `app_status`.
 import { call, toAppError, type AppErrorObject } from "./ipc/client";
-import type { SessionView, Settings } from "./ipc/bindings";
+import type { BankAction, ErrorCode, SessionView, Settings } from "./ipc/bindings";
 import { setLanguage } from "./i18n/index.svelte";
 
-export type Screen = "loading" | "problem" | "login" | "register" | "home" | "cards" | "bind" | "settings" | "locked";
+export type Screen =
+  | "loading"
+  | "problem"
+  | "login"
+  | "register"
+  | "home"
+  | "cards"
+  | "card"
+  | "bind"
+  | "help"
+  | "settings"
+  | "locked";
+
+/** The last binding failure, for the troubleshooting center (codes only: nothing secret). */
+export interface LastFailure {
+  code: ErrorCode;
+  bankCode?: string;
+  until?: number;
+  last4: string;
+  at: number;
+}
+
+/** A bank counter action the troubleshooting center asks the developer panel to show. */
+export interface MockFocus {
+  action: BankAction["action"];
+  last4: string;
+}
 
 export const DEFAULT_SETTINGS: Settings = { language: "zh-CN", theme: "light", autolockMinutes: 5 };
 
@@ -16,7 +42,26 @@ export const app = $state<{
   settings: Settings;
   problem: AppErrorObject | null;
   toast: string | null;
-}>({ screen: "loading", resume: "home", session: null, settings: DEFAULT_SETTINGS, problem: null, toast: null });
+  /** The card the detail screen shows. */
+  cardId: number | null;
+  lastFailure: LastFailure | null;
+  mockFocus: MockFocus | null;
+}>({
+  screen: "loading",
+  resume: "home",
+  session: null,
+  settings: DEFAULT_SETTINGS,
+  problem: null,
+  toast: null,
+  cardId: null,
+  lastFailure: null,
+  mockFocus: null,
+});
+
+export function openCard(id: number): void {
+  app.cardId = id;
+  app.screen = "card";
+}
 
 export function applySettings(s: Settings): void {
   app.settings = s;
@@ -24,7 +69,7 @@ export function applySettings(s: Settings): void {
   document.documentElement.dataset.theme = s.theme;
 }
 
-const SIGNED_IN_SCREENS: Screen[] = ["home", "cards", "bind", "settings"];
+const SIGNED_IN_SCREENS: Screen[] = ["home", "cards", "card", "bind", "help", "settings"];
 
 /** Asks Rust who is signed in and moves to the matching screen. */
 export async function refresh(): Promise<void> {

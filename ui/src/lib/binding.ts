@@ -1,7 +1,7 @@
 // How each binding failure is presented: its category (the seed's causes), whether retrying
 // can help, and the form field to fix. The texts live in the i18n catalogues
 // (errors.<CODE>, bind.remedy.<CODE>, bind.category.<category>).
-import type { ErrorCode } from "./ipc/bindings";
+import type { BankAction, BindStep, ErrorCode } from "./ipc/bindings";
 
 export type Category =
   | "card_info"
@@ -83,3 +83,29 @@ export const BANK_COLOURS: Record<string, string> = {
   BOC: "boc",
   CMB: "cmb",
 };
+
+/**
+ * Seconds until a new SMS code may be asked for, counted from the step's own clock reading
+ * (right under a moved mock clock); none once the bank said the code expired.
+ */
+export function resendSeconds(step: BindStep | null, receivedAt: number, now: number, expired: boolean): number {
+  if (!step?.resendAt || expired) return 0;
+  const wait = step.resendAt - step.issuedAt - (now - receivedAt);
+  return Math.max(0, Math.ceil(wait / 1000));
+}
+
+/** The bank counter action that fixes a failure, where there is one (the developer panel). */
+export function counterActionFor(code: ErrorCode): BankAction["action"] | null {
+  switch (code) {
+    case "CARD_NOT_ACTIVATED":
+      return "activate";
+    case "EPAY_DISABLED":
+      return "enableEpay";
+    case "CARD_RESTRICTED":
+      return "unfreeze";
+    case "PHONE_MISMATCH":
+      return "changePhone";
+    default:
+      return null;
+  }
+}

@@ -4,7 +4,8 @@ import type { ErrorCode } from "./ipc/bindings";
 
 export function errorText(code: ErrorCode, until?: number): string {
   const key = `errors.${code}` as MessageKey;
-  return t(key, until !== undefined ? { until: formatDateTime(until) } : undefined);
+  // Always a value: a code shown without its "until" (an audit entry) must still format.
+  return t(key, { until: until !== undefined ? formatDateTime(until) : "—" });
 }
 
 const FIXES: readonly ErrorCode[] = [
@@ -15,6 +16,7 @@ const FIXES: readonly ErrorCode[] = [
   "DATABASE_TOO_NEW",
   "STORAGE_ERROR",
   "INTERNAL_ERROR",
+  "CLOCK_WRONG",
 ];
 
 /** What to do about a start-up problem, or null when the code has no remedy text. */

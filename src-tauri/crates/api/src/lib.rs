@@ -10,15 +10,27 @@
 use ts_rs::TS;
 
 pub use tongbao_core::accounts::{LoginInput, Profile, RegisterDetails, RegisterInput, UnlockInput};
+pub use tongbao_core::audit::{AuditEntry, AuditEvent};
+pub use tongbao_core::bank::CardStatus;
 pub use tongbao_core::binding::{
     AttemptRef, BindCode, BindStage, BindStart, BindStep, CardRecognition, CardStatusView, CardView, RetryNotice,
 };
 pub use tongbao_core::cards::{BankId, CardKind};
+pub use tongbao_core::diagnose::{CacheCleared, CheckId, CheckResult, DiagnoseInput, Diagnostics};
 pub use tongbao_core::error::{AppError, ErrorCode, Field};
+pub use tongbao_core::manage::{CardDetail, CardRef, CardRename, CardUnbind, CardUpdate};
 pub use tongbao_core::session::SessionView;
 pub use tongbao_core::settings::{Language, Settings, Theme};
 pub use tongbao_core::wallet::AppStatus;
 pub use tongbao_mockbank::{BankAction, MockCard, MockControls, MockPanel, MockSms, MockToken};
+
+/// Where `export_report` wrote the support report.
+#[derive(Debug, Clone, serde::Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportedReport {
+    pub text_path: String,
+    pub json_path: String,
+}
 
 /// One command of the contract, as the generator sees it.
 pub struct CommandSpec {
@@ -64,10 +76,34 @@ commands! {
     mock_set_controls(MockControls) -> MockPanel;
     mock_advance_clock(i32) -> MockPanel;
     mock_bank_action(BankAction) -> MockPanel;
+    cards_refresh() -> Vec<CardView>;
+    card_detail(CardRef) -> CardDetail;
+    account_audit() -> Vec<AuditEntry>;
+    card_rename(CardRename) -> CardView;
+    card_set_default(CardRef) -> Vec<CardView>;
+    card_update_start(CardUpdate) -> BindStep;
+    card_update_resend(AttemptRef) -> BindStep;
+    card_update_confirm(BindCode) -> CardView;
+    card_unbind(CardUnbind) -> Vec<CardView>;
+    run_diagnostics(DiagnoseInput) -> Diagnostics;
+    clear_cache() -> CacheCleared;
+    export_report() -> Option<ExportedReport>;
 }
 
 /// Commands that also take an `onRetry` channel of [`RetryNotice`]s (bank calls with retries).
-pub const PROGRESS_COMMANDS: &[&str] = &["bind_start", "bind_token", "bind_resend", "bind_confirm"];
+pub const PROGRESS_COMMANDS: &[&str] = &[
+    "bind_start",
+    "bind_token",
+    "bind_resend",
+    "bind_confirm",
+    "card_update_start",
+    "card_update_resend",
+    "card_update_confirm",
+    "card_unbind",
+];
+
+/// Commands that also take an `onCheck` channel of [`CheckResult`]s (each check as it ends).
+pub const CHECK_COMMANDS: &[&str] = &["run_diagnostics"];
 
 /// Every type that crosses IPC, declared in dependency-free order.
 fn declarations() -> Vec<String> {
@@ -102,6 +138,20 @@ fn declarations() -> Vec<String> {
         MockToken::decl(),
         MockControls::decl(),
         MockPanel::decl(),
+        AuditEvent::decl(),
+        AuditEntry::decl(),
+        CardDetail::decl(),
+        CardRef::decl(),
+        CardRename::decl(),
+        CardUpdate::decl(),
+        CardUnbind::decl(),
+        CardStatus::decl(),
+        CheckId::decl(),
+        CheckResult::decl(),
+        Diagnostics::decl(),
+        DiagnoseInput::decl(),
+        CacheCleared::decl(),
+        ExportedReport::decl(),
     ]
 }
 
@@ -128,6 +178,10 @@ pub fn typescript() -> String {
     }
     out.push_str("] as const;\n\n/** Commands that take an `onRetry` channel of RetryNotice. */\nexport const PROGRESS_COMMANDS = [\n");
     for n in PROGRESS_COMMANDS {
+        out.push_str(&format!("  \"{n}\",\n"));
+    }
+    out.push_str("] as const;\n\n/** Commands that take an `onCheck` channel of CheckResult. */\nexport const CHECK_COMMANDS = [\n");
+    for n in CHECK_COMMANDS {
         out.push_str(&format!("  \"{n}\",\n"));
     }
     out.push_str("] as const;\n\nexport const ERROR_CODES: readonly ErrorCode[] = [\n");

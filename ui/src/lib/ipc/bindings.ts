@@ -1,7 +1,7 @@
 // Generated from the Rust types by `cargo run -p tongbao-api --bin gen-bindings`.
 // Do not edit: the test command fails when this file is stale.
 
-export type ErrorCode = "PHONE_INVALID" | "PHONE_TAKEN" | "NAME_INVALID" | "ID_NUMBER_INVALID" | "AGE_TOO_YOUNG" | "PASSWORD_WEAK" | "PASSWORD_MISMATCH" | "PAY_PASSWORD_WEAK" | "LOGIN_FAILED" | "LOGIN_LOCKED" | "SESSION_LOCKED" | "NOT_LOGGED_IN" | "SETTING_INVALID" | "CARD_NUMBER_INVALID" | "EXPIRY_MISMATCH" | "CVV_MISMATCH" | "PHONE_MISMATCH" | "HOLDER_MISMATCH" | "NETWORK_TIMEOUT" | "NETWORK_OFFLINE" | "BANK_UNAVAILABLE" | "BANK_SYSTEM_ERROR" | "EPAY_DISABLED" | "CARD_RESTRICTED" | "UPGRADE_REQUIRED" | "TOKEN_REQUIRED" | "TOKEN_INVALID" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_LOCKED" | "CARD_EXPIRED" | "BANK_NOT_SUPPORTED" | "CARD_TYPE_NOT_SUPPORTED" | "CARD_NOT_ACTIVATED" | "CARD_LOST" | "CARD_ALREADY_BOUND" | "CARD_LIMIT_REACHED" | "BIND_COOLDOWN" | "CONSENT_REQUIRED" | "OTP_RESEND_TOO_SOON" | "KEYCHAIN_UNAVAILABLE" | "KEYCHAIN_LOCKED" | "DATABASE_KEY_MISSING" | "DATABASE_KEY_MISMATCH" | "DATABASE_TOO_NEW" | "STORAGE_ERROR" | "INTERNAL_ERROR";
+export type ErrorCode = "PHONE_INVALID" | "PHONE_TAKEN" | "NAME_INVALID" | "ID_NUMBER_INVALID" | "AGE_TOO_YOUNG" | "PASSWORD_WEAK" | "PASSWORD_MISMATCH" | "PAY_PASSWORD_WEAK" | "LOGIN_FAILED" | "LOGIN_LOCKED" | "SESSION_LOCKED" | "NOT_LOGGED_IN" | "SETTING_INVALID" | "CARD_NUMBER_INVALID" | "EXPIRY_MISMATCH" | "CVV_MISMATCH" | "PHONE_MISMATCH" | "HOLDER_MISMATCH" | "NETWORK_TIMEOUT" | "NETWORK_OFFLINE" | "BANK_UNAVAILABLE" | "BANK_SYSTEM_ERROR" | "EPAY_DISABLED" | "CARD_RESTRICTED" | "UPGRADE_REQUIRED" | "TOKEN_REQUIRED" | "TOKEN_INVALID" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_LOCKED" | "CARD_EXPIRED" | "BANK_NOT_SUPPORTED" | "CARD_TYPE_NOT_SUPPORTED" | "CARD_NOT_ACTIVATED" | "CARD_LOST" | "CARD_ALREADY_BOUND" | "CARD_LIMIT_REACHED" | "BIND_COOLDOWN" | "CONSENT_REQUIRED" | "OTP_RESEND_TOO_SOON" | "CARD_NOT_FOUND" | "CARD_EDIT_INVALID" | "CLOCK_WRONG" | "EXPORT_FAILED" | "PAY_PASSWORD_WRONG" | "PAY_PASSWORD_LOCKED" | "KEYCHAIN_UNAVAILABLE" | "KEYCHAIN_LOCKED" | "DATABASE_KEY_MISSING" | "DATABASE_KEY_MISMATCH" | "DATABASE_TOO_NEW" | "STORAGE_ERROR" | "INTERNAL_ERROR";
 
 export type Field = "phone" | "display_name" | "real_name" | "id_number" | "password" | "password_confirm" | "pay_password" | "pay_password_confirm" | "autolock_minutes";
 
@@ -108,7 +108,15 @@ export type CardView = { id: number, bank: BankId, kind: CardKind, bin: string, 
 /**
  * MM/YY, credit cards only.
  */
-expiry: string | null, nickname: string, status: CardStatusView, isDefault: boolean, boundAt: number, };
+expiry: string | null, nickname: string, status: CardStatusView, isDefault: boolean, boundAt: number, 
+/**
+ * The reserved phone, masked (`138****8000`).
+ */
+phoneMasked: string | null, 
+/**
+ * A credit card whose expiry month ends within 30 days: remind the person.
+ */
+expiresSoon: boolean, };
 
 export type MockCard = { id: string, last4: string, holder: string, reservedPhone: string, activated: boolean, epayEnabled: boolean, frozen: boolean, lost: boolean, };
 
@@ -129,6 +137,74 @@ now: number,
  * The bank's cards and their state, for the counter actions.
  */
 cards: Array<MockCard>, sms: Array<MockSms>, tokens: Array<MockToken>, controls: MockControls, };
+
+export type AuditEvent = "bound" | "bind_failed" | "renamed" | "default_set" | "default_moved" | "phone_changed" | "expiry_updated" | "update_failed" | "status_changed" | "unbound" | "unbind_failed";
+
+export type AuditEntry = { id: number, cardId: number | null, last4: string, event: AuditEvent, code: ErrorCode | null, detail: string | null, at: number, };
+
+export type CardDetail = { card: CardView, audit: Array<AuditEntry>, };
+
+export type CardRef = { cardId: number, };
+
+export type CardRename = { cardId: number, nickname: string, };
+
+export type CardUpdate = { cardId: number, 
+/**
+ * A new reserved phone (changed at the bank first).
+ */
+phone: string | null, 
+/**
+ * The renewed card's expiry, MM/YY (credit cards; with the CVV).
+ */
+expiry: string | null, cvv: string | null, };
+
+export type CardUnbind = { cardId: number, payPassword: string, };
+
+export type CardStatus = "active" | "not_activated" | "epay_disabled" | "frozen" | "lost" | "expired" | "renewed" | "unknown";
+
+export type CheckId = "bank" | "app_version" | "card_status" | "keychain" | "database" | "clock";
+
+export type CheckResult = { check: CheckId, ok: boolean, 
+/**
+ * Time the check took.
+ */
+ms: number, code: ErrorCode | null, 
+/**
+ * CardStatus: what the bank said about the card.
+ */
+cardStatus: CardStatus | null, 
+/**
+ * AppVersion: this app's version and the oldest the bank accepts.
+ */
+version: string | null, minVersion: string | null, 
+/**
+ * Clock: the wallet's clock minus the bank's.
+ */
+skewMs: number | null, };
+
+export type Diagnostics = { at: number, checks: Array<CheckResult>, };
+
+export type DiagnoseInput = { 
+/**
+ * A card number to ask the bank about (optional; never stored).
+ */
+cardNumber: string | null, };
+
+export type CacheCleared = { 
+/**
+ * Unfinished binding attempts ended.
+ */
+attempts: number, 
+/**
+ * Unfinished changes of bound cards ended.
+ */
+updates: number, 
+/**
+ * Cached card statuses dropped (asked of the bank again next time).
+ */
+statuses: number, };
+
+export type ExportedReport = { textPath: string, jsonPath: string, };
 
 /** Every command: its `args` (null when it takes none) and its result. */
 export interface Commands {
@@ -152,6 +228,18 @@ export interface Commands {
   mock_set_controls: { args: MockControls; result: MockPanel };
   mock_advance_clock: { args: number; result: MockPanel };
   mock_bank_action: { args: BankAction; result: MockPanel };
+  cards_refresh: { args: null; result: Array<CardView> };
+  card_detail: { args: CardRef; result: CardDetail };
+  account_audit: { args: null; result: Array<AuditEntry> };
+  card_rename: { args: CardRename; result: CardView };
+  card_set_default: { args: CardRef; result: Array<CardView> };
+  card_update_start: { args: CardUpdate; result: BindStep };
+  card_update_resend: { args: AttemptRef; result: BindStep };
+  card_update_confirm: { args: BindCode; result: CardView };
+  card_unbind: { args: CardUnbind; result: Array<CardView> };
+  run_diagnostics: { args: DiagnoseInput; result: Diagnostics };
+  clear_cache: { args: null; result: CacheCleared };
+  export_report: { args: null; result: ExportedReport | null };
 }
 
 export const COMMAND_NAMES = [
@@ -175,6 +263,18 @@ export const COMMAND_NAMES = [
   "mock_set_controls",
   "mock_advance_clock",
   "mock_bank_action",
+  "cards_refresh",
+  "card_detail",
+  "account_audit",
+  "card_rename",
+  "card_set_default",
+  "card_update_start",
+  "card_update_resend",
+  "card_update_confirm",
+  "card_unbind",
+  "run_diagnostics",
+  "clear_cache",
+  "export_report",
 ] as const;
 
 /** Commands that take an `onRetry` channel of RetryNotice. */
@@ -183,6 +283,15 @@ export const PROGRESS_COMMANDS = [
   "bind_token",
   "bind_resend",
   "bind_confirm",
+  "card_update_start",
+  "card_update_resend",
+  "card_update_confirm",
+  "card_unbind",
+] as const;
+
+/** Commands that take an `onCheck` channel of CheckResult. */
+export const CHECK_COMMANDS = [
+  "run_diagnostics",
 ] as const;
 
 export const ERROR_CODES: readonly ErrorCode[] = [
@@ -226,6 +335,12 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   "BIND_COOLDOWN",
   "CONSENT_REQUIRED",
   "OTP_RESEND_TOO_SOON",
+  "CARD_NOT_FOUND",
+  "CARD_EDIT_INVALID",
+  "CLOCK_WRONG",
+  "EXPORT_FAILED",
+  "PAY_PASSWORD_WRONG",
+  "PAY_PASSWORD_LOCKED",
   "KEYCHAIN_UNAVAILABLE",
   "KEYCHAIN_LOCKED",
   "DATABASE_KEY_MISSING",

@@ -1,6 +1,15 @@
 // The one door to Rust: typed by the generated bindings, errors turned into AppErrorObject.
 import { Channel, invoke } from "@tauri-apps/api/core";
-import { ERROR_CODES, type AppError, type Commands, type ErrorCode, type PROGRESS_COMMANDS, type RetryNotice } from "./bindings";
+import {
+  ERROR_CODES,
+  type AppError,
+  type CHECK_COMMANDS,
+  type CheckResult,
+  type Commands,
+  type ErrorCode,
+  type PROGRESS_COMMANDS,
+  type RetryNotice,
+} from "./bindings";
 
 export type { AppError, ErrorCode } from "./bindings";
 
@@ -68,6 +77,23 @@ export async function callWithRetry<K extends ProgressCmd>(
   channel.onmessage = onRetry;
   try {
     return await invoke<Commands[K]["result"]>(cmd, { args, onRetry: channel });
+  } catch (raw) {
+    throw toAppError(raw);
+  }
+}
+
+type CheckCmd = (typeof CHECK_COMMANDS)[number];
+
+/** Calls a command that reports each check as it ends (the troubleshooting center). */
+export async function callWithChecks<K extends CheckCmd>(
+  cmd: K,
+  args: Commands[K]["args"],
+  onCheck: (c: CheckResult) => void,
+): Promise<Commands[K]["result"]> {
+  const channel = new Channel<CheckResult>();
+  channel.onmessage = onCheck;
+  try {
+    return await invoke<Commands[K]["result"]>(cmd, { args, onCheck: channel });
   } catch (raw) {
     throw toAppError(raw);
   }

@@ -9,6 +9,7 @@ import { blur, click, el, selectValue, type } from "./lib/dom.mjs";
 import { P1 } from "./lib/identities.mjs";
 import * as auth from "./pages/auth.mjs";
 import * as bind from "./pages/bind.mjs";
+import * as cards from "./pages/cards.mjs";
 import { CARDS, T04_SECRET, totp } from "./lib/cards.mjs";
 
 const out = path.join(ARTIFACTS, "screens");
@@ -75,6 +76,40 @@ try {
     await click(b, "bind-to-cards");
     await el(b, "card-item");
     await shot(`${lang}-cards`);
+    // Card management: detail, a phone change with its SMS step, the unbind prompt.
+    const [id, last4, phone] = lang === "zh-CN" ? ["T09", "0090", "13912345678"] : ["T11", "0116", "13912345679"];
+    await bind.bindDebit(b, CARDS[id]);
+    await cards.openCard(b, last4);
+    await shot(`${lang}-card-detail`);
+    await bind.bankCounter(b, id, "changePhone", phone);
+    await type(b, "card-edit-phone", phone);
+    await bind.rememberSms(b, phone);
+    await click(b, "card-edit-submit");
+    const editCode = await bind.codeFromPhone(b, phone, "card-otp");
+    await shot(`${lang}-card-edit-otp`);
+    await type(b, "card-otp", editCode);
+    await click(b, "card-otp-submit");
+    await b.waitUntil(async () => (await (await el(b, "card-detail-phone")).getText()).endsWith(phone.slice(-4)));
+    await click(b, "card-unbind");
+    await type(b, "paypwd-input", "135790");
+    await click(b, "paypwd-submit");
+    await el(b, "error");
+    await shot(`${lang}-card-unbind`);
+    await click(b, "card-unbind-cancel");
+    // The troubleshooting center: the last failure explained, checks healthy and offline.
+    await click(b, "nav-help");
+    await el(b, "diag-explain");
+    await type(b, "diag-card-number", CARDS.T02);
+    await click(b, "diag-run");
+    await b.waitUntil(async () => (await b.$$('[data-testid="diag-check"]')).length === 6, { timeout: 30_000 });
+    await shot(`${lang}-help-healthy`);
+    await click(b, "mock-offline");
+    await click(b, "diag-run");
+    await b.waitUntil(async () => (await b.$$('[data-testid="diag-check"][data-ok="false"]')).length >= 3, { timeout: 30_000 });
+    await shot(`${lang}-help-offline`);
+    await b.execute(() => document.querySelector("[data-testid='faq-item']")?.scrollIntoView({ block: "start" }));
+    await shot(`${lang}-help-faq`);
+    await click(b, "mock-offline");
     await click(b, "nav-settings");
     await el(b, "settings-screen");
     await shot(`${lang}-settings`);

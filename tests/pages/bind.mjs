@@ -63,7 +63,7 @@ export async function enterOtp(b, code) {
 /** The whole happy path for a debit card of the signed-in person (P1's phone by default). */
 export async function bindDebit(b, number, phone = "13800138000") {
   await openBind(b);
-  await fillCard(b, { number });
+  await fillCard(b, { number, phone });
   await submitCard(b, phone);
   const code = await codeFromPhone(b, phone);
   await enterOtp(b, code);

@@ -118,6 +118,8 @@ function showLocked(): void {
 /** After login or registration: home. */
 export function signedIn(session: SessionView): void {
   app.session = session;
+  app.lastFailure = null; // another person's failure is not theirs to see
+  app.cardId = null;
   app.resume = "home";
   app.screen = "home";
 }

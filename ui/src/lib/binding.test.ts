@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BIND_FAILURES, failureInfo, formatExpiry, groupCardNumber } from "./binding";
+import { BIND_FAILURES, counterActionFor, failureInfo, formatExpiry, groupCardNumber, resendSeconds } from "./binding";
 import { catalogues, LANGUAGES, type MessageKey } from "./i18n/index.svelte";
 import type { ErrorCode } from "./ipc/bindings";
 
@@ -48,5 +48,31 @@ describe("card input formatting", () => {
     expect(formatExpiry("1230")).toBe("12/30");
     expect(formatExpiry("12/3")).toBe("12/3");
     expect(formatExpiry("1")).toBe("1");
+  });
+});
+
+describe("the SMS resend countdown", () => {
+  const step = { attemptId: "a", stage: "otp" as const, phoneMasked: "138****8000", otpExpiresAt: 400_000, resendAt: 160_000, issuedAt: 100_000 };
+
+  it("counts from the step's own clock reading, not this machine's", () => {
+    // The step said "resend 60 s after I was issued"; 15 s have passed here since it arrived.
+    expect(resendSeconds(step, 5_000, 20_000, false)).toBe(45);
+    expect(resendSeconds(step, 5_000, 65_000, false)).toBe(0);
+  });
+
+  it("is over at once when the code expired or there is no step", () => {
+    expect(resendSeconds(step, 5_000, 6_000, true)).toBe(0);
+    expect(resendSeconds(null, 0, 0, false)).toBe(0);
+  });
+});
+
+describe("bank counter actions for failures", () => {
+  it("point each fixable-at-the-bank failure to its action, and nothing else", () => {
+    expect(counterActionFor("CARD_NOT_ACTIVATED")).toBe("activate");
+    expect(counterActionFor("EPAY_DISABLED")).toBe("enableEpay");
+    expect(counterActionFor("CARD_RESTRICTED")).toBe("unfreeze");
+    expect(counterActionFor("PHONE_MISMATCH")).toBe("changePhone");
+    expect(counterActionFor("CVV_MISMATCH")).toBeNull();
+    expect(counterActionFor("NETWORK_OFFLINE")).toBeNull();
   });
 });

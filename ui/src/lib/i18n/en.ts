@@ -344,6 +344,7 @@ export const en: Record<MessageKey, string> = {
   "help.okDetail.keychain": "The database key is safe in the system keychain.",
   "help.okDetail.database": "The database passed its integrity check.",
   "help.okDetail.clock": "The device's clock agrees with the bank's.",
+  "help.okDetail.clockLocal": "The device's clock looks sane (the bank could not be reached to compare).",
   "help.cardStatus.not_activated": "The bank says: this card has not been activated.",
   "help.cardStatus.epay_disabled": "The bank says: e-payment / quick pay is not enabled for this card.",
   "help.cardStatus.frozen": "The bank says: this card is frozen.",

@@ -342,6 +342,7 @@ export const zhCN = {
   "help.okDetail.keychain": "数据库密钥安全地保存在系统钥匙串中。",
   "help.okDetail.database": "数据库完整性检查通过。",
   "help.okDetail.clock": "设备时间与银行一致。",
+  "help.okDetail.clockLocal": "设备时间看起来正常（银行暂时无法连接，未能与银行时间比对）。",
   "help.cardStatus.not_activated": "银行表示：这张卡尚未激活。",
   "help.cardStatus.epay_disabled": "银行表示：这张卡未开通电子支付/快捷支付。",
   "help.cardStatus.frozen": "银行表示：这张卡已被冻结。",

@@ -61,6 +61,37 @@ pub fn version_at_least(v: &str, floor: &str) -> bool {
     parts(v) >= parts(floor)
 }
 
+/// Where a credit goes: a bound card (its agreement token) or a checked payee.
+#[derive(Debug, Clone, Copy)]
+pub enum CreditTo<'a> {
+    Token(&'a str),
+    Payee(&'a str),
+}
+
+/// A money movement the bank did: its reference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BankTxn {
+    pub reference: String,
+}
+
+/// A payee's card, checked against the name given: the bank keeps the number and answers a
+/// reference to credit later (the wallet never stores a card number).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PayeeChecked {
+    pub payee_ref: String,
+    pub bank: String,
+    pub last4: String,
+}
+
+/// What the bank knows about a request by its idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TxnState {
+    Done(BankTxn),
+    Declined(Decline),
+    /// The bank never received it.
+    NotFound,
+}
+
 /// The bank's yes: go on to the OTP, or first to the dynamic token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verified {
@@ -123,6 +154,14 @@ pub enum Decline {
     Lost,
     Stolen,
     UpgradeRequired,
+    /// ISO 51.
+    InsufficientFunds,
+    /// ISO 61: over the card's quick-pay limit (single or daily).
+    LimitExceeded,
+    /// ISO 65: too many debits in a short time.
+    FrequencyExceeded,
+    /// The payee's name is not the card holder's.
+    PayeeNameMismatch,
 }
 
 impl Decline {
@@ -140,6 +179,10 @@ impl Decline {
             Decline::Lost => "41",
             Decline::Stolen => "43",
             Decline::UpgradeRequired => "76",
+            Decline::InsufficientFunds => "51",
+            Decline::LimitExceeded => "61",
+            Decline::FrequencyExceeded => "65",
+            Decline::PayeeNameMismatch => "05",
         }
     }
 }
@@ -204,6 +247,10 @@ impl BankFailure {
                 Decline::NotActivated => C::CardNotActivated,
                 Decline::Lost | Decline::Stolen => C::CardLost,
                 Decline::UpgradeRequired => C::UpgradeRequired,
+                Decline::InsufficientFunds => C::InsufficientFunds,
+                Decline::LimitExceeded => C::LimitExceeded,
+                Decline::FrequencyExceeded => C::FrequencyExceeded,
+                Decline::PayeeNameMismatch => C::PayeeNameMismatch,
             },
             BankFailure::Session(s) => match s {
                 SessionProblem::TokenInvalid => C::TokenInvalid,
@@ -247,6 +294,15 @@ pub trait Bank: Send + Sync {
     /// Idempotent per session, like `confirm_binding`.
     fn confirm_update(&self, session: &str, otp: &str, opts: CallOptions) -> BankResult<()>;
     fn bank_info(&self, opts: CallOptions) -> BankResult<BankInfo>;
+    /// Takes money from a bound card. Idempotent by `key`: a repeat answers the original
+    /// result (ISO 94 handled inside the port).
+    fn debit(&self, token: &str, amount_fen: i64, key: &str, opts: CallOptions) -> BankResult<BankTxn>;
+    /// Pays money to a bound card or a checked payee. Idempotent by `key`.
+    fn credit(&self, to: CreditTo<'_>, amount_fen: i64, key: &str, opts: CallOptions) -> BankResult<BankTxn>;
+    /// Checks that a card exists and belongs to `name`.
+    fn check_payee(&self, pan: &str, name: &str, opts: CallOptions) -> BankResult<PayeeChecked>;
+    /// What became of the request with this idempotency key.
+    fn inquire(&self, key: &str, opts: CallOptions) -> BankResult<TxnState>;
 }
 
 /// How the wallet calls the bank: timeout per call, at most `max_retries` automatic retries of

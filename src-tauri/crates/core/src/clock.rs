@@ -108,6 +108,18 @@ impl Date {
     }
 
     /// The date in Shanghai at the given instant.
+    /// Days from 1970-01-01 to this date (negative before it).
+    pub fn days_since_epoch(self) -> i64 {
+        // Howard Hinnant's days_from_civil.
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
     pub fn in_shanghai(at: Millis) -> Date {
         let days = (at + SHANGHAI_OFFSET).div_euclid(DAY);
         civil_from_days(days)
@@ -153,6 +165,15 @@ fn civil_from_days(z: i64) -> Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_since_epoch_round_trips_with_civil_from_days() {
+        assert_eq!(Date::new(1970, 1, 1).unwrap().days_since_epoch(), 0);
+        assert_eq!(Date::new(2000, 3, 1).unwrap().days_since_epoch(), 11_017);
+        for days in [-1000, 0, 59, 60, 11_016, 20_000, 20_782] {
+            assert_eq!(civil_from_days(days).days_since_epoch(), days);
+        }
+    }
 
     #[test]
     fn shanghai_day_turns_at_utc_16_00() {

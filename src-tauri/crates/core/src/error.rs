@@ -91,6 +91,18 @@ catalogue! {
     // Payment password (PRODUCT.md §6)
     PayPasswordWrong = "PAY_PASSWORD_WRONG",
     PayPasswordLocked = "PAY_PASSWORD_LOCKED",
+    // Money (PRODUCT.md §6)
+    InsufficientFunds = "INSUFFICIENT_FUNDS",
+    LimitExceeded = "LIMIT_EXCEEDED",
+    FrequencyExceeded = "FREQUENCY_EXCEEDED",
+    PayeeNotFound = "PAYEE_NOT_FOUND",
+    PayeeNameMismatch = "PAYEE_NAME_MISMATCH",
+    SelfTransfer = "SELF_TRANSFER",
+    AmountInvalid = "AMOUNT_INVALID",
+    /// No such payment among the signed-in person's.
+    PaymentNotFound = "PAYMENT_NOT_FOUND",
+    /// Only a delayed transfer that has not posted can be revoked.
+    PaymentNotRevocable = "PAYMENT_NOT_REVOCABLE",
     // Keychain and storage: shown on the start-up problem screen.
     KeychainUnavailable = "KEYCHAIN_UNAVAILABLE",
     KeychainLocked = "KEYCHAIN_LOCKED",

@@ -82,6 +82,12 @@ impl Wallet {
             tracing::info!(done, rolled_back, "interrupted binding attempts settled");
         }
         self.bank = Some(BankLink { bank, policy, client_version: client_version.to_owned() });
+        // Payments a crash or a lost answer left unfinished: ask the bank, then post or void.
+        match self.settle_payments() {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(settled = n, "unfinished payments settled at start-up"),
+            Err(e) => tracing::warn!(code = e.code.as_str(), "unfinished payments could not be settled yet"),
+        }
         Ok(self)
     }
 
@@ -260,6 +266,13 @@ impl Wallet {
 
     pub fn update_settings(&self, s: &Settings) -> Result<Settings, AppError> {
         settings::save(&mut self.db(), s)
+    }
+
+    /// Runs `f` on the wallet's database connection: for tests and benchmarks that check the
+    /// books or load data directly. Not for the app.
+    #[doc(hidden)]
+    pub fn with_db_for_tests<T>(&self, f: impl FnOnce(&Connection) -> T) -> T {
+        f(&self.db())
     }
 
     /// Which keychain backend holds the keys (for diagnostics).

@@ -81,6 +81,18 @@ impl Bank for ScriptedBank {
     fn bank_info(&self, _: CallOptions) -> BankResult<BankInfo> {
         Ok(BankInfo { now: T0, min_client_version: "0.0.0".into() })
     }
+    fn debit(&self, _: &str, _: i64, _: &str, _: CallOptions) -> BankResult<BankTxn> {
+        Err(BankFailure::Declined(Decline::Restricted))
+    }
+    fn credit(&self, _: CreditTo<'_>, _: i64, _: &str, _: CallOptions) -> BankResult<BankTxn> {
+        Err(BankFailure::Declined(Decline::Restricted))
+    }
+    fn check_payee(&self, _: &str, _: &str, _: CallOptions) -> BankResult<PayeeChecked> {
+        Err(BankFailure::Declined(Decline::NoSuchCard))
+    }
+    fn inquire(&self, _: &str, _: CallOptions) -> BankResult<TxnState> {
+        Ok(TxnState::NotFound)
+    }
 }
 
 const T01: &str = "6222020000000010017";

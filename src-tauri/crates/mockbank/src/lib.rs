@@ -16,8 +16,8 @@ use rand::{Rng, RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rusqlite::{params, Connection, OptionalExtension};
 use tongbao_core::bank::{
-    version_at_least, Bank, BankFailure, BankInfo, BankResult, Binding, CallOptions, CardStatus, Decline, Fault,
-    OtpSent, SessionProblem, UpdateCard, Verified, VerifyCard,
+    version_at_least, Bank, BankFailure, BankInfo, BankResult, BankTxn, Binding, CallOptions, CardStatus, CreditTo,
+    Decline, Fault, OtpSent, PayeeChecked, SessionProblem, TxnState, UpdateCard, Verified, VerifyCard,
 };
 use tongbao_core::cards::Expiry;
 use tongbao_core::clock::{Clock, Date, Millis, MINUTE, SECOND};
@@ -213,9 +213,19 @@ CREATE TABLE IF NOT EXISTS sessions (
 CREATE TABLE IF NOT EXISTS agreements (
     token TEXT PRIMARY KEY, card_id TEXT NOT NULL REFERENCES cards(id),
     active INTEGER NOT NULL, created_at INTEGER NOT NULL, renewal_ack INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS txns (
+    idem_key TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('debit', 'credit')),
+    card_id TEXT NOT NULL REFERENCES cards(id), amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+    outcome TEXT NOT NULL, reference TEXT, at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS txns_by_card ON txns(card_id, kind, at);
+CREATE TABLE IF NOT EXISTS payees (ref TEXT PRIMARY KEY, card_id TEXT NOT NULL REFERENCES cards(id), at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS sms (
     id INTEGER PRIMARY KEY, phone TEXT NOT NULL, text TEXT NOT NULL, at INTEGER NOT NULL);
 ";
+
+/// Debits of one card allowed within [`FREQUENCY_WINDOW`] before ISO 65.
+pub const MAX_DEBITS_PER_WINDOW: i64 = 5;
+pub const FREQUENCY_WINDOW: Millis = 60 * SECOND;
 
 /// Columns added after the first release: a bank file from then gains them (an "already
 /// exists" error means the file has them).
@@ -478,6 +488,63 @@ impl MockBank {
             .optional()
             .ok()
             .flatten()
+    }
+
+    /// A card's balance (tests and the developer panel).
+    pub fn balance_of(&self, card_id: &str) -> Option<i64> {
+        self.db()
+            .query_row("SELECT balance_fen FROM cards WHERE id = ?1", [card_id], |r| r.get(0))
+            .optional()
+            .ok()
+            .flatten()
+    }
+
+    /// The sum of every card's balance: money at the bank (conservation tests).
+    pub fn total_balance(&self) -> i64 {
+        self.db().query_row("SELECT coalesce(sum(balance_fen), 0) FROM cards", [], |r| r.get(0)).unwrap_or(0)
+    }
+
+    /// How many money movements a key made (0 or 1: idempotency tests).
+    pub fn movements_for(&self, key: &str) -> i64 {
+        self.db()
+            .query_row("SELECT count(*) FROM txns WHERE idem_key = ?1 AND outcome = 'ok'", [key], |r| r.get(0))
+            .unwrap_or(0)
+    }
+
+    /// Runs a money movement once per key: a repeat answers what the first one did (ISO 94).
+    fn once(
+        &self,
+        key: &str,
+        kind: &str,
+        card_id: &str,
+        amount_fen: i64,
+        decide: impl FnOnce(&Connection) -> Result<(), Decline>,
+        apply: &str,
+    ) -> BankResult<BankTxn> {
+        let mut db = self.db();
+        let tx = db.transaction().map_err(storage_failure)?;
+        let earlier: Option<(String, Option<String>)> = tx
+            .query_row("SELECT outcome, reference FROM txns WHERE idem_key = ?1", [key], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+            .map_err(storage_failure)?;
+        if let Some((outcome, reference)) = earlier {
+            return outcome_of(&outcome, reference);
+        }
+        let now = self.clock.now();
+        let (outcome, reference) = match decide(&tx) {
+            Ok(()) => {
+                tx.execute(apply, params![card_id, amount_fen]).map_err(storage_failure)?;
+                ("ok".to_owned(), Some(format!("BNK{}", random_hex(8).to_uppercase())))
+            }
+            Err(d) => (format!("{d:?}"), None),
+        };
+        tx.execute(
+            "INSERT INTO txns (idem_key, kind, card_id, amount_fen, outcome, reference, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![key, kind, card_id, amount_fen, outcome, reference, now],
+        )
+        .map_err(storage_failure)?;
+        tx.commit().map_err(storage_failure)?;
+        outcome_of(&outcome, reference)
     }
 
     /// The active agreement tokens of a card (tests: which token an unbind must revoke).
@@ -934,6 +1001,137 @@ impl Bank for MockBank {
         self.transport(opts, false, || Ok(BankInfo { now: self.clock.now(), min_client_version: self.version_floor() }))
     }
 
+    fn debit(&self, token: &str, amount_fen: i64, key: &str, opts: CallOptions) -> BankResult<BankTxn> {
+        let found = self.agreement_card(token);
+        let never = found.as_ref().is_some_and(|(c, _)| c.never_answers);
+        self.transport(opts, never, || {
+            let (card, _) = found.ok_or(BankFailure::Declined(Decline::NoSuchCard))?;
+            let now = self.clock.now();
+            let day_start = shanghai_day_start(now);
+            let state = |c: &CardRow| -> Result<(), Decline> {
+                if c.lost {
+                    Err(Decline::Lost)
+                } else if !c.activated {
+                    Err(Decline::NotActivated)
+                } else if c.frozen {
+                    Err(Decline::Restricted)
+                } else {
+                    Ok(())
+                }
+            };
+            self.once(
+                key,
+                "debit",
+                &card.id,
+                amount_fen,
+                |db| {
+                    state(&card)?;
+                    let (balance, line, single, daily): (i64, i64, i64, i64) = db
+                        .query_row(
+                            "SELECT balance_fen, credit_line_fen, single_limit_fen, daily_limit_fen FROM cards WHERE id = ?1",
+                            [&card.id],
+                            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                        )
+                        .map_err(|_| Decline::NoSuchCard)?;
+                    let (today, recent): (i64, i64) = db
+                        .query_row(
+                            "SELECT coalesce(sum(CASE WHEN at >= ?2 THEN amount_fen END), 0),
+                                    count(CASE WHEN at > ?3 THEN 1 END)
+                             FROM txns WHERE card_id = ?1 AND kind = 'debit' AND outcome = 'ok'",
+                            params![card.id, day_start, now - FREQUENCY_WINDOW],
+                            |r| Ok((r.get(0)?, r.get(1)?)),
+                        )
+                        .map_err(|_| Decline::NoSuchCard)?;
+                    if recent >= MAX_DEBITS_PER_WINDOW {
+                        return Err(Decline::FrequencyExceeded);
+                    }
+                    if amount_fen > single || today + amount_fen > daily {
+                        return Err(Decline::LimitExceeded);
+                    }
+                    if balance + line < amount_fen {
+                        return Err(Decline::InsufficientFunds);
+                    }
+                    Ok(())
+                },
+                "UPDATE cards SET balance_fen = balance_fen - ?2 WHERE id = ?1",
+            )
+        })
+    }
+
+    fn credit(&self, to: CreditTo<'_>, amount_fen: i64, key: &str, opts: CallOptions) -> BankResult<BankTxn> {
+        let card = match to {
+            CreditTo::Token(t) => self.agreement_card(t).map(|(c, _)| c),
+            CreditTo::Payee(r) => {
+                let id: Option<String> = self
+                    .db()
+                    .query_row("SELECT card_id FROM payees WHERE ref = ?1", [r], |row| row.get(0))
+                    .optional()
+                    .ok()
+                    .flatten();
+                id.and_then(|id| self.card_by_id(&id))
+            }
+        };
+        let never = card.as_ref().is_some_and(|c| c.never_answers);
+        self.transport(opts, never, || {
+            let card = card.ok_or(BankFailure::Declined(Decline::NoSuchCard))?;
+            let decide = |_: &Connection| if card.lost || card.frozen { Err(Decline::Restricted) } else { Ok(()) };
+            self.once(
+                key,
+                "credit",
+                &card.id,
+                amount_fen,
+                decide,
+                "UPDATE cards SET balance_fen = balance_fen + ?2 WHERE id = ?1",
+            )
+        })
+    }
+
+    fn check_payee(&self, pan: &str, name: &str, opts: CallOptions) -> BankResult<PayeeChecked> {
+        let card = self.card_by_number(pan);
+        let never = card.as_ref().is_some_and(|c| c.never_answers);
+        self.transport(opts, never, || {
+            let card = card.ok_or(BankFailure::Declined(Decline::NoSuchCard))?;
+            if card.lost {
+                return Err(BankFailure::Declined(Decline::Lost));
+            }
+            if name.trim() != card.holder_name {
+                return Err(BankFailure::Declined(Decline::PayeeNameMismatch));
+            }
+            let payee_ref = format!("PAY{}", random_hex(10).to_uppercase());
+            self.db()
+                .execute(
+                    "INSERT INTO payees (ref, card_id, at) VALUES (?1, ?2, ?3)",
+                    params![payee_ref, card.id, self.clock.now()],
+                )
+                .map_err(storage_failure)?;
+            Ok(PayeeChecked {
+                payee_ref,
+                bank: card.bank.clone(),
+                last4: pan[pan.len().saturating_sub(4)..].to_owned(),
+            })
+        })
+    }
+
+    fn inquire(&self, key: &str, opts: CallOptions) -> BankResult<TxnState> {
+        self.transport(opts, false, || {
+            let found: Option<(String, Option<String>)> = self
+                .db()
+                .query_row("SELECT outcome, reference FROM txns WHERE idem_key = ?1", [key], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .optional()
+                .map_err(storage_failure)?;
+            Ok(match found {
+                None => TxnState::NotFound,
+                Some((outcome, reference)) => match outcome_of(&outcome, reference) {
+                    Ok(t) => TxnState::Done(t),
+                    Err(BankFailure::Declined(d)) => TxnState::Declined(d),
+                    Err(_) => TxnState::NotFound,
+                },
+            })
+        })
+    }
+
     fn revoke_token(&self, token: &str, opts: CallOptions) -> BankResult<()> {
         self.transport(opts, false, || {
             self.db()
@@ -978,6 +1176,31 @@ impl MockBank {
         } else {
             SessionProblem::OtpInvalid { tries_left: left as u8 }
         }))
+    }
+}
+
+/// 00:00 of the Shanghai day `now` falls in, in Unix ms.
+fn shanghai_day_start(now: Millis) -> Millis {
+    use tongbao_core::clock::{DAY, SHANGHAI_OFFSET};
+    (now + SHANGHAI_OFFSET).div_euclid(DAY) * DAY - SHANGHAI_OFFSET
+}
+
+/// A recorded outcome as the answer it was: "ok" with its reference, or the decline's name.
+fn outcome_of(outcome: &str, reference: Option<String>) -> BankResult<BankTxn> {
+    const DECLINES: [Decline; 7] = [
+        Decline::InsufficientFunds,
+        Decline::LimitExceeded,
+        Decline::FrequencyExceeded,
+        Decline::Restricted,
+        Decline::Lost,
+        Decline::NotActivated,
+        Decline::NoSuchCard,
+    ];
+    match (outcome, reference) {
+        ("ok", Some(reference)) => Ok(BankTxn { reference }),
+        _ => Err(BankFailure::Declined(
+            DECLINES.into_iter().find(|d| format!("{d:?}") == outcome).unwrap_or(Decline::Restricted),
+        )),
     }
 }
 

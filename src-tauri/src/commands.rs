@@ -10,6 +10,10 @@ use tongbao_api::{
     ExportedReport, LoginInput, MockControls, MockPanel, Profile, RegisterDetails, RegisterInput, RetryNotice,
     SessionView, Settings, UnlockInput,
 };
+use tongbao_api::{
+    BalanceView, HistoryPage, HistoryQuery, MonthlyFlow, PayeeView, PaymentDetail, PaymentInput, PaymentQuote,
+    PaymentRef, PaymentRequest, PaymentView,
+};
 use tongbao_core::clock::{OffsetClock, MINUTE};
 use tongbao_core::{AppError, Wallet};
 use tongbao_mockbank::MockBank;
@@ -288,10 +292,72 @@ pub async fn export_report(
 ) -> Result<Option<ExportedReport>, AppError> {
     let log_tail = crate::report_file::log_tail(&app);
     let files = run(&state, move |w| w.support_report(env!("CARGO_PKG_VERSION"), &log_tail)).await?;
-    let Some(text_path) = crate::report_file::choose_path(&app).await? else {
+    let Some(text_path) = crate::report_file::choose_path(&app, "tongbao-report", "txt").await? else {
         return Ok(None);
     };
     tauri::async_runtime::spawn_blocking(move || crate::report_file::write(&text_path, &files))
+        .await
+        .map_err(|_| AppError::internal("the command stopped unexpectedly"))?
+        .map(Some)
+}
+
+#[tauri::command]
+pub async fn balance(state: State<'_, AppState>) -> Result<BalanceView, AppError> {
+    run(&state, |w| w.balance().map(|balance_fen| BalanceView { balance_fen })).await
+}
+
+#[tauri::command]
+pub async fn find_payee(state: State<'_, AppState>, args: String) -> Result<PayeeView, AppError> {
+    run(&state, move |w| w.find_payee(&args)).await
+}
+
+#[tauri::command]
+pub async fn quote_payment(state: State<'_, AppState>, args: PaymentInput) -> Result<PaymentQuote, AppError> {
+    run(&state, move |w| w.quote_payment(&args)).await
+}
+
+#[tauri::command]
+pub async fn pay(
+    state: State<'_, AppState>,
+    args: PaymentRequest,
+    on_retry: Channel<RetryNotice>,
+) -> Result<PaymentView, AppError> {
+    let notify = retry_sink(on_retry);
+    run(&state, move |w| w.pay(&args, &notify)).await
+}
+
+#[tauri::command]
+pub async fn revoke_payment(state: State<'_, AppState>, args: PaymentRef) -> Result<PaymentView, AppError> {
+    run(&state, move |w| w.revoke_payment(args.payment_id)).await
+}
+
+#[tauri::command]
+pub async fn history(state: State<'_, AppState>, args: HistoryQuery) -> Result<HistoryPage, AppError> {
+    run(&state, move |w| w.history(&args)).await
+}
+
+#[tauri::command]
+pub async fn payment_detail(state: State<'_, AppState>, args: PaymentRef) -> Result<PaymentDetail, AppError> {
+    run(&state, move |w| w.payment_detail(args.payment_id)).await
+}
+
+#[tauri::command]
+pub async fn monthly_flows(state: State<'_, AppState>, args: u32) -> Result<Vec<MonthlyFlow>, AppError> {
+    run(&state, move |w| w.monthly_flows(args)).await
+}
+
+/// Writes the filtered history as CSV where the person picks (None when they cancel).
+#[tauri::command]
+pub async fn export_history(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    args: HistoryQuery,
+) -> Result<Option<String>, AppError> {
+    let csv = run(&state, move |w| w.history_csv(&args)).await?;
+    let Some(path) = crate::report_file::choose_path(&app, "tongbao-history", "csv").await? else {
+        return Ok(None);
+    };
+    tauri::async_runtime::spawn_blocking(move || crate::report_file::write_one(&path, &csv))
         .await
         .map_err(|_| AppError::internal("the command stopped unexpectedly"))?
         .map(Some)

@@ -53,6 +53,15 @@ pub fn run() {
             commands::run_diagnostics,
             commands::clear_cache,
             commands::export_report,
+            commands::balance,
+            commands::find_payee,
+            commands::quote_payment,
+            commands::pay,
+            commands::revoke_payment,
+            commands::history,
+            commands::payment_detail,
+            commands::monthly_flows,
+            commands::export_history,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Tongbao Wallet");

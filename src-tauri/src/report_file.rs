@@ -12,8 +12,8 @@ use tongbao_core::{AppError, ErrorCode};
 /// How much of the newest log file a report reads.
 const LOG_TAIL_BYTES: u64 = 64 * 1024;
 
-fn suggested_name() -> String {
-    format!("tongbao-report-{}.txt", chrono::Utc::now().format("%Y%m%d-%H%M%S"))
+fn suggested_name(stem: &str, ext: &str) -> String {
+    format!("{stem}-{}.{ext}", chrono::Utc::now().format("%Y%m%d-%H%M%S"))
 }
 
 /// The end of the newest log file, or "" when there is none.
@@ -40,16 +40,17 @@ pub fn log_tail(app: &tauri::AppHandle) -> String {
     }
 }
 
-/// The path to write the text report to; None when the person cancels.
-pub async fn choose_path(app: &tauri::AppHandle) -> Result<Option<PathBuf>, AppError> {
+/// The path to write an export to (`stem-<time>.ext` suggested); None when the person cancels.
+pub async fn choose_path(app: &tauri::AppHandle, stem: &str, ext: &'static str) -> Result<Option<PathBuf>, AppError> {
+    let name = suggested_name(stem, ext);
     if let Some(dir) = std::env::var_os("TONGBAO_EXPORT_DIR") {
-        return Ok(Some(PathBuf::from(dir).join(suggested_name())));
+        return Ok(Some(PathBuf::from(dir).join(name)));
     }
     let start = app.path().document_dir().or_else(|_| app.path().home_dir()).ok();
     let (tx, rx) = tokio::sync::oneshot::channel();
     let parent = app.get_webview_window("main");
     app.run_on_main_thread(move || {
-        let mut dialog = rfd::FileDialog::new().set_file_name(suggested_name()).add_filter("Text", &["txt"]);
+        let mut dialog = rfd::FileDialog::new().set_file_name(name).add_filter(ext, &[ext]);
         if let Some(dir) = start {
             dialog = dialog.set_directory(dir);
         }
@@ -65,13 +66,13 @@ pub async fn choose_path(app: &tauri::AppHandle) -> Result<Option<PathBuf>, AppE
 /// Writes the text report at `path` and the JSON beside it (same name, `.json`).
 pub fn write(path: &Path, files: &ReportFiles) -> Result<ExportedReport, AppError> {
     let json_path = path.with_extension("json");
-    let fail =
-        |e: std::io::Error| AppError::new(ErrorCode::ExportFailed, format!("the report could not be written: {e}"));
-    std::fs::write(path, &files.text).map_err(fail)?;
-    std::fs::write(&json_path, &files.json).map_err(fail)?;
-    tracing::info!("support report exported");
-    Ok(ExportedReport {
-        text_path: path.to_string_lossy().into_owned(),
-        json_path: json_path.to_string_lossy().into_owned(),
-    })
+    Ok(ExportedReport { text_path: write_one(path, &files.text)?, json_path: write_one(&json_path, &files.json)? })
+}
+
+/// Writes one export file; answers where it went.
+pub fn write_one(path: &Path, content: &str) -> Result<String, AppError> {
+    std::fs::write(path, content)
+        .map_err(|e| AppError::new(ErrorCode::ExportFailed, format!("the file could not be written: {e}")))?;
+    tracing::info!("export written");
+    Ok(path.to_string_lossy().into_owned())
 }

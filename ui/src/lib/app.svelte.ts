@@ -1,7 +1,7 @@
 // The app's navigation and session state. Rust owns the truth (who is signed in, whether the
 // session is locked); this mirrors it for rendering and refreshes it from `app_status`.
 import { call, toAppError, type AppErrorObject } from "./ipc/client";
-import type { BankAction, ErrorCode, SessionView, Settings } from "./ipc/bindings";
+import type { BankAction, ErrorCode, PaymentKind, SessionView, Settings } from "./ipc/bindings";
 import { setLanguage } from "./i18n/index.svelte";
 
 export type Screen =
@@ -14,6 +14,8 @@ export type Screen =
   | "card"
   | "bind"
   | "help"
+  | "pay"
+  | "history"
   | "settings"
   | "locked";
 
@@ -46,6 +48,8 @@ export const app = $state<{
   cardId: number | null;
   lastFailure: LastFailure | null;
   mockFocus: MockFocus | null;
+  /** What the payment screen makes. */
+  payMode: PaymentKind;
 }>({
   screen: "loading",
   resume: "home",
@@ -56,7 +60,13 @@ export const app = $state<{
   cardId: null,
   lastFailure: null,
   mockFocus: null,
+  payMode: "to_user",
 });
+
+export function openPay(mode: PaymentKind): void {
+  app.payMode = mode;
+  app.screen = "pay";
+}
 
 export function openCard(id: number): void {
   app.cardId = id;
@@ -69,7 +79,7 @@ export function applySettings(s: Settings): void {
   document.documentElement.dataset.theme = s.theme;
 }
 
-const SIGNED_IN_SCREENS: Screen[] = ["home", "cards", "card", "bind", "help", "settings"];
+const SIGNED_IN_SCREENS: Screen[] = ["home", "cards", "card", "bind", "help", "pay", "history", "settings"];
 
 /** Asks Rust who is signed in and moves to the matching screen. */
 export async function refresh(): Promise<void> {

@@ -19,6 +19,10 @@ pub use tongbao_core::cards::{BankId, CardKind};
 pub use tongbao_core::diagnose::{CacheCleared, CheckId, CheckResult, DiagnoseInput, Diagnostics};
 pub use tongbao_core::error::{AppError, ErrorCode, Field};
 pub use tongbao_core::manage::{CardDetail, CardRef, CardRename, CardUnbind, CardUpdate};
+pub use tongbao_core::payments::{
+    Arrival, BalanceView, Direction, HistoryPage, HistoryQuery, MonthlyFlow, PayeeView, PaymentDetail, PaymentEvent,
+    PaymentInput, PaymentKind, PaymentQuote, PaymentRef, PaymentRequest, PaymentStatus, PaymentView,
+};
 pub use tongbao_core::session::SessionView;
 pub use tongbao_core::settings::{Language, Settings, Theme};
 pub use tongbao_core::wallet::AppStatus;
@@ -88,6 +92,15 @@ commands! {
     run_diagnostics(DiagnoseInput) -> Diagnostics;
     clear_cache() -> CacheCleared;
     export_report() -> Option<ExportedReport>;
+    balance() -> BalanceView;
+    find_payee(String) -> PayeeView;
+    quote_payment(PaymentInput) -> PaymentQuote;
+    pay(PaymentRequest) -> PaymentView;
+    revoke_payment(PaymentRef) -> PaymentView;
+    history(HistoryQuery) -> HistoryPage;
+    payment_detail(PaymentRef) -> PaymentDetail;
+    monthly_flows(u32) -> Vec<MonthlyFlow>;
+    export_history(HistoryQuery) -> Option<String>;
 }
 
 /// Commands that also take an `onRetry` channel of [`RetryNotice`]s (bank calls with retries).
@@ -100,6 +113,7 @@ pub const PROGRESS_COMMANDS: &[&str] = &[
     "card_update_resend",
     "card_update_confirm",
     "card_unbind",
+    "pay",
 ];
 
 /// Commands that also take an `onCheck` channel of [`CheckResult`]s (each check as it ends).
@@ -152,6 +166,22 @@ fn declarations() -> Vec<String> {
         DiagnoseInput::decl(),
         CacheCleared::decl(),
         ExportedReport::decl(),
+        PaymentKind::decl(),
+        Arrival::decl(),
+        PaymentStatus::decl(),
+        Direction::decl(),
+        PaymentInput::decl(),
+        PaymentRequest::decl(),
+        PaymentQuote::decl(),
+        PayeeView::decl(),
+        PaymentView::decl(),
+        PaymentEvent::decl(),
+        PaymentDetail::decl(),
+        PaymentRef::decl(),
+        BalanceView::decl(),
+        HistoryQuery::decl(),
+        HistoryPage::decl(),
+        MonthlyFlow::decl(),
     ]
 }
 

@@ -48,11 +48,8 @@ fn account_row(db: &Connection, a: Acct) -> Result<i64, AppError> {
         Acct::PayeeClearing => ("payee_clearing", None, None, true),
     };
     let found: Option<i64> = db
-        .query_row(
-            "SELECT id FROM ledger_accounts WHERE kind = ?1 AND owner IS ?2 AND card_id IS ?3",
-            params![kind, owner, card],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT id FROM ledger_accounts WHERE kind = ?1 AND owner IS ?2 AND card_id IS ?3")?
+        .query_row(params![kind, owner, card], |r| r.get(0))
         .optional()?;
     if let Some(id) = found {
         return Ok(id);

@@ -1,7 +1,7 @@
 // Generated from the Rust types by `cargo run -p tongbao-api --bin gen-bindings`.
 // Do not edit: the test command fails when this file is stale.
 
-export type ErrorCode = "PHONE_INVALID" | "PHONE_TAKEN" | "NAME_INVALID" | "ID_NUMBER_INVALID" | "AGE_TOO_YOUNG" | "PASSWORD_WEAK" | "PASSWORD_MISMATCH" | "PAY_PASSWORD_WEAK" | "LOGIN_FAILED" | "LOGIN_LOCKED" | "SESSION_LOCKED" | "NOT_LOGGED_IN" | "SETTING_INVALID" | "CARD_NUMBER_INVALID" | "EXPIRY_MISMATCH" | "CVV_MISMATCH" | "PHONE_MISMATCH" | "HOLDER_MISMATCH" | "NETWORK_TIMEOUT" | "NETWORK_OFFLINE" | "BANK_UNAVAILABLE" | "BANK_SYSTEM_ERROR" | "EPAY_DISABLED" | "CARD_RESTRICTED" | "UPGRADE_REQUIRED" | "TOKEN_REQUIRED" | "TOKEN_INVALID" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_LOCKED" | "CARD_EXPIRED" | "BANK_NOT_SUPPORTED" | "CARD_TYPE_NOT_SUPPORTED" | "CARD_NOT_ACTIVATED" | "CARD_LOST" | "CARD_ALREADY_BOUND" | "CARD_LIMIT_REACHED" | "BIND_COOLDOWN" | "CONSENT_REQUIRED" | "OTP_RESEND_TOO_SOON" | "CARD_NOT_FOUND" | "CARD_EDIT_INVALID" | "CLOCK_WRONG" | "EXPORT_FAILED" | "PAY_PASSWORD_WRONG" | "PAY_PASSWORD_LOCKED" | "KEYCHAIN_UNAVAILABLE" | "KEYCHAIN_LOCKED" | "DATABASE_KEY_MISSING" | "DATABASE_KEY_MISMATCH" | "DATABASE_TOO_NEW" | "STORAGE_ERROR" | "INTERNAL_ERROR";
+export type ErrorCode = "PHONE_INVALID" | "PHONE_TAKEN" | "NAME_INVALID" | "ID_NUMBER_INVALID" | "AGE_TOO_YOUNG" | "PASSWORD_WEAK" | "PASSWORD_MISMATCH" | "PAY_PASSWORD_WEAK" | "LOGIN_FAILED" | "LOGIN_LOCKED" | "SESSION_LOCKED" | "NOT_LOGGED_IN" | "SETTING_INVALID" | "CARD_NUMBER_INVALID" | "EXPIRY_MISMATCH" | "CVV_MISMATCH" | "PHONE_MISMATCH" | "HOLDER_MISMATCH" | "NETWORK_TIMEOUT" | "NETWORK_OFFLINE" | "BANK_UNAVAILABLE" | "BANK_SYSTEM_ERROR" | "EPAY_DISABLED" | "CARD_RESTRICTED" | "UPGRADE_REQUIRED" | "TOKEN_REQUIRED" | "TOKEN_INVALID" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_LOCKED" | "CARD_EXPIRED" | "BANK_NOT_SUPPORTED" | "CARD_TYPE_NOT_SUPPORTED" | "CARD_NOT_ACTIVATED" | "CARD_LOST" | "CARD_ALREADY_BOUND" | "CARD_LIMIT_REACHED" | "BIND_COOLDOWN" | "CONSENT_REQUIRED" | "OTP_RESEND_TOO_SOON" | "CARD_NOT_FOUND" | "CARD_EDIT_INVALID" | "CLOCK_WRONG" | "EXPORT_FAILED" | "PAY_PASSWORD_WRONG" | "PAY_PASSWORD_LOCKED" | "INSUFFICIENT_FUNDS" | "LIMIT_EXCEEDED" | "FREQUENCY_EXCEEDED" | "PAYEE_NOT_FOUND" | "PAYEE_NAME_MISMATCH" | "SELF_TRANSFER" | "AMOUNT_INVALID" | "PAYMENT_NOT_FOUND" | "PAYMENT_NOT_REVOCABLE" | "KEYCHAIN_UNAVAILABLE" | "KEYCHAIN_LOCKED" | "DATABASE_KEY_MISSING" | "DATABASE_KEY_MISMATCH" | "DATABASE_TOO_NEW" | "STORAGE_ERROR" | "INTERNAL_ERROR";
 
 export type Field = "phone" | "display_name" | "real_name" | "id_number" | "password" | "password_confirm" | "pay_password" | "pay_password_confirm" | "autolock_minutes";
 
@@ -206,6 +206,63 @@ statuses: number, };
 
 export type ExportedReport = { textPath: string, jsonPath: string, };
 
+export type PaymentKind = "topup" | "withdraw" | "to_user" | "to_card";
+
+export type Arrival = "instant" | "two_hours" | "next_day";
+
+export type PaymentStatus = "pending" | "succeeded" | "failed" | "returned" | "revoked";
+
+export type Direction = "in" | "out";
+
+export type PaymentInput = { kind: PaymentKind, amount: string, 
+/**
+ * Top-up source, withdrawal destination, or the card paying a transfer (None: balance).
+ */
+cardId: number | null, payeePhone: string | null, payeeCard: string | null, payeeName: string | null, arrival: Arrival | null, };
+
+export type PaymentRequest = { idemKey: string, input: PaymentInput, payPassword: string, };
+
+export type PaymentQuote = { amountFen: number, feeFen: number, 
+/**
+ * What is left of today's outgoing limit after this payment (None for a top-up).
+ */
+dailyRemainingFen: number | null, 
+/**
+ * `*四`, or the payee card's bank and last 4.
+ */
+payeeLabel: string | null, arrivesAt: number | null, balanceFen: number, };
+
+export type PayeeView = { nameMasked: string, };
+
+export type PaymentView = { id: number, kind: PaymentKind, direction: Direction, amountFen: number, status: PaymentStatus, arrival: Arrival, postsAt: number | null, counterparty: string | null, cardLast4: string | null, cardId: number | null, failure: ErrorCode | null, revocable: boolean, createdAt: number, };
+
+export type PaymentEvent = { status: PaymentStatus, code: ErrorCode | null, at: number, };
+
+export type PaymentDetail = { payment: PaymentView, timeline: Array<PaymentEvent>, };
+
+export type PaymentRef = { paymentId: number, };
+
+export type BalanceView = { balanceFen: number, };
+
+export type HistoryQuery = { 
+/**
+ * `YYYY-MM-DD` (Shanghai), inclusive.
+ */
+from: string | null, to: string | null, kind: PaymentKind | null, cardId: number | null, status: PaymentStatus | null, page: number, pageSize: number, };
+
+export type HistoryPage = { items: Array<PaymentView>, page: number, pageSize: number, 
+/**
+ * Another page follows (no total is counted: at a million payments that costs more than
+ * the page).
+ */
+hasMore: boolean, };
+
+export type MonthlyFlow = { 
+/**
+ * `YYYY-MM`.
+ */
+month: string, inFen: number, outFen: number, };
+
 /** Every command: its `args` (null when it takes none) and its result. */
 export interface Commands {
   app_status: { args: null; result: AppStatus };
@@ -240,6 +297,15 @@ export interface Commands {
   run_diagnostics: { args: DiagnoseInput; result: Diagnostics };
   clear_cache: { args: null; result: CacheCleared };
   export_report: { args: null; result: ExportedReport | null };
+  balance: { args: null; result: BalanceView };
+  find_payee: { args: string; result: PayeeView };
+  quote_payment: { args: PaymentInput; result: PaymentQuote };
+  pay: { args: PaymentRequest; result: PaymentView };
+  revoke_payment: { args: PaymentRef; result: PaymentView };
+  history: { args: HistoryQuery; result: HistoryPage };
+  payment_detail: { args: PaymentRef; result: PaymentDetail };
+  monthly_flows: { args: number; result: Array<MonthlyFlow> };
+  export_history: { args: HistoryQuery; result: string | null };
 }
 
 export const COMMAND_NAMES = [
@@ -275,6 +341,15 @@ export const COMMAND_NAMES = [
   "run_diagnostics",
   "clear_cache",
   "export_report",
+  "balance",
+  "find_payee",
+  "quote_payment",
+  "pay",
+  "revoke_payment",
+  "history",
+  "payment_detail",
+  "monthly_flows",
+  "export_history",
 ] as const;
 
 /** Commands that take an `onRetry` channel of RetryNotice. */
@@ -287,6 +362,7 @@ export const PROGRESS_COMMANDS = [
   "card_update_resend",
   "card_update_confirm",
   "card_unbind",
+  "pay",
 ] as const;
 
 /** Commands that take an `onCheck` channel of CheckResult. */
@@ -341,6 +417,15 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   "EXPORT_FAILED",
   "PAY_PASSWORD_WRONG",
   "PAY_PASSWORD_LOCKED",
+  "INSUFFICIENT_FUNDS",
+  "LIMIT_EXCEEDED",
+  "FREQUENCY_EXCEEDED",
+  "PAYEE_NOT_FOUND",
+  "PAYEE_NAME_MISMATCH",
+  "SELF_TRANSFER",
+  "AMOUNT_INVALID",
+  "PAYMENT_NOT_FOUND",
+  "PAYMENT_NOT_REVOCABLE",
   "KEYCHAIN_UNAVAILABLE",
   "KEYCHAIN_LOCKED",
   "DATABASE_KEY_MISSING",

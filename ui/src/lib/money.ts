@@ -1,0 +1,26 @@
+// Money on screen: integer fen from Rust, shown as ¥1,234.56; the amount field's instant check
+// mirrors Rust's parser (Rust decides: it parses the text again).
+
+/** `¥1,234.56` (a minus sign in front for negative amounts), the same in zh-CN and en. */
+export function formatFen(fen: number): string {
+  const sign = fen < 0 ? "-" : "";
+  const abs = Math.abs(fen);
+  const yuan = Math.floor(abs / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${sign}¥${yuan}.${String(abs % 100).padStart(2, "0")}`;
+}
+
+/** What Rust's parse_amount accepts (`1234.5`, `1,234.50`, `¥12`), as fen; null otherwise. */
+export function parseAmount(input: string): number | null {
+  const s = input.trim().replace(/^[¥￥]\s*/, "");
+  if (!/^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$/.test(s)) return null;
+  const [int = "", frac = ""] = s.replace(/,/g, "").split(".");
+  if (int.length > 12) return null;
+  const fen = Number(int) * 100 + Number(frac.padEnd(2, "0"));
+  return fen > 0 ? fen : null;
+}
+
+/** A fresh idempotency key for one payment (reused for its retries). */
+export function newPaymentKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}

@@ -10,6 +10,7 @@ import { P1 } from "./lib/identities.mjs";
 import * as auth from "./pages/auth.mjs";
 import * as bind from "./pages/bind.mjs";
 import * as cards from "./pages/cards.mjs";
+import * as money from "./pages/money.mjs";
 import { CARDS, T04_SECRET, totp } from "./lib/cards.mjs";
 
 const out = path.join(ARTIFACTS, "screens");
@@ -77,7 +78,7 @@ try {
     await el(b, "card-item");
     await shot(`${lang}-cards`);
     // Card management: detail, a phone change with its SMS step, the unbind prompt.
-    const [id, last4, phone] = lang === "zh-CN" ? ["T09", "0090", "13912345678"] : ["T11", "0116", "13912345679"];
+    const [id, last4, phone] = lang === "zh-CN" ? ["T01", "0017", "13912345678"] : ["T11", "0116", "13912345679"];
     await bind.bindDebit(b, CARDS[id]);
     await cards.openCard(b, last4);
     await shot(`${lang}-card-detail`);
@@ -110,7 +111,31 @@ try {
     await b.execute(() => document.querySelector("[data-testid='faq-item']")?.scrollIntoView({ block: "start" }));
     await shot(`${lang}-help-faq`);
     await click(b, "mock-offline");
+    // Money: home with the balance, each payment screen, a confirmation, a result, history.
+    await money.fund(b, "topup", last4, "1,234.5");
+    await shot(`${lang}-topup`);
+    await money.confirm(b);
+    await money.resultStatus(b);
+    await shot(`${lang}-pay-result`);
+    await click(b, "nav-home");
+    await el(b, "balance");
+    await shot(`${lang}-home-balance`);
+    await money.toCard(b, CARDS.T23, "王五", "88", "two_hours");
+    await el(b, "pay-confirm");
+    await shot(`${lang}-pay-confirm`);
+    await money.confirm(b);
+    await money.resultStatus(b);
+    await click(b, "nav-transfer");
+    await type(b, "payee-phone", "13900139000");
+    await shot(`${lang}-transfer-user`);
+    await click(b, "transfer-to-card");
+    await type(b, "payee-card", CARDS.T23);
+    await shot(`${lang}-transfer-card`);
+    await click(b, "nav-history");
+    await el(b, "history-item");
+    await shot(`${lang}-history`);
     await click(b, "nav-settings");
+
     await el(b, "settings-screen");
     await shot(`${lang}-settings`);
     await click(b, "nav-lock");

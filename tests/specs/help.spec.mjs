@@ -25,13 +25,18 @@ async function checks(b, count) {
   return out;
 }
 
-test("a CARD_NOT_ACTIVATED failure is explained; the center opens the bank action and the retry binds", async ({ b }) => {
+/** P1 registered; binding T02 failed with CARD_NOT_ACTIVATED. */
+async function p1AfterT02Fails(b) {
   await auth.waitLogin(b);
   await auth.register(b, P1);
   await bind.openBind(b);
   await bind.fillCard(b, { number: CARDS.T02 });
   await bind.submitCard(b);
   assert.equal((await bind.failure(b)).code, "CARD_NOT_ACTIVATED");
+}
+
+test("a CARD_NOT_ACTIVATED failure is explained; the center opens the bank action and the retry binds", async ({ b }) => {
+  await p1AfterT02Fails(b);
   await click(b, "bind-diagnose");
   const explain = await el(b, "diag-explain");
   assert.equal(await explain.getAttribute("data-error-code"), "CARD_NOT_ACTIVATED");
@@ -68,12 +73,7 @@ test("checks pass, a card status inquiry tells EPAY_DISABLED, and the offline sw
 });
 
 test("clear cache says what it cleared; the exported report has codes and checks but no secret", async ({ b }) => {
-  await auth.waitLogin(b);
-  await auth.register(b, P1);
-  await bind.openBind(b);
-  await bind.fillCard(b, { number: CARDS.T02 });
-  await bind.submitCard(b);
-  assert.equal((await bind.failure(b)).code, "CARD_NOT_ACTIVATED");
+  await p1AfterT02Fails(b);
   await bind.bindDebit(b, CARDS.T01);
   // An unfinished binding for the cache to clear.
   await bind.openBind(b);

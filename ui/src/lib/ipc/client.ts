@@ -65,36 +65,40 @@ export async function call<K extends Cmd>(
   }
 }
 
-type ProgressCmd = (typeof PROGRESS_COMMANDS)[number];
-
-/** Calls a bank command; `onRetry` hears each automatic retry ("正在重试 (1/2)"). */
-export async function callWithRetry<K extends ProgressCmd>(
+/** Invokes a command that also streams messages through a Tauri channel named `channelName`. */
+async function callWithChannel<K extends Cmd, M>(
   cmd: K,
   args: Commands[K]["args"],
-  onRetry: (n: RetryNotice) => void,
+  channelName: "onRetry" | "onCheck",
+  onMessage: (m: M) => void,
 ): Promise<Commands[K]["result"]> {
-  const channel = new Channel<RetryNotice>();
-  channel.onmessage = onRetry;
+  const channel = new Channel<M>();
+  channel.onmessage = onMessage;
   try {
-    return await invoke<Commands[K]["result"]>(cmd, { args, onRetry: channel });
+    return await invoke<Commands[K]["result"]>(cmd, { args, [channelName]: channel });
   } catch (raw) {
     throw toAppError(raw);
   }
 }
 
+type ProgressCmd = (typeof PROGRESS_COMMANDS)[number];
+
+/** Calls a bank command; `onRetry` hears each automatic retry ("正在重试 (1/2)"). */
+export function callWithRetry<K extends ProgressCmd>(
+  cmd: K,
+  args: Commands[K]["args"],
+  onRetry: (n: RetryNotice) => void,
+): Promise<Commands[K]["result"]> {
+  return callWithChannel(cmd, args, "onRetry", onRetry);
+}
+
 type CheckCmd = (typeof CHECK_COMMANDS)[number];
 
 /** Calls a command that reports each check as it ends (the troubleshooting center). */
-export async function callWithChecks<K extends CheckCmd>(
+export function callWithChecks<K extends CheckCmd>(
   cmd: K,
   args: Commands[K]["args"],
   onCheck: (c: CheckResult) => void,
 ): Promise<Commands[K]["result"]> {
-  const channel = new Channel<CheckResult>();
-  channel.onmessage = onCheck;
-  try {
-    return await invoke<Commands[K]["result"]>(cmd, { args, onCheck: channel });
-  } catch (raw) {
-    throw toAppError(raw);
-  }
+  return callWithChannel(cmd, args, "onCheck", onCheck);
 }

@@ -567,3 +567,59 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn history_pages_and_filters_by_date_card_kind_and_status_and_sums_months() {
+    let e = env();
+    let t01 = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone);
+    let t17 = bind(&e.wallet, &e.bank, "6227000000000010176", P1.phone);
+    // 2026-11-25 (Shanghai): 3 top-ups from T01; the next day: 1 from T17 and a transfer out.
+    for _ in 0..3 {
+        pay(&e.wallet, topup(t01, "10")).unwrap();
+    }
+    e.clock.advance(24 * HOUR);
+    e.wallet.unlock(&SecretString::new(PASSWORD)).unwrap();
+    pay(&e.wallet, topup(t17, "20")).unwrap();
+    pay(&e.wallet, to_user(P2.phone, "5")).unwrap();
+    assert_eq!(pay(&e.wallet, topup(t17, "20000")).unwrap_err(), ErrorCode::InsufficientFunds, "T17 holds ¥12,000");
+    let q = |f: fn(&mut HistoryQuery)| {
+        let mut q = HistoryQuery { page_size: 2, ..Default::default() };
+        f(&mut q);
+        e.wallet.history(&q).unwrap()
+    };
+    let first = q(|_| {});
+    assert_eq!((first.items.len(), first.has_more), (2, true));
+    let newest: Vec<_> = first.items.iter().map(|p| (p.kind, p.status)).collect();
+    assert_eq!(
+        newest,
+        [(PaymentKind::Topup, PaymentStatus::Failed), (PaymentKind::ToUser, PaymentStatus::Succeeded)],
+        "newest first"
+    );
+    let third = q(|q| q.page = 2);
+    assert_eq!((third.items.len(), third.has_more), (2, false), "6 payments: pages of 2");
+    let day1 = q(|q| {
+        q.from = Some("2026-11-25".into());
+        q.to = Some("2026-11-25".into());
+        q.page_size = 50;
+    });
+    assert_eq!(day1.items.len(), 3);
+    assert!(day1.items.iter().all(|p| p.kind == PaymentKind::Topup && p.card_last4.as_deref() == Some("0017")));
+    let by_card = q(|q| {
+        q.card_id = Some(2);
+        q.page_size = 50;
+    });
+    assert_eq!(
+        by_card.items.iter().map(|p| p.status).collect::<Vec<_>>(),
+        [PaymentStatus::Failed, PaymentStatus::Succeeded]
+    );
+    let failed = q(|q| q.status = Some(PaymentStatus::Failed));
+    assert_eq!(failed.items.iter().map(|p| p.failure).collect::<Vec<_>>(), [Some(ErrorCode::InsufficientFunds)]);
+    let bad = e.wallet.history(&HistoryQuery { from: Some("2026-13-01".into()), page_size: 5, ..Default::default() });
+    assert_eq!(bad.unwrap_err().code, ErrorCode::SettingInvalid);
+    let months = e.wallet.monthly_flows(2).unwrap();
+    assert_eq!(months.iter().map(|m| m.month.as_str()).collect::<Vec<_>>(), ["2026-10", "2026-11"]);
+    assert_eq!((months[1].in_fen, months[1].out_fen), (5_000, 500));
+    let csv = e.wallet.history_csv(&HistoryQuery::default()).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 6, "a header and every payment across pages");
+    assert!(csv.contains("to_user,out,\"¥5.00\",succeeded,\"*四\""));
+}

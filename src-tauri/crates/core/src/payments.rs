@@ -421,8 +421,7 @@ impl Wallet {
     /// Who a phone number belongs to, masked (`*四`), to confirm a transfer.
     pub fn find_payee(&self, phone: &str) -> Result<PayeeView, AppError> {
         let account = self.require_account()?;
-        let (payee, name) = self.payee_by_phone(account, phone)?;
-        let _ = payee;
+        let (_, name) = self.payee_by_phone(account, phone)?;
         Ok(PayeeView { name_masked: accounts::mask_name(&name) })
     }
 
@@ -446,7 +445,9 @@ impl Wallet {
         let amount = money::parse_amount(&input.amount)?;
         let now = self.clock.now();
         // A payee card is checked at the bank already: a wrong name shows before the password.
-        let payee_label = self.check_form(account, input, amount, true)?.label;
+        let mut checked = self.check_form(account, input, amount)?;
+        self.check_payee_at_bank(&mut checked)?;
+        let payee_label = checked.label;
         let db = self.db();
         let today = outgoing_today(&db, account, now)?;
         let balance_fen = ledger::balance(&db, Acct::Wallet(account))?;
@@ -463,15 +464,10 @@ impl Wallet {
         })
     }
 
-    /// The checks shared by the quote and the payment. With `check_payee_card`, a payee card
-    /// is checked at the bank (name against holder) and its reference returned.
-    fn check_form(
-        &self,
-        account: AccountId,
-        input: &PaymentInput,
-        amount: Fen,
-        check_payee_card: bool,
-    ) -> Result<Checked, AppError> {
+    /// The checks shared by the quote and the payment that need no bank: limits, the card,
+    /// the payee, the balance. A payee card is parsed here and checked by
+    /// [`Wallet::check_payee_at_bank`].
+    fn check_form(&self, account: AccountId, input: &PaymentInput, amount: Fen) -> Result<Checked, AppError> {
         if amount > SINGLE_LIMIT_FEN {
             return Err(limit_error("one payment is at most ¥50,000"));
         }
@@ -492,7 +488,6 @@ impl Wallet {
             None => None,
         };
         let mut checked = Checked { card_id: card.as_ref().map(|c| c.id), ..Checked::default() };
-        let mut payee_card = None;
         match input.kind {
             PaymentKind::Topup | PaymentKind::Withdraw if card.is_none() => {
                 return Err(AppError::new(ErrorCode::CardNotFound, "choose a bound card"));
@@ -516,7 +511,7 @@ impl Wallet {
                     return Err(AppError::new(ErrorCode::PayeeNameMismatch, "the payee's name is needed"));
                 }
                 checked.label = Some(format!("{} {}", pan.info.bank.code(), pan.last4()));
-                payee_card = Some((pan, name));
+                checked.payee_card = Some((pan, name.to_owned()));
             }
         }
         let from_balance = match input.kind {
@@ -527,15 +522,19 @@ impl Wallet {
         if from_balance && ledger::balance(&self.db(), Acct::Wallet(account))? < amount {
             return Err(AppError::new(ErrorCode::InsufficientFunds, "the balance is too low for this payment"));
         }
-        if let (Some((pan, name)), true) = (payee_card, check_payee_card) {
-            let link = self.bank()?;
-            let p = self
-                .call_bank(link, |o| link.bank.check_payee(pan.expose(), name, o), &|_, _| {})
-                .map_err(BankFailure::to_error)?;
-            checked.label = Some(format!("{} {}", p.bank, p.last4));
-            checked.payee_ref = Some(p.payee_ref);
-        }
         Ok(checked)
+    }
+
+    /// A payee card's number and name checked at the bank: its reference and label.
+    fn check_payee_at_bank(&self, checked: &mut Checked) -> Result<(), AppError> {
+        let Some((pan, name)) = checked.payee_card.take() else { return Ok(()) };
+        let link = self.bank()?;
+        let p = self
+            .call_bank(link, |o| link.bank.check_payee(pan.expose(), &name, o), &|_, _| {})
+            .map_err(BankFailure::to_error)?;
+        checked.label = Some(format!("{} {}", p.bank, p.last4));
+        checked.payee_ref = Some(p.payee_ref);
+        Ok(())
     }
 
     /// Makes a payment. A key seen before answers the payment it made (finishing it first if
@@ -552,9 +551,9 @@ impl Wallet {
         }
         let input = &req.input;
         let amount = money::parse_amount(&input.amount)?;
-        self.check_form(account, input, amount, false)?;
+        let mut checked = self.check_form(account, input, amount)?;
         accounts::check_pay_password(&self.db, account, req.pay_password.expose(), self.clock.now())?;
-        let checked = self.check_form(account, input, amount, true)?;
+        self.check_payee_at_bank(&mut checked)?;
         let now = self.clock.now();
         let arrival = if input.kind == PaymentKind::ToCard {
             input.arrival.unwrap_or(Arrival::Instant)
@@ -841,6 +840,10 @@ impl Wallet {
     pub fn history(&self, q: &HistoryQuery) -> Result<HistoryPage, AppError> {
         let me = self.require_account()?;
         self.settle_payments()?;
+        self.history_page(me, q)
+    }
+
+    fn history_page(&self, me: AccountId, q: &HistoryQuery) -> Result<HistoryPage, AppError> {
         let page_size = q.page_size.clamp(1, 100);
         let (filters, mut args) = history_filter(me, self.clock.now(), q)?;
         args.push(rusqlite::types::Value::Integer(i64::from(page_size) + 1));
@@ -894,10 +897,12 @@ impl Wallet {
 
     /// The history as CSV (every page of the filter), for the person to save.
     pub fn history_csv(&self, q: &HistoryQuery) -> Result<String, AppError> {
+        let me = self.require_account()?;
+        self.settle_payments()?; // once, not per page
         let mut csv = String::from("id,created_at_ms,kind,direction,amount,status,counterparty,card_last4,failure\n");
         let mut page = 0;
         loop {
-            let p = self.history(&HistoryQuery { page, page_size: 100, ..q.clone() })?;
+            let p = self.history_page(me, &HistoryQuery { page, page_size: 100, ..q.clone() })?;
             for v in &p.items {
                 let esc = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
                 csv.push_str(&format!(
@@ -929,6 +934,8 @@ struct Checked {
     payee_account: Option<AccountId>,
     label: Option<String>,
     payee_ref: Option<String>,
+    /// A payee card still to be checked at the bank (its number lives only until then).
+    payee_card: Option<(cards::CardNumber, String)>,
 }
 
 /// The columns of a [`PaymentView`]: ?1 is the person looking, ?2 the time now.

@@ -686,18 +686,25 @@ impl MockBank {
         if !version_at_least(client_version, &self.version_floor()) {
             return Err(Decline::UpgradeRequired);
         }
-        if card.lost {
-            return Err(Decline::Lost);
-        }
-        if !card.activated {
-            return Err(Decline::NotActivated);
-        }
-        if card.frozen {
-            return Err(Decline::Restricted);
-        }
-        Ok(())
+        card_state(card)
     }
+}
 
+/// Whether the card itself can be used: not lost, activated, not frozen.
+fn card_state(card: &CardRow) -> Result<(), Decline> {
+    if card.lost {
+        return Err(Decline::Lost);
+    }
+    if !card.activated {
+        return Err(Decline::NotActivated);
+    }
+    if card.frozen {
+        return Err(Decline::Restricted);
+    }
+    Ok(())
+}
+
+impl MockBank {
     /// A credit card's expiry and CVV as typed against the ones in force today.
     fn decide_expiry_cvv(&self, card: &CardRow, expiry: Option<Expiry>, cvv: Option<&str>) -> Result<(), Decline> {
         let now = self.clock.now();
@@ -1008,24 +1015,13 @@ impl Bank for MockBank {
             let (card, _) = found.ok_or(BankFailure::Declined(Decline::NoSuchCard))?;
             let now = self.clock.now();
             let day_start = shanghai_day_start(now);
-            let state = |c: &CardRow| -> Result<(), Decline> {
-                if c.lost {
-                    Err(Decline::Lost)
-                } else if !c.activated {
-                    Err(Decline::NotActivated)
-                } else if c.frozen {
-                    Err(Decline::Restricted)
-                } else {
-                    Ok(())
-                }
-            };
             self.once(
                 key,
                 "debit",
                 &card.id,
                 amount_fen,
                 |db| {
-                    state(&card)?;
+                    card_state(&card)?;
                     let (balance, line, single, daily): (i64, i64, i64, i64) = db
                         .query_row(
                             "SELECT balance_fen, credit_line_fen, single_limit_fen, daily_limit_fen FROM cards WHERE id = ?1",

@@ -486,7 +486,12 @@ fn yuan(fen: i64) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 10, ..ProptestConfig::default() })]
+    // Ten sequences in the test command (each binds, registers and pays through Argon2);
+    // PROPTEST_CASES=N runs more.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(10),
+        ..ProptestConfig::default()
+    })]
 
     /// After every step (and asking the bank about unanswered legs): wallet money + money in
     /// flight + money at the bank is what it was, no balance is negative, every journal

@@ -791,6 +791,35 @@ impl MockBank {
         Some((self.card_by_id(&card_id)?, ack))
     }
 
+    /// The session `request_id` opened before — the same attempt asking again gets the same
+    /// session (idempotency key) — or a new one: a binding's, or with `update` (agreement token,
+    /// renewed expiry) a change to a bound card.
+    fn session_for(
+        &self,
+        request_id: &str,
+        card_id: &str,
+        needs_token: bool,
+        update: Option<(&str, Option<String>)>,
+    ) -> Result<String, BankFailure> {
+        let db = self.db();
+        let existing: Option<String> = db
+            .query_row("SELECT id FROM sessions WHERE request_id = ?1", [request_id], |r| r.get(0))
+            .optional()
+            .map_err(storage_failure)?;
+        if let Some(s) = existing {
+            return Ok(s);
+        }
+        let (update_token, new_expiry) = update.map_or((None, None), |(t, e)| (Some(t), e));
+        let s = random_hex(12);
+        db.execute(
+            "INSERT INTO sessions (id, request_id, card_id, needs_token, created_at, update_token, new_expiry)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![s, request_id, card_id, needs_token, self.clock.now(), update_token, new_expiry],
+        )
+        .map_err(storage_failure)?;
+        Ok(s)
+    }
+
     fn session(&self, id: &str) -> Option<SessionRow> {
         self.db()
             .query_row(
@@ -848,24 +877,7 @@ impl Bank for MockBank {
                 return Err(BankFailure::Fault(Fault::Busy));
             }
             self.decide(req, &card).map_err(BankFailure::Declined)?;
-            let db = self.db();
-            // The same attempt asking again gets the same session (idempotency key).
-            let existing: Option<String> = db
-                .query_row("SELECT id FROM sessions WHERE request_id = ?1", [req.request_id], |r| r.get(0))
-                .optional()
-                .map_err(storage_failure)?;
-            let session = match existing {
-                Some(s) => s,
-                None => {
-                    let s = random_hex(12);
-                    db.execute(
-                        "INSERT INTO sessions (id, request_id, card_id, needs_token, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![s, req.request_id, card.id, card.totp_secret.is_some(), self.clock.now()],
-                    )
-                    .map_err(storage_failure)?;
-                    s
-                }
-            };
+            let session = self.session_for(req.request_id, &card.id, card.totp_secret.is_some(), None)?;
             Ok(if card.totp_secret.is_some() {
                 Verified::TokenRequired { session }
             } else {
@@ -958,22 +970,7 @@ impl Bank for MockBank {
         self.transport(opts, never, || {
             let (card, _) = found.ok_or(BankFailure::Declined(Decline::NoSuchCard))?;
             self.decide_update(req, &card).map_err(BankFailure::Declined)?;
-            let db = self.db();
-            let existing: Option<String> = db
-                .query_row("SELECT id FROM sessions WHERE request_id = ?1", [req.request_id], |r| r.get(0))
-                .optional()
-                .map_err(storage_failure)?;
-            if let Some(s) = existing {
-                return Ok(s);
-            }
-            let s = random_hex(12);
-            db.execute(
-                "INSERT INTO sessions (id, request_id, card_id, needs_token, created_at, update_token, new_expiry)
-                 VALUES (?1, ?2, ?3, 0, ?4, ?5, ?6)",
-                params![s, req.request_id, card.id, self.clock.now(), req.token, req.expiry.map(Expiry::printed)],
-            )
-            .map_err(storage_failure)?;
-            Ok(s)
+            self.session_for(req.request_id, &card.id, false, Some((req.token, req.expiry.map(Expiry::printed))))
         })
     }
 

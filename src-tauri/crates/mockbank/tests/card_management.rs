@@ -17,17 +17,16 @@ use tongbao_core::{open_wallet, Wallet};
 use tongbao_mockbank::fixture::Fixture;
 use tongbao_mockbank::{BankAction, Controls, MockBank};
 
-const T0: i64 = 1_795_608_000_000; // 2026-11-25T12:00:00Z
+mod common;
+use common::*;
+
 /// 2027-01-02T12:00:00Z: T15 has been renewed at the bank.
 const AFTER_RENEWAL: i64 = 1_798_891_200_000;
-const PAY: &str = "258036";
-const P1_PHONE: &str = "13800138000";
 const T01: &str = "6222020000000010017";
 const T02: &str = "6222020000000010025";
 const T09: &str = "6222020000000010090";
 const T13: &str = "6253300000010137";
 const T15: &str = "6222300000010150";
-const NO_RETRY: &dyn Fn(u32, u32) = &|_, _| {};
 
 struct Env {
     dir: tempfile::TempDir,
@@ -43,8 +42,7 @@ fn connect(
     secrets: &Arc<MemoryStore>,
     bank: &Arc<MockBank>,
 ) -> Wallet {
-    let policy = RetryPolicy { timeout_ms: 2_000, max_retries: 2, base_backoff_ms: 500, jitter_ms: 0 };
-    open_wallet(dir.path(), secrets.clone(), clock.clone()).unwrap().with_bank(bank.clone(), policy, "0.1.0").unwrap()
+    open_wallet(dir.path(), secrets.clone(), clock.clone()).unwrap().with_bank(bank.clone(), policy(), "0.1.0").unwrap()
 }
 
 /// P1 registered and signed in; the bank on its own clock (the same one unless told).
@@ -55,15 +53,7 @@ fn p1_with_bank_clock(bank_clock: Option<Arc<FakeClock>>) -> Env {
     let bank = Arc::new(MockBank::in_memory(&Fixture::default_fixture(), bank_clock.unwrap_or_else(|| clock.clone())));
     bank.set_controls(Controls { latency_ms: 50, ..Controls::default() });
     let wallet = connect(&dir, &clock, &secrets, &bank);
-    let input = serde_json::from_value(serde_json::json!({
-        "details": {
-            "phone": P1_PHONE, "displayName": "小张", "realName": "张三", "idNumber": "110101199003071233",
-            "password": "Tongbao2026!", "passwordConfirm": "Tongbao2026!"
-        },
-        "payPassword": PAY, "payPasswordConfirm": PAY
-    }))
-    .unwrap();
-    wallet.register(&input).unwrap();
+    register(&wallet, &P1);
     Env { dir, clock, secrets, bank, wallet }
 }
 
@@ -73,23 +63,11 @@ fn p1() -> Env {
 
 impl Env {
     fn sms_code(&self, phone: &str) -> String {
-        let text = self.bank.latest_sms(phone).expect("an SMS was sent");
-        let at = text.find("验证码 ").unwrap() + "验证码 ".len();
-        text[at..at + 6].to_owned()
+        sms_code(&self.bank, phone)
     }
 
     fn bind(&self, number: &str, credit: Option<(&str, &str)>) -> CardView {
-        let form = BindStart {
-            number: SecretString::new(number),
-            expiry: credit.map(|(e, _)| e.to_owned()),
-            cvv: credit.map(|(_, c)| SecretString::new(c)),
-            phone: P1_PHONE.into(),
-            nickname: None,
-            agree: true,
-        };
-        let step = self.wallet.bind_start(&form, NO_RETRY).unwrap();
-        let code = SecretString::new(self.sms_code(P1_PHONE));
-        self.wallet.bind_confirm(&step.attempt_id, &code, NO_RETRY).unwrap()
+        bind(&self.wallet, &self.bank, number, P1.phone, credit)
     }
 
     fn card(&self, id: i64) -> CardView {
@@ -122,7 +100,7 @@ impl Env {
     /// Moves the clock (an idle session locks) and unlocks.
     fn jump(&self, to: i64) {
         self.clock.set(to);
-        self.wallet.unlock(&SecretString::new("Tongbao2026!")).unwrap();
+        self.wallet.unlock(&SecretString::new(PASSWORD)).unwrap();
     }
 
     fn restart(self) -> Env {
@@ -135,9 +113,7 @@ impl Env {
         drop(wallet);
         between(dir.path());
         let wallet = connect(&dir, &clock, &secrets, &bank);
-        wallet
-            .login(&serde_json::from_value(serde_json::json!({"phone": P1_PHONE, "password": "Tongbao2026!"})).unwrap())
-            .unwrap();
+        sign_in(&wallet, &P1);
         Env { dir, clock, secrets, bank, wallet }
     }
 
@@ -208,7 +184,7 @@ fn edits_that_change_nothing_or_do_not_fit_the_card_are_refused() {
     let env = p1();
     let debit = env.bind(T01, None);
     assert_eq!(env.update(debit.id, None, None), Err(ErrorCode::CardEditInvalid));
-    assert_eq!(env.update(debit.id, Some(P1_PHONE), None), Err(ErrorCode::CardEditInvalid), "the same phone");
+    assert_eq!(env.update(debit.id, Some(P1.phone), None), Err(ErrorCode::CardEditInvalid), "the same phone");
     assert_eq!(env.update(debit.id, None, Some(("01/32", "852"))), Err(ErrorCode::CardEditInvalid), "debit: no expiry");
     assert_eq!(env.update(debit.id, Some("2380013800"), None), Err(ErrorCode::PhoneInvalid));
     let credit = env.bind(T13, Some(("12/30", "123")));
@@ -233,7 +209,7 @@ fn t15_is_renewed_shows_pending_and_is_usable_again_after_the_new_expiry_and_sms
     assert_eq!(env.update(card.id, None, Some(("01/27", "321"))), Err(ErrorCode::ExpiryMismatch));
     assert_eq!(env.card(card.id).status, CardStatusView::Pending);
     let update = env.update(card.id, None, Some(("01/32", "852"))).unwrap();
-    let saved = env.confirm(&update, &env.sms_code(P1_PHONE)).unwrap();
+    let saved = env.confirm(&update, &env.sms_code(P1.phone)).unwrap();
     assert_eq!(
         (saved.status, saved.expiry.as_deref(), saved.expires_soon),
         (CardStatusView::Active, Some("01/32"), false)
@@ -362,7 +338,7 @@ fn a_damaged_database_fails_the_integrity_check() {
         let Ok(wallet) = open_wallet(dir.path(), secrets.clone(), clock.clone()) else { continue };
         let policy = RetryPolicy::default();
         let Ok(wallet) = wallet.with_bank(bank.clone(), policy, "0.1.0") else { continue };
-        let login = serde_json::json!({"phone": P1_PHONE, "password": "Tongbao2026!"});
+        let login = serde_json::json!({"phone": P1.phone, "password": PASSWORD});
         if wallet.login(&serde_json::from_value(login).unwrap()).is_err() {
             continue;
         }
@@ -382,7 +358,7 @@ fn clear_cache_ends_unfinished_attempts_and_keeps_accounts_and_cards() {
         number: SecretString::new(T09),
         expiry: None,
         cvv: None,
-        phone: P1_PHONE.into(),
+        phone: P1.phone.into(),
         nickname: None,
         agree: true,
     };
@@ -390,7 +366,7 @@ fn clear_cache_ends_unfinished_attempts_and_keeps_accounts_and_cards() {
     env.diagnose(None);
     let cleared = env.wallet.clear_cache().unwrap();
     assert_eq!((cleared.attempts, cleared.updates, cleared.statuses), (1, 0, 1));
-    let code = SecretString::new(env.sms_code(P1_PHONE));
+    let code = SecretString::new(env.sms_code(P1.phone));
     assert_eq!(env.wallet.bind_confirm(&open.attempt_id, &code, NO_RETRY).unwrap_err().code, ErrorCode::OtpExpired);
     assert_eq!(env.wallet.cards().unwrap().iter().map(|c| c.id).collect::<Vec<_>>(), [kept.id]);
     assert!(env.wallet.profile().is_ok());
@@ -405,7 +381,7 @@ fn the_support_report_carries_codes_and_checks_but_no_secret() {
         number: SecretString::new(T02),
         expiry: None,
         cvv: None,
-        phone: P1_PHONE.into(),
+        phone: P1.phone.into(),
         nickname: None,
         agree: true,
     };

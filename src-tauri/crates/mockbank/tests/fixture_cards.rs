@@ -10,16 +10,10 @@ use tongbao_core::clock::{Clock, FakeClock, MINUTE, SECOND};
 use tongbao_mockbank::fixture::Fixture;
 use tongbao_mockbank::{totp, BankAction, Controls, FaultRates, MockBank};
 
-const T0: i64 = 1_795_608_000_000; // 2026-11-25T12:00:00Z
-const OPTS: CallOptions = CallOptions { timeout_ms: 2_000 };
+mod common;
+use common::*;
 
-struct P {
-    name: &'static str,
-    id: &'static str,
-    phone: &'static str,
-}
-const P1: P = P { name: "张三", id: "110101199003071233", phone: "13800138000" };
-const P2: P = P { name: "李四", id: "310101198805204563", phone: "13900139000" };
+const OPTS: CallOptions = CallOptions { timeout_ms: 2_000 };
 
 fn bank() -> (MockBank, Arc<FakeClock>) {
     let clock = Arc::new(FakeClock::at(T0));
@@ -28,7 +22,13 @@ fn bank() -> (MockBank, Arc<FakeClock>) {
     (b, clock)
 }
 
-fn req<'a>(pan: &'a str, p: &'a P, expiry: Option<&str>, cvv: Option<&'a str>, request_id: &'a str) -> VerifyCard<'a> {
+fn req<'a>(
+    pan: &'a str,
+    p: &'a Person,
+    expiry: Option<&str>,
+    cvv: Option<&'a str>,
+    request_id: &'a str,
+) -> VerifyCard<'a> {
     VerifyCard {
         pan,
         holder_name: p.name,
@@ -41,7 +41,7 @@ fn req<'a>(pan: &'a str, p: &'a P, expiry: Option<&str>, cvv: Option<&'a str>, r
     }
 }
 
-fn verify(b: &MockBank, pan: &str, p: &P) -> Result<Verified, BankFailure> {
+fn verify(b: &MockBank, pan: &str, p: &Person) -> Result<Verified, BankFailure> {
     b.verify_card(&req(pan, p, None, None, &format!("{pan}-{}", p.id)), OPTS)
 }
 
@@ -49,13 +49,6 @@ fn session(v: Verified) -> String {
     match v {
         Verified::Approved { session } | Verified::TokenRequired { session } => session,
     }
-}
-
-/// The code of the latest SMS to a phone.
-fn sms_code(b: &MockBank, phone: &str) -> String {
-    let text = b.latest_sms(phone).expect("an SMS was sent");
-    text.split_whitespace().find(|w| w.len() >= 6 && w[..6].chars().all(|c| c.is_ascii_digit())).unwrap()[..6]
-        .to_owned()
 }
 
 fn declined(r: Result<Verified, BankFailure>) -> Decline {
@@ -108,7 +101,7 @@ fn t10_binds_for_p2_and_is_a_holder_mismatch_for_p1() {
 #[test]
 fn another_phone_is_a_phone_mismatch() {
     let (b, _) = bank();
-    let other = P { phone: "13912345678", ..P1 };
+    let other = Person { phone: "13912345678", ..P1 };
     assert_eq!(declined(verify(&b, "6222020000000010017", &other)), Decline::PhoneMismatch);
 }
 
@@ -333,7 +326,7 @@ fn a_changed_reserved_phone_is_the_one_the_bank_checks() {
     let (b, _) = bank();
     b.act(&BankAction::ChangePhone { card_id: "T09".into(), phone: "13912345678".into() }).unwrap();
     assert_eq!(declined(verify(&b, "6222020000000010090", &P1)), Decline::PhoneMismatch);
-    let new_phone = P { phone: "13912345678", ..P1 };
+    let new_phone = Person { phone: "13912345678", ..P1 };
     let s = session(verify(&b, "6222020000000010090", &new_phone).unwrap());
     b.send_otp(&s, OPTS).unwrap();
     assert!(b.latest_sms("13912345678").is_some(), "the code goes to the new phone");

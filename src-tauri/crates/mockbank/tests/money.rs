@@ -8,7 +8,6 @@ use std::sync::{Arc, Mutex};
 
 use proptest::prelude::*;
 use tongbao_core::bank::*;
-use tongbao_core::binding::BindStart;
 use tongbao_core::clock::{Clock, FakeClock, HOUR, MINUTE};
 use tongbao_core::error::{AppError, ErrorCode};
 use tongbao_core::ledger::{self, Acct};
@@ -20,37 +19,8 @@ use tongbao_core::{open_wallet, Wallet};
 use tongbao_mockbank::fixture::Fixture;
 use tongbao_mockbank::{Controls, FaultRates, MockBank};
 
-const T0: i64 = 1_795_608_000_000; // 2026-11-25T12:00:00Z = 20:00 in Shanghai
-const PAY: &str = "258036";
-const PASSWORD: &str = "Tongbao2026!";
-const NO_RETRY: &dyn Fn(u32, u32) = &|_, _| {};
-
-struct Person {
-    phone: &'static str,
-    name: &'static str,
-    id: &'static str,
-}
-const P1: Person = Person { phone: "13800138000", name: "张三", id: "110101199003071233" };
-const P2: Person = Person { phone: "13900139000", name: "李四", id: "310101198805204563" };
-
-fn register(w: &Wallet, p: &Person) {
-    let input = serde_json::from_value(serde_json::json!({
-        "details": { "phone": p.phone, "displayName": p.name, "realName": p.name, "idNumber": p.id,
-                     "password": PASSWORD, "passwordConfirm": PASSWORD },
-        "payPassword": PAY, "payPasswordConfirm": PAY
-    }))
-    .unwrap();
-    w.register(&input).unwrap();
-}
-
-fn login(w: &Wallet, p: &Person) {
-    w.logout();
-    w.login(&serde_json::from_value(serde_json::json!({"phone": p.phone, "password": PASSWORD})).unwrap()).unwrap();
-}
-
-fn policy() -> RetryPolicy {
-    RetryPolicy { timeout_ms: 2_000, max_retries: 2, base_backoff_ms: 500, jitter_ms: 0 }
-}
+mod common;
+use common::*;
 
 struct Env {
     _dir: tempfile::TempDir,
@@ -75,22 +45,6 @@ fn env_with(fixture: Fixture) -> Env {
 
 fn env() -> Env {
     env_with(Fixture::default_fixture())
-}
-
-/// Binds a card for whoever is signed in; returns the wallet's card id.
-fn bind(w: &Wallet, bank: &MockBank, number: &str, phone: &str) -> i64 {
-    let form = BindStart {
-        number: SecretString::new(number),
-        expiry: None,
-        cvv: None,
-        phone: phone.into(),
-        nickname: None,
-        agree: true,
-    };
-    let step = w.bind_start(&form, NO_RETRY).unwrap();
-    let sms = bank.latest_sms(phone).unwrap();
-    let at = sms.find("验证码 ").unwrap() + "验证码 ".len();
-    w.bind_confirm(&step.attempt_id, &SecretString::new(&sms[at..at + 6]), NO_RETRY).unwrap().id
 }
 
 fn input(kind: PaymentKind, amount: &str) -> PaymentInput {
@@ -148,7 +102,7 @@ fn books(w: &Wallet) {
 #[test]
 fn top_up_transfer_to_a_user_and_the_payee_sees_it() {
     let e = env();
-    let t01 = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone);
+    let t01 = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone, None).id;
     let v = pay(&e.wallet, topup(t01, "1,000")).unwrap();
     assert_eq!((v.status, v.amount_fen, v.direction), (PaymentStatus::Succeeded, 100_000, Direction::In));
     assert_eq!(e.wallet.balance().unwrap(), 100_000);
@@ -157,7 +111,7 @@ fn top_up_transfer_to_a_user_and_the_payee_sees_it() {
     let sent = pay(&e.wallet, to_user(P2.phone, "200")).unwrap();
     assert_eq!((sent.status, sent.counterparty.as_deref()), (PaymentStatus::Succeeded, Some("*四")));
     assert_eq!(e.wallet.balance().unwrap(), 80_000);
-    login(&e.wallet, &P2);
+    sign_in(&e.wallet, &P2);
     assert_eq!(e.wallet.balance().unwrap(), 20_000);
     let seen = e.wallet.history(&HistoryQuery { page_size: 20, ..Default::default() }).unwrap();
     assert_eq!((seen.items.len(), seen.has_more), (1, false));
@@ -169,8 +123,8 @@ fn top_up_transfer_to_a_user_and_the_payee_sees_it() {
 #[test]
 fn each_code_of_the_money_rules() {
     let e = env();
-    let t09 = bind(&e.wallet, &e.bank, "6222020000000010090", P1.phone);
-    let t11 = bind(&e.wallet, &e.bank, "6229440000010116", P1.phone);
+    let t09 = bind(&e.wallet, &e.bank, "6222020000000010090", P1.phone, None).id;
+    let t11 = bind(&e.wallet, &e.bank, "6229440000010116", P1.phone, None).id;
     assert_eq!(pay(&e.wallet, topup(t09, "100")).unwrap_err(), ErrorCode::InsufficientFunds, "T09 holds ¥10");
     assert_eq!(pay(&e.wallet, topup(t11, "6000")).unwrap_err(), ErrorCode::LimitExceeded, "T11's single limit ¥5,000");
     assert_eq!(pay(&e.wallet, to_user(P1.phone, "1")).unwrap_err(), ErrorCode::SelfTransfer);
@@ -205,7 +159,7 @@ fn each_code_of_the_money_rules() {
 #[test]
 fn the_payment_password_guards_payments_and_locks_after_five() {
     let e = env();
-    let t01 = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone);
+    let t01 = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone, None).id;
     for _ in 0..4 {
         assert_eq!(
             pay_with(&e.wallet, &key(), topup(t01, "1"), "135790").unwrap_err().code,
@@ -223,7 +177,7 @@ fn the_payment_password_guards_payments_and_locks_after_five() {
 #[test]
 fn a_double_submit_and_a_retry_after_a_lost_answer_pay_once() {
     let e = env();
-    let t01 = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone);
+    let t01 = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone, None).id;
     let k = key();
     let first = pay_with(&e.wallet, &k, topup(t01, "300"), PAY).unwrap();
     let again = pay_with(&e.wallet, &k, topup(t01, "300"), PAY).unwrap();
@@ -250,7 +204,7 @@ fn a_double_submit_and_a_retry_after_a_lost_answer_pay_once() {
 #[test]
 fn a_delayed_transfer_can_be_revoked_until_it_posts_and_posts_when_due() {
     let e = env();
-    let t01 = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone);
+    let t01 = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone, None).id;
     pay(&e.wallet, topup(t01, "1000")).unwrap();
     let t23 = e.bank.balance_of("T23").unwrap();
     let later = pay(&e.wallet, to_card("6222020000000010231", "王五", "100", Arrival::TwoHours)).unwrap();
@@ -291,7 +245,7 @@ fn the_daily_limit_follows_the_shanghai_calendar_day() {
     let e = env_with(f);
     e.clock.set(1_795_621_800_000); // 2026-11-25T23:50:00+08:00
     e.wallet.unlock(&SecretString::new(PASSWORD)).unwrap();
-    let card = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone);
+    let card = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone, None).id;
     for _ in 0..5 {
         pay(&e.wallet, topup(card, "50000")).unwrap();
     }
@@ -311,7 +265,7 @@ fn the_daily_limit_follows_the_shanghai_calendar_day() {
 #[test]
 fn concurrent_payments_from_one_account_never_overdraw() {
     let e = env();
-    let t01 = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone);
+    let t01 = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone, None).id;
     pay(&e.wallet, topup(t01, "1000")).unwrap();
     let handles: Vec<_> = (0..8)
         .map(|_| {
@@ -418,7 +372,7 @@ fn withdraw_and_die() {
     let bank = Arc::new(MockBank::open(&dir.join("bank.db"), &Fixture::default_fixture(), clock.clone()).unwrap());
     let wallet = open_in(&dir, Arc::new(DiesAfterCredit(bank.clone())), clock);
     register(&wallet, &P1);
-    let t01 = bind(&wallet, &bank, "6222020000000010017", P1.phone);
+    let t01 = bind(&wallet, &bank, "6222020000000010017", P1.phone, None).id;
     pay(&wallet, topup(t01, "1000")).unwrap();
     let _ = pay_with(&wallet, WITHDRAW_KEY, withdraw(t01, "300"), PAY);
     panic!("the process should have died in the bank's credit");
@@ -438,7 +392,7 @@ fn the_books_balance_after_a_kill_between_hold_and_post() {
     let bank =
         Arc::new(MockBank::open(&dir.path().join("bank.db"), &Fixture::default_fixture(), clock.clone()).unwrap());
     let wallet = open_in(dir.path(), bank.clone(), clock);
-    login(&wallet, &P1);
+    sign_in(&wallet, &P1);
     assert_eq!(wallet.balance().unwrap(), 70_000);
     let h = wallet.history(&HistoryQuery { page_size: 10, ..Default::default() }).unwrap();
     assert_eq!((h.items[0].kind, h.items[0].status), (PaymentKind::Withdraw, PaymentStatus::Succeeded));
@@ -501,9 +455,9 @@ proptest! {
         let e = env();
         let people = [&P1, &P2];
         let cards: Vec<i64> = {
-            let a = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone);
-            login(&e.wallet, &P2);
-            let b = bind(&e.wallet, &e.bank, "6222080000000010105", P2.phone);
+            let a = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone, None).id;
+            sign_in(&e.wallet, &P2);
+            let b = bind(&e.wallet, &e.bank, "6222080000000010105", P2.phone, None).id;
             vec![a, b]
         };
         let total = |e: &Env| -> i64 {
@@ -517,7 +471,7 @@ proptest! {
         let keys = Mutex::new(vec![]);
         for op in ops {
             let mut run = |who: usize, input: PaymentInput| {
-                login(&e.wallet, people[who]);
+                sign_in(&e.wallet, people[who]);
                 let k = key();
                 keys.lock().unwrap().push(k.clone());
                 let _ = pay_with(&e.wallet, &k, input.clone(), PAY);
@@ -536,7 +490,7 @@ proptest! {
                     run(who, to_card("6222020000000010231", "王五", &yuan(fen), a))
                 }
                 Op::Revoke { who } => {
-                    login(&e.wallet, people[who]);
+                    sign_in(&e.wallet, people[who]);
                     let h = e.wallet.history(&HistoryQuery { page_size: 50, ..Default::default() }).unwrap();
                     if let Some(p) = h.items.iter().find(|p| p.revocable) {
                         e.wallet.revoke_payment(p.id).unwrap();
@@ -544,7 +498,7 @@ proptest! {
                 }
                 Op::RetryLast => {
                     if let Some((who, k, input)) = last.clone() {
-                        login(&e.wallet, people[who]);
+                        sign_in(&e.wallet, people[who]);
                         let _ = pay_with(&e.wallet, &k, input, PAY);
                     }
                 }
@@ -576,8 +530,8 @@ proptest! {
 #[test]
 fn history_pages_and_filters_by_date_card_kind_and_status_and_sums_months() {
     let e = env();
-    let t01 = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone);
-    let t17 = bind(&e.wallet, &e.bank, "6227000000000010176", P1.phone);
+    let t01 = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone, None).id;
+    let t17 = bind(&e.wallet, &e.bank, "6227000000000010176", P1.phone, None).id;
     // 2026-11-25 (Shanghai): 3 top-ups from T01; the next day: 1 from T17 and a transfer out.
     for _ in 0..3 {
         pay(&e.wallet, topup(t01, "10")).unwrap();

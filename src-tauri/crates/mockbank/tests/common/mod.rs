@@ -1,0 +1,66 @@
+//! What the mock bank's integration tests share: the fixture's people, the start time, the
+//! passwords, and the steps that register, sign in, read an SMS code and bind a card.
+// Each test file uses its own part of this module.
+#![allow(dead_code)]
+
+use tongbao_core::bank::RetryPolicy;
+use tongbao_core::binding::{BindStart, CardView};
+use tongbao_core::secrets::SecretString;
+use tongbao_core::Wallet;
+use tongbao_mockbank::MockBank;
+
+pub const T0: i64 = 1_795_608_000_000; // 2026-11-25T12:00:00Z = 20:00 in Shanghai
+pub const PASSWORD: &str = "Tongbao2026!";
+pub const PAY: &str = "258036";
+pub const NO_RETRY: &dyn Fn(u32, u32) = &|_, _| {};
+
+/// A holder of the fixture (TEST-CARDS.md): the name and ID number the bank knows.
+pub struct Person {
+    pub phone: &'static str,
+    pub name: &'static str,
+    pub id: &'static str,
+}
+pub const P1: Person = Person { phone: "13800138000", name: "张三", id: "110101199003071233" };
+pub const P2: Person = Person { phone: "13900139000", name: "李四", id: "310101198805204563" };
+
+pub fn policy() -> RetryPolicy {
+    RetryPolicy { timeout_ms: 2_000, max_retries: 2, base_backoff_ms: 500, jitter_ms: 0 }
+}
+
+/// Registers `p` (who stays signed in) with `PASSWORD` and the payment password `PAY`.
+pub fn register(w: &Wallet, p: &Person) {
+    let input = serde_json::from_value(serde_json::json!({
+        "details": { "phone": p.phone, "displayName": p.name, "realName": p.name, "idNumber": p.id,
+                     "password": PASSWORD, "passwordConfirm": PASSWORD },
+        "payPassword": PAY, "payPasswordConfirm": PAY
+    }))
+    .unwrap();
+    w.register(&input).unwrap();
+}
+
+/// Signs out whoever is signed in and signs `p` in.
+pub fn sign_in(w: &Wallet, p: &Person) {
+    w.logout();
+    w.login(&serde_json::from_value(serde_json::json!({"phone": p.phone, "password": PASSWORD})).unwrap()).unwrap();
+}
+
+/// The code in the latest SMS the bank sent to a phone.
+pub fn sms_code(bank: &MockBank, phone: &str) -> String {
+    let text = bank.latest_sms(phone).expect("an SMS was sent");
+    let at = text.find("验证码 ").expect("the SMS has a code") + "验证码 ".len();
+    text[at..at + 6].to_owned()
+}
+
+/// Binds a card (with its expiry and CVV for a credit card) for whoever is signed in.
+pub fn bind(w: &Wallet, bank: &MockBank, number: &str, phone: &str, credit: Option<(&str, &str)>) -> CardView {
+    let form = BindStart {
+        number: SecretString::new(number),
+        expiry: credit.map(|(e, _)| e.to_owned()),
+        cvv: credit.map(|(_, c)| SecretString::new(c)),
+        phone: phone.into(),
+        nickname: None,
+        agree: true,
+    };
+    let step = w.bind_start(&form, NO_RETRY).unwrap();
+    w.bind_confirm(&step.attempt_id, &SecretString::new(sms_code(bank, phone)), NO_RETRY).unwrap()
+}

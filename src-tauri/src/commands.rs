@@ -48,11 +48,17 @@ where
     .map_err(|_| AppError::internal("the command stopped unexpectedly"))?
 }
 
-/// Tells the UI about each automatic retry of a bank call.
-fn retry_sink(channel: Channel<RetryNotice>) -> impl Fn(u32, u32) + Send + 'static {
-    move |attempt, max| {
-        let _ = channel.send(RetryNotice { attempt, max });
-    }
+/// `run` for a bank command: `f` gets a callback that tells the UI about each automatic retry
+/// of the bank call through `on_retry`.
+async fn run_bank<T, F>(state: &AppState, on_retry: Channel<RetryNotice>, f: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Wallet, &dyn Fn(u32, u32)) -> Result<T, AppError> + Send + 'static,
+{
+    let notify = move |attempt, max| {
+        let _ = on_retry.send(RetryNotice { attempt, max });
+    };
+    run(state, move |w| f(w, &notify)).await
 }
 
 #[tauri::command]
@@ -125,8 +131,7 @@ pub async fn bind_start(
     args: BindStart,
     on_retry: Channel<RetryNotice>,
 ) -> Result<BindStep, AppError> {
-    let notify = retry_sink(on_retry);
-    run(&state, move |w| w.bind_start(&args, &notify)).await
+    run_bank(&state, on_retry, move |w, notify| w.bind_start(&args, notify)).await
 }
 
 #[tauri::command]
@@ -135,8 +140,7 @@ pub async fn bind_token(
     args: BindCode,
     on_retry: Channel<RetryNotice>,
 ) -> Result<BindStep, AppError> {
-    let notify = retry_sink(on_retry);
-    run(&state, move |w| w.bind_token(&args.attempt_id, &args.code, &notify)).await
+    run_bank(&state, on_retry, move |w, notify| w.bind_token(&args.attempt_id, &args.code, notify)).await
 }
 
 #[tauri::command]
@@ -145,8 +149,7 @@ pub async fn bind_resend(
     args: AttemptRef,
     on_retry: Channel<RetryNotice>,
 ) -> Result<BindStep, AppError> {
-    let notify = retry_sink(on_retry);
-    run(&state, move |w| w.bind_resend(&args.attempt_id, &notify)).await
+    run_bank(&state, on_retry, move |w, notify| w.bind_resend(&args.attempt_id, notify)).await
 }
 
 #[tauri::command]
@@ -155,8 +158,7 @@ pub async fn bind_confirm(
     args: BindCode,
     on_retry: Channel<RetryNotice>,
 ) -> Result<CardView, AppError> {
-    let notify = retry_sink(on_retry);
-    run(&state, move |w| w.bind_confirm(&args.attempt_id, &args.code, &notify)).await
+    run_bank(&state, on_retry, move |w, notify| w.bind_confirm(&args.attempt_id, &args.code, notify)).await
 }
 
 #[tauri::command]
@@ -229,8 +231,7 @@ pub async fn card_update_start(
     args: CardUpdate,
     on_retry: Channel<RetryNotice>,
 ) -> Result<BindStep, AppError> {
-    let notify = retry_sink(on_retry);
-    run(&state, move |w| w.card_update_start(&args, &notify)).await
+    run_bank(&state, on_retry, move |w, notify| w.card_update_start(&args, notify)).await
 }
 
 #[tauri::command]
@@ -239,8 +240,7 @@ pub async fn card_update_resend(
     args: AttemptRef,
     on_retry: Channel<RetryNotice>,
 ) -> Result<BindStep, AppError> {
-    let notify = retry_sink(on_retry);
-    run(&state, move |w| w.card_update_resend(&args.attempt_id, &notify)).await
+    run_bank(&state, on_retry, move |w, notify| w.card_update_resend(&args.attempt_id, notify)).await
 }
 
 #[tauri::command]
@@ -249,8 +249,7 @@ pub async fn card_update_confirm(
     args: BindCode,
     on_retry: Channel<RetryNotice>,
 ) -> Result<CardView, AppError> {
-    let notify = retry_sink(on_retry);
-    run(&state, move |w| w.card_update_confirm(&args.attempt_id, &args.code, &notify)).await
+    run_bank(&state, on_retry, move |w, notify| w.card_update_confirm(&args.attempt_id, &args.code, notify)).await
 }
 
 #[tauri::command]
@@ -259,8 +258,7 @@ pub async fn card_unbind(
     args: CardUnbind,
     on_retry: Channel<RetryNotice>,
 ) -> Result<Vec<CardView>, AppError> {
-    let notify = retry_sink(on_retry);
-    run(&state, move |w| w.unbind_card(&args, &notify)).await
+    run_bank(&state, on_retry, move |w, notify| w.unbind_card(&args, notify)).await
 }
 
 /// Runs the troubleshooting checks concurrently; `on_check` hears each one as it ends.
@@ -322,8 +320,7 @@ pub async fn pay(
     args: PaymentRequest,
     on_retry: Channel<RetryNotice>,
 ) -> Result<PaymentView, AppError> {
-    let notify = retry_sink(on_retry);
-    run(&state, move |w| w.pay(&args, &notify)).await
+    run_bank(&state, on_retry, move |w, notify| w.pay(&args, notify)).await
 }
 
 #[tauri::command]

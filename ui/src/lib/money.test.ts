@@ -16,14 +16,3 @@ describe("money", () => {
     for (const bad of ["", "-5", "0", "0.00", "1.234", "1.", "12,34", "abc", "1e3"]) expect(parseAmount(bad), bad).toBeNull();
   });
 });
-
-describe("counterparties", () => {
-  it("turns a card label into words and leaves a masked name", async () => {
-    const { counterpartyText } = await import("./money");
-    const bank = (c: string) => (c === "ICBC" ? "工商银行" : c);
-    const tail = (l: string) => `尾号 ${l}`;
-    expect(counterpartyText("ICBC 0231", bank, tail)).toBe("工商银行 尾号 0231");
-    expect(counterpartyText("*四", bank, tail)).toBe("*四");
-    expect(counterpartyText(null, bank, tail)).toBe("");
-  });
-});

@@ -24,13 +24,3 @@ export function newPaymentKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
-
-/**
- * A counterparty as Rust labels it — a masked name (`*四`) or a card as `BANK 1234` — in words
- * of the current language (`工商银行 尾号 1234`).
- */
-export function counterpartyText(label: string | null, bankName: (code: string) => string, tail: (last4: string) => string): string {
-  if (!label) return "";
-  const card = /^([A-Z]+) (\d{4})$/.exec(label);
-  return card ? `${bankName(card[1] ?? "")} ${tail(card[2] ?? "")}` : label;
-}

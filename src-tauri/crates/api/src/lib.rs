@@ -20,8 +20,8 @@ pub use tongbao_core::diagnose::{CacheCleared, CheckId, CheckResult, DiagnoseInp
 pub use tongbao_core::error::{AppError, ErrorCode, Field};
 pub use tongbao_core::manage::{CardDetail, CardRef, CardRename, CardUnbind, CardUpdate};
 pub use tongbao_core::payments::{
-    Arrival, BalanceView, Direction, HistoryPage, HistoryQuery, MonthlyFlow, PayeeView, PaymentDetail, PaymentEvent,
-    PaymentInput, PaymentKind, PaymentQuote, PaymentRef, PaymentRequest, PaymentStatus, PaymentView,
+    Arrival, BalanceView, Counterparty, Direction, HistoryPage, HistoryQuery, MonthlyFlow, PayeeView, PaymentDetail,
+    PaymentEvent, PaymentInput, PaymentKind, PaymentQuote, PaymentRef, PaymentRequest, PaymentStatus, PaymentView,
 };
 pub use tongbao_core::session::SessionView;
 pub use tongbao_core::settings::{Language, Settings, Theme};
@@ -173,6 +173,7 @@ fn declarations() -> Vec<String> {
         PaymentInput::decl(),
         PaymentRequest::decl(),
         PaymentQuote::decl(),
+        Counterparty::decl(),
         PayeeView::decl(),
         PaymentView::decl(),
         PaymentEvent::decl(),

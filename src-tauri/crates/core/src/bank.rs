@@ -79,8 +79,6 @@ pub struct BankTxn {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PayeeChecked {
     pub payee_ref: String,
-    pub bank: String,
-    pub last4: String,
 }
 
 /// What the bank knows about a request by its idempotency key.

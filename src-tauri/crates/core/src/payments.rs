@@ -15,7 +15,7 @@ use ts_rs::TS;
 
 use crate::accounts::{self, validate, AccountId};
 use crate::bank::{BankFailure, BankTxn, CallOptions, CreditTo, TxnState};
-use crate::cards;
+use crate::cards::{self, BankId};
 use crate::clock::{Millis, DAY, HOUR, SHANGHAI_OFFSET};
 use crate::error::{AppError, ErrorCode};
 use crate::ledger::{self, Acct, Phase};
@@ -171,12 +171,34 @@ pub struct PaymentQuote {
     /// What is left of today's outgoing limit after this payment (None for a top-up).
     #[ts(type = "number | null")]
     pub daily_remaining_fen: Option<Fen>,
-    /// `*四`, or the payee card's bank and last 4.
-    pub payee_label: Option<String>,
+    pub payee: Option<Counterparty>,
     #[ts(type = "number | null")]
     pub arrives_at: Option<Millis>,
     #[ts(type = "number")]
     pub balance_fen: Fen,
+}
+
+/// Who is on the other side of a payment; the UI puts it into words of its language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum Counterparty {
+    /// A wallet user, by their masked real name (`*四`).
+    Person {
+        #[serde(rename = "nameMasked")]
+        name_masked: String,
+    },
+    /// A bank card, by its bank and last 4 digits.
+    Card { bank: BankId, last4: String },
+}
+
+impl Counterparty {
+    /// `*四`, or `ICBC 0231` (the CSV export, which is not translated).
+    pub fn text(&self) -> String {
+        match self {
+            Counterparty::Person { name_masked } => name_masked.clone(),
+            Counterparty::Card { bank, last4 } => format!("{} {last4}", bank.code()),
+        }
+    }
 }
 
 /// The person a phone number belongs to, masked, to confirm before paying.
@@ -207,7 +229,7 @@ pub struct PaymentView {
     pub arrival: Arrival,
     #[ts(type = "number | null")]
     pub posts_at: Option<Millis>,
-    pub counterparty: Option<String>,
+    pub counterparty: Option<Counterparty>,
     pub card_last4: Option<String>,
     #[ts(type = "number | null")]
     pub card_id: Option<i64>,
@@ -447,7 +469,7 @@ impl Wallet {
         // A payee card is checked at the bank already: a wrong name shows before the password.
         let mut checked = self.check_form(account, input, amount)?;
         self.check_payee_at_bank(&mut checked)?;
-        let payee_label = checked.label;
+        let payee = checked.counterparty;
         let db = self.db();
         let today = outgoing_today(&db, account, now)?;
         let balance_fen = ledger::balance(&db, Acct::Wallet(account))?;
@@ -455,7 +477,7 @@ impl Wallet {
             amount_fen: amount,
             fee_fen: 0,
             daily_remaining_fen: input.kind.outgoing().then(|| DAILY_LIMIT_FEN - today - amount),
-            payee_label,
+            payee,
             arrives_at: match input.kind {
                 PaymentKind::ToCard => input.arrival.unwrap_or(Arrival::Instant).posts_at(now).or(Some(now)),
                 _ => Some(now),
@@ -496,7 +518,7 @@ impl Wallet {
             PaymentKind::ToUser => {
                 let (payee, name) = self.payee_by_phone(account, input.payee_phone.as_deref().unwrap_or(""))?;
                 checked.payee_account = Some(payee);
-                checked.label = Some(accounts::mask_name(&name));
+                checked.counterparty = Some(Counterparty::Person { name_masked: accounts::mask_name(&name) });
             }
             PaymentKind::ToCard => {
                 if card.is_some() {
@@ -510,7 +532,7 @@ impl Wallet {
                 if name.is_empty() {
                     return Err(AppError::new(ErrorCode::PayeeNameMismatch, "the payee's name is needed"));
                 }
-                checked.label = Some(format!("{} {}", pan.info.bank.code(), pan.last4()));
+                checked.counterparty = Some(Counterparty::Card { bank: pan.info.bank, last4: pan.last4().to_owned() });
                 checked.payee_card = Some((pan, name.to_owned()));
             }
         }
@@ -525,14 +547,13 @@ impl Wallet {
         Ok(checked)
     }
 
-    /// A payee card's number and name checked at the bank: its reference and label.
+    /// A payee card's number and name checked at the bank: its reference.
     fn check_payee_at_bank(&self, checked: &mut Checked) -> Result<(), AppError> {
         let Some((pan, name)) = checked.payee_card.take() else { return Ok(()) };
         let link = self.bank()?;
         let p = self
             .call_bank(link, |o| link.bank.check_payee(pan.expose(), &name, o), &|_, _| {})
             .map_err(BankFailure::to_error)?;
-        checked.label = Some(format!("{} {}", p.bank, p.last4));
         checked.payee_ref = Some(p.payee_ref);
         Ok(())
     }
@@ -564,13 +585,17 @@ impl Wallet {
             PaymentKind::Withdraw => (None, checked.card_id),
             _ => (checked.card_id, None),
         };
+        let (payee_bank, payee_last4) = match &checked.counterparty {
+            Some(Counterparty::Card { bank, last4 }) => (Some(bank.code()), Some(last4.as_str())),
+            _ => (None, None),
+        };
         let id = {
             let mut db = self.db();
             let tx = db.transaction()?;
             let inserted = tx.execute(
-                "INSERT INTO payments (idem_key, account_id, kind, amount_fen, source_card, dest_card, payee_account, payee_label,
-                                       payee_ref, arrival, posts_at, status, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'pending', ?12, ?12)",
+                "INSERT INTO payments (idem_key, account_id, kind, amount_fen, source_card, dest_card, payee_account, payee_bank,
+                                       payee_last4, payee_ref, arrival, posts_at, status, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'pending', ?13, ?13)",
                 params![
                     req.idem_key,
                     account,
@@ -579,7 +604,8 @@ impl Wallet {
                     source_card,
                     dest_card,
                     checked.payee_account,
-                    checked.label,
+                    payee_bank,
+                    payee_last4,
                     checked.payee_ref,
                     arrival.as_str(),
                     arrival.posts_at(now),
@@ -913,7 +939,7 @@ impl Wallet {
                     if v.direction == Direction::In { "in" } else { "out" },
                     esc(&money::format_fen(v.amount_fen)),
                     v.status.as_str(),
-                    esc(v.counterparty.as_deref().unwrap_or("")),
+                    esc(&v.counterparty.as_ref().map(Counterparty::text).unwrap_or_default()),
                     v.card_last4.as_deref().unwrap_or(""),
                     v.failure.map_or("", |c| c.as_str())
                 ));
@@ -932,7 +958,7 @@ impl Wallet {
 struct Checked {
     card_id: Option<i64>,
     payee_account: Option<AccountId>,
-    label: Option<String>,
+    counterparty: Option<Counterparty>,
     payee_ref: Option<String>,
     /// A payee card still to be checked at the bank (its number lives only until then).
     payee_card: Option<(cards::CardNumber, String)>,
@@ -940,17 +966,25 @@ struct Checked {
 
 /// The columns of a [`PaymentView`]: ?1 is the person looking, ?2 the time now.
 const VIEW: &str = "p.id, p.kind, CASE WHEN p.account_id = ?1 THEN 'out' ELSE 'in' END, p.amount_fen, p.status, p.arrival,
-                    p.posts_at, p.payee_label, c.last4, c.id, p.failure,
+                    p.posts_at, p.payee_bank, c.last4, c.id, p.failure,
                     (p.status = 'pending' AND p.bank_state = 'none' AND p.posts_at > ?2 AND p.account_id = ?1), p.created_at,
-                    (SELECT real_name FROM accounts WHERE id = p.account_id)";
+                    (SELECT real_name FROM accounts WHERE id = p.account_id), p.payee_last4,
+                    (SELECT real_name FROM accounts WHERE id = p.payee_account)";
 
 fn view_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PaymentView> {
     let kind = PaymentKind::parse(&r.get::<_, String>(1)?);
     let direction = if r.get::<_, String>(2)? == "in" { Direction::In } else { Direction::Out };
-    // Incoming: the payer's name, masked; a top-up counts as money in for its maker.
-    let counterparty = match direction {
-        Direction::In => r.get::<_, Option<String>>(13)?.map(|n| accounts::mask_name(&n)),
-        Direction::Out => r.get(7)?,
+    // Incoming: the payer, by masked name; outgoing: the payee card or the payee, by masked
+    // name. A top-up counts as money in for its maker.
+    let person = |col| -> rusqlite::Result<Option<Counterparty>> {
+        Ok(r.get::<_, Option<String>>(col)?.map(|n| Counterparty::Person { name_masked: accounts::mask_name(&n) }))
+    };
+    let counterparty = match (direction, r.get::<_, Option<String>>(7)?, r.get::<_, Option<String>>(14)?) {
+        (Direction::In, _, _) => person(13)?,
+        (Direction::Out, Some(bank), Some(last4)) => {
+            BankId::from_code(&bank).map(|bank| Counterparty::Card { bank, last4 })
+        }
+        (Direction::Out, _, _) => person(15)?,
     };
     let failure: Option<String> = r.get(10)?;
     Ok(PaymentView {

@@ -1097,11 +1097,7 @@ impl Bank for MockBank {
                     params![payee_ref, card.id, self.clock.now()],
                 )
                 .map_err(storage_failure)?;
-            Ok(PayeeChecked {
-                payee_ref,
-                bank: card.bank.clone(),
-                last4: pan[pan.len().saturating_sub(4)..].to_owned(),
-            })
+            Ok(PayeeChecked { payee_ref })
         })
     }
 

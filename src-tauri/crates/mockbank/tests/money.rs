@@ -8,11 +8,12 @@ use std::sync::{Arc, Mutex};
 
 use proptest::prelude::*;
 use tongbao_core::bank::*;
+use tongbao_core::cards::BankId;
 use tongbao_core::clock::{Clock, FakeClock, HOUR, MINUTE};
 use tongbao_core::error::{AppError, ErrorCode};
 use tongbao_core::ledger::{self, Acct};
 use tongbao_core::payments::{
-    Arrival, Direction, HistoryQuery, PaymentInput, PaymentKind, PaymentRequest, PaymentStatus,
+    Arrival, Counterparty, Direction, HistoryQuery, PaymentInput, PaymentKind, PaymentRequest, PaymentStatus,
 };
 use tongbao_core::secrets::{MemoryStore, SecretBytes, SecretStore, SecretString};
 use tongbao_core::{open_wallet, Wallet};
@@ -45,6 +46,10 @@ fn env_with(fixture: Fixture) -> Env {
 
 fn env() -> Env {
     env_with(Fixture::default_fixture())
+}
+
+fn person(masked: &str) -> Counterparty {
+    Counterparty::Person { name_masked: masked.into() }
 }
 
 fn input(kind: PaymentKind, amount: &str) -> PaymentInput {
@@ -109,14 +114,14 @@ fn top_up_transfer_to_a_user_and_the_payee_sees_it() {
     assert_eq!(e.bank.balance_of("T01"), Some(50_000 * 100 - 1_000 * 100));
     assert_eq!(e.wallet.find_payee(P2.phone).unwrap().name_masked, "*四");
     let sent = pay(&e.wallet, to_user(P2.phone, "200")).unwrap();
-    assert_eq!((sent.status, sent.counterparty.as_deref()), (PaymentStatus::Succeeded, Some("*四")));
+    assert_eq!((sent.status, sent.counterparty), (PaymentStatus::Succeeded, Some(person("*四"))));
     assert_eq!(e.wallet.balance().unwrap(), 80_000);
     sign_in(&e.wallet, &P2);
     assert_eq!(e.wallet.balance().unwrap(), 20_000);
     let seen = e.wallet.history(&HistoryQuery { page_size: 20, ..Default::default() }).unwrap();
     assert_eq!((seen.items.len(), seen.has_more), (1, false));
     let got = &seen.items[0];
-    assert_eq!((got.direction, got.amount_fen, got.counterparty.as_deref()), (Direction::In, 20_000, Some("*三")));
+    assert_eq!((got.direction, got.amount_fen, &got.counterparty), (Direction::In, 20_000, &Some(person("*三"))));
     books(&e.wallet);
 }
 
@@ -140,8 +145,11 @@ fn each_code_of_the_money_rules() {
         ErrorCode::PayeeNameMismatch
     );
     let before = e.bank.balance_of("T23").unwrap();
+    let icbc_0231 = Counterparty::Card { bank: BankId::Icbc, last4: "0231".into() };
+    let quote = e.wallet.quote_payment(&to_card("6222020000000010231", "王五", "10", Arrival::Instant)).unwrap();
+    assert_eq!(quote.payee.as_ref(), Some(&icbc_0231), "the confirmation names the card");
     let ok = pay(&e.wallet, to_card("6222020000000010231", "王五", "10", Arrival::Instant)).unwrap();
-    assert_eq!((ok.status, ok.counterparty.as_deref()), (PaymentStatus::Succeeded, Some("ICBC 0231")));
+    assert_eq!((ok.status, ok.counterparty), (PaymentStatus::Succeeded, Some(icbc_0231)));
     assert_eq!(e.bank.balance_of("T23").unwrap(), before + 1_000);
     let out = pay(&e.wallet, withdraw(t11, "40")).unwrap();
     assert_eq!(out.status, PaymentStatus::Succeeded);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { catalogues, format, LANGUAGES, type MessageKey } from "./index.svelte";
+import { catalogues, counterpartyText, format, LANGUAGES, setLanguage, type MessageKey } from "./index.svelte";
 import { ERROR_CODES } from "../ipc/bindings";
 
 describe("i18n catalogues", () => {
@@ -31,5 +31,17 @@ describe("i18n catalogues", () => {
     expect(format("en", "settings.autolockValue", { n: 1 })).toBe("Lock after 1 minute without activity");
     expect(format("en", "settings.autolockValue", { n: 5 })).toBe("Lock after 5 minutes without activity");
     expect(format("zh-CN", "home.greeting", { name: "小张" })).toBe("小张，你好");
+  });
+});
+
+describe("counterparties", () => {
+  it("put a card into words of the language and leave a masked name as it is", () => {
+    const card = { kind: "card", bank: "ICBC", last4: "0231" } as const;
+    setLanguage("zh-CN");
+    expect(counterpartyText(card)).toBe("工商银行 尾号 0231");
+    expect(counterpartyText({ kind: "person", nameMasked: "*四" })).toBe("*四");
+    expect(counterpartyText(null)).toBe("");
+    setLanguage("en");
+    expect(counterpartyText(card)).toMatch(/^ICBC .*0231$/);
   });
 });

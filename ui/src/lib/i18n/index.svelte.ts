@@ -3,7 +3,7 @@
 import { IntlMessageFormat } from "intl-messageformat";
 import { zhCN, type MessageKey } from "./zh-CN";
 import { en } from "./en";
-import type { Language } from "../ipc/bindings";
+import type { BankId, Counterparty, Language } from "../ipc/bindings";
 
 export type { MessageKey };
 export const LANGUAGES: readonly Language[] = ["zh-CN", "en"];
@@ -28,6 +28,17 @@ export type Values = Record<string, string | number>;
 /** Formats a message in the current language. */
 export function t(key: MessageKey, values?: Values): string {
   return format(state.lang, key, values);
+}
+
+/** A bank's name in the current language (工商银行 / ICBC). */
+export function bankName(bank: BankId): string {
+  return t(`bank.${bank}` as MessageKey);
+}
+
+/** Who is on the other side of a payment, in words: `*四`, or `工商银行 尾号 0231`. */
+export function counterpartyText(c: Counterparty | null): string {
+  if (!c) return "";
+  return c.kind === "card" ? `${bankName(c.bank)} ${t("cards.tail", { last4: c.last4 })}` : c.nameMasked;
 }
 
 export function format(lang: Language, key: MessageKey, values?: Values): string {

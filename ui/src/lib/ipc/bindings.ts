@@ -226,15 +226,13 @@ export type PaymentQuote = { amountFen: number, feeFen: number,
 /**
  * What is left of today's outgoing limit after this payment (None for a top-up).
  */
-dailyRemainingFen: number | null, 
-/**
- * `*四`, or the payee card's bank and last 4.
- */
-payeeLabel: string | null, arrivesAt: number | null, balanceFen: number, };
+dailyRemainingFen: number | null, payee: Counterparty | null, arrivesAt: number | null, balanceFen: number, };
+
+export type Counterparty = { "kind": "person", nameMasked: string, } | { "kind": "card", bank: BankId, last4: string, };
 
 export type PayeeView = { nameMasked: string, };
 
-export type PaymentView = { id: number, kind: PaymentKind, direction: Direction, amountFen: number, status: PaymentStatus, arrival: Arrival, postsAt: number | null, counterparty: string | null, cardLast4: string | null, cardId: number | null, failure: ErrorCode | null, revocable: boolean, createdAt: number, };
+export type PaymentView = { id: number, kind: PaymentKind, direction: Direction, amountFen: number, status: PaymentStatus, arrival: Arrival, postsAt: number | null, counterparty: Counterparty | null, cardLast4: string | null, cardId: number | null, failure: ErrorCode | null, revocable: boolean, createdAt: number, };
 
 export type PaymentEvent = { status: PaymentStatus, code: ErrorCode | null, at: number, };
 

@@ -25,7 +25,8 @@ CREATE TABLE payments (
     source_card       INTEGER REFERENCES cards(id),
     dest_card         INTEGER REFERENCES cards(id),
     payee_account     INTEGER REFERENCES accounts(id),
-    payee_label       TEXT,                -- masked name (*四) or bank + last 4
+    payee_bank        TEXT,                -- a payee card's bank (ICBC …) and its last 4 digits
+    payee_last4       TEXT    CHECK (payee_last4 IS NULL OR length(payee_last4) = 4),
     payee_ref         TEXT,                -- the bank's reference of a checked payee card
     arrival           TEXT    NOT NULL DEFAULT 'instant' CHECK (arrival IN ('instant', 'two_hours', 'next_day')),
     posts_at          INTEGER,

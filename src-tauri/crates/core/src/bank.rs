@@ -185,6 +185,17 @@ impl Decline {
     }
 }
 
+/// What the bank knows of a binding asked for under a request id (the wallet's attempt id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BindingState {
+    /// The bank never saw the request.
+    NotFound,
+    /// Seen, but no agreement is active (not confirmed, or revoked).
+    NotBound,
+    /// Confirmed: this agreement is active.
+    Bound { token: String },
+}
+
 /// Problems within a binding session (token and OTP steps).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionProblem {
@@ -252,7 +263,8 @@ impl BankFailure {
             },
             BankFailure::Session(s) => match s {
                 SessionProblem::TokenInvalid => C::TokenInvalid,
-                SessionProblem::OtpInvalid { .. } | SessionProblem::ResendTooSoon { .. } => C::OtpInvalid,
+                SessionProblem::OtpInvalid { .. } => C::OtpInvalid,
+                SessionProblem::ResendTooSoon { .. } => C::OtpResendTooSoon,
                 SessionProblem::OtpExpired | SessionProblem::Unknown => C::OtpExpired,
                 SessionProblem::OtpLocked => C::OtpLocked,
             },
@@ -266,6 +278,7 @@ impl BankFailure {
         };
         match self {
             BankFailure::Session(SessionProblem::ResendTooSoon { resend_at }) => e.until(resend_at),
+            BankFailure::Session(SessionProblem::OtpInvalid { tries_left }) => e.tries_left(i64::from(tries_left)),
             _ => e,
         }
     }
@@ -291,6 +304,9 @@ pub trait Bank: Send + Sync {
     fn verify_update(&self, req: &UpdateCard<'_>, opts: CallOptions) -> BankResult<String>;
     /// Idempotent per session, like `confirm_binding`.
     fn confirm_update(&self, session: &str, otp: &str, opts: CallOptions) -> BankResult<()>;
+    /// What became of the binding asked for under `request_id`: spends no OTP try. The wallet
+    /// reconciles a binding interrupted during confirmation with it.
+    fn binding_state(&self, request_id: &str, opts: CallOptions) -> BankResult<BindingState>;
     fn bank_info(&self, opts: CallOptions) -> BankResult<BankInfo>;
     /// Takes money from a bound card. Idempotent by `key`: a repeat answers the original
     /// result (ISO 94 handled inside the port).

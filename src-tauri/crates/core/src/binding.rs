@@ -14,7 +14,7 @@ use ts_rs::TS;
 
 use crate::accounts::AccountId;
 use crate::audit::{self, AuditEvent};
-use crate::bank::{Bank, BankFailure, CallOptions, SessionProblem, Verified};
+use crate::bank::{Bank, BankFailure, BindingState, CallOptions, SessionProblem, Verified};
 use crate::cards::{BankId, BinInfo, CardKind, CardNumber, Expiry};
 use crate::clock::{Millis, DAY, HOUR};
 use crate::error::{AppError, ErrorCode};
@@ -387,11 +387,20 @@ pub(crate) fn cards(db: &Connection, account: AccountId, now: Millis) -> Result<
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// The `failure` mark of a binding left `confirming` because the bank could not be asked.
+const TO_RECONCILE: &str = "reconcile";
+
 /// Finishes or rolls back the attempts a crash or a closed window left open:
-/// - `confirming` (the code was sent to the bank, the answer never arrived): ask the bank again
-///   under the same session; it answers with the original token if it had bound the card.
+/// - `confirming` (the code was sent to the bank, the answer never arrived): the bank is asked
+///   what became of the attempt ([`Bank::binding_state`], which spends no OTP try). Bound: the
+///   card is completed — or, if the card is already bound by another attempt, the extra
+///   agreement is revoked so the card never has two. Not bound: rolled back. No answer: the
+///   attempt stays `confirming`, marked to reconcile at the next contact with the bank.
 /// - earlier stages: the person left mid-flow; the attempt is abandoned (the bank's session
 ///   expires on its own).
+///
+/// `account: None` (start-up) settles every attempt; `Some` only that account's attempts
+/// marked to reconcile (a live confirmation is never touched).
 ///
 /// Returns how many cards were completed and how many attempts were rolled back.
 pub fn resume(
@@ -399,32 +408,53 @@ pub fn resume(
     bank: &dyn Bank,
     opts: CallOptions,
     now: Millis,
+    account: Option<AccountId>,
 ) -> Result<(usize, usize), AppError> {
     let open: Vec<Attempt> = {
         let mut st = db.prepare(
             "SELECT id, account_id, fingerprint, bank, kind, bin, last4, expiry, phone, nickname, stage, bank_session
-             FROM binding_attempts WHERE stage IN ('verifying', 'token', 'otp', 'confirming')",
+             FROM binding_attempts WHERE stage IN ('verifying', 'token', 'otp', 'confirming')
+             AND (?1 IS NULL OR (account_id = ?1 AND stage = 'confirming' AND failure = ?2))",
         )?;
-        let rows = st.query_map([], row_to_attempt)?;
+        let rows = st.query_map(params![account, TO_RECONCILE], row_to_attempt)?;
         rows.collect::<Result<_, _>>()?
     };
     let (mut done, mut rolled_back) = (0, 0);
     for a in open {
-        if a.stage == "confirming" {
-            if let Some(session) = a.bank_session.as_deref() {
-                // The OTP is never stored: an empty one only finds an agreement that exists.
-                if let Ok(b) = bank.confirm_binding(session, "", opts) {
-                    if !already_bound(db, a.account_id, &a.fingerprint)? {
-                        complete(db, &a, &b.token, now)?;
-                        done += 1;
-                        tracing::info!(attempt = %a.id, "interrupted binding completed at start-up");
+        if a.stage != "confirming" {
+            set_stage(db, &a.id, "abandoned", None, Some("interrupted"), now)?;
+            rolled_back += 1;
+            continue;
+        }
+        match bank.binding_state(&a.id, opts) {
+            Ok(BindingState::Bound { token }) => {
+                let same: bool =
+                    db.query_row("SELECT count(*) > 0 FROM cards WHERE token = ?1", [&token], |r| r.get(0))?;
+                if same {
+                    set_stage(db, &a.id, "bound", None, None, now)?;
+                } else if already_bound(db, a.account_id, &a.fingerprint)? {
+                    // Never two agreements for one card: give back the one this attempt made.
+                    if bank.revoke_token(&token, opts).is_err() {
+                        set_stage(db, &a.id, "confirming", None, Some(TO_RECONCILE), now)?;
                         continue;
                     }
+                    set_stage(db, &a.id, "abandoned", None, Some("duplicate"), now)?;
+                    rolled_back += 1;
+                } else {
+                    complete(db, &a, &token, now)?;
+                    done += 1;
+                    tracing::info!(attempt = %a.id, "interrupted binding completed");
                 }
             }
+            Ok(BindingState::NotBound | BindingState::NotFound) => {
+                set_stage(db, &a.id, "abandoned", None, Some("interrupted"), now)?;
+                rolled_back += 1;
+            }
+            Err(_) => {
+                tracing::info!(attempt = %a.id, "interrupted binding kept to reconcile: the bank did not answer");
+                set_stage(db, &a.id, "confirming", None, Some(TO_RECONCILE), now)?;
+            }
         }
-        set_stage(db, &a.id, "abandoned", None, Some("interrupted"), now)?;
-        rolled_back += 1;
     }
     Ok((done, rolled_back))
 }

@@ -61,7 +61,19 @@ pub fn open_wallet(data_dir: &Path, secrets: Arc<dyn SecretStore>, clock: Arc<dy
         }
     };
     let fingerprint_key = ensure_secret(secrets.as_ref(), FINGERPRINT_KEY_NAME)?;
-    Ok(Wallet::new(conn, clock, secrets, fingerprint_key))
+    let mut wallet = Wallet::new(conn, clock, secrets, fingerprint_key);
+    wallet.db_path = Some(path);
+    Ok(wallet)
+}
+
+/// `PRAGMA quick_check` of the database at `path` over a connection of its own: true when ok.
+pub fn quick_check(path: &Path, secrets: &dyn SecretStore) -> Result<bool, AppError> {
+    let key = secrets
+        .get(DB_KEY_NAME)?
+        .ok_or_else(|| AppError::new(ErrorCode::DatabaseKeyMissing, "the database key is gone from the keychain"))?;
+    let conn = storage::open(path, &key, false)?;
+    let verdict: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+    Ok(verdict == "ok")
 }
 
 /// A 256-bit secret from the keychain, made (and read back) the first time it is needed.

@@ -103,12 +103,20 @@ catalogue! {
     PaymentNotFound = "PAYMENT_NOT_FOUND",
     /// Only a delayed transfer that has not posted can be revoked.
     PaymentNotRevocable = "PAYMENT_NOT_REVOCABLE",
+    // Any command
+    /// A command's arguments are malformed (wrong type, missing, out of range).
+    InputInvalid = "INPUT_INVALID",
+    /// A developer control of the mock bank, available only when the app started in test mode
+    /// (`TONGBAO_TEST_MODE=1`).
+    TestModeRequired = "TEST_MODE_REQUIRED",
     // Keychain and storage: shown on the start-up problem screen.
     KeychainUnavailable = "KEYCHAIN_UNAVAILABLE",
     KeychainLocked = "KEYCHAIN_LOCKED",
     DatabaseKeyMissing = "DATABASE_KEY_MISSING",
     DatabaseKeyMismatch = "DATABASE_KEY_MISMATCH",
     DatabaseTooNew = "DATABASE_TOO_NEW",
+    /// The database file is damaged (`PRAGMA quick_check` failed).
+    DatabaseDamaged = "DATABASE_DAMAGED",
     StorageError = "STORAGE_ERROR",
     InternalError = "INTERNAL_ERROR",
 }
@@ -144,6 +152,10 @@ pub struct AppError {
     #[serde(rename = "bankCode")]
     #[ts(optional, rename = "bankCode")]
     pub bank_code: Option<String>,
+    /// For a wrong password or code: how many tries are left before the lock.
+    #[serde(rename = "triesLeft")]
+    #[ts(optional, rename = "triesLeft", type = "number")]
+    pub tries_left: Option<i64>,
 }
 
 /// The wire form: absent optional members are left out, not sent as null.
@@ -157,6 +169,8 @@ struct Wire<'a> {
     until: Option<i64>,
     #[serde(rename = "bankCode", skip_serializing_if = "Option::is_none")]
     bank_code: Option<&'a str>,
+    #[serde(rename = "triesLeft", skip_serializing_if = "Option::is_none")]
+    tries_left: Option<i64>,
 }
 
 impl Serialize for AppError {
@@ -167,6 +181,7 @@ impl Serialize for AppError {
             field: self.field,
             until: self.until,
             bank_code: self.bank_code.as_deref(),
+            tries_left: self.tries_left,
         }
         .serialize(s)
     }
@@ -174,7 +189,7 @@ impl Serialize for AppError {
 
 impl AppError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), field: None, until: None, bank_code: None }
+        Self { code, message: message.into(), field: None, until: None, bank_code: None, tries_left: None }
     }
 
     pub fn on(mut self, field: Field) -> Self {
@@ -184,6 +199,11 @@ impl AppError {
 
     pub fn until(mut self, at_ms: i64) -> Self {
         self.until = Some(at_ms);
+        self
+    }
+
+    pub fn tries_left(mut self, left: i64) -> Self {
+        self.tries_left = Some(left);
         self
     }
 
@@ -199,6 +219,12 @@ impl AppError {
 
 impl From<rusqlite::Error> for AppError {
     fn from(e: rusqlite::Error) -> Self {
+        if matches!(
+            e.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+        ) {
+            return AppError::new(ErrorCode::DatabaseDamaged, format!("storage: {e}"));
+        }
         // SQLite messages name tables and constraints, never bound values: safe to keep.
         AppError::new(ErrorCode::StorageError, format!("storage: {e}"))
     }

@@ -83,9 +83,25 @@ pub(crate) struct StoredCard {
     pub phone: Option<String>,
     pub status: String,
     pub is_default: bool,
+    /// `MM/YY` of a credit card.
+    pub expiry: Option<String>,
 }
 
 impl StoredCard {
+    /// Whether the card can pay at `now`: past its expiry month it is CARD_EXPIRED (whatever
+    /// the stored status says), any status but 可用 is CARD_RESTRICTED.
+    pub(crate) fn check_payable(&self, now: Millis) -> Result<(), AppError> {
+        let passed =
+            self.expiry.as_deref().and_then(|e| crate::cards::parse_expiry(e).ok()).is_some_and(|e| e.has_passed(now));
+        if passed || self.status == "expired" {
+            return Err(AppError::new(ErrorCode::CardExpired, "this card has expired: bind its renewed card"));
+        }
+        if self.status != "active" {
+            return Err(AppError::new(ErrorCode::CardRestricted, "this card can't pay until its status is 可用"));
+        }
+        Ok(())
+    }
+
     fn subject(&self) -> Subject<'_> {
         Subject {
             account: self.account,
@@ -103,7 +119,7 @@ fn not_found() -> AppError {
 /// One of the person's live cards (another account's card is "not found").
 pub(crate) fn stored_card(db: &Connection, account: AccountId, id: i64) -> Result<StoredCard, AppError> {
     db.query_row(
-        "SELECT id, account_id, token, kind, last4, fingerprint, phone, status, is_default
+        "SELECT id, account_id, token, kind, last4, fingerprint, phone, status, is_default, expiry
          FROM cards WHERE id = ?1 AND account_id = ?2 AND unbound_at IS NULL",
         params![id, account],
         |r| {
@@ -117,6 +133,7 @@ pub(crate) fn stored_card(db: &Connection, account: AccountId, id: i64) -> Resul
                 phone: r.get(6)?,
                 status: r.get(7)?,
                 is_default: r.get(8)?,
+                expiry: r.get(9)?,
             })
         },
     )

@@ -306,18 +306,19 @@ fn day_start(at: Millis) -> Millis {
     (at + SHANGHAI_OFFSET).div_euclid(DAY) * DAY - SHANGHAI_OFFSET
 }
 
-/// `YYYY-MM-DD` (Shanghai) → that day's first millisecond.
+/// `YYYY-MM-DD` (Shanghai) → that day's first millisecond. Years outside 1900–9999 are refused
+/// (a typed error, never an overflow).
 fn parse_day(s: &str) -> Result<Millis, AppError> {
-    let bad = || AppError::new(ErrorCode::SettingInvalid, format!("{s:?} is not a YYYY-MM-DD date"));
+    let bad = || AppError::new(ErrorCode::InputInvalid, format!("{s:?} is not a YYYY-MM-DD date"));
     let parts: Vec<&str> = s.trim().split('-').collect();
     let [y, m, d] = parts.as_slice() else { return Err(bad()) };
-    let date = crate::clock::Date::new(
-        y.parse().map_err(|_| bad())?,
-        m.parse().map_err(|_| bad())?,
-        d.parse().map_err(|_| bad())?,
-    )
-    .ok_or_else(bad)?;
-    Ok(date.days_since_epoch() * DAY - SHANGHAI_OFFSET)
+    let year: i32 = y.parse().map_err(|_| bad())?;
+    if !(1900..=9999).contains(&year) {
+        return Err(bad());
+    }
+    let date =
+        crate::clock::Date::new(year, m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?).ok_or_else(bad)?;
+    date.days_since_epoch().checked_mul(DAY).and_then(|ms| ms.checked_sub(SHANGHAI_OFFSET)).ok_or_else(bad)
 }
 
 /// Outgoing money today (Shanghai day) that still counts: pending or succeeded.
@@ -332,6 +333,38 @@ fn outgoing_today(db: &Connection, account: AccountId, now: Millis) -> Result<Fe
 
 fn limit_error(why: &str) -> AppError {
     AppError::new(ErrorCode::LimitExceeded, format!("over the wallet's limit: {why}"))
+}
+
+/// Whether a payment paid from the wallet balance (rather than a card).
+fn from_balance(kind: PaymentKind, card: Option<i64>) -> bool {
+    match kind {
+        PaymentKind::Topup => false,
+        PaymentKind::Withdraw | PaymentKind::ToCard => true,
+        PaymentKind::ToUser => card.is_none(),
+    }
+}
+
+/// The wallet's own limits and the balance for a payment of `amount`. Run for the quick answer
+/// of the form and again inside the `BEGIN IMMEDIATE` transaction that records the payment
+/// (after the slow password check), so parallel payments are decided one after another.
+fn admit(
+    db: &Connection,
+    account: AccountId,
+    kind: PaymentKind,
+    card: Option<i64>,
+    amount: Fen,
+    now: Millis,
+) -> Result<(), AppError> {
+    if amount > SINGLE_LIMIT_FEN {
+        return Err(limit_error("one payment is at most ¥50,000"));
+    }
+    if kind.outgoing() && outgoing_today(db, account, now)?.checked_add(amount).is_none_or(|t| t > DAILY_LIMIT_FEN) {
+        return Err(limit_error("at most ¥200,000 a day"));
+    }
+    if from_balance(kind, card) && ledger::balance(db, Acct::Wallet(account))? < amount {
+        return Err(AppError::new(ErrorCode::InsufficientFunds, "the balance is too low for this payment"));
+    }
+    Ok(())
 }
 
 /// A payment row, as the settlement needs it.
@@ -402,6 +435,13 @@ fn set_status(
     event(db, p, status, failure, now)
 }
 
+/// The error a fail point returns (tests only): a write that failed as "database is locked"
+/// would.
+#[allow(dead_code)]
+fn fail_error() -> AppError {
+    AppError::new(ErrorCode::StorageError, "storage: database is locked (fail point)")
+}
+
 /// Where a payment's money ends when it posts, and where a voided hold goes back.
 fn post_legs(p: &Stored) -> Vec<(Acct, Fen)> {
     let a = p.amount;
@@ -436,7 +476,7 @@ impl Wallet {
     /// The signed-in person's wallet balance, after settling what is due.
     pub fn balance(&self) -> Result<Fen, AppError> {
         let account = self.require_account()?;
-        self.settle_payments()?;
+        self.settle_payments(Some(account))?;
         ledger::balance(&self.db(), Acct::Wallet(account))
     }
 
@@ -488,23 +528,14 @@ impl Wallet {
 
     /// The checks shared by the quote and the payment that need no bank: limits, the card,
     /// the payee, the balance. A payee card is parsed here and checked by
-    /// [`Wallet::check_payee_at_bank`].
+    /// [`Wallet::check_payee_at_bank`]. The limits and the balance are checked again by
+    /// [`admit`] in the transaction that records the payment.
     fn check_form(&self, account: AccountId, input: &PaymentInput, amount: Fen) -> Result<Checked, AppError> {
-        if amount > SINGLE_LIMIT_FEN {
-            return Err(limit_error("one payment is at most ¥50,000"));
-        }
-        if input.kind.outgoing() && outgoing_today(&self.db(), account, self.clock.now())? + amount > DAILY_LIMIT_FEN {
-            return Err(limit_error("at most ¥200,000 a day"));
-        }
+        let now = self.clock.now();
         let card = match input.card_id {
             Some(id) => {
                 let c = stored_card(&self.db(), account, id)?;
-                if c.status != "active" {
-                    return Err(AppError::new(
-                        ErrorCode::CardRestricted,
-                        "this card can't pay until its status is 可用",
-                    ));
-                }
+                c.check_payable(now)?;
                 Some(c)
             }
             None => None,
@@ -536,14 +567,7 @@ impl Wallet {
                 checked.payee_card = Some((pan, name.to_owned()));
             }
         }
-        let from_balance = match input.kind {
-            PaymentKind::Topup => false,
-            PaymentKind::Withdraw | PaymentKind::ToCard => true,
-            PaymentKind::ToUser => card.is_none(),
-        };
-        if from_balance && ledger::balance(&self.db(), Acct::Wallet(account))? < amount {
-            return Err(AppError::new(ErrorCode::InsufficientFunds, "the balance is too low for this payment"));
-        }
+        admit(&self.db(), account, input.kind, checked.card_id, amount, now)?;
         Ok(checked)
     }
 
@@ -589,9 +613,14 @@ impl Wallet {
             Some(Counterparty::Card { bank, last4 }) => (Some(bank.code()), Some(last4.as_str())),
             _ => (None, None),
         };
+        fail::fail_point!("pay::before_record", |_| Err(fail_error()));
         let id = {
             let mut db = self.db();
-            let tx = db.transaction()?;
+            let tx = db.transaction()?; // BEGIN IMMEDIATE: limits, balance and insert at once
+            if let Some(c) = checked.card_id {
+                stored_card(&tx, account, c)?.check_payable(now)?; // unbound or frozen meanwhile
+            }
+            admit(&tx, account, input.kind, checked.card_id, amount, now)?;
             let inserted = tx.execute(
                 "INSERT INTO payments (idem_key, account_id, kind, amount_fen, source_card, dest_card, payee_account, payee_bank,
                                        payee_last4, payee_ref, arrival, posts_at, status, created_at, updated_at)
@@ -626,19 +655,31 @@ impl Wallet {
             }
             let id = tx.last_insert_rowid();
             event(&tx, id, PaymentStatus::Pending, None, now)?;
-            if matches!(input.kind, PaymentKind::Withdraw | PaymentKind::ToCard) {
-                ledger::journal(
+            match input.kind {
+                PaymentKind::Withdraw | PaymentKind::ToCard => ledger::journal(
                     &tx,
                     id,
                     Phase::Hold,
                     &[(Acct::Wallet(account), -amount), (Acct::InFlight(account), amount)],
                     now,
-                )?;
+                )?,
+                // Wallet to wallet has no bank leg: it posts in the transaction that records it.
+                PaymentKind::ToUser if source_card.is_none() => {
+                    let legs = [
+                        (Acct::Wallet(account), -amount),
+                        (Acct::Wallet(checked.payee_account.unwrap_or_default()), amount),
+                    ];
+                    ledger::journal(&tx, id, Phase::Post, &legs, now)?;
+                    set_status(&tx, id, PaymentStatus::Succeeded, "done", None, None, now)?;
+                }
+                _ => {}
             }
+            fail::fail_point!("pay::before_commit", |_| Err(fail_error()));
             tx.commit()?;
             id
         };
         tracing::info!(payment = id, kind = input.kind.as_str(), "payment recorded");
+        fail::fail_point!("pay::after_record", |_| Err(fail_error()));
         let p = self.payment(id)?;
         self.finish(&p, on_retry)?;
         self.payment_view(account, id)
@@ -683,7 +724,9 @@ impl Wallet {
             return Ok(());
         }
         let link = self.bank()?;
+        fail::fail_point!("finish::before_sent", |_| Err(fail_error()));
         self.db().execute("UPDATE payments SET bank_state = 'sent' WHERE id = ?1 AND bank_state = 'none'", [p.id])?;
+        fail::fail_point!("finish::after_sent", |_| Err(fail_error()));
         let token = |card: Option<i64>| -> Result<String, AppError> {
             let id = card.ok_or_else(|| AppError::internal("a card payment without its card"))?;
             Ok(self.db().query_row("SELECT token FROM cards WHERE id = ?1", [id], |r| r.get(0))?)
@@ -702,6 +745,7 @@ impl Wallet {
                 self.call_bank(link, |o| link.bank.credit(CreditTo::Payee(&r), p.amount, &p.key, o), on_retry)
             }
         };
+        fail::fail_point!("finish::after_bank", |_| Err(fail_error()));
         self.settle_answer(p, answer.map_err(Some))
     }
 
@@ -746,30 +790,37 @@ impl Wallet {
                 Err(e)
             }
         };
+        fail::fail_point!("settle::before_commit", |_| Err(fail_error()));
         tx.commit()?;
         result
     }
 
-    /// Settles what can be settled: delayed transfers that are due, and bank legs that got no
-    /// answer (the bank is asked what became of their key). Runs at start-up and before the
-    /// balance and the history are shown.
-    pub fn settle_payments(&self) -> Result<usize, AppError> {
+    /// Settles what can be settled: delayed transfers that are due, payments recorded but never
+    /// sent (a crash or a failed write between the two), and bank legs that got no answer (the
+    /// bank is asked what became of their key). Runs at start-up for every account (`None`) and
+    /// before the balance and the history for the signed-in person only.
+    pub fn settle_payments(&self, account: Option<AccountId>) -> Result<usize, AppError> {
         let now = self.clock.now();
         let open: Vec<Stored> = {
             let db = self.db();
-            let mut st = db.prepare(&format!(
+            let mut st = db.prepare_cached(&format!(
                 "SELECT {STORED} FROM payments WHERE status = 'pending'
-                 AND (bank_state = 'sent' OR (posts_at IS NOT NULL AND posts_at <= ?1))"
+                 AND (posts_at IS NULL OR posts_at <= ?1) AND (?2 IS NULL OR account_id = ?2)"
             ))?;
-            let rows = st.query_map([now], stored)?;
+            let rows = st.query_map(params![now, account], stored)?;
             rows.collect::<Result<_, _>>()?
         };
+        if open.is_empty() {
+            return Ok(0);
+        }
         let Ok(link) = self.bank() else { return Ok(0) };
         let opts = self.call_opts()?;
         let mut settled = 0;
         for p in open {
             if p.bank_state == "sent" {
-                match link.bank.inquire(&p.key, opts) {
+                let state = link.bank.inquire(&p.key, opts);
+                fail::fail_point!("settle::after_inquire", |_| Err(fail_error()));
+                match state {
                     Ok(TxnState::Done(t)) => {
                         let _ = self.settle_answer(&p, Ok(t));
                     }
@@ -783,6 +834,8 @@ impl Wallet {
                     Err(_) => continue, // the bank is not answering: try again later
                 }
             } else {
+                // Recorded, never sent (or a due delayed transfer): send it under its key; the
+                // bank answers the original if it had it after all.
                 let _ = self.finish(&p, &|_, _| {});
             }
             settled += 1;
@@ -865,7 +918,7 @@ impl Wallet {
     /// walks merged in date order, so a page costs the same at 20 or 1 000 000 payments.
     pub fn history(&self, q: &HistoryQuery) -> Result<HistoryPage, AppError> {
         let me = self.require_account()?;
-        self.settle_payments()?;
+        self.settle_payments(Some(me))?;
         self.history_page(me, q)
     }
 
@@ -924,7 +977,7 @@ impl Wallet {
     /// The history as CSV (every page of the filter), for the person to save.
     pub fn history_csv(&self, q: &HistoryQuery) -> Result<String, AppError> {
         let me = self.require_account()?;
-        self.settle_payments()?; // once, not per page
+        self.settle_payments(Some(me))?; // once, not per page
         let mut csv = String::from("id,created_at_ms,kind,direction,amount,status,counterparty,card_last4,failure\n");
         let mut page = 0;
         loop {

@@ -139,6 +139,12 @@ fn map_keyring_error(e: keyring::Error) -> AppError {
         keyring::Error::NoStorageAccess(inner) => {
             AppError::new(ErrorCode::KeychainLocked, format!("the OS keychain is locked or refused access: {inner}"))
         }
+        // Secret Service reports a locked collection as a D-Bus error ("Cannot create an item
+        // in a locked collection", org.freedesktop.Secret.Error.IsLocked), which keyring
+        // passes on as a platform failure.
+        keyring::Error::PlatformFailure(inner) if inner.to_string().to_ascii_lowercase().contains("locked") => {
+            AppError::new(ErrorCode::KeychainLocked, format!("the OS keychain is locked: {inner}"))
+        }
         other => {
             AppError::new(ErrorCode::KeychainUnavailable, format!("the OS keychain could not be reached: {other}"))
         }
@@ -206,5 +212,9 @@ mod tests {
         assert_eq!(e.code, ErrorCode::KeychainLocked);
         let e = map_keyring_error(keyring::Error::PlatformFailure("no bus".into()));
         assert_eq!(e.code, ErrorCode::KeychainUnavailable);
+        let e = map_keyring_error(keyring::Error::PlatformFailure(
+            "DBus error: Cannot create an item in a locked collection".into(),
+        ));
+        assert_eq!(e.code, ErrorCode::KeychainLocked);
     }
 }

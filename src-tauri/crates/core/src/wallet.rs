@@ -38,6 +38,10 @@ pub struct Wallet {
     bank: Option<BankLink>,
     /// The last diagnostics run (for the support report); cleared with the cache.
     pub(crate) last_diagnostics: Mutex<Option<crate::diagnose::Diagnostics>>,
+    /// The database file, for the background integrity check.
+    pub(crate) db_path: Option<std::path::PathBuf>,
+    /// What the background `PRAGMA quick_check` found: None until it has run.
+    storage_damaged: Arc<Mutex<Option<bool>>>,
 }
 
 /// The issuing bank and how the wallet calls it.
@@ -62,7 +66,33 @@ impl Wallet {
             fingerprint_key,
             bank: None,
             last_diagnostics: Mutex::new(None),
+            db_path: None,
+            storage_damaged: Arc::new(Mutex::new(None)),
         }
+    }
+
+    /// Checks the database file with `PRAGMA quick_check` on a thread of its own, over a
+    /// connection of its own, so start-up and commands do not wait for it (measured by the
+    /// ledger benchmark at 1 M payments). A damaged file turns [`Wallet::status`] into
+    /// DATABASE_DAMAGED, which the UI shows on the start-up problem screen.
+    pub fn check_storage_in_background(&self) {
+        let (Some(path), slot) = (self.db_path.clone(), self.storage_damaged.clone()) else { return };
+        let secrets = self.secrets.clone();
+        std::thread::spawn(move || {
+            let damaged = match crate::bootstrap::quick_check(&path, secrets.as_ref()) {
+                Ok(ok) => !ok,
+                Err(e) => e.code == ErrorCode::DatabaseDamaged,
+            };
+            if damaged {
+                tracing::error!("the wallet database is damaged (quick_check)");
+            }
+            *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(damaged);
+        });
+    }
+
+    /// The background check's verdict: Some(true) when the file is damaged.
+    pub fn storage_damaged(&self) -> Option<bool> {
+        *self.storage_damaged.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Connects the wallet to its bank, then finishes or rolls back the binding attempts a
@@ -74,7 +104,7 @@ impl Wallet {
         client_version: &str,
     ) -> Result<Self, AppError> {
         let opts = CallOptions { timeout_ms: policy.timeout_ms };
-        let (mut done, mut rolled_back) = binding::resume(&mut self.db(), bank.as_ref(), opts, self.clock.now())?;
+        let (mut done, mut rolled_back) = binding::resume(&mut self.db(), bank.as_ref(), opts, self.clock.now(), None)?;
         let (updated, abandoned) = crate::manage::resume(&mut self.db(), bank.as_ref(), opts, self.clock.now())?;
         done += updated;
         rolled_back += abandoned;
@@ -83,7 +113,7 @@ impl Wallet {
         }
         self.bank = Some(BankLink { bank, policy, client_version: client_version.to_owned() });
         // Payments a crash or a lost answer left unfinished: ask the bank, then post or void.
-        match self.settle_payments() {
+        match self.settle_payments(None) {
             Ok(0) => {}
             Ok(n) => tracing::info!(settled = n, "unfinished payments settled at start-up"),
             Err(e) => tracing::warn!(code = e.code.as_str(), "unfinished payments could not be settled yet"),
@@ -121,6 +151,12 @@ impl Wallet {
 
     /// Who is signed in (applying auto-lock, but not counting as activity) and the settings.
     pub fn status(&self) -> Result<AppStatus, AppError> {
+        if self.storage_damaged() == Some(true) {
+            return Err(AppError::new(
+                ErrorCode::DatabaseDamaged,
+                "the wallet database is damaged (quick_check failed)",
+            ));
+        }
         let settings = settings::load(&self.db())?;
         let mut slot = self.session();
         let session = match slot.as_mut() {
@@ -177,20 +213,29 @@ impl Wallet {
     }
 
     /// Checks a password against an account, applying the lockout rule. `Ok(())` when right.
+    /// The count changes in one SQL statement after the (slow) hash check, so parallel guesses
+    /// get at most 4 "wrong" answers before the lock.
     fn check_password(&self, creds: &accounts::Credentials, pw: &SecretString) -> Result<(), AppError> {
-        let now = self.clock.now();
-        if let Some(until) = accounts::active_lock(creds, now) {
+        let lockout = &accounts::LOGIN_LOCKOUT;
+        if let Some(until) = lockout.active(&self.db(), creds.id, self.clock.now())? {
             return Err(accounts::locked_error(until));
         }
         if password::verify(pw.expose(), &creds.password_hash) {
-            return Ok(());
+            return lockout.succeed(&self.db(), creds.id, self.clock.now())?.map_err(accounts::locked_error);
         }
-        match accounts::record_failure(&self.db(), creds, self.clock.now())? {
-            Some(until) => {
+        let now = self.clock.now();
+        let db = self.db();
+        match lockout.fail(&db, creds.id, now)? {
+            accounts::Counted::Locked(until) => {
+                accounts::log_event(&db, creds.id, now, "locked")?;
                 tracing::warn!(account = creds.id, "account locked after repeated wrong passwords");
                 Err(accounts::locked_error(until))
             }
-            None => Err(login_failed()),
+            // No tries left here: an unknown phone must answer the same (no enumeration).
+            accounts::Counted::Wrong { .. } => {
+                accounts::log_event(&db, creds.id, now, "failed")?;
+                Err(login_failed())
+            }
         }
     }
 
@@ -276,6 +321,16 @@ impl Wallet {
     }
 
     /// Which keychain backend holds the keys (for diagnostics).
+    /// The signed-in person's ID number and account phone, for the mock panels outside test
+    /// mode (their own SMS and cards). Not counted as activity.
+    pub fn viewer_identity(&self) -> Result<(String, String), AppError> {
+        self.check_session()?;
+        let id = self.session().as_ref().map(|s| s.account_id).ok_or_else(not_logged_in)?;
+        let (_, id_number) = accounts::holder(&self.db(), id)?;
+        let phone: String = self.db().query_row("SELECT phone FROM accounts WHERE id = ?1", [id], |r| r.get(0))?;
+        Ok((id_number, phone))
+    }
+
     pub fn keychain_backend(&self) -> &'static str {
         self.secrets.backend()
     }
@@ -299,6 +354,10 @@ impl Wallet {
     pub fn bind_start(&self, input: &BindStart, on_retry: &dyn Fn(u32, u32)) -> Result<BindStep, AppError> {
         let account = self.require_account()?;
         let link = self.bank()?;
+        // Bindings an earlier crash left unreconciled (the bank was unreachable then): settle
+        // them first, so the same card never gets a second agreement.
+        let opts = CallOptions { timeout_ms: link.policy.timeout_ms };
+        binding::resume(&mut self.db(), link.bank.as_ref(), opts, self.clock.now(), Some(account))?;
         if !input.agree {
             return Err(AppError::new(ErrorCode::ConsentRequired, "accept the quick-pay terms to bind a card"));
         }

@@ -78,6 +78,12 @@ impl Bank for ScriptedBank {
     fn confirm_update(&self, _: &str, _: &str, _: CallOptions) -> BankResult<()> {
         Ok(())
     }
+    fn binding_state(&self, _: &str, _: CallOptions) -> BankResult<BindingState> {
+        Ok(match self.confirmed.lock().unwrap().clone() {
+            Some(token) => BindingState::Bound { token },
+            None => BindingState::NotBound,
+        })
+    }
     fn bank_info(&self, _: CallOptions) -> BankResult<BankInfo> {
         Ok(BankInfo { now: T0, min_client_version: "0.0.0".into() })
     }

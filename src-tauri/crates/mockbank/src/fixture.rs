@@ -20,6 +20,9 @@ pub struct Fixture {
     pub client_version_floor: String,
     pub people: Vec<Person>,
     pub cards: Vec<Card>,
+    /// The SHA-256 of the fixture's text: the bank remembers which fixture seeded it.
+    #[serde(skip)]
+    pub sha256: String,
 }
 
 fn zero_version() -> String {
@@ -94,7 +97,9 @@ fn default_limit() -> i64 {
 impl Fixture {
     /// Parses and checks a fixture: every card's holder exists, expiries and renewal dates parse.
     pub fn parse(json: &str) -> Result<Fixture, String> {
-        let f: Fixture = serde_json::from_str(json).map_err(|e| format!("fixture: {e}"))?;
+        use sha2::Digest;
+        let mut f: Fixture = serde_json::from_str(json).map_err(|e| format!("fixture: {e}"))?;
+        f.sha256 = hex::encode(sha2::Sha256::digest(json.as_bytes()));
         for c in &f.cards {
             if !f.people.iter().any(|p| p.id == c.holder) {
                 return Err(format!("fixture: card {} has unknown holder {}", c.id, c.holder));

@@ -16,8 +16,8 @@ use rand::{Rng, RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rusqlite::{params, Connection, OptionalExtension};
 use tongbao_core::bank::{
-    version_at_least, Bank, BankFailure, BankInfo, BankResult, BankTxn, Binding, CallOptions, CardStatus, CreditTo,
-    Decline, Fault, OtpSent, PayeeChecked, SessionProblem, TxnState, UpdateCard, Verified, VerifyCard,
+    version_at_least, Bank, BankFailure, BankInfo, BankResult, BankTxn, Binding, BindingState, CallOptions, CardStatus,
+    CreditTo, Decline, Fault, OtpSent, PayeeChecked, SessionProblem, TxnState, UpdateCard, Verified, VerifyCard,
 };
 use tongbao_core::cards::Expiry;
 use tongbao_core::clock::{Clock, Date, Millis, MINUTE, SECOND};
@@ -68,6 +68,19 @@ pub struct MockPanel {
     pub sms: Vec<MockSms>,
     pub tokens: Vec<MockToken>,
     pub controls: MockControls,
+    /// The app started in test mode (`TONGBAO_TEST_MODE=1`): the clock, latency, faults and
+    /// offline switch can be changed, and every person's SMS and cards are shown.
+    #[serde(default)]
+    pub test_mode: bool,
+}
+
+/// Who looks at the mock panels outside test mode: the signed-in person. The mock phone stands
+/// in for their own phones; the bank counter serves only the cards they hold (as a real
+/// counter checks your ID card).
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub id_number: String,
+    pub phone: String,
 }
 
 /// A card as the bank counter sees it.
@@ -223,6 +236,13 @@ CREATE TABLE IF NOT EXISTS sms (
     id INTEGER PRIMARY KEY, phone TEXT NOT NULL, text TEXT NOT NULL, at INTEGER NOT NULL);
 ";
 
+/// The cards of the viewer whose ID number is ?1 (every card when ?1 is NULL: test mode).
+const OWN_CARD: &str = "(?1 IS NULL OR c.holder IN (SELECT id FROM people WHERE id_number = ?1))";
+/// The phones of the viewer (?1 their ID number, ?2 their account phone): the account phone
+/// and the reserved phones of the cards they hold. Every phone when ?1 is NULL (test mode).
+const OWN_PHONE: &str = "(?1 IS NULL OR s.phone = ?2 OR s.phone IN (SELECT c.reserved_phone FROM cards c
+                          WHERE c.holder IN (SELECT id FROM people WHERE id_number = ?1)))";
+
 /// Debits of one card allowed within [`FREQUENCY_WINDOW`] before ISO 65.
 pub const MAX_DEBITS_PER_WINDOW: i64 = 5;
 pub const FREQUENCY_WINDOW: Millis = 60 * SECOND;
@@ -297,6 +317,8 @@ impl MockBank {
                 }
             }
         }
+        let mut conn = conn;
+        conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
         let bank = MockBank {
             db: Mutex::new(conn),
             clock,
@@ -304,7 +326,15 @@ impl MockBank {
             rng: Mutex::new(ChaCha8Rng::seed_from_u64(0x7B_B0)),
             busy_answers: Mutex::new(HashMap::new()),
         };
-        bank.seed(fixture).map_err(|e| format!("mock bank seed: {e}"))?;
+        let seeded_from = bank.seed(fixture).map_err(|e| format!("mock bank seed: {e}"))?;
+        if seeded_from != fixture.sha256 {
+            return Err(format!(
+                "the mock bank in {} was seeded from another fixture (sha256 {seeded_from}), not the one given \
+                 (sha256 {}): delete that file to seed the bank from the new fixture",
+                path.display(),
+                fixture.sha256
+            ));
+        }
         Ok(bank)
     }
 
@@ -317,14 +347,19 @@ impl MockBank {
         self.db.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn seed(&self, f: &Fixture) -> rusqlite::Result<()> {
+    /// Seeds the bank from `f` on first start; answers the sha256 of the fixture the bank was
+    /// seeded from (a file seeded before hashes were kept was seeded from the built-in one).
+    fn seed(&self, f: &Fixture) -> rusqlite::Result<String> {
         let mut db = self.db();
         let seeded: Option<String> =
             db.query_row("SELECT value FROM meta WHERE key = 'seeded'", [], |r| r.get(0)).optional()?;
         if seeded.is_some() {
-            return Ok(());
+            let hash: Option<String> =
+                db.query_row("SELECT value FROM meta WHERE key = 'fixture_sha256'", [], |r| r.get(0)).optional()?;
+            return Ok(hash.unwrap_or_else(|| Fixture::default_fixture().sha256));
         }
         let tx = db.transaction()?;
+        tx.execute("INSERT INTO meta VALUES ('fixture_sha256', ?1)", [&f.sha256])?;
         tx.execute("INSERT INTO meta VALUES ('client_version_floor', ?1)", [&f.client_version_floor])?;
         for p in &f.people {
             tx.execute("INSERT INTO people VALUES (?1, ?2, ?3, ?4)", params![p.id, p.real_name, p.id_number, p.phone])?;
@@ -365,7 +400,8 @@ impl MockBank {
             )?;
         }
         tx.execute("INSERT INTO meta VALUES ('seeded', '1')", [])?;
-        tx.commit()
+        tx.commit()?;
+        Ok(f.sha256.clone())
     }
 
     // --- Tester controls ------------------------------------------------------------------
@@ -396,23 +432,31 @@ impl MockBank {
             .flatten()
     }
 
-    /// Everything the mock panels show.
-    pub fn panel(&self) -> MockPanel {
+    /// Everything the mock panels show: to `viewer` only their own phones' SMS and their own
+    /// cards; with no viewer (test mode) everyone's.
+    pub fn panel(&self, viewer: Option<&Viewer>) -> MockPanel {
+        let (id_number, phone) = viewer.map_or((None, None), |v| (Some(v.id_number.as_str()), Some(v.phone.as_str())));
         let db = self.db();
         let sms = db
-            .prepare(
+            .prepare(&format!(
                 "SELECT phone, text, at FROM sms s WHERE id = (SELECT max(id) FROM sms WHERE phone = s.phone)
-                 ORDER BY at DESC, id DESC",
-            )
+                 AND {OWN_PHONE} ORDER BY at DESC, id DESC"
+            ))
             .and_then(|mut st| {
-                st.query_map([], |r| Ok(MockSms { phone: r.get(0)?, text: r.get(1)?, at: r.get(2)? }))?
-                    .collect::<rusqlite::Result<Vec<_>>>()
+                st.query_map(params![id_number, phone], |r| {
+                    Ok(MockSms { phone: r.get(0)?, text: r.get(1)?, at: r.get(2)? })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()
             })
             .unwrap_or_default();
         let secrets: Vec<(String, String, String)> = db
-            .prepare("SELECT id, substr(number, -4), totp_secret FROM cards WHERE totp_secret IS NOT NULL ORDER BY id")
+            .prepare(&format!(
+                "SELECT c.id, substr(c.number, -4), c.totp_secret FROM cards c WHERE c.totp_secret IS NOT NULL
+                 AND {OWN_CARD} ORDER BY c.id"
+            ))
             .and_then(|mut st| {
-                st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<Vec<_>>>()
+                st.query_map(params![id_number], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                    .collect::<rusqlite::Result<Vec<_>>>()
             })
             .unwrap_or_default();
         drop(db);
@@ -424,12 +468,20 @@ impl MockBank {
                 Some(MockToken { card_id, last4, code: totp::code_now(&key, now) })
             })
             .collect();
-        MockPanel { now, cards: self.cards_view(), sms, tokens, controls: MockControls::from(&self.controls()) }
+        MockPanel {
+            now,
+            cards: self.cards_view(id_number),
+            sms,
+            tokens,
+            controls: MockControls::from(&self.controls()),
+            test_mode: viewer.is_none(),
+        }
     }
 
-    /// Performs a counter action. Errors (unknown card, a phone that is not 11 digits) are
-    /// the tester's: returned as text.
-    pub fn act(&self, action: &BankAction) -> Result<(), String> {
+    /// Performs a counter action for `viewer` (only on a card they hold) or, with no viewer
+    /// (test mode), on any card. Errors (unknown card, a phone that is not 11 digits) are
+    /// returned as text.
+    pub fn act(&self, viewer: Option<&Viewer>, action: &BankAction) -> Result<(), String> {
         let (sql, card_id, value): (&str, &str, Option<&str>) = match action {
             BankAction::Activate { card_id } => ("UPDATE cards SET activated = 1 WHERE id = ?1", card_id, None),
             BankAction::EnableEpay { card_id } => ("UPDATE cards SET epay_enabled = 1 WHERE id = ?1", card_id, None),
@@ -444,6 +496,18 @@ impl MockBank {
             }
         };
         let db = self.db();
+        if let Some(v) = viewer {
+            let own: bool = db
+                .query_row(
+                    "SELECT count(*) > 0 FROM cards c JOIN people p ON p.id = c.holder WHERE c.id = ?1 AND p.id_number = ?2",
+                    params![card_id, v.id_number],
+                    |r| r.get(0),
+                )
+                .map_err(|e| format!("mock bank: {e}"))?;
+            if !own {
+                return Err(format!("the bank has no card {card_id} of yours"));
+            }
+        }
         let changed = match value {
             Some(v) => db.execute(sql, params![card_id, v]),
             None => db.execute(sql, params![card_id]),
@@ -456,15 +520,15 @@ impl MockBank {
         Ok(())
     }
 
-    fn cards_view(&self) -> Vec<MockCard> {
+    fn cards_view(&self, id_number: Option<&str>) -> Vec<MockCard> {
         self.db()
-            .prepare(
+            .prepare(&format!(
                 "SELECT c.id, substr(c.number, -4), p.real_name, c.reserved_phone, c.activated, c.epay_enabled,
                         c.frozen, c.lost
-                 FROM cards c JOIN people p ON p.id = c.holder ORDER BY c.id",
-            )
+                 FROM cards c JOIN people p ON p.id = c.holder WHERE {OWN_CARD} ORDER BY c.id"
+            ))
             .and_then(|mut st| {
-                st.query_map([], |r| {
+                st.query_map([id_number], |r| {
                     Ok(MockCard {
                         id: r.get(0)?,
                         last4: r.get(1)?,
@@ -545,6 +609,16 @@ impl MockBank {
         .map_err(storage_failure)?;
         tx.commit().map_err(storage_failure)?;
         outcome_of(&outcome, reference)
+    }
+
+    /// The SMS-code tries left in the binding session of a request id (tests: a resume must not
+    /// spend one).
+    pub fn otp_tries_left(&self, request_id: &str) -> Option<i64> {
+        self.db()
+            .query_row("SELECT otp_tries_left FROM sessions WHERE request_id = ?1", [request_id], |r| r.get(0))
+            .optional()
+            .ok()
+            .flatten()
     }
 
     /// The active agreement tokens of a card (tests: which token an unbind must revoke).
@@ -821,31 +895,35 @@ impl MockBank {
     }
 
     fn session(&self, id: &str) -> Option<SessionRow> {
-        self.db()
-            .query_row(
-                "SELECT card_id, needs_token, token_ok, otp, otp_expires, otp_sent_at, otp_tries_left, void, agreement,
+        session_in(&self.db(), id)
+    }
+}
+
+fn session_in(db: &Connection, id: &str) -> Option<SessionRow> {
+    {
+        db.query_row(
+            "SELECT card_id, needs_token, token_ok, otp, otp_expires, otp_sent_at, otp_tries_left, void, agreement,
                         update_token, new_expiry
                  FROM sessions WHERE id = ?1",
-                [id],
-                |r| {
-                    Ok(SessionRow {
-                        card_id: r.get(0)?,
-                        needs_token: r.get(1)?,
-                        token_ok: r.get(2)?,
-                        otp: r.get(3)?,
-                        otp_expires: r.get(4)?,
-                        otp_sent_at: r.get(5)?,
-                        tries_left: r.get(6)?,
-                        void: r.get(7)?,
-                        agreement: r.get(8)?,
-                        update_token: r.get(9)?,
-                        new_expiry: r.get(10)?,
-                    })
-                },
-            )
-            .optional()
-            .ok()
-            .flatten()
+            [id],
+            |r| {
+                Ok(SessionRow {
+                    card_id: r.get(0)?,
+                    needs_token: r.get(1)?,
+                    token_ok: r.get(2)?,
+                    otp: r.get(3)?,
+                    otp_expires: r.get(4)?,
+                    otp_sent_at: r.get(5)?,
+                    void: r.get(7)?,
+                    agreement: r.get(8)?,
+                    update_token: r.get(9)?,
+                    new_expiry: r.get(10)?,
+                })
+            },
+        )
+        .optional()
+        .ok()
+        .flatten()
     }
 }
 
@@ -856,7 +934,6 @@ struct SessionRow {
     otp: Option<String>,
     otp_expires: Option<Millis>,
     otp_sent_at: Option<Millis>,
-    tries_left: Option<i64>,
     void: bool,
     agreement: Option<String>,
     /// Set for a session that updates a bound card (the agreement's token).
@@ -944,23 +1021,24 @@ impl Bank for MockBank {
     fn confirm_binding(&self, session: &str, otp: &str, opts: CallOptions) -> BankResult<Binding> {
         self.transport(opts, false, || {
             let now = self.clock.now();
-            let s = self.session(session).filter(|s| s.update_token.is_none()).ok_or(UNKNOWN_SESSION)?;
-            if let Some(token) = s.agreement {
-                return Ok(Binding { token }); // already confirmed: the original answer (94)
-            }
-            self.check_otp(session, &s, otp)?;
-            let db = self.db();
-            let fail = storage_failure;
-            let token = format!("AGR{}", random_hex(10).to_uppercase());
-            db.execute(
-                "INSERT INTO agreements (token, card_id, active, created_at) VALUES (?1, ?2, 1, ?3)",
-                params![token, s.card_id, now],
-            )
-            .and_then(|_| {
-                db.execute("UPDATE sessions SET agreement = ?2, otp = NULL WHERE id = ?1", params![session, token])
+            // One transaction: two confirmations at once make one agreement, never two.
+            self.in_tx(|db| {
+                let s = session_in(db, session).filter(|s| s.update_token.is_none()).ok_or(UNKNOWN_SESSION)?;
+                if let Some(token) = s.agreement {
+                    return Ok(Binding { token }); // already confirmed: the original answer (94)
+                }
+                self.check_otp(db, session, &s, otp)?;
+                let token = format!("AGR{}", random_hex(10).to_uppercase());
+                db.execute(
+                    "INSERT INTO agreements (token, card_id, active, created_at) VALUES (?1, ?2, 1, ?3)",
+                    params![token, s.card_id, now],
+                )
+                .and_then(|_| {
+                    db.execute("UPDATE sessions SET agreement = ?2, otp = NULL WHERE id = ?1", params![session, token])
+                })
+                .map_err(storage_failure)?;
+                Ok(Binding { token })
             })
-            .map_err(fail)?;
-            Ok(Binding { token })
         })
     }
 
@@ -976,22 +1054,43 @@ impl Bank for MockBank {
 
     fn confirm_update(&self, session: &str, otp: &str, opts: CallOptions) -> BankResult<()> {
         self.transport(opts, false, || {
-            let s = self.session(session).ok_or(UNKNOWN_SESSION)?;
-            let token = s.update_token.clone().ok_or(UNKNOWN_SESSION)?;
-            if s.agreement.is_some() {
-                return Ok(()); // already confirmed: the original answer (94)
-            }
-            self.check_otp(session, &s, otp)?;
-            let db = self.db();
-            db.execute(
-                "UPDATE agreements SET renewal_ack = renewal_ack OR ?2 WHERE token = ?1",
-                params![token, s.new_expiry.is_some()],
-            )
-            .and_then(|_| {
-                db.execute("UPDATE sessions SET agreement = ?2, otp = NULL WHERE id = ?1", params![session, token])
+            self.in_tx(|db| {
+                let s = session_in(db, session).ok_or(UNKNOWN_SESSION)?;
+                let token = s.update_token.clone().ok_or(UNKNOWN_SESSION)?;
+                if s.agreement.is_some() {
+                    return Ok(()); // already confirmed: the original answer (94)
+                }
+                self.check_otp(db, session, &s, otp)?;
+                db.execute(
+                    "UPDATE agreements SET renewal_ack = renewal_ack OR ?2 WHERE token = ?1",
+                    params![token, s.new_expiry.is_some()],
+                )
+                .and_then(|_| {
+                    db.execute("UPDATE sessions SET agreement = ?2, otp = NULL WHERE id = ?1", params![session, token])
+                })
+                .map_err(storage_failure)?;
+                Ok(())
             })
-            .map_err(storage_failure)?;
-            Ok(())
+        })
+    }
+
+    fn binding_state(&self, request_id: &str, opts: CallOptions) -> BankResult<BindingState> {
+        self.transport(opts, false, || {
+            let found: Option<(Option<String>, bool)> = self
+                .db()
+                .query_row(
+                    "SELECT s.agreement, coalesce(a.active, 0) FROM sessions s LEFT JOIN agreements a ON a.token = s.agreement
+                     WHERE s.request_id = ?1 AND s.update_token IS NULL",
+                    [request_id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()
+                .map_err(storage_failure)?;
+            Ok(match found {
+                None => BindingState::NotFound,
+                Some((Some(token), true)) => BindingState::Bound { token },
+                Some(_) => BindingState::NotBound,
+            })
         })
     }
 
@@ -1019,6 +1118,11 @@ impl Bank for MockBank {
                 amount_fen,
                 |db| {
                     card_state(&card)?;
+                    // An issuer refuses a card past the expiry in force (33).
+                    let (expiry, _) = card.current_expiry_cvv(Date::in_shanghai(now));
+                    if expiry.is_some_and(|e| e.has_passed(now)) {
+                        return Err(Decline::CardExpired);
+                    }
                     let (balance, line, single, daily): (i64, i64, i64, i64) = db
                         .query_row(
                             "SELECT balance_fen, credit_line_fen, single_limit_fen, daily_limit_fen FROM cards WHERE id = ?1",
@@ -1139,12 +1243,13 @@ impl Bank for MockBank {
 }
 
 impl MockBank {
-    /// The SMS code of a session: expiry, tries (3 wrong void the session).
-    fn check_otp(&self, session: &str, s: &SessionRow, otp: &str) -> BankResult<()> {
+    /// The SMS code of a session: expiry, tries (3 wrong void the session). A wrong code is
+    /// counted in one statement, so parallel guesses never get more wrong answers than tries.
+    fn check_otp(&self, db: &Connection, session: &str, s: &SessionRow, otp: &str) -> BankResult<()> {
         if s.void {
             return Err(BankFailure::Session(SessionProblem::OtpLocked));
         }
-        let (Some(expected), Some(expires), Some(tries)) = (s.otp.as_deref(), s.otp_expires, s.tries_left) else {
+        let (Some(expected), Some(expires)) = (s.otp.as_deref(), s.otp_expires) else {
             return Err(BankFailure::Session(SessionProblem::OtpExpired));
         };
         if self.clock.now() >= expires {
@@ -1153,18 +1258,29 @@ impl MockBank {
         if otp == expected {
             return Ok(());
         }
-        let left = tries - 1;
-        self.db()
-            .execute(
-                "UPDATE sessions SET otp_tries_left = ?2, void = ?3 WHERE id = ?1",
-                params![session, left, left <= 0],
+        let left: Option<i64> = db
+            .query_row(
+                "UPDATE sessions SET otp_tries_left = otp_tries_left - 1, void = (otp_tries_left - 1 <= 0)
+                 WHERE id = ?1 AND void = 0 AND otp_tries_left > 0 RETURNING otp_tries_left",
+                [session],
+                |r| r.get(0),
             )
+            .optional()
             .map_err(storage_failure)?;
-        Err(BankFailure::Session(if left <= 0 {
-            SessionProblem::OtpLocked
-        } else {
-            SessionProblem::OtpInvalid { tries_left: left as u8 }
+        Err(BankFailure::Session(match left {
+            Some(left) if left > 0 => SessionProblem::OtpInvalid { tries_left: left as u8 },
+            _ => SessionProblem::OtpLocked,
         }))
+    }
+
+    /// Runs `f` in one transaction of the bank's database, committed whatever `f` answers (a
+    /// wrong code's count must stay counted).
+    fn in_tx<T>(&self, f: impl FnOnce(&Connection) -> BankResult<T>) -> BankResult<T> {
+        let mut db = self.db();
+        let tx = db.transaction().map_err(storage_failure)?;
+        let r = f(&tx);
+        tx.commit().map_err(storage_failure)?;
+        r
     }
 }
 
@@ -1176,7 +1292,8 @@ fn shanghai_day_start(now: Millis) -> Millis {
 
 /// A recorded outcome as the answer it was: "ok" with its reference, or the decline's name.
 fn outcome_of(outcome: &str, reference: Option<String>) -> BankResult<BankTxn> {
-    const DECLINES: [Decline; 7] = [
+    const DECLINES: [Decline; 8] = [
+        Decline::CardExpired,
         Decline::InsufficientFunds,
         Decline::LimitExceeded,
         Decline::FrequencyExceeded,

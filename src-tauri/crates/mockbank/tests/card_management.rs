@@ -160,7 +160,7 @@ fn a_new_reserved_phone_is_verified_by_the_bank_and_an_sms_to_it() {
     // Not yet changed at the bank: refused, card untouched.
     assert_eq!(env.update(card.id, Some(new_phone), None), Err(ErrorCode::PhoneMismatch));
     assert_eq!(env.card(card.id).phone_masked.as_deref(), Some("138****8000"));
-    env.bank.act(&BankAction::ChangePhone { card_id: "T09".into(), phone: new_phone.into() }).unwrap();
+    env.bank.act(None, &BankAction::ChangePhone { card_id: "T09".into(), phone: new_phone.into() }).unwrap();
     let update = env.update(card.id, Some(new_phone), None).unwrap();
     let code = env.sms_code(new_phone);
     assert!(env.bank.latest_sms(new_phone).unwrap().contains("修改"), "the SMS says what it is for");

@@ -309,7 +309,7 @@ fn a_revoked_token_is_inactive_and_revoking_again_is_harmless() {
 #[test]
 fn counter_actions_fix_what_they_say() {
     let (b, _) = bank();
-    let act = |a: BankAction| b.act(&a).unwrap();
+    let act = |a: BankAction| b.act(None, &a).unwrap();
     act(BankAction::Activate { card_id: "T02".into() });
     assert!(verify(&b, "6222020000000010025", &P1).is_ok(), "T02 activated");
     act(BankAction::EnableEpay { card_id: "T03".into() });
@@ -324,19 +324,19 @@ fn counter_actions_fix_what_they_say() {
 #[test]
 fn a_changed_reserved_phone_is_the_one_the_bank_checks() {
     let (b, _) = bank();
-    b.act(&BankAction::ChangePhone { card_id: "T09".into(), phone: "13912345678".into() }).unwrap();
+    b.act(None, &BankAction::ChangePhone { card_id: "T09".into(), phone: "13912345678".into() }).unwrap();
     assert_eq!(declined(verify(&b, "6222020000000010090", &P1)), Decline::PhoneMismatch);
     let new_phone = Person { phone: "13912345678", ..P1 };
     let s = session(verify(&b, "6222020000000010090", &new_phone).unwrap());
     b.send_otp(&s, OPTS).unwrap();
     assert!(b.latest_sms("13912345678").is_some(), "the code goes to the new phone");
-    let card = b.panel().cards.into_iter().find(|c| c.id == "T09").unwrap();
+    let card = b.panel(None).cards.into_iter().find(|c| c.id == "T09").unwrap();
     assert_eq!(card.reserved_phone, "13912345678");
 }
 
 #[test]
 fn counter_actions_refuse_unknown_cards_and_bad_phones() {
     let (b, _) = bank();
-    assert!(b.act(&BankAction::Activate { card_id: "T99".into() }).unwrap_err().contains("no card T99"));
-    assert!(b.act(&BankAction::ChangePhone { card_id: "T01".into(), phone: "12ab".into() }).is_err());
+    assert!(b.act(None, &BankAction::Activate { card_id: "T99".into() }).unwrap_err().contains("no card T99"));
+    assert!(b.act(None, &BankAction::ChangePhone { card_id: "T01".into(), phone: "12ab".into() }).is_err());
 }

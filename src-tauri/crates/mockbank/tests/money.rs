@@ -3,106 +3,24 @@
 //! concurrent payments from one account, delayed transfers and revocation, the kill between
 //! the two phases of a card leg, and a property test that money is conserved.
 
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use proptest::prelude::*;
 use tongbao_core::bank::*;
 use tongbao_core::cards::BankId;
 use tongbao_core::clock::{Clock, FakeClock, HOUR, MINUTE};
-use tongbao_core::error::{AppError, ErrorCode};
+use tongbao_core::error::ErrorCode;
 use tongbao_core::ledger::{self, Acct};
 use tongbao_core::payments::{
-    Arrival, Counterparty, Direction, HistoryQuery, PaymentInput, PaymentKind, PaymentRequest, PaymentStatus,
+    Arrival, Counterparty, Direction, HistoryQuery, PaymentInput, PaymentKind, PaymentStatus,
 };
-use tongbao_core::secrets::{MemoryStore, SecretBytes, SecretStore, SecretString};
-use tongbao_core::{open_wallet, Wallet};
+use tongbao_core::secrets::SecretString;
 use tongbao_mockbank::fixture::Fixture;
 use tongbao_mockbank::{Controls, FaultRates, MockBank};
 
 mod common;
+use common::money::*;
 use common::*;
-
-struct Env {
-    _dir: tempfile::TempDir,
-    clock: Arc<FakeClock>,
-    bank: Arc<MockBank>,
-    wallet: Arc<Wallet>,
-}
-
-fn env_with(fixture: Fixture) -> Env {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(FakeClock::at(T0));
-    let bank = Arc::new(MockBank::in_memory(&fixture, clock.clone()));
-    bank.set_controls(Controls { latency_ms: 20, ..Controls::default() });
-    let wallet = open_wallet(dir.path(), Arc::new(MemoryStore::default()), clock.clone())
-        .unwrap()
-        .with_bank(bank.clone(), policy(), "0.1.0")
-        .unwrap();
-    register(&wallet, &P2);
-    register(&wallet, &P1); // P1 stays signed in
-    Env { _dir: dir, clock, bank, wallet: Arc::new(wallet) }
-}
-
-fn env() -> Env {
-    env_with(Fixture::default_fixture())
-}
-
-fn person(masked: &str) -> Counterparty {
-    Counterparty::Person { name_masked: masked.into() }
-}
-
-fn input(kind: PaymentKind, amount: &str) -> PaymentInput {
-    PaymentInput {
-        kind,
-        amount: amount.into(),
-        card_id: None,
-        payee_phone: None,
-        payee_card: None,
-        payee_name: None,
-        arrival: None,
-    }
-}
-
-static KEYS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-fn key() -> String {
-    format!("key-{:08}", KEYS.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
-}
-
-fn pay_with(
-    w: &Wallet,
-    key: &str,
-    input: PaymentInput,
-    pw: &str,
-) -> Result<tongbao_core::payments::PaymentView, AppError> {
-    w.pay(&PaymentRequest { idem_key: key.into(), input, pay_password: SecretString::new(pw) }, NO_RETRY)
-}
-
-fn pay(w: &Wallet, input: PaymentInput) -> Result<tongbao_core::payments::PaymentView, ErrorCode> {
-    pay_with(w, &key(), input, PAY).map_err(|e| e.code)
-}
-
-fn topup(card: i64, amount: &str) -> PaymentInput {
-    PaymentInput { card_id: Some(card), ..input(PaymentKind::Topup, amount) }
-}
-fn withdraw(card: i64, amount: &str) -> PaymentInput {
-    PaymentInput { card_id: Some(card), ..input(PaymentKind::Withdraw, amount) }
-}
-fn to_user(phone: &str, amount: &str) -> PaymentInput {
-    PaymentInput { payee_phone: Some(phone.into()), ..input(PaymentKind::ToUser, amount) }
-}
-fn to_card(number: &str, name: &str, amount: &str, arrival: Arrival) -> PaymentInput {
-    PaymentInput {
-        payee_card: Some(SecretString::new(number)),
-        payee_name: Some(name.into()),
-        arrival: Some(arrival),
-        ..input(PaymentKind::ToCard, amount)
-    }
-}
-
-fn books(w: &Wallet) {
-    w.with_db_for_tests(ledger::audit_books).unwrap();
-}
 
 #[test]
 fn top_up_transfer_to_a_user_and_the_payee_sees_it() {
@@ -291,21 +209,6 @@ fn concurrent_payments_from_one_account_never_overdraw() {
 
 // --- The kill between the two phases ------------------------------------------------------
 
-/// A keychain in a folder, so a second process finds the first one's keys (test only).
-struct FileStore(std::path::PathBuf);
-
-impl SecretStore for FileStore {
-    fn get(&self, name: &str) -> Result<Option<SecretBytes>, AppError> {
-        Ok(std::fs::read(self.0.join(name)).ok().map(zeroize::Zeroizing::new))
-    }
-    fn set(&self, name: &str, value: &[u8]) -> Result<(), AppError> {
-        std::fs::write(self.0.join(name), value).map_err(|e| AppError::internal(e.to_string()))
-    }
-    fn backend(&self) -> &'static str {
-        "file (tests only)"
-    }
-}
-
 /// The mock bank, except that the process dies right after the bank has paid a credit —
 /// between the wallet's hold and its post.
 struct DiesAfterCredit(Arc<MockBank>);
@@ -338,6 +241,9 @@ impl Bank for DiesAfterCredit {
     fn confirm_update(&self, s: &str, c: &str, o: CallOptions) -> BankResult<()> {
         self.0.confirm_update(s, c, o)
     }
+    fn binding_state(&self, r: &str, o: CallOptions) -> BankResult<BindingState> {
+        self.0.binding_state(r, o)
+    }
     fn bank_info(&self, o: CallOptions) -> BankResult<BankInfo> {
         self.0.bank_info(o)
     }
@@ -361,14 +267,6 @@ impl Bank for DiesAfterCredit {
 
 const CHILD: &str = "TONGBAO_TEST_CRASH_DIR";
 const WITHDRAW_KEY: &str = "withdraw-killed-1";
-
-fn open_in(dir: &Path, bank: Arc<dyn Bank>, clock: Arc<FakeClock>) -> Wallet {
-    std::fs::create_dir_all(dir.join("keys")).unwrap();
-    open_wallet(&dir.join("wallet"), Arc::new(FileStore(dir.join("keys"))), clock)
-        .unwrap()
-        .with_bank(bank, policy(), "0.1.0")
-        .unwrap()
-}
 
 /// The child process of the next test: tops up ¥1,000, then withdraws ¥300 and dies when the
 /// bank has paid it. Run only by that test (it sets the variable).
@@ -524,7 +422,7 @@ proptest! {
             // Settle what got no answer with a healthy bank, then check the books.
             let faults = e.bank.controls();
             e.bank.set_controls(Controls::default());
-            e.wallet.settle_payments().unwrap();
+            e.wallet.settle_payments(None).unwrap();
             e.bank.set_controls(faults);
             prop_assert_eq!(total(&e), start);
             e.wallet.with_db_for_tests(ledger::audit_books).map_err(TestCaseError::fail)?;
@@ -582,7 +480,16 @@ fn history_pages_and_filters_by_date_card_kind_and_status_and_sums_months() {
     let failed = q(|q| q.status = Some(PaymentStatus::Failed));
     assert_eq!(failed.items.iter().map(|p| p.failure).collect::<Vec<_>>(), [Some(ErrorCode::InsufficientFunds)]);
     let bad = e.wallet.history(&HistoryQuery { from: Some("2026-13-01".into()), page_size: 5, ..Default::default() });
-    assert_eq!(bad.unwrap_err().code, ErrorCode::SettingInvalid);
+    assert_eq!(bad.unwrap_err().code, ErrorCode::InputInvalid);
+    // Far-off years are a typed error, not an overflow (it panicked in debug builds).
+    for day in ["2147483647-01-01", "-2147483648-01-01", "0000-01-01", "99999-12-31"] {
+        for q in [
+            HistoryQuery { from: Some(day.into()), page_size: 5, ..Default::default() },
+            HistoryQuery { to: Some(day.into()), page_size: 5, ..Default::default() },
+        ] {
+            assert_eq!(e.wallet.history(&q).unwrap_err().code, ErrorCode::InputInvalid, "{day}");
+        }
+    }
     let months = e.wallet.monthly_flows(2).unwrap();
     assert_eq!(months.iter().map(|m| m.month.as_str()).collect::<Vec<_>>(), ["2026-10", "2026-11"]);
     assert_eq!((months[1].in_fen, months[1].out_fen), (5_000, 500));

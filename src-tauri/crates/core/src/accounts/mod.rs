@@ -131,8 +131,6 @@ pub(crate) fn insert(
 pub(crate) struct Credentials {
     pub id: AccountId,
     pub password_hash: String,
-    pub failed_logins: i64,
-    pub locked_until: Option<Millis>,
 }
 
 pub(crate) fn credentials_by_phone(conn: &Connection, phone: &str) -> Result<Option<Credentials>, AppError> {
@@ -148,52 +146,95 @@ fn credentials_where(
     condition: &str,
     value: impl rusqlite::ToSql,
 ) -> Result<Option<Credentials>, AppError> {
-    let sql = format!("SELECT id, password_hash, failed_logins, locked_until FROM accounts WHERE {condition}");
-    Ok(conn
-        .query_row(&sql, [value], |r| {
-            Ok(Credentials {
-                id: r.get(0)?,
-                password_hash: r.get(1)?,
-                failed_logins: r.get(2)?,
-                locked_until: r.get(3)?,
-            })
-        })
-        .optional()?)
-}
-
-/// The lock in force at `now`, if any.
-pub(crate) fn active_lock(c: &Credentials, now: Millis) -> Option<Millis> {
-    c.locked_until.filter(|&until| until > now)
+    let sql = format!("SELECT id, password_hash FROM accounts WHERE {condition}");
+    Ok(conn.query_row(&sql, [value], |r| Ok(Credentials { id: r.get(0)?, password_hash: r.get(1)? })).optional()?)
 }
 
 pub(crate) fn locked_error(until: Millis) -> AppError {
     AppError::new(ErrorCode::LoginLocked, "too many wrong passwords: the account is locked for a while").until(until)
 }
 
-/// Records a wrong password. Returns the lock end when this failure locks the account.
-pub(crate) fn record_failure(conn: &Connection, c: &Credentials, now: Millis) -> Result<Option<Millis>, AppError> {
-    // A lock that has run out no longer counts: start counting again.
-    let previous = if c.locked_until.is_some() { 0 } else { c.failed_logins };
-    let failed = previous + 1;
-    if failed >= MAX_FAILED_LOGINS {
-        let until = now + LOGIN_LOCK_MS;
-        conn.execute("UPDATE accounts SET failed_logins = 0, locked_until = ?2 WHERE id = ?1", params![c.id, until])?;
-        log_event(conn, c.id, now, "locked")?;
-        Ok(Some(until))
-    } else {
-        conn.execute(
-            "UPDATE accounts SET failed_logins = ?2, locked_until = NULL WHERE id = ?1",
-            params![c.id, failed],
-        )?;
-        log_event(conn, c.id, now, "failed")?;
-        Ok(None)
-    }
-}
-
 /// Wrong payment passwords in a row that lock payments (PRODUCT.md §6).
 pub const MAX_FAILED_PAY_PASSWORDS: i64 = 5;
 /// How long payments stay locked after them.
 pub const PAY_LOCK_MS: Millis = 3 * 60 * MINUTE;
+
+/// A failure counter with its lock, kept in two columns of `accounts`. Every change is one SQL
+/// statement, so however many wrong answers arrive at once (threads or processes), at most
+/// `max - 1` of them are told "wrong" before the lock: the count is never read, then written.
+pub(crate) struct Lockout {
+    count: &'static str,
+    until: &'static str,
+    max: i64,
+    lock_ms: Millis,
+}
+
+/// Login and unlock: 5 wrong passwords lock the account for 15 minutes.
+pub(crate) const LOGIN_LOCKOUT: Lockout =
+    Lockout { count: "failed_logins", until: "locked_until", max: MAX_FAILED_LOGINS, lock_ms: LOGIN_LOCK_MS };
+/// The payment password: 5 wrong lock payments and unbinding for 3 hours.
+pub(crate) const PAY_LOCKOUT: Lockout = Lockout {
+    count: "failed_pay_passwords",
+    until: "pay_locked_until",
+    max: MAX_FAILED_PAY_PASSWORDS,
+    lock_ms: PAY_LOCK_MS,
+};
+
+/// What a wrong answer led to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Counted {
+    /// Wrong, with this many tries left before the lock.
+    Wrong { left: i64 },
+    /// Locked until then (by this answer or an earlier one).
+    Locked(Millis),
+}
+
+impl Lockout {
+    /// The lock in force at `now`, if any.
+    pub(crate) fn active(&self, conn: &Connection, id: AccountId, now: Millis) -> Result<Option<Millis>, AppError> {
+        let until: Option<Millis> =
+            conn.query_row(&format!("SELECT {} FROM accounts WHERE id = ?1", self.until), [id], |r| r.get(0))?;
+        Ok(until.filter(|&u| u > now))
+    }
+
+    /// Counts one wrong answer in one statement. A lock that has run out no longer counts:
+    /// counting starts again at 1. A locked account is not counted (the answer is the lock).
+    pub(crate) fn fail(&self, conn: &Connection, id: AccountId, now: Millis) -> Result<Counted, AppError> {
+        let (c, u) = (self.count, self.until);
+        let next = format!("CASE WHEN {u} IS NOT NULL THEN 1 ELSE {c} + 1 END");
+        let sql = format!(
+            "UPDATE accounts SET {c} = {next}, {u} = CASE WHEN {next} >= ?3 THEN ?2 + ?4 ELSE NULL END
+             WHERE id = ?1 AND ({u} IS NULL OR {u} <= ?2) RETURNING {c}, {u}"
+        );
+        let row: Option<(i64, Option<Millis>)> = conn
+            .query_row(&sql, params![id, now, self.max, self.lock_ms], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        Ok(match row {
+            Some((_, Some(until))) => Counted::Locked(until),
+            Some((count, None)) => Counted::Wrong { left: self.max - count },
+            None => Counted::Locked(self.active(conn, id, now)?.unwrap_or(now)),
+        })
+    }
+
+    /// A right answer resets the count, unless a lock came first (then `Err(until)`).
+    pub(crate) fn succeed(
+        &self,
+        conn: &Connection,
+        id: AccountId,
+        now: Millis,
+    ) -> Result<Result<(), Millis>, AppError> {
+        let (c, u) = (self.count, self.until);
+        let n = conn.execute(
+            &format!("UPDATE accounts SET {c} = 0, {u} = NULL WHERE id = ?1 AND ({u} IS NULL OR {u} <= ?2)"),
+            params![id, now],
+        )?;
+        if n == 1 {
+            Ok(Ok(()))
+        } else {
+            Ok(Err(self.active(conn, id, now)?.unwrap_or(now)))
+        }
+    }
+}
 
 /// Checks the payment password (unbinding a card, every payment), applying its own lockout:
 /// 5 wrong in a row lock it for 3 hours (PAY_PASSWORD_LOCKED with `until`); a right one resets
@@ -207,39 +248,26 @@ pub(crate) fn check_pay_password(
     fn lock(db: &std::sync::Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
         db.lock().unwrap_or_else(|p| p.into_inner())
     }
-    let (hash, failed, until): (String, i64, Option<Millis>) = lock(db).query_row(
-        "SELECT pay_password_hash, failed_pay_passwords, pay_locked_until FROM accounts WHERE id = ?1",
-        [id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
-    if let Some(until) = until.filter(|&u| u > now) {
+    if let Some(until) = PAY_LOCKOUT.active(&lock(db), id, now)? {
         return Err(pay_locked_error(until));
     }
+    let hash: String =
+        lock(db).query_row("SELECT pay_password_hash FROM accounts WHERE id = ?1", [id], |r| r.get(0))?;
     if password::verify(pw, &hash) {
-        lock(db)
-            .execute("UPDATE accounts SET failed_pay_passwords = 0, pay_locked_until = NULL WHERE id = ?1", [id])?;
-        return Ok(());
+        return PAY_LOCKOUT.succeed(&lock(db), id, now)?.map_err(pay_locked_error);
     }
-    // A lock that has run out no longer counts: start counting again.
-    let failed = if until.is_some() { 1 } else { failed + 1 };
-    if failed >= MAX_FAILED_PAY_PASSWORDS {
-        let until = now + PAY_LOCK_MS;
-        lock(db).execute(
-            "UPDATE accounts SET failed_pay_passwords = 0, pay_locked_until = ?2 WHERE id = ?1",
-            params![id, until],
-        )?;
-        tracing::warn!(account = id, "payment password locked after repeated wrong entries");
-        return Err(pay_locked_error(until));
+    match PAY_LOCKOUT.fail(&lock(db), id, now)? {
+        Counted::Locked(until) => {
+            tracing::warn!(account = id, "payment password locked after repeated wrong entries");
+            Err(pay_locked_error(until))
+        }
+        Counted::Wrong { left } => Err(AppError::new(
+            ErrorCode::PayPasswordWrong,
+            format!("the payment password is wrong ({left} tries left)"),
+        )
+        .tries_left(left)
+        .on(Field::PayPassword)),
     }
-    lock(db).execute(
-        "UPDATE accounts SET failed_pay_passwords = ?2, pay_locked_until = NULL WHERE id = ?1",
-        params![id, failed],
-    )?;
-    Err(AppError::new(
-        ErrorCode::PayPasswordWrong,
-        format!("the payment password is wrong ({} tries left)", MAX_FAILED_PAY_PASSWORDS - failed),
-    )
-    .on(Field::PayPassword))
 }
 
 fn pay_locked_error(until: Millis) -> AppError {
@@ -253,7 +281,7 @@ pub(crate) fn record_success(conn: &Connection, id: AccountId, now: Millis) -> R
     log_event(conn, id, now, "success")
 }
 
-fn log_event(conn: &Connection, id: AccountId, at: Millis, outcome: &str) -> Result<(), AppError> {
+pub(crate) fn log_event(conn: &Connection, id: AccountId, at: Millis, outcome: &str) -> Result<(), AppError> {
     conn.execute("INSERT INTO login_events (account_id, at, outcome) VALUES (?1, ?2, ?3)", params![id, at, outcome])?;
     Ok(())
 }

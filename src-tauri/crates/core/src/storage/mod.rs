@@ -1,7 +1,7 @@
 //! Encrypted SQLite storage (SQLCipher through rusqlite).
 //!
 //! Every open sets the key, proves the key opens the file, then sets WAL, foreign keys,
-//! `synchronous=NORMAL` and a busy timeout. Migrations run in one transaction each and are
+//! `synchronous=NORMAL`, a busy timeout and `BEGIN IMMEDIATE` for every transaction. Migrations run in one transaction each and are
 //! tracked with `user_version`; a database newer than this binary is refused untouched.
 
 use std::path::Path;
@@ -45,6 +45,10 @@ pub fn open(path: &Path, key: &[u8], create: bool) -> Result<Connection, AppErro
          PRAGMA foreign_keys = ON;",
     )?;
     let mut conn = conn;
+    // Every transaction takes the write lock when it begins (BEGIN IMMEDIATE), waiting under
+    // the busy timeout: a transaction that reads, then writes, can never fail half-way with
+    // "database is locked" because another process wrote in between.
+    conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
     migrate(&mut conn)?;
     Ok(conn)
 }

@@ -9,6 +9,8 @@ use tongbao_core::secrets::SecretString;
 use tongbao_core::Wallet;
 use tongbao_mockbank::MockBank;
 
+pub mod money;
+
 pub const T0: i64 = 1_795_608_000_000; // 2026-11-25T12:00:00Z = 20:00 in Shanghai
 pub const PASSWORD: &str = "Tongbao2026!";
 pub const PAY: &str = "258036";

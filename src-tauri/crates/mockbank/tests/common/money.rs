@@ -1,0 +1,123 @@
+//! The money tests' world: a wallet and the mock bank on a fake clock with P1 and P2
+//! registered, the payment forms, the books check, and a keychain in a folder so a second
+//! process (a crash test's child) finds the first one's keys.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::sync::Arc;
+
+use tongbao_core::bank::Bank;
+use tongbao_core::clock::FakeClock;
+use tongbao_core::error::{AppError, ErrorCode};
+use tongbao_core::ledger;
+use tongbao_core::payments::{Arrival, Counterparty, PaymentInput, PaymentKind, PaymentRequest};
+use tongbao_core::secrets::{MemoryStore, SecretBytes, SecretStore, SecretString};
+use tongbao_core::{open_wallet, Wallet};
+use tongbao_mockbank::fixture::Fixture;
+use tongbao_mockbank::{Controls, MockBank};
+
+use super::*;
+
+pub struct Env {
+    pub _dir: tempfile::TempDir,
+    pub clock: Arc<FakeClock>,
+    pub bank: Arc<MockBank>,
+    pub wallet: Arc<Wallet>,
+}
+
+pub fn env_with(fixture: Fixture) -> Env {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FakeClock::at(T0));
+    let bank = Arc::new(MockBank::in_memory(&fixture, clock.clone()));
+    bank.set_controls(Controls { latency_ms: 20, ..Controls::default() });
+    let wallet = open_wallet(dir.path(), Arc::new(MemoryStore::default()), clock.clone())
+        .unwrap()
+        .with_bank(bank.clone(), policy(), "0.1.0")
+        .unwrap();
+    register(&wallet, &P2);
+    register(&wallet, &P1); // P1 stays signed in
+    Env { _dir: dir, clock, bank, wallet: Arc::new(wallet) }
+}
+
+pub fn env() -> Env {
+    env_with(Fixture::default_fixture())
+}
+
+pub fn person(masked: &str) -> Counterparty {
+    Counterparty::Person { name_masked: masked.into() }
+}
+
+pub fn input(kind: PaymentKind, amount: &str) -> PaymentInput {
+    PaymentInput {
+        kind,
+        amount: amount.into(),
+        card_id: None,
+        payee_phone: None,
+        payee_card: None,
+        payee_name: None,
+        arrival: None,
+    }
+}
+
+pub static KEYS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+pub fn key() -> String {
+    format!("key-{:08}", KEYS.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+}
+
+pub fn pay_with(
+    w: &Wallet,
+    key: &str,
+    input: PaymentInput,
+    pw: &str,
+) -> Result<tongbao_core::payments::PaymentView, AppError> {
+    w.pay(&PaymentRequest { idem_key: key.into(), input, pay_password: SecretString::new(pw) }, NO_RETRY)
+}
+
+pub fn pay(w: &Wallet, input: PaymentInput) -> Result<tongbao_core::payments::PaymentView, ErrorCode> {
+    pay_with(w, &key(), input, PAY).map_err(|e| e.code)
+}
+
+pub fn topup(card: i64, amount: &str) -> PaymentInput {
+    PaymentInput { card_id: Some(card), ..input(PaymentKind::Topup, amount) }
+}
+pub fn withdraw(card: i64, amount: &str) -> PaymentInput {
+    PaymentInput { card_id: Some(card), ..input(PaymentKind::Withdraw, amount) }
+}
+pub fn to_user(phone: &str, amount: &str) -> PaymentInput {
+    PaymentInput { payee_phone: Some(phone.into()), ..input(PaymentKind::ToUser, amount) }
+}
+pub fn to_card(number: &str, name: &str, amount: &str, arrival: Arrival) -> PaymentInput {
+    PaymentInput {
+        payee_card: Some(SecretString::new(number)),
+        payee_name: Some(name.into()),
+        arrival: Some(arrival),
+        ..input(PaymentKind::ToCard, amount)
+    }
+}
+
+pub fn books(w: &Wallet) {
+    w.with_db_for_tests(ledger::audit_books).unwrap();
+}
+
+/// A keychain in a folder, so a second process finds the first one's keys (test only).
+pub struct FileStore(pub std::path::PathBuf);
+
+impl SecretStore for FileStore {
+    fn get(&self, name: &str) -> Result<Option<SecretBytes>, AppError> {
+        Ok(std::fs::read(self.0.join(name)).ok().map(zeroize::Zeroizing::new))
+    }
+    fn set(&self, name: &str, value: &[u8]) -> Result<(), AppError> {
+        std::fs::write(self.0.join(name), value).map_err(|e| AppError::internal(e.to_string()))
+    }
+    fn backend(&self) -> &'static str {
+        "file (tests only)"
+    }
+}
+
+pub fn open_in(dir: &Path, bank: Arc<dyn Bank>, clock: Arc<FakeClock>) -> Wallet {
+    std::fs::create_dir_all(dir.join("keys")).unwrap();
+    open_wallet(&dir.join("wallet"), Arc::new(FileStore(dir.join("keys"))), clock)
+        .unwrap()
+        .with_bank(bank, policy(), "0.1.0")
+        .unwrap()
+}

@@ -1,0 +1,197 @@
+//! A crash (or a failed write, as "database is locked") at every step boundary of a payment —
+//! `pay()`, `finish()` and the settlement — then a restart and a settlement: the invariants
+//! hold. One test per fail point; each crashes a withdrawal (a hold and a card credit) and a
+//! top-up (a card debit), by panic (the process dies there) and by error (the write failed).
+//!
+//! Invariants: the books balance; a payment acknowledged before the crash keeps its outcome;
+//! nothing is pending without a future posting time; a key moved money at most once at the
+//! bank and exactly when the wallet says it succeeded; integrity_check ok.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+use std::sync::Arc;
+
+use fail::FailScenario;
+use tongbao_core::clock::{Clock, FakeClock};
+use tongbao_core::ledger::{self, Acct};
+use tongbao_core::payments::{PaymentInput, PaymentStatus};
+use tongbao_core::Wallet;
+use tongbao_mockbank::fixture::Fixture;
+use tongbao_mockbank::{Controls, FaultRates, MockBank};
+
+mod common;
+use common::money::*;
+use common::*;
+
+const KEY: &str = "crash-key-0001";
+
+struct World {
+    dir: tempfile::TempDir,
+    clock: Arc<FakeClock>,
+    bank: Arc<MockBank>,
+    card: i64,
+    /// The top-up acknowledged before the crash.
+    acknowledged: i64,
+}
+
+fn reopen(dir: &Path, bank: &Arc<MockBank>, clock: &Arc<FakeClock>) -> Wallet {
+    let w = open_in(dir, bank.clone(), clock.clone()); // start-up settles every account
+    sign_in(&w, &P1);
+    w
+}
+
+fn world() -> (World, Wallet) {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FakeClock::at(T0));
+    let bank =
+        Arc::new(MockBank::open(&dir.path().join("bank.db"), &Fixture::default_fixture(), clock.clone()).unwrap());
+    bank.set_controls(Controls { latency_ms: 0, ..Controls::default() });
+    let w = open_in(dir.path(), bank.clone(), clock.clone());
+    register(&w, &P1);
+    let card = bind(&w, &bank, "6222020000000010017", P1.phone, None).id;
+    let acknowledged = pay(&w, topup(card, "100")).unwrap().id;
+    (World { dir, clock, bank, card, acknowledged }, w)
+}
+
+fn check_invariants(w: &Wallet, world: &World, amount: i64) {
+    w.balance().unwrap(); // settles the signed-in person's payments
+    let now = world.clock.now();
+    w.with_db_for_tests(|db| {
+        ledger::audit_books(db).unwrap();
+        assert!(tongbao_core::storage::integrity_ok(db).unwrap());
+        let stuck: i64 = db
+            .query_row(
+                "SELECT count(*) FROM payments WHERE status = 'pending' AND (posts_at IS NULL OR posts_at <= ?1)",
+                [now],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(stuck, 0, "a payment is stuck pending");
+        assert_eq!(ledger::balance(db, Acct::InFlight(1)).unwrap(), 0, "money left in flight");
+        let ack: String =
+            db.query_row("SELECT status FROM payments WHERE id = ?1", [world.acknowledged], |r| r.get(0)).unwrap();
+        assert_eq!(ack, "succeeded");
+        let crashed: Option<String> =
+            db.query_row("SELECT status FROM payments WHERE idem_key = ?1", [KEY], |r| r.get(0)).ok();
+        let moved = world.bank.movements_for(KEY);
+        assert!(moved <= 1, "the key moved money twice");
+        match crashed.as_deref() {
+            Some("succeeded") => assert_eq!(moved, 1, "succeeded in the wallet, not at the bank"),
+            Some(other) => assert_eq!(moved, 0, "{other} in the wallet, but the bank moved the money"),
+            None => assert_eq!(moved, 0, "the bank moved money the wallet has no record of"),
+        }
+        // The wallet's balance follows the outcome: ¥100 top-up, then ± the crashed payment.
+        let balance = ledger::balance(db, Acct::Wallet(1)).unwrap();
+        let expected = match crashed.as_deref() {
+            Some("succeeded") => 10_000 + amount,
+            _ => 10_000,
+        };
+        assert_eq!(balance, expected);
+    });
+}
+
+/// Crashes the payment `input` at `point`: by panic with a restart, then by error in place.
+fn crash_payment_at(point: &str, input: impl Fn(i64) -> PaymentInput, signed_amount: i64) {
+    for action in ["panic", "return"] {
+        let scenario = FailScenario::setup();
+        let (world, w) = world();
+        fail::cfg(point, action).unwrap();
+        let r = catch_unwind(AssertUnwindSafe(|| pay_with(&w, KEY, input(world.card), PAY)));
+        fail::remove(point);
+        let fired = match action {
+            "panic" => r.is_err(),
+            _ => matches!(r, Ok(Err(_))),
+        };
+        assert!(fired, "{point} ({action}) was never reached");
+        let w = if action == "panic" {
+            drop(w); // the process died there
+            reopen(world.dir.path(), &world.bank, &world.clock)
+        } else {
+            w
+        };
+        check_invariants(&w, &world, signed_amount);
+        // The person's retry under the same key answers the one payment.
+        let again = pay_with(&w, KEY, input(world.card), PAY);
+        if let Ok(v) = again {
+            assert_ne!(v.status, PaymentStatus::Pending);
+        }
+        check_invariants(&w, &world, signed_amount);
+        scenario.teardown();
+    }
+}
+
+fn withdraw_30(card: i64) -> PaymentInput {
+    withdraw(card, "30")
+}
+fn topup_20(card: i64) -> PaymentInput {
+    topup(card, "20")
+}
+
+fn crash_both_at(point: &str) {
+    crash_payment_at(point, withdraw_30, -3_000);
+    crash_payment_at(point, topup_20, 2_000);
+}
+
+#[test]
+fn crash_before_the_payment_is_recorded() {
+    crash_both_at("pay::before_record");
+}
+
+#[test]
+fn crash_before_the_record_commits() {
+    crash_both_at("pay::before_commit");
+}
+
+#[test]
+fn crash_after_the_record_before_the_bank_leg() {
+    crash_both_at("pay::after_record");
+}
+
+#[test]
+fn crash_before_the_leg_is_marked_sent() {
+    crash_both_at("finish::before_sent");
+}
+
+#[test]
+fn crash_after_marked_sent_before_the_bank_call() {
+    crash_both_at("finish::after_sent");
+}
+
+#[test]
+fn crash_after_the_bank_answered_before_it_is_applied() {
+    crash_both_at("finish::after_bank");
+}
+
+#[test]
+fn crash_before_the_answer_commits() {
+    crash_both_at("settle::before_commit");
+}
+
+/// The settlement itself crashes: a payment whose answer was lost is settled at the next
+/// list; the crash comes after the bank's inquiry answered.
+#[test]
+fn crash_in_the_settlement_after_the_inquiry() {
+    for action in ["panic", "return"] {
+        let scenario = FailScenario::setup();
+        let (world, w) = world();
+        world.bank.set_controls(Controls {
+            faults: FaultRates { drop_reply: 1.0, ..FaultRates::default() },
+            ..Controls::default()
+        });
+        assert!(pay_with(&w, KEY, withdraw_30(world.card), PAY).is_err(), "no answer: left pending");
+        world.bank.set_controls(Controls::default());
+        fail::cfg("settle::after_inquire", action).unwrap();
+        let r = catch_unwind(AssertUnwindSafe(|| w.balance()));
+        fail::remove("settle::after_inquire");
+        assert!(matches!((action, &r), ("panic", Err(_)) | ("return", Ok(_))), "{action}: {r:?}");
+        let w = if action == "panic" {
+            drop(w);
+            reopen(world.dir.path(), &world.bank, &world.clock)
+        } else {
+            w
+        };
+        check_invariants(&w, &world, -3_000);
+        assert_eq!(world.bank.movements_for(KEY), 1);
+        scenario.teardown();
+    }
+}

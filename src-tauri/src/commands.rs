@@ -2,7 +2,6 @@
 //! and SQLite block), with the core's error passed through as `{code, message, ...}`.
 //! The names and types are the contract in the `tongbao-api` crate.
 
-use tauri::ipc::Channel;
 use tauri::State;
 use tongbao_api::{
     AppStatus, AttemptRef, AuditEntry, BankAction, BindCode, BindStart, BindStep, CacheCleared, CardDetail,
@@ -15,9 +14,10 @@ use tongbao_api::{
     PaymentRef, PaymentRequest, PaymentView,
 };
 use tongbao_core::clock::{OffsetClock, MINUTE};
-use tongbao_core::{AppError, Wallet};
-use tongbao_mockbank::MockBank;
+use tongbao_core::{AppError, ErrorCode, Wallet};
+use tongbao_mockbank::{MockBank, Viewer};
 
+use crate::args::{Args, Chan};
 use crate::state::AppState;
 
 /// Runs `f` on the blocking pool with the opened wallet.
@@ -32,29 +32,44 @@ where
         .map_err(|_| AppError::internal("the command stopped unexpectedly"))?
 }
 
-/// Runs `f` with the mock bank and clock (the mock panels), after checking the session without
-/// counting it as activity: only a signed-in person sees the mock phone and token.
+/// Runs `f` with the mock bank, after checking the session without counting it as activity:
+/// only a signed-in person sees the mock panels. `f` gets the viewer: the signed-in person
+/// (their own phones' SMS and their own cards), or None in test mode (everyone's).
 async fn run_mock<T, F>(state: &AppState, f: F) -> Result<T, AppError>
 where
     T: Send + 'static,
-    F: FnOnce(&MockBank, &OffsetClock) -> T + Send + 'static,
+    F: FnOnce(&MockBank, Option<&Viewer>) -> Result<T, AppError> + Send + 'static,
 {
     let opened = state.opened().await?;
     tauri::async_runtime::spawn_blocking(move || {
-        opened.wallet.check_session()?;
-        Ok(f(&opened.bank, &opened.clock))
+        let (id_number, phone) = opened.wallet.viewer_identity()?;
+        let viewer = Viewer { id_number, phone };
+        f(&opened.bank, opened.clock.is_none().then_some(&viewer))
     })
     .await
     .map_err(|_| AppError::internal("the command stopped unexpectedly"))?
 }
 
+/// `run_mock` for a developer control: only in test mode, with its clock.
+async fn run_test_control<T, F>(state: &AppState, f: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&MockBank, &OffsetClock) -> T + Send + 'static,
+{
+    let clock = state.opened().await?.clock.ok_or_else(|| {
+        AppError::new(ErrorCode::TestModeRequired, "developer controls exist only in test mode (TONGBAO_TEST_MODE=1)")
+    })?;
+    run_mock(state, move |b, _| Ok(f(b, &clock))).await
+}
+
 /// `run` for a bank command: `f` gets a callback that tells the UI about each automatic retry
 /// of the bank call through `on_retry`.
-async fn run_bank<T, F>(state: &AppState, on_retry: Channel<RetryNotice>, f: F) -> Result<T, AppError>
+async fn run_bank<T, F>(state: &AppState, on_retry: Chan<RetryNotice>, f: F) -> Result<T, AppError>
 where
     T: Send + 'static,
     F: FnOnce(&Wallet, &dyn Fn(u32, u32)) -> Result<T, AppError> + Send + 'static,
 {
+    let on_retry = on_retry.get()?;
     let notify = move |attempt, max| {
         let _ = on_retry.send(RetryNotice { attempt, max });
     };
@@ -67,22 +82,26 @@ pub async fn app_status(state: State<'_, AppState>) -> Result<AppStatus, AppErro
 }
 
 #[tauri::command]
-pub async fn check_registration(state: State<'_, AppState>, args: RegisterDetails) -> Result<(), AppError> {
+pub async fn check_registration(state: State<'_, AppState>, args: Args<RegisterDetails>) -> Result<(), AppError> {
+    let args = args.get()?;
     run(&state, move |w| w.check_registration(&args)).await
 }
 
 #[tauri::command]
-pub async fn register(state: State<'_, AppState>, args: RegisterInput) -> Result<SessionView, AppError> {
+pub async fn register(state: State<'_, AppState>, args: Args<RegisterInput>) -> Result<SessionView, AppError> {
+    let args = args.get()?;
     run(&state, move |w| w.register(&args)).await
 }
 
 #[tauri::command]
-pub async fn login(state: State<'_, AppState>, args: LoginInput) -> Result<SessionView, AppError> {
+pub async fn login(state: State<'_, AppState>, args: Args<LoginInput>) -> Result<SessionView, AppError> {
+    let args = args.get()?;
     run(&state, move |w| w.login(&args)).await
 }
 
 #[tauri::command]
-pub async fn unlock(state: State<'_, AppState>, args: UnlockInput) -> Result<SessionView, AppError> {
+pub async fn unlock(state: State<'_, AppState>, args: Args<UnlockInput>) -> Result<SessionView, AppError> {
+    let args = args.get()?;
     run(&state, move |w| w.unlock(&args.password)).await
 }
 
@@ -111,12 +130,17 @@ pub async fn profile(state: State<'_, AppState>) -> Result<Profile, AppError> {
 }
 
 #[tauri::command]
-pub async fn update_settings(state: State<'_, AppState>, args: Settings) -> Result<Settings, AppError> {
+pub async fn update_settings(state: State<'_, AppState>, args: Args<Settings>) -> Result<Settings, AppError> {
+    let args = args.get()?;
     run(&state, move |w| w.update_settings(&args)).await
 }
 
 #[tauri::command]
-pub async fn recognise_card(state: State<'_, AppState>, args: String) -> Result<Option<CardRecognition>, AppError> {
+pub async fn recognise_card(
+    state: State<'_, AppState>,
+    args: Args<String>,
+) -> Result<Option<CardRecognition>, AppError> {
+    let args = args.get()?;
     run(&state, move |w| Ok(w.recognise_card(&args))).await
 }
 
@@ -128,76 +152,101 @@ pub async fn cards(state: State<'_, AppState>) -> Result<Vec<CardView>, AppError
 #[tauri::command]
 pub async fn bind_start(
     state: State<'_, AppState>,
-    args: BindStart,
-    on_retry: Channel<RetryNotice>,
+    args: Args<BindStart>,
+    on_retry: Chan<RetryNotice>,
 ) -> Result<BindStep, AppError> {
+    let args = args.get()?;
     run_bank(&state, on_retry, move |w, notify| w.bind_start(&args, notify)).await
 }
 
 #[tauri::command]
 pub async fn bind_token(
     state: State<'_, AppState>,
-    args: BindCode,
-    on_retry: Channel<RetryNotice>,
+    args: Args<BindCode>,
+    on_retry: Chan<RetryNotice>,
 ) -> Result<BindStep, AppError> {
+    let args = args.get()?;
     run_bank(&state, on_retry, move |w, notify| w.bind_token(&args.attempt_id, &args.code, notify)).await
 }
 
 #[tauri::command]
 pub async fn bind_resend(
     state: State<'_, AppState>,
-    args: AttemptRef,
-    on_retry: Channel<RetryNotice>,
+    args: Args<AttemptRef>,
+    on_retry: Chan<RetryNotice>,
 ) -> Result<BindStep, AppError> {
+    let args = args.get()?;
     run_bank(&state, on_retry, move |w, notify| w.bind_resend(&args.attempt_id, notify)).await
 }
 
 #[tauri::command]
 pub async fn bind_confirm(
     state: State<'_, AppState>,
-    args: BindCode,
-    on_retry: Channel<RetryNotice>,
+    args: Args<BindCode>,
+    on_retry: Chan<RetryNotice>,
 ) -> Result<CardView, AppError> {
+    let args = args.get()?;
     run_bank(&state, on_retry, move |w, notify| w.bind_confirm(&args.attempt_id, &args.code, notify)).await
 }
 
 #[tauri::command]
 pub async fn mock_panel(state: State<'_, AppState>) -> Result<MockPanel, AppError> {
-    run_mock(&state, |b, _| b.panel()).await
+    run_mock(&state, |b, viewer| Ok(b.panel(viewer))).await
 }
 
+/// Latency, faults and the offline switch (test mode only).
 #[tauri::command]
-pub async fn mock_set_controls(state: State<'_, AppState>, args: MockControls) -> Result<MockPanel, AppError> {
-    run_mock(&state, move |b, _| {
+pub async fn mock_set_controls(state: State<'_, AppState>, args: Args<MockControls>) -> Result<MockPanel, AppError> {
+    let args = args.get()?;
+    run_test_control(&state, move |b, _| {
         b.set_controls(args.to_controls());
-        b.panel()
+        b.panel(None)
     })
     .await
 }
 
-/// Moves the mock clock forward by whole minutes (1 to 60 × 24 × 400: up to about 13 months).
+/// Moves the mock clock forward by whole minutes (1 to 60 × 24 × 400: up to about 13 months;
+/// test mode only).
 #[tauri::command]
-pub async fn mock_advance_clock(state: State<'_, AppState>, args: i32) -> Result<MockPanel, AppError> {
+pub async fn mock_advance_clock(state: State<'_, AppState>, args: Args<i32>) -> Result<MockPanel, AppError> {
+    let args = args.get()?;
     if !(1..=60 * 24 * 400).contains(&args) {
-        return Err(AppError::new(tongbao_core::ErrorCode::SettingInvalid, "the clock moves 1 minute to 400 days"));
+        return Err(AppError::new(ErrorCode::InputInvalid, "the clock moves 1 minute to 400 days"));
     }
-    run_mock(&state, move |b, clock| {
+    run_test_control(&state, move |b, clock| {
         clock.advance(i64::from(args) * MINUTE);
         tracing::info!(minutes = args, "mock clock moved forward");
-        b.panel()
+        b.panel(None)
+    })
+    .await
+}
+
+/// The mock bank's client-version floor (test mode only): raise it to see UPGRADE_REQUIRED.
+#[tauri::command]
+pub async fn mock_set_version_floor(state: State<'_, AppState>, args: Args<String>) -> Result<MockPanel, AppError> {
+    let args = args.get()?;
+    let v = args.trim().to_owned();
+    if v.is_empty() || v.len() > 20 || !v.split('.').all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit())) {
+        return Err(AppError::new(ErrorCode::InputInvalid, "a version is like 1.2.3"));
+    }
+    run_test_control(&state, move |b, _| {
+        b.set_client_version_floor(&v);
+        b.panel(None)
     })
     .await
 }
 
 /// A bank counter action (activate, enable e-payment, unfreeze, change the reserved phone,
-/// report lost): the remedies of the failure catalogue, performed at the mock bank.
+/// report lost): the remedies of the failure catalogue, performed at the mock bank on a card
+/// of the signed-in person (any card in test mode).
 #[tauri::command]
-pub async fn mock_bank_action(state: State<'_, AppState>, args: BankAction) -> Result<MockPanel, AppError> {
-    run_mock(&state, move |b, _| {
-        b.act(&args).map_err(|e| AppError::new(tongbao_core::ErrorCode::SettingInvalid, e))?;
-        Ok(b.panel())
+pub async fn mock_bank_action(state: State<'_, AppState>, args: Args<BankAction>) -> Result<MockPanel, AppError> {
+    let args = args.get()?;
+    run_mock(&state, move |b, viewer| {
+        b.act(viewer, &args).map_err(|e| AppError::new(ErrorCode::InputInvalid, e))?;
+        Ok(b.panel(viewer))
     })
-    .await?
+    .await
 }
 
 #[tauri::command]
@@ -206,7 +255,8 @@ pub async fn cards_refresh(state: State<'_, AppState>) -> Result<Vec<CardView>, 
 }
 
 #[tauri::command]
-pub async fn card_detail(state: State<'_, AppState>, args: CardRef) -> Result<CardDetail, AppError> {
+pub async fn card_detail(state: State<'_, AppState>, args: Args<CardRef>) -> Result<CardDetail, AppError> {
+    let args = args.get()?;
     run(&state, move |w| w.card_detail(args.card_id)).await
 }
 
@@ -216,48 +266,54 @@ pub async fn account_audit(state: State<'_, AppState>) -> Result<Vec<AuditEntry>
 }
 
 #[tauri::command]
-pub async fn card_rename(state: State<'_, AppState>, args: CardRename) -> Result<CardView, AppError> {
+pub async fn card_rename(state: State<'_, AppState>, args: Args<CardRename>) -> Result<CardView, AppError> {
+    let args = args.get()?;
     run(&state, move |w| w.rename_card(&args)).await
 }
 
 #[tauri::command]
-pub async fn card_set_default(state: State<'_, AppState>, args: CardRef) -> Result<Vec<CardView>, AppError> {
+pub async fn card_set_default(state: State<'_, AppState>, args: Args<CardRef>) -> Result<Vec<CardView>, AppError> {
+    let args = args.get()?;
     run(&state, move |w| w.set_default_card(&args)).await
 }
 
 #[tauri::command]
 pub async fn card_update_start(
     state: State<'_, AppState>,
-    args: CardUpdate,
-    on_retry: Channel<RetryNotice>,
+    args: Args<CardUpdate>,
+    on_retry: Chan<RetryNotice>,
 ) -> Result<BindStep, AppError> {
+    let args = args.get()?;
     run_bank(&state, on_retry, move |w, notify| w.card_update_start(&args, notify)).await
 }
 
 #[tauri::command]
 pub async fn card_update_resend(
     state: State<'_, AppState>,
-    args: AttemptRef,
-    on_retry: Channel<RetryNotice>,
+    args: Args<AttemptRef>,
+    on_retry: Chan<RetryNotice>,
 ) -> Result<BindStep, AppError> {
+    let args = args.get()?;
     run_bank(&state, on_retry, move |w, notify| w.card_update_resend(&args.attempt_id, notify)).await
 }
 
 #[tauri::command]
 pub async fn card_update_confirm(
     state: State<'_, AppState>,
-    args: BindCode,
-    on_retry: Channel<RetryNotice>,
+    args: Args<BindCode>,
+    on_retry: Chan<RetryNotice>,
 ) -> Result<CardView, AppError> {
+    let args = args.get()?;
     run_bank(&state, on_retry, move |w, notify| w.card_update_confirm(&args.attempt_id, &args.code, notify)).await
 }
 
 #[tauri::command]
 pub async fn card_unbind(
     state: State<'_, AppState>,
-    args: CardUnbind,
-    on_retry: Channel<RetryNotice>,
+    args: Args<CardUnbind>,
+    on_retry: Chan<RetryNotice>,
 ) -> Result<Vec<CardView>, AppError> {
+    let args = args.get()?;
     run_bank(&state, on_retry, move |w, notify| w.unbind_card(&args, notify)).await
 }
 
@@ -265,9 +321,11 @@ pub async fn card_unbind(
 #[tauri::command]
 pub async fn run_diagnostics(
     state: State<'_, AppState>,
-    args: DiagnoseInput,
-    on_check: Channel<CheckResult>,
+    args: Args<DiagnoseInput>,
+    on_check: Chan<CheckResult>,
 ) -> Result<Diagnostics, AppError> {
+    let args = args.get()?;
+    let on_check = on_check.get()?;
     run(&state, move |w| {
         w.run_diagnostics(&args, env!("CARGO_PKG_VERSION"), &|c| {
             let _ = on_check.send(c.clone());
@@ -305,41 +363,48 @@ pub async fn balance(state: State<'_, AppState>) -> Result<BalanceView, AppError
 }
 
 #[tauri::command]
-pub async fn find_payee(state: State<'_, AppState>, args: String) -> Result<PayeeView, AppError> {
+pub async fn find_payee(state: State<'_, AppState>, args: Args<String>) -> Result<PayeeView, AppError> {
+    let args = args.get()?;
     run(&state, move |w| w.find_payee(&args)).await
 }
 
 #[tauri::command]
-pub async fn quote_payment(state: State<'_, AppState>, args: PaymentInput) -> Result<PaymentQuote, AppError> {
+pub async fn quote_payment(state: State<'_, AppState>, args: Args<PaymentInput>) -> Result<PaymentQuote, AppError> {
+    let args = args.get()?;
     run(&state, move |w| w.quote_payment(&args)).await
 }
 
 #[tauri::command]
 pub async fn pay(
     state: State<'_, AppState>,
-    args: PaymentRequest,
-    on_retry: Channel<RetryNotice>,
+    args: Args<PaymentRequest>,
+    on_retry: Chan<RetryNotice>,
 ) -> Result<PaymentView, AppError> {
+    let args = args.get()?;
     run_bank(&state, on_retry, move |w, notify| w.pay(&args, notify)).await
 }
 
 #[tauri::command]
-pub async fn revoke_payment(state: State<'_, AppState>, args: PaymentRef) -> Result<PaymentView, AppError> {
+pub async fn revoke_payment(state: State<'_, AppState>, args: Args<PaymentRef>) -> Result<PaymentView, AppError> {
+    let args = args.get()?;
     run(&state, move |w| w.revoke_payment(args.payment_id)).await
 }
 
 #[tauri::command]
-pub async fn history(state: State<'_, AppState>, args: HistoryQuery) -> Result<HistoryPage, AppError> {
+pub async fn history(state: State<'_, AppState>, args: Args<HistoryQuery>) -> Result<HistoryPage, AppError> {
+    let args = args.get()?;
     run(&state, move |w| w.history(&args)).await
 }
 
 #[tauri::command]
-pub async fn payment_detail(state: State<'_, AppState>, args: PaymentRef) -> Result<PaymentDetail, AppError> {
+pub async fn payment_detail(state: State<'_, AppState>, args: Args<PaymentRef>) -> Result<PaymentDetail, AppError> {
+    let args = args.get()?;
     run(&state, move |w| w.payment_detail(args.payment_id)).await
 }
 
 #[tauri::command]
-pub async fn monthly_flows(state: State<'_, AppState>, args: u32) -> Result<Vec<MonthlyFlow>, AppError> {
+pub async fn monthly_flows(state: State<'_, AppState>, args: Args<u32>) -> Result<Vec<MonthlyFlow>, AppError> {
+    let args = args.get()?;
     run(&state, move |w| w.monthly_flows(args)).await
 }
 
@@ -348,8 +413,9 @@ pub async fn monthly_flows(state: State<'_, AppState>, args: u32) -> Result<Vec<
 pub async fn export_history(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
-    args: HistoryQuery,
+    args: Args<HistoryQuery>,
 ) -> Result<Option<String>, AppError> {
+    let args = args.get()?;
     let csv = run(&state, move |w| w.history_csv(&args)).await?;
     let Some(path) = crate::report_file::choose_path(&app, "tongbao-history", "csv").await? else {
         return Ok(None);

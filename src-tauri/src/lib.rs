@@ -1,6 +1,8 @@
 //! The Tauri shell: builds state in `setup()` and registers the commands. No rule lives here.
 
+mod args;
 mod commands;
+mod instance;
 mod logging;
 mod report_file;
 mod state;
@@ -9,10 +11,21 @@ use tauri::Manager;
 
 pub fn run() {
     tauri::Builder::default()
+        // First: a second start on the same data folder hands over to the first window and
+        // exits before anything else is opened.
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .dbus_id(instance::bus_id())
+                .callback(|app, _args, _cwd| instance::focus(app))
+                .build(),
+        )
         .setup(|app| {
             let log_dir = app.path().app_log_dir()?;
             let guard = logging::init(&log_dir);
             let data_dir = app.path().app_data_dir()?;
+            // The backstop where no session bus finds the first instance: a lock on the folder.
+            let lock = instance::lock_data_dir(&data_dir)?;
+            app.manage(lock);
             let identifier = app.config().identifier.clone();
             let state = state::AppState::new(data_dir, identifier, guard);
             // Open the keychain and database off the main thread; commands wait for it.
@@ -41,6 +54,7 @@ pub fn run() {
             commands::mock_set_controls,
             commands::mock_advance_clock,
             commands::mock_bank_action,
+            commands::mock_set_version_floor,
             commands::cards_refresh,
             commands::card_detail,
             commands::account_audit,

@@ -5,11 +5,16 @@
 //! "try again" opens afresh, so unlocking the keychain and retrying works without a restart.
 //!
 //! Settings from the environment (for testers; documented in tests/README.md):
+//! - `TONGBAO_TEST_MODE=1`: test mode. Only then is there a mock clock, can the latency, faults,
+//!   offline switch and version floor be changed, and do the mock panels show every person's
+//!   SMS and cards; the variables below marked (test mode) are read only then. Off by default:
+//!   the wallet runs on the system clock and the developer controls answer TEST_MODE_REQUIRED.
 //! - `TONGBAO_MOCK_FIXTURE`: a fixture JSON file instead of the built-in TEST-CARDS fixture;
 //! - `TONGBAO_BANK_TIMEOUT_MS`: the wallet's per-call bank timeout (default 10 000);
-//! - `TONGBAO_MOCK_LATENCY_MS`: the mock bank's latency per call at start (default 300);
-//! - `TONGBAO_MOCK_SEED`: the seed of the mock bank's fault generator (reproducible faults);
-//! - `TONGBAO_MOCK_NOW`: start the mock clock at this RFC 3339 time (e.g. 2027-01-02T09:00:00+08:00).
+//! - `TONGBAO_MOCK_LATENCY_MS` (test mode): the mock bank's latency per call at start (default 300);
+//! - `TONGBAO_MOCK_SEED` (test mode): the seed of the mock bank's fault generator;
+//! - `TONGBAO_MOCK_NOW` (test mode): start the mock clock at this RFC 3339 time
+//!   (e.g. 2027-01-02T09:00:00+08:00).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -28,8 +33,14 @@ use tracing_appender::non_blocking::WorkerGuard;
 pub struct Opened {
     pub wallet: Arc<Wallet>,
     pub bank: Arc<MockBank>,
-    /// The mock mode's clock, shared by the wallet and the bank; the developer panel moves it.
-    pub clock: Arc<OffsetClock>,
+    /// Test mode's clock, shared by the wallet and the bank; the developer panel moves it.
+    /// None outside test mode: the wallet runs on the system clock.
+    pub clock: Option<Arc<OffsetClock>>,
+}
+
+/// Whether the app started in test mode (`TONGBAO_TEST_MODE=1`).
+pub fn test_mode() -> bool {
+    std::env::var("TONGBAO_TEST_MODE").is_ok_and(|v| v.trim() == "1")
 }
 
 pub struct AppState {
@@ -99,8 +110,12 @@ fn mock_clock() -> Result<Arc<OffsetClock>, AppError> {
 }
 
 fn open(data_dir: &Path, identifier: &str) -> Result<Opened, AppError> {
-    let mock_clock = mock_clock()?;
-    let clock: Arc<dyn Clock> = mock_clock.clone();
+    let testing = test_mode();
+    let mock_clock = if testing { Some(mock_clock()?) } else { None };
+    let clock: Arc<dyn Clock> = match &mock_clock {
+        Some(c) => c.clone(),
+        None => Arc::new(SystemClock),
+    };
     let fixture = match std::env::var_os("TONGBAO_MOCK_FIXTURE") {
         Some(path) => {
             let text = std::fs::read_to_string(&path).map_err(|e| {
@@ -116,11 +131,14 @@ fn open(data_dir: &Path, identifier: &str) -> Result<Opened, AppError> {
     let bank = Arc::new(
         MockBank::open(&bank_path, &fixture, clock.clone()).map_err(|e| AppError::new(ErrorCode::StorageError, e))?,
     );
-    if let Some(seed) = env_ms("TONGBAO_MOCK_SEED") {
-        bank.seed_faults(seed as u64);
-    }
-    if let Some(latency_ms) = env_ms("TONGBAO_MOCK_LATENCY_MS") {
-        bank.set_controls(Controls { latency_ms, ..bank.controls() });
+    if testing {
+        tracing::warn!("test mode: the mock clock and the developer controls are on");
+        if let Some(seed) = env_ms("TONGBAO_MOCK_SEED") {
+            bank.seed_faults(seed as u64);
+        }
+        if let Some(latency_ms) = env_ms("TONGBAO_MOCK_LATENCY_MS") {
+            bank.set_controls(Controls { latency_ms, ..bank.controls() });
+        }
     }
     let policy = RetryPolicy {
         timeout_ms: env_ms("TONGBAO_BANK_TIMEOUT_MS").unwrap_or(RetryPolicy::default().timeout_ms),
@@ -129,5 +147,7 @@ fn open(data_dir: &Path, identifier: &str) -> Result<Opened, AppError> {
     // Scope the keychain entries to this data folder: two installations never share a key.
     let secrets = Arc::new(KeyringStore::new(identifier, data_dir.to_string_lossy()));
     let wallet = open_wallet(data_dir, secrets, clock)?.with_bank(bank.clone(), policy, env!("CARGO_PKG_VERSION"))?;
-    Ok(Opened { wallet: Arc::new(wallet), bank, clock: mock_clock })
+    let wallet = Arc::new(wallet);
+    wallet.check_storage_in_background();
+    Ok(Opened { wallet, bank, clock: mock_clock })
 }

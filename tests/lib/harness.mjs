@@ -45,6 +45,9 @@ export class AppUnderTest {
       XDG_CONFIG_HOME: path.join(this.dir, "config"),
       XDG_CACHE_HOME: path.join(this.dir, "cache"),
       TONGBAO_LOG: "info",
+      // The scripts drive the mock clock and the developer controls: test mode. A spec that
+      // checks the app without it passes TONGBAO_TEST_MODE: "0".
+      TONGBAO_TEST_MODE: "1",
       ...env,
     };
     this.driverLog = path.join(this.dir, "driver.log");

@@ -80,6 +80,7 @@ commands! {
     mock_set_controls(MockControls) -> MockPanel;
     mock_advance_clock(i32) -> MockPanel;
     mock_bank_action(BankAction) -> MockPanel;
+    mock_set_version_floor(String) -> MockPanel;
     cards_refresh() -> Vec<CardView>;
     card_detail(CardRef) -> CardDetail;
     account_audit() -> Vec<AuditEntry>;

@@ -1,7 +1,7 @@
 // Generated from the Rust types by `cargo run -p tongbao-api --bin gen-bindings`.
 // Do not edit: the test command fails when this file is stale.
 
-export type ErrorCode = "PHONE_INVALID" | "PHONE_TAKEN" | "NAME_INVALID" | "ID_NUMBER_INVALID" | "AGE_TOO_YOUNG" | "PASSWORD_WEAK" | "PASSWORD_MISMATCH" | "PAY_PASSWORD_WEAK" | "LOGIN_FAILED" | "LOGIN_LOCKED" | "SESSION_LOCKED" | "NOT_LOGGED_IN" | "SETTING_INVALID" | "CARD_NUMBER_INVALID" | "EXPIRY_MISMATCH" | "CVV_MISMATCH" | "PHONE_MISMATCH" | "HOLDER_MISMATCH" | "NETWORK_TIMEOUT" | "NETWORK_OFFLINE" | "BANK_UNAVAILABLE" | "BANK_SYSTEM_ERROR" | "EPAY_DISABLED" | "CARD_RESTRICTED" | "UPGRADE_REQUIRED" | "TOKEN_REQUIRED" | "TOKEN_INVALID" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_LOCKED" | "CARD_EXPIRED" | "BANK_NOT_SUPPORTED" | "CARD_TYPE_NOT_SUPPORTED" | "CARD_NOT_ACTIVATED" | "CARD_LOST" | "CARD_ALREADY_BOUND" | "CARD_LIMIT_REACHED" | "BIND_COOLDOWN" | "CONSENT_REQUIRED" | "OTP_RESEND_TOO_SOON" | "CARD_NOT_FOUND" | "CARD_EDIT_INVALID" | "CLOCK_WRONG" | "EXPORT_FAILED" | "PAY_PASSWORD_WRONG" | "PAY_PASSWORD_LOCKED" | "INSUFFICIENT_FUNDS" | "LIMIT_EXCEEDED" | "FREQUENCY_EXCEEDED" | "PAYEE_NOT_FOUND" | "PAYEE_NAME_MISMATCH" | "SELF_TRANSFER" | "AMOUNT_INVALID" | "PAYMENT_NOT_FOUND" | "PAYMENT_NOT_REVOCABLE" | "KEYCHAIN_UNAVAILABLE" | "KEYCHAIN_LOCKED" | "DATABASE_KEY_MISSING" | "DATABASE_KEY_MISMATCH" | "DATABASE_TOO_NEW" | "STORAGE_ERROR" | "INTERNAL_ERROR";
+export type ErrorCode = "PHONE_INVALID" | "PHONE_TAKEN" | "NAME_INVALID" | "ID_NUMBER_INVALID" | "AGE_TOO_YOUNG" | "PASSWORD_WEAK" | "PASSWORD_MISMATCH" | "PAY_PASSWORD_WEAK" | "LOGIN_FAILED" | "LOGIN_LOCKED" | "SESSION_LOCKED" | "NOT_LOGGED_IN" | "SETTING_INVALID" | "CARD_NUMBER_INVALID" | "EXPIRY_MISMATCH" | "CVV_MISMATCH" | "PHONE_MISMATCH" | "HOLDER_MISMATCH" | "NETWORK_TIMEOUT" | "NETWORK_OFFLINE" | "BANK_UNAVAILABLE" | "BANK_SYSTEM_ERROR" | "EPAY_DISABLED" | "CARD_RESTRICTED" | "UPGRADE_REQUIRED" | "TOKEN_REQUIRED" | "TOKEN_INVALID" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_LOCKED" | "CARD_EXPIRED" | "BANK_NOT_SUPPORTED" | "CARD_TYPE_NOT_SUPPORTED" | "CARD_NOT_ACTIVATED" | "CARD_LOST" | "CARD_ALREADY_BOUND" | "CARD_LIMIT_REACHED" | "BIND_COOLDOWN" | "CONSENT_REQUIRED" | "OTP_RESEND_TOO_SOON" | "CARD_NOT_FOUND" | "CARD_EDIT_INVALID" | "CLOCK_WRONG" | "EXPORT_FAILED" | "PAY_PASSWORD_WRONG" | "PAY_PASSWORD_LOCKED" | "INSUFFICIENT_FUNDS" | "LIMIT_EXCEEDED" | "FREQUENCY_EXCEEDED" | "PAYEE_NOT_FOUND" | "PAYEE_NAME_MISMATCH" | "SELF_TRANSFER" | "AMOUNT_INVALID" | "PAYMENT_NOT_FOUND" | "PAYMENT_NOT_REVOCABLE" | "INPUT_INVALID" | "TEST_MODE_REQUIRED" | "KEYCHAIN_UNAVAILABLE" | "KEYCHAIN_LOCKED" | "DATABASE_KEY_MISSING" | "DATABASE_KEY_MISMATCH" | "DATABASE_TOO_NEW" | "DATABASE_DAMAGED" | "STORAGE_ERROR" | "INTERNAL_ERROR";
 
 export type Field = "phone" | "display_name" | "real_name" | "id_number" | "password" | "password_confirm" | "pay_password" | "pay_password_confirm" | "autolock_minutes";
 
@@ -17,7 +17,11 @@ until?: number,
 /**
  * The bank's ISO 8583-style response code, when the bank gave one ("78", "91").
  */
-bankCode?: string, };
+bankCode?: string, 
+/**
+ * For a wrong password or code: how many tries are left before the lock.
+ */
+triesLeft?: number, };
 
 export type Language = "zh-CN" | "en";
 
@@ -136,7 +140,12 @@ now: number,
 /**
  * The bank's cards and their state, for the counter actions.
  */
-cards: Array<MockCard>, sms: Array<MockSms>, tokens: Array<MockToken>, controls: MockControls, };
+cards: Array<MockCard>, sms: Array<MockSms>, tokens: Array<MockToken>, controls: MockControls, 
+/**
+ * The app started in test mode (`TONGBAO_TEST_MODE=1`): the clock, latency, faults and
+ * offline switch can be changed, and every person's SMS and cards are shown.
+ */
+testMode: boolean, };
 
 export type AuditEvent = "bound" | "bind_failed" | "renamed" | "default_set" | "default_moved" | "phone_changed" | "expiry_updated" | "update_failed" | "status_changed" | "unbound" | "unbind_failed";
 
@@ -283,6 +292,7 @@ export interface Commands {
   mock_set_controls: { args: MockControls; result: MockPanel };
   mock_advance_clock: { args: number; result: MockPanel };
   mock_bank_action: { args: BankAction; result: MockPanel };
+  mock_set_version_floor: { args: string; result: MockPanel };
   cards_refresh: { args: null; result: Array<CardView> };
   card_detail: { args: CardRef; result: CardDetail };
   account_audit: { args: null; result: Array<AuditEntry> };
@@ -327,6 +337,7 @@ export const COMMAND_NAMES = [
   "mock_set_controls",
   "mock_advance_clock",
   "mock_bank_action",
+  "mock_set_version_floor",
   "cards_refresh",
   "card_detail",
   "account_audit",
@@ -424,11 +435,14 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   "AMOUNT_INVALID",
   "PAYMENT_NOT_FOUND",
   "PAYMENT_NOT_REVOCABLE",
+  "INPUT_INVALID",
+  "TEST_MODE_REQUIRED",
   "KEYCHAIN_UNAVAILABLE",
   "KEYCHAIN_LOCKED",
   "DATABASE_KEY_MISSING",
   "DATABASE_KEY_MISMATCH",
   "DATABASE_TOO_NEW",
+  "DATABASE_DAMAGED",
   "STORAGE_ERROR",
   "INTERNAL_ERROR",
 ];

@@ -40,6 +40,9 @@ npm --prefix ui run -s test
 stage "Rust tests (real gnome-keyring for the keychain tests)"
 cargo test --workspace -q
 
+stage "storm: two workers pay from one account with bank faults, SIGKILLed 30 times; invariants checked"
+cargo run -q -p tongbao-mockbank --bin storm -- --kills 30
+
 stage "build the app once"
 bash scripts/build-app.sh
 

@@ -6,6 +6,7 @@
 //! run it on a fake clock without waiting.
 
 pub mod fixture;
+pub mod testkit;
 pub mod totp;
 
 use std::collections::HashMap;
@@ -609,6 +610,15 @@ impl MockBank {
         .map_err(storage_failure)?;
         tx.commit().map_err(storage_failure)?;
         outcome_of(&outcome, reference)
+    }
+
+    /// Every idempotency key that moved money (the storm's check: no movement without its
+    /// wallet record).
+    pub fn moved_keys(&self) -> Vec<String> {
+        self.db()
+            .prepare("SELECT idem_key FROM txns WHERE outcome = 'ok' ORDER BY at")
+            .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<_>>>())
+            .unwrap_or_default()
     }
 
     /// The SMS-code tries left in the binding session of a request id (tests: a resume must not

@@ -315,6 +315,26 @@ fn each_check_fails_when_its_dependency_is_broken() {
     assert!((skew + HOUR).abs() < MINUTE, "{skew}");
 }
 
+/// Waits (up to 10 s) for the background quick_check's verdict: true when damaged.
+fn wait_for_storage_check(w: &Wallet) -> bool {
+    for _ in 0..1000 {
+        if let Some(v) = w.storage_damaged() {
+            return v;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("the background storage check never ended");
+}
+
+#[test]
+fn a_healthy_database_passes_the_background_check() {
+    let env = p1();
+    env.bind(T01, None);
+    env.wallet.check_storage_in_background();
+    assert!(!wait_for_storage_check(&env.wallet));
+    assert!(env.wallet.status().is_ok());
+}
+
 #[test]
 fn a_damaged_database_fails_the_integrity_check() {
     let env = p1();
@@ -344,6 +364,12 @@ fn a_damaged_database_fails_the_integrity_check() {
         }
         let d = wallet.run_diagnostics(&DiagnoseInput::default(), "0.1.0", &|_| {}).unwrap();
         assert_eq!(check(&d, CheckId::Database), (false, Some(ErrorCode::StorageError)), "page {page}");
+        // Start-up's own check, on a thread of its own, finds it too: the app says so.
+        assert_eq!(wallet.status().map(|_| ()), Ok(()), "not known before the check has run");
+        wallet.check_storage_in_background();
+        let verdict = wait_for_storage_check(&wallet);
+        assert!(verdict, "page {page}");
+        assert_eq!(wallet.status().unwrap_err().code, ErrorCode::DatabaseDamaged);
         found = true;
         break;
     }

@@ -11,9 +11,10 @@ use tongbao_core::clock::FakeClock;
 use tongbao_core::error::{AppError, ErrorCode};
 use tongbao_core::ledger;
 use tongbao_core::payments::{Arrival, Counterparty, PaymentInput, PaymentKind, PaymentRequest};
-use tongbao_core::secrets::{MemoryStore, SecretBytes, SecretStore, SecretString};
+use tongbao_core::secrets::{MemoryStore, SecretString};
 use tongbao_core::{open_wallet, Wallet};
 use tongbao_mockbank::fixture::Fixture;
+use tongbao_mockbank::testkit::FolderStore;
 use tongbao_mockbank::{Controls, MockBank};
 
 use super::*;
@@ -99,24 +100,9 @@ pub fn books(w: &Wallet) {
     w.with_db_for_tests(ledger::audit_books).unwrap();
 }
 
-/// A keychain in a folder, so a second process finds the first one's keys (test only).
-pub struct FileStore(pub std::path::PathBuf);
-
-impl SecretStore for FileStore {
-    fn get(&self, name: &str) -> Result<Option<SecretBytes>, AppError> {
-        Ok(std::fs::read(self.0.join(name)).ok().map(zeroize::Zeroizing::new))
-    }
-    fn set(&self, name: &str, value: &[u8]) -> Result<(), AppError> {
-        std::fs::write(self.0.join(name), value).map_err(|e| AppError::internal(e.to_string()))
-    }
-    fn backend(&self) -> &'static str {
-        "file (tests only)"
-    }
-}
-
 pub fn open_in(dir: &Path, bank: Arc<dyn Bank>, clock: Arc<FakeClock>) -> Wallet {
     std::fs::create_dir_all(dir.join("keys")).unwrap();
-    open_wallet(&dir.join("wallet"), Arc::new(FileStore(dir.join("keys"))), clock)
+    open_wallet(&dir.join("wallet"), Arc::new(FolderStore(dir.join("keys"))), clock)
         .unwrap()
         .with_bank(bank, policy(), "0.1.0")
         .unwrap()

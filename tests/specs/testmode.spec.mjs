@@ -3,6 +3,7 @@
 // error shape. A second start on the same data folder hands over to the first and exits.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { APP, test } from "../lib/harness.mjs";
 import { el, waitGone } from "../lib/dom.mjs";
@@ -61,6 +62,36 @@ test("malformed IPC arguments answer INPUT_INVALID in the catalogue's shape", as
   }
   // The app still works.
   await auth.register(b, P1);
+});
+
+// The contract's own lists (generated from the Rust types): every command, every code.
+const bindings = readFileSync(new URL("../../ui/src/lib/ipc/bindings.ts", import.meta.url), "utf8");
+const listed = (name) =>
+  [...bindings.match(new RegExp(`export const ${name}[^=]*= \\[([^\\]]*)\\]`))[1].matchAll(/"([a-zA-Z_]+)"/g)].map((m) => m[1]);
+
+test("every command answers malformed calls with a catalogue error, signed out and in", async ({ b }) => {
+  await auth.waitLogin(b);
+  const codes = new Set(listed("ERROR_CODES"));
+  // The save dialogs are left out: without TONGBAO_EXPORT_DIR they would open a native window.
+  const commands = listed("COMMAND_NAMES").filter((c) => !c.startsWith("export_"));
+  assert.ok(commands.length > 30 && codes.has("INPUT_INVALID"));
+  const payloads = [{ args: 5 }, { args: "x" }, { args: [1] }, { args: { bogus: true } }, {}, { args: null, onRetry: 5 }];
+  let calls = 0;
+  for (const signedIn of [false, true]) {
+    if (signedIn) await auth.register(b, P1);
+    for (const cmd of commands) {
+      if (cmd === "logout" || cmd === "lock") continue; // they take no argument and would end the session
+      for (const payload of payloads) {
+        const r = await invoke(b, cmd, payload);
+        calls++;
+        if (!r.err) continue; // a command without arguments may simply answer
+        assert.equal(typeof r.err, "object", `${cmd} ${JSON.stringify(payload)} → ${JSON.stringify(r.err)}`);
+        assert.ok(codes.has(r.err.code), `${cmd} ${JSON.stringify(payload)} → ${JSON.stringify(r.err)}`);
+        assert.equal(typeof r.err.message, "string");
+      }
+    }
+  }
+  assert.ok(calls > 300, `${calls} calls`);
 });
 
 test("a second start on the same data folder exits and leaves the first one running", async ({ app, b }) => {

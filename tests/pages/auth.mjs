@@ -17,13 +17,15 @@ export async function openRegister(b) {
   await el(b, "register-screen");
 }
 
-export async function fillDetails(b, p, { password = PASSWORD, confirm = password } = {}) {
+export async function fillDetails(b, p, { password = PASSWORD, confirm = password, agree = true } = {}) {
   await type(b, "reg-phone", p.phone);
   await type(b, "reg-display-name", p.displayName);
   await type(b, "reg-real-name", p.realName);
   await type(b, "reg-id-number", p.idNumber);
   await type(b, "reg-password", password);
   await type(b, "reg-password-confirm", confirm);
+  const box = await el(b, "reg-agree");
+  if ((await box.isSelected()) !== agree) await box.click();
 }
 
 export async function fillPayPassword(b, pay = PAY_PASSWORD, confirm = pay) {

@@ -29,7 +29,7 @@ fn env_n(name: &str, default: usize) -> usize {
 fn register(w: &Wallet, phone: &str, id: &str) {
     let input = serde_json::from_value(serde_json::json!({
         "details": { "phone": phone, "displayName": "bench", "realName": "张三", "idNumber": id,
-                     "password": "Tongbao2026!", "passwordConfirm": "Tongbao2026!" },
+                     "password": "Tongbao2026!", "passwordConfirm": "Tongbao2026!", "agree": true },
         "payPassword": "258036", "payPasswordConfirm": "258036"
     }))
     .unwrap();

@@ -280,3 +280,22 @@ fn secrets_in_inputs_are_redacted_in_debug_output() {
     let text = format!("{:?}", input(&P1));
     assert!(!text.contains(PASSWORD) && !text.contains(PAY_PASSWORD), "{text}");
 }
+
+#[test]
+fn registration_needs_the_user_agreement_and_privacy_policy_accepted() {
+    let env = Env::start();
+    let mut unticked = input(&P1);
+    unticked.details.agree = false;
+    assert_eq!(env.wallet.check_registration(&unticked.details).unwrap_err().code, ErrorCode::ConsentRequired);
+    assert_eq!(env.wallet.register(&unticked).unwrap_err().code, ErrorCode::ConsentRequired);
+    assert_eq!(account_count(&env), 0);
+    // A caller that leaves the member out has not accepted either.
+    let mut json = serde_json::to_value(serde_json::json!({
+        "phone": P1.phone, "displayName": "x", "realName": P1.real_name, "idNumber": P1.id_number,
+        "password": PASSWORD, "passwordConfirm": PASSWORD
+    }))
+    .unwrap();
+    let details: tongbao_core::accounts::RegisterDetails = serde_json::from_value(json.take()).unwrap();
+    assert_eq!(env.wallet.check_registration(&details).unwrap_err().code, ErrorCode::ConsentRequired);
+    env.wallet.register(&input(&P1)).unwrap();
+}

@@ -37,7 +37,12 @@ export type SessionView = { displayName: string, locked: boolean, };
 
 export type AppStatus = { session: SessionView | null, settings: Settings, };
 
-export type RegisterDetails = { phone: string, displayName: string, realName: string, idNumber: string, password: string, passwordConfirm: string, };
+export type RegisterDetails = { phone: string, displayName: string, realName: string, idNumber: string, password: string, passwordConfirm: string, 
+/**
+ * The user agreement and privacy policy were accepted (an unticked box on the form).
+ * Absent counts as not accepted.
+ */
+agree: boolean, };
 
 export type RegisterInput = { details: RegisterDetails, payPassword: string, payPasswordConfirm: string, };
 

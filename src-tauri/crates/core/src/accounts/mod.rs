@@ -32,6 +32,10 @@ pub struct RegisterDetails {
     pub password: SecretString,
     #[ts(type = "string")]
     pub password_confirm: SecretString,
+    /// The user agreement and privacy policy were accepted (an unticked box on the form).
+    /// Absent counts as not accepted.
+    #[serde(default)]
+    pub agree: bool,
 }
 
 /// The whole registration: the details and the payment password. Saved in one statement, so an
@@ -96,6 +100,12 @@ pub(crate) fn validate_details(d: &RegisterDetails, now: Millis) -> Result<Valid
     let id_number = validate::id_number(&d.id_number, now)?;
     validate::password(d.password.expose())?;
     validate::confirmed(d.password.expose(), d.password_confirm.expose(), Field::PasswordConfirm)?;
+    if !d.agree {
+        return Err(AppError::new(
+            ErrorCode::ConsentRequired,
+            "accept the user agreement and the privacy policy to register",
+        ));
+    }
     Ok(ValidDetails { phone, display_name, real_name, id_number })
 }
 

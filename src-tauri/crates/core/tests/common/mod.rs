@@ -92,6 +92,7 @@ pub fn details(p: &Person) -> RegisterDetails {
         id_number: p.id_number.into(),
         password: SecretString::new(PASSWORD),
         password_confirm: SecretString::new(PASSWORD),
+        agree: true,
     }
 }
 

@@ -122,7 +122,7 @@ fn set_up(p: &Paths) {
     for (phone, name, id) in [P2, P1] {
         let input = serde_json::json!({
             "details": { "phone": phone, "displayName": name, "realName": name, "idNumber": id,
-                         "password": PASSWORD, "passwordConfirm": PASSWORD },
+                         "password": PASSWORD, "passwordConfirm": PASSWORD, "agree": true },
             "payPassword": PAY, "payPasswordConfirm": PAY
         });
         w.register(&json(input)).expect("register");

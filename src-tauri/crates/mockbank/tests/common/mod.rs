@@ -33,7 +33,7 @@ pub fn policy() -> RetryPolicy {
 pub fn register(w: &Wallet, p: &Person) {
     let input = serde_json::from_value(serde_json::json!({
         "details": { "phone": p.phone, "displayName": p.name, "realName": p.name, "idNumber": p.id,
-                     "password": PASSWORD, "passwordConfirm": PASSWORD },
+                     "password": PASSWORD, "passwordConfirm": PASSWORD, "agree": true },
         "payPassword": PAY, "payPasswordConfirm": PAY
     }))
     .unwrap();

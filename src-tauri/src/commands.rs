@@ -13,6 +13,10 @@ use tongbao_api::{
     BalanceView, HistoryPage, HistoryQuery, MonthlyFlow, PayeeView, PaymentDetail, PaymentInput, PaymentQuote,
     PaymentRef, PaymentRequest, PaymentView,
 };
+use tongbao_api::{
+    ChangePassword, CloseAccount, RecoverStart, RecoveryCard, RecoveryCode, RecoveryFinish, RecoveryIdentity,
+    RecoveryRef, RecoveryStep, ResetInput, SecurityOverview,
+};
 use tongbao_core::clock::{OffsetClock, MINUTE};
 use tongbao_core::{AppError, ErrorCode, Wallet};
 use tongbao_mockbank::{MockBank, Viewer};
@@ -189,9 +193,22 @@ pub async fn bind_confirm(
     run_bank(&state, on_retry, move |w, notify| w.bind_confirm(&args.attempt_id, &args.code, notify)).await
 }
 
+/// The mock panels. Signed out (recovering a password from the login screen), the mock phone
+/// still shows: everyone's SMS in test mode, otherwise only those to a phone whose password is
+/// being recovered in this app (the phone in the person's hand).
 #[tauri::command]
 pub async fn mock_panel(state: State<'_, AppState>) -> Result<MockPanel, AppError> {
-    run_mock(&state, |b, viewer| Ok(b.panel(viewer))).await
+    let opened = state.opened().await?;
+    let signed_out = matches!(opened.wallet.check_session(), Err(e) if e.code == ErrorCode::NotLoggedIn);
+    if !signed_out {
+        return run_mock(&state, |b, viewer| Ok(b.panel(viewer))).await;
+    }
+    tauri::async_runtime::spawn_blocking(move || match opened.clock {
+        Some(_) => Ok(opened.bank.panel(None)),
+        None => Ok(opened.bank.sms_panel(&opened.wallet.recovering_phones()?)),
+    })
+    .await
+    .map_err(|_| AppError::internal("the command stopped unexpectedly"))?
 }
 
 /// Latency, faults and the offline switch (test mode only).
@@ -424,4 +441,126 @@ pub async fn export_history(
         .await
         .map_err(|_| AppError::internal("the command stopped unexpectedly"))?
         .map(Some)
+}
+
+// --- Account and security center -------------------------------------------------------------
+
+#[tauri::command]
+pub async fn change_password(state: State<'_, AppState>, args: Args<ChangePassword>) -> Result<(), AppError> {
+    let args = args.get()?;
+    run(&state, move |w| w.change_password(&args)).await
+}
+
+#[tauri::command]
+pub async fn change_pay_password(state: State<'_, AppState>, args: Args<ChangePassword>) -> Result<(), AppError> {
+    let args = args.get()?;
+    run(&state, move |w| w.change_pay_password(&args)).await
+}
+
+#[tauri::command]
+pub async fn recover_start(state: State<'_, AppState>, args: Args<RecoverStart>) -> Result<RecoveryStep, AppError> {
+    let args = args.get()?;
+    run(&state, move |w| w.recover_start(&args)).await
+}
+
+#[tauri::command]
+pub async fn recover_resend(state: State<'_, AppState>, args: Args<RecoveryRef>) -> Result<RecoveryStep, AppError> {
+    let args = args.get()?;
+    run(&state, move |w| w.recover_resend(&args)).await
+}
+
+#[tauri::command]
+pub async fn recover_code(state: State<'_, AppState>, args: Args<RecoveryCode>) -> Result<RecoveryStep, AppError> {
+    let args = args.get()?;
+    run(&state, move |w| w.recover_code(&args)).await
+}
+
+#[tauri::command]
+pub async fn recover_identity(
+    state: State<'_, AppState>,
+    args: Args<RecoveryIdentity>,
+) -> Result<RecoveryStep, AppError> {
+    let args = args.get()?;
+    run(&state, move |w| w.recover_identity(&args)).await
+}
+
+#[tauri::command]
+pub async fn recover_finish(state: State<'_, AppState>, args: Args<RecoveryFinish>) -> Result<(), AppError> {
+    let args = args.get()?;
+    run(&state, move |w| w.recover_finish(&args)).await
+}
+
+#[tauri::command]
+pub async fn pay_recover_start(state: State<'_, AppState>) -> Result<RecoveryStep, AppError> {
+    run(&state, |w| w.pay_recover_start()).await
+}
+
+#[tauri::command]
+pub async fn pay_recover_resend(state: State<'_, AppState>, args: Args<RecoveryRef>) -> Result<RecoveryStep, AppError> {
+    let args = args.get()?;
+    run(&state, move |w| w.pay_recover_resend(&args)).await
+}
+
+#[tauri::command]
+pub async fn pay_recover_code(state: State<'_, AppState>, args: Args<RecoveryCode>) -> Result<RecoveryStep, AppError> {
+    let args = args.get()?;
+    run(&state, move |w| w.pay_recover_code(&args)).await
+}
+
+#[tauri::command]
+pub async fn pay_recover_card(
+    state: State<'_, AppState>,
+    args: Args<RecoveryCard>,
+    on_retry: Chan<RetryNotice>,
+) -> Result<RecoveryStep, AppError> {
+    let args = args.get()?;
+    run_bank(&state, on_retry, move |w, notify| w.pay_recover_card(&args, notify)).await
+}
+
+#[tauri::command]
+pub async fn pay_recover_card_code(
+    state: State<'_, AppState>,
+    args: Args<RecoveryCode>,
+    on_retry: Chan<RetryNotice>,
+) -> Result<RecoveryStep, AppError> {
+    let args = args.get()?;
+    run_bank(&state, on_retry, move |w, notify| w.pay_recover_card_code(&args, notify)).await
+}
+
+#[tauri::command]
+pub async fn pay_recover_identity(
+    state: State<'_, AppState>,
+    args: Args<RecoveryIdentity>,
+) -> Result<RecoveryStep, AppError> {
+    let args = args.get()?;
+    run(&state, move |w| w.pay_recover_identity(&args)).await
+}
+
+#[tauri::command]
+pub async fn pay_recover_finish(state: State<'_, AppState>, args: Args<RecoveryFinish>) -> Result<(), AppError> {
+    let args = args.get()?;
+    run(&state, move |w| w.pay_recover_finish(&args)).await
+}
+
+#[tauri::command]
+pub async fn security_overview(state: State<'_, AppState>) -> Result<SecurityOverview, AppError> {
+    run(&state, |w| w.security_overview()).await
+}
+
+#[tauri::command]
+pub async fn close_account(
+    state: State<'_, AppState>,
+    args: Args<CloseAccount>,
+    on_retry: Chan<RetryNotice>,
+) -> Result<(), AppError> {
+    let args = args.get()?;
+    run_bank(&state, on_retry, move |w, notify| w.close_account(&args, notify)).await
+}
+
+/// Reset this installation: works whether or not the wallet could be opened (it is offered on
+/// the start-up problem screen too).
+#[tauri::command]
+pub async fn reset_installation(state: State<'_, AppState>, args: Args<ResetInput>) -> Result<(), AppError> {
+    let args = args.get()?;
+    state.reset(args.confirm).await
 }

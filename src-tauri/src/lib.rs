@@ -27,7 +27,7 @@ pub fn run() {
             let lock = instance::lock_data_dir(&data_dir)?;
             app.manage(lock);
             let identifier = app.config().identifier.clone();
-            let state = state::AppState::new(data_dir, identifier, guard);
+            let state = state::AppState::new(data_dir, log_dir, identifier, guard);
             // Open the keychain and database off the main thread; commands wait for it.
             state.start_opening();
             app.manage(state);
@@ -76,6 +76,23 @@ pub fn run() {
             commands::payment_detail,
             commands::monthly_flows,
             commands::export_history,
+            commands::change_password,
+            commands::change_pay_password,
+            commands::recover_start,
+            commands::recover_resend,
+            commands::recover_code,
+            commands::recover_identity,
+            commands::recover_finish,
+            commands::pay_recover_start,
+            commands::pay_recover_resend,
+            commands::pay_recover_code,
+            commands::pay_recover_card,
+            commands::pay_recover_card_code,
+            commands::pay_recover_identity,
+            commands::pay_recover_finish,
+            commands::security_overview,
+            commands::close_account,
+            commands::reset_installation,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Tongbao Wallet");

@@ -45,14 +45,36 @@ pub fn test_mode() -> bool {
 
 pub struct AppState {
     data_dir: PathBuf,
+    log_dir: PathBuf,
     identifier: String,
     opened: Arc<Mutex<Option<Opened>>>,
     _log_guard: Option<WorkerGuard>,
 }
 
 impl AppState {
-    pub fn new(data_dir: PathBuf, identifier: String, log_guard: Option<WorkerGuard>) -> Self {
-        Self { data_dir, identifier, opened: Arc::new(Mutex::new(None)), _log_guard: log_guard }
+    pub fn new(data_dir: PathBuf, log_dir: PathBuf, identifier: String, log_guard: Option<WorkerGuard>) -> Self {
+        Self { data_dir, log_dir, identifier, opened: Arc::new(Mutex::new(None)), _log_guard: log_guard }
+    }
+
+    /// Resets this installation: closes the wallet, removes its database, logs and keychain
+    /// items, then opens afresh (a new key and an empty database). Works when the wallet could
+    /// not be opened too (from the start-up problem screen).
+    pub async fn reset(&self, confirm: String) -> Result<(), AppError> {
+        {
+            let mut slot = self.opened.lock().await;
+            let closing = slot.take(); // the wallet closes when the last command using it ends
+            let (dir, logs, id) = (self.data_dir.clone(), self.log_dir.clone(), self.identifier.clone());
+            let done = tauri::async_runtime::spawn_blocking(move || {
+                drop(closing);
+                let secrets = KeyringStore::new(&id, dir.to_string_lossy());
+                tongbao_core::reset_installation(&dir, Some(&logs), &secrets, &confirm)
+            })
+            .await
+            .map_err(|_| AppError::internal("the reset stopped unexpectedly"))?;
+            done?;
+        }
+        self.start_opening();
+        Ok(())
     }
 
     /// Starts opening the wallet without waiting for it.
@@ -146,7 +168,11 @@ fn open(data_dir: &Path, identifier: &str) -> Result<Opened, AppError> {
     };
     // Scope the keychain entries to this data folder: two installations never share a key.
     let secrets = Arc::new(KeyringStore::new(identifier, data_dir.to_string_lossy()));
-    let wallet = open_wallet(data_dir, secrets, clock)?.with_bank(bank.clone(), policy, env!("CARGO_PKG_VERSION"))?;
+    let wallet = open_wallet(data_dir, secrets, clock)?.with_sms(bank.clone()).with_bank(
+        bank.clone(),
+        policy,
+        env!("CARGO_PKG_VERSION"),
+    )?;
     let wallet = Arc::new(wallet);
     wallet.check_storage_in_background();
     Ok(Opened { wallet, bank, clock: mock_clock })

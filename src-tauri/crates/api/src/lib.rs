@@ -9,6 +9,10 @@
 
 use ts_rs::TS;
 
+pub use tongbao_core::accounts::security::{
+    ChangePassword, CloseAccount, LoginRecord, RecoverStart, RecoveryCard, RecoveryCode, RecoveryFinish,
+    RecoveryIdentity, RecoveryRef, RecoveryStage, RecoveryStep, SecurityEvent, SecurityOverview, SecurityRecord,
+};
 pub use tongbao_core::accounts::{LoginInput, Profile, RegisterDetails, RegisterInput, UnlockInput};
 pub use tongbao_core::audit::{AuditEntry, AuditEvent};
 pub use tongbao_core::bank::CardStatus;
@@ -27,6 +31,13 @@ pub use tongbao_core::session::SessionView;
 pub use tongbao_core::settings::{Language, Settings, Theme};
 pub use tongbao_core::wallet::AppStatus;
 pub use tongbao_mockbank::{BankAction, MockCard, MockControls, MockPanel, MockSms, MockToken};
+
+/// "Reset this installation": the confirmation word the person typed.
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ResetInput {
+    pub confirm: String,
+}
 
 /// Where `export_report` wrote the support report.
 #[derive(Debug, Clone, serde::Serialize, TS)]
@@ -102,6 +113,23 @@ commands! {
     payment_detail(PaymentRef) -> PaymentDetail;
     monthly_flows(u32) -> Vec<MonthlyFlow>;
     export_history(HistoryQuery) -> Option<String>;
+    change_password(ChangePassword) -> ();
+    change_pay_password(ChangePassword) -> ();
+    recover_start(RecoverStart) -> RecoveryStep;
+    recover_resend(RecoveryRef) -> RecoveryStep;
+    recover_code(RecoveryCode) -> RecoveryStep;
+    recover_identity(RecoveryIdentity) -> RecoveryStep;
+    recover_finish(RecoveryFinish) -> ();
+    pay_recover_start() -> RecoveryStep;
+    pay_recover_resend(RecoveryRef) -> RecoveryStep;
+    pay_recover_code(RecoveryCode) -> RecoveryStep;
+    pay_recover_card(RecoveryCard) -> RecoveryStep;
+    pay_recover_card_code(RecoveryCode) -> RecoveryStep;
+    pay_recover_identity(RecoveryIdentity) -> RecoveryStep;
+    pay_recover_finish(RecoveryFinish) -> ();
+    security_overview() -> SecurityOverview;
+    close_account(CloseAccount) -> ();
+    reset_installation(ResetInput) -> ();
 }
 
 /// Commands that also take an `onRetry` channel of [`RetryNotice`]s (bank calls with retries).
@@ -115,6 +143,9 @@ pub const PROGRESS_COMMANDS: &[&str] = &[
     "card_update_confirm",
     "card_unbind",
     "pay",
+    "pay_recover_card",
+    "pay_recover_card_code",
+    "close_account",
 ];
 
 /// Commands that also take an `onCheck` channel of [`CheckResult`]s (each check as it ends).
@@ -184,6 +215,21 @@ fn declarations() -> Vec<String> {
         HistoryQuery::decl(),
         HistoryPage::decl(),
         MonthlyFlow::decl(),
+        ChangePassword::decl(),
+        RecoverStart::decl(),
+        RecoveryRef::decl(),
+        RecoveryCode::decl(),
+        RecoveryIdentity::decl(),
+        RecoveryCard::decl(),
+        RecoveryFinish::decl(),
+        RecoveryStage::decl(),
+        RecoveryStep::decl(),
+        LoginRecord::decl(),
+        SecurityEvent::decl(),
+        SecurityRecord::decl(),
+        SecurityOverview::decl(),
+        CloseAccount::decl(),
+        ResetInput::decl(),
     ]
 }
 

@@ -185,6 +185,21 @@ impl Decline {
     }
 }
 
+/// Checking that a typed number is the card behind an agreement (payment-password recovery):
+/// the bank then sends its SMS code to the card's reserved phone (`send_otp`) and takes it
+/// back with `confirm_update`.
+#[derive(Debug, Clone, Copy)]
+pub struct HolderCheck<'a> {
+    pub request_id: &'a str,
+    pub token: &'a str,
+    pub pan: &'a str,
+}
+
+/// Sends the wallet's own SMS (recovery codes, notices of a password change).
+pub trait SmsGateway: Send + Sync {
+    fn send(&self, phone: &str, text: &str) -> Result<(), AppError>;
+}
+
 /// What the bank knows of a binding asked for under a request id (the wallet's attempt id).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BindingState {
@@ -307,6 +322,9 @@ pub trait Bank: Send + Sync {
     /// What became of the binding asked for under `request_id`: spends no OTP try. The wallet
     /// reconciles a binding interrupted during confirmation with it.
     fn binding_state(&self, request_id: &str, opts: CallOptions) -> BankResult<BindingState>;
+    /// Checks that `pan` is the card of the agreement `token` (its holder proving the card is
+    /// theirs); answers a session for `send_otp` / `confirm_update`.
+    fn verify_holder(&self, req: &HolderCheck<'_>, opts: CallOptions) -> BankResult<String>;
     fn bank_info(&self, opts: CallOptions) -> BankResult<BankInfo>;
     /// Takes money from a bound card. Idempotent by `key`: a repeat answers the original
     /// result (ISO 94 handled inside the port).

@@ -94,3 +94,44 @@ fn new_key() -> Zeroizing<[u8; KEY_LEN]> {
     rand::rngs::OsRng.fill_bytes(&mut key[..]);
     key
 }
+
+/// The word a person types to confirm "reset this installation" (the screen shows the one of
+/// its language in 「」).
+pub const RESET_WORDS: [&str; 2] = ["清除", "RESET"];
+
+/// Resets this installation (清除本机数据): the database and its journal, the logs, and the
+/// app's keychain items (database key, card-fingerprint key). The wallet must be closed first.
+/// `confirm` must be one of [`RESET_WORDS`]. The next start makes a new key and database.
+pub fn reset_installation(
+    data_dir: &Path,
+    log_dir: Option<&Path>,
+    secrets: &dyn SecretStore,
+    confirm: &str,
+) -> Result<(), AppError> {
+    if !RESET_WORDS.iter().any(|w| w.eq_ignore_ascii_case(confirm.trim())) {
+        return Err(AppError::new(ErrorCode::InputInvalid, "type the confirmation word shown on the screen"));
+    }
+    let remove = |p: &Path| match std::fs::remove_file(p) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(AppError::new(ErrorCode::StorageError, format!("cannot remove {}: {e}", p.display())))
+        }
+        _ => Ok(()),
+    };
+    let db = db_path(data_dir);
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        remove(&PathBuf::from(format!("{}{suffix}", db.display())))?;
+    }
+    if let Some(logs) = log_dir {
+        if let Ok(entries) = std::fs::read_dir(logs) {
+            for e in entries.flatten() {
+                if e.path().is_file() {
+                    remove(&e.path())?;
+                }
+            }
+        }
+    }
+    secrets.delete(DB_KEY_NAME)?;
+    secrets.delete(FINGERPRINT_KEY_NAME)?;
+    tracing::warn!("this installation was reset: database, logs and keychain items removed");
+    Ok(())
+}

@@ -45,6 +45,15 @@ catalogue! {
     LoginFailed = "LOGIN_FAILED",
     LoginLocked = "LOGIN_LOCKED",
     SessionLocked = "SESSION_LOCKED",
+    // Account and security center
+    /// A new password equal to the current one.
+    PasswordSameAsOld = "PASSWORD_SAME_AS_OLD",
+    /// Recovery's identity check failed (never says which part).
+    IdentityMismatch = "IDENTITY_MISMATCH",
+    /// 5 wrong identity checks: recovery for that phone is locked for 15 minutes.
+    RecoveryLocked = "RECOVERY_LOCKED",
+    /// An account with money or a pending payment can't be closed (`detail`: balance / pending).
+    AccountNotEmpty = "ACCOUNT_NOT_EMPTY",
     /// A command that needs a signed-in person was called without one.
     NotLoggedIn = "NOT_LOGGED_IN",
     /// A setting value outside its allowed range.
@@ -134,6 +143,10 @@ pub enum Field {
     PayPassword,
     PayPasswordConfirm,
     AutolockMinutes,
+    /// The current login password (changing it, closing the account).
+    CurrentPassword,
+    /// The current payment password (changing it).
+    CurrentPayPassword,
 }
 
 /// The error every core operation returns and every command sends over IPC.
@@ -156,6 +169,10 @@ pub struct AppError {
     #[serde(rename = "triesLeft")]
     #[ts(optional, rename = "triesLeft", type = "number")]
     pub tries_left: Option<i64>,
+    /// A word that says which case of the code applies (ACCOUNT_NOT_EMPTY: `balance` or
+    /// `pending`). Never a value the person typed.
+    #[ts(optional)]
+    pub detail: Option<String>,
 }
 
 /// The wire form: absent optional members are left out, not sent as null.
@@ -171,6 +188,8 @@ struct Wire<'a> {
     bank_code: Option<&'a str>,
     #[serde(rename = "triesLeft", skip_serializing_if = "Option::is_none")]
     tries_left: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<&'a str>,
 }
 
 impl Serialize for AppError {
@@ -182,6 +201,7 @@ impl Serialize for AppError {
             until: self.until,
             bank_code: self.bank_code.as_deref(),
             tries_left: self.tries_left,
+            detail: self.detail.as_deref(),
         }
         .serialize(s)
     }
@@ -189,7 +209,15 @@ impl Serialize for AppError {
 
 impl AppError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), field: None, until: None, bank_code: None, tries_left: None }
+        Self {
+            code,
+            message: message.into(),
+            field: None,
+            until: None,
+            bank_code: None,
+            tries_left: None,
+            detail: None,
+        }
     }
 
     pub fn on(mut self, field: Field) -> Self {
@@ -199,6 +227,11 @@ impl AppError {
 
     pub fn until(mut self, at_ms: i64) -> Self {
         self.until = Some(at_ms);
+        self
+    }
+
+    pub fn detail(mut self, which: &str) -> Self {
+        self.detail = Some(which.to_owned());
         self
     }
 

@@ -28,6 +28,6 @@ pub mod settings;
 pub mod storage;
 pub mod wallet;
 
-pub use bootstrap::open_wallet;
+pub use bootstrap::{open_wallet, reset_installation};
 pub use error::{AppError, ErrorCode};
 pub use wallet::Wallet;

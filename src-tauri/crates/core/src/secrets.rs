@@ -54,6 +54,8 @@ pub trait SecretStore: Send + Sync {
     /// `Ok(None)` when there is no such secret; an error when the keychain can't be asked.
     fn get(&self, name: &str) -> Result<Option<SecretBytes>, AppError>;
     fn set(&self, name: &str, value: &[u8]) -> Result<(), AppError>;
+    /// Removes a secret; removing one that is not there is not an error.
+    fn delete(&self, name: &str) -> Result<(), AppError>;
     /// A short description of the backend, for diagnostics ("secret-service").
     fn backend(&self) -> &'static str;
 }
@@ -83,6 +85,11 @@ impl SecretStore for MemoryStore {
     fn set(&self, name: &str, value: &[u8]) -> Result<(), AppError> {
         self.check()?;
         self.items.lock().expect("poisoned").insert(name.to_owned(), value.to_vec());
+        Ok(())
+    }
+    fn delete(&self, name: &str) -> Result<(), AppError> {
+        self.check()?;
+        self.items.lock().expect("poisoned").remove(name);
         Ok(())
     }
     fn backend(&self) -> &'static str {
@@ -172,6 +179,13 @@ impl SecretStore for KeyringStore {
     fn set(&self, name: &str, value: &[u8]) -> Result<(), AppError> {
         let hex_text = Zeroizing::new(hex::encode(value));
         self.entry(name)?.set_password(&hex_text).map_err(map_keyring_error)
+    }
+
+    fn delete(&self, name: &str) -> Result<(), AppError> {
+        match self.entry(name)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(map_keyring_error(e)),
+        }
     }
 
     fn backend(&self) -> &'static str {

@@ -34,8 +34,10 @@ pub struct Wallet {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) secrets: Arc<dyn SecretStore>,
     session: Mutex<Option<Session>>,
-    fingerprint_key: Zeroizing<Vec<u8>>,
+    pub(crate) fingerprint_key: Zeroizing<Vec<u8>>,
     bank: Option<BankLink>,
+    /// Where the wallet's own SMS (recovery codes, password-change notices) go.
+    pub(crate) sms: Option<Arc<dyn crate::bank::SmsGateway>>,
     /// The last diagnostics run (for the support report); cleared with the cache.
     pub(crate) last_diagnostics: Mutex<Option<crate::diagnose::Diagnostics>>,
     /// The database file, for the background integrity check.
@@ -65,6 +67,7 @@ impl Wallet {
             session: Mutex::new(None),
             fingerprint_key,
             bank: None,
+            sms: None,
             last_diagnostics: Mutex::new(None),
             db_path: None,
             storage_damaged: Arc::new(Mutex::new(None)),
@@ -119,6 +122,12 @@ impl Wallet {
             Err(e) => tracing::warn!(code = e.code.as_str(), "unfinished payments could not be settled yet"),
         }
         Ok(self)
+    }
+
+    /// Connects the wallet's SMS sender (the mock phone, in this app).
+    pub fn with_sms(mut self, sms: Arc<dyn crate::bank::SmsGateway>) -> Self {
+        self.sms = Some(sms);
+        self
     }
 
     pub(crate) fn bank(&self) -> Result<&BankLink, AppError> {
@@ -215,7 +224,7 @@ impl Wallet {
     /// Checks a password against an account, applying the lockout rule. `Ok(())` when right.
     /// The count changes in one SQL statement after the (slow) hash check, so parallel guesses
     /// get at most 4 "wrong" answers before the lock.
-    fn check_password(&self, creds: &accounts::Credentials, pw: &SecretString) -> Result<(), AppError> {
+    pub(crate) fn check_password_for(&self, creds: &accounts::Credentials, pw: &SecretString) -> Result<(), AppError> {
         let lockout = &accounts::LOGIN_LOCKOUT;
         if let Some(until) = lockout.active(&self.db(), creds.id, self.clock.now())? {
             return Err(accounts::locked_error(until));
@@ -247,7 +256,7 @@ impl Wallet {
             password::verify_against_dummy(input.password.expose());
             return Err(login_failed());
         };
-        self.check_password(&creds, &input.password)?;
+        self.check_password_for(&creds, &input.password)?;
         let now = self.clock.now();
         accounts::record_success(&self.db(), creds.id, now)?;
         tracing::info!(account = creds.id, "signed in");
@@ -259,7 +268,7 @@ impl Wallet {
     pub fn unlock(&self, password: &SecretString) -> Result<SessionView, AppError> {
         let id = self.session().as_ref().map(|s| s.account_id).ok_or_else(not_logged_in)?;
         let creds = accounts::credentials_by_id(&self.db(), id)?.ok_or_else(not_logged_in)?;
-        if let Err(e) = self.check_password(&creds, password) {
+        if let Err(e) = self.check_password_for(&creds, password) {
             if e.code == ErrorCode::LoginLocked {
                 *self.session() = None;
             }

@@ -78,6 +78,9 @@ impl Bank for ScriptedBank {
     fn confirm_update(&self, _: &str, _: &str, _: CallOptions) -> BankResult<()> {
         Ok(())
     }
+    fn verify_holder(&self, _: &HolderCheck<'_>, _: CallOptions) -> BankResult<String> {
+        Ok("H1".into())
+    }
     fn binding_state(&self, _: &str, _: CallOptions) -> BankResult<BindingState> {
         Ok(match self.confirmed.lock().unwrap().clone() {
             Some(token) => BindingState::Bound { token },

@@ -74,6 +74,9 @@ impl SecretStore for Forgetful {
     fn set(&self, _: &str, _: &[u8]) -> Result<(), tongbao_core::AppError> {
         Ok(())
     }
+    fn delete(&self, _: &str) -> Result<(), tongbao_core::AppError> {
+        Ok(())
+    }
     fn backend(&self) -> &'static str {
         "forgetful"
     }

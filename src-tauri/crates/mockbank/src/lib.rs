@@ -18,7 +18,8 @@ use rand_chacha::ChaCha8Rng;
 use rusqlite::{params, Connection, OptionalExtension};
 use tongbao_core::bank::{
     version_at_least, Bank, BankFailure, BankInfo, BankResult, BankTxn, Binding, BindingState, CallOptions, CardStatus,
-    CreditTo, Decline, Fault, OtpSent, PayeeChecked, SessionProblem, TxnState, UpdateCard, Verified, VerifyCard,
+    CreditTo, Decline, Fault, HolderCheck, OtpSent, PayeeChecked, SessionProblem, SmsGateway, TxnState, UpdateCard,
+    Verified, VerifyCard,
 };
 use tongbao_core::cards::Expiry;
 use tongbao_core::clock::{Clock, Date, Millis, MINUTE, SECOND};
@@ -254,6 +255,7 @@ const ADDED_COLUMNS: &[&str] = &[
     "ALTER TABLE sessions ADD COLUMN update_token TEXT",
     "ALTER TABLE sessions ADD COLUMN new_expiry TEXT",
     "ALTER TABLE agreements ADD COLUMN renewal_ack INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE sessions ADD COLUMN purpose TEXT",
 ];
 
 /// A card row as the bank's rules need it.
@@ -476,6 +478,32 @@ impl MockBank {
             tokens,
             controls: MockControls::from(&self.controls()),
             test_mode: viewer.is_none(),
+        }
+    }
+
+    /// The mock phone alone, with the latest SMS to each of `phones` (a person recovering a
+    /// password before signing in: their phone, nothing else).
+    pub fn sms_panel(&self, phones: &[String]) -> MockPanel {
+        let mut sms: Vec<MockSms> = phones
+            .iter()
+            .filter_map(|p| {
+                self.db()
+                    .query_row("SELECT phone, text, at FROM sms WHERE phone = ?1 ORDER BY id DESC LIMIT 1", [p], |r| {
+                        Ok(MockSms { phone: r.get(0)?, text: r.get(1)?, at: r.get(2)? })
+                    })
+                    .optional()
+                    .ok()
+                    .flatten()
+            })
+            .collect();
+        sms.sort_by_key(|m| std::cmp::Reverse(m.at));
+        MockPanel {
+            now: self.clock.now(),
+            cards: vec![],
+            sms,
+            tokens: vec![],
+            controls: MockControls::from(&self.controls()),
+            test_mode: false,
         }
     }
 
@@ -1006,7 +1034,17 @@ impl Bank for MockBank {
                 .db()
                 .query_row("SELECT substr(number, -4) FROM cards WHERE id = ?1", [&card.id], |r| r.get::<_, String>(0))
                 .unwrap_or_default();
-            let purpose = if s.update_token.is_some() {
+            let holder_check: bool = self
+                .db()
+                .query_row("SELECT purpose = 'holder' FROM sessions WHERE id = ?1", [session], |r| {
+                    r.get::<_, Option<bool>>(0)
+                })
+                .ok()
+                .flatten()
+                .unwrap_or(false);
+            let purpose = if holder_check {
+                format!("您正在通宝钱包验证尾号{last4}的银行卡以重置支付密码")
+            } else if s.update_token.is_some() {
                 format!("您正在修改尾号{last4}的银行卡在通宝钱包的绑定信息")
             } else {
                 format!("您正在将尾号{last4}的银行卡绑定到通宝钱包")
@@ -1081,6 +1119,27 @@ impl Bank for MockBank {
                 .map_err(storage_failure)?;
                 Ok(())
             })
+        })
+    }
+
+    fn verify_holder(&self, req: &HolderCheck<'_>, opts: CallOptions) -> BankResult<String> {
+        let found = self.agreement_card(req.token);
+        let never = found.as_ref().is_some_and(|(c, _)| c.never_answers);
+        self.transport(opts, never, || {
+            let (card, _) = found.ok_or(BankFailure::Declined(Decline::NoSuchCard))?;
+            let number: String = self
+                .db()
+                .query_row("SELECT number FROM cards WHERE id = ?1", [&card.id], |r| r.get(0))
+                .map_err(storage_failure)?;
+            if number != req.pan {
+                return Err(BankFailure::Declined(Decline::NoSuchCard));
+            }
+            card_state(&card).map_err(BankFailure::Declined)?;
+            let session = self.session_for(req.request_id, &card.id, false, Some((req.token, None)))?;
+            self.db()
+                .execute("UPDATE sessions SET purpose = 'holder' WHERE id = ?1", [&session])
+                .map_err(storage_failure)?;
+            Ok(session)
         })
     }
 
@@ -1249,6 +1308,21 @@ impl Bank for MockBank {
         let never = card.as_ref().is_some_and(|c| c.never_answers);
         // By number there is no agreement: a renewal in force is reported as such.
         self.transport(opts, never, || Ok(card.map_or(CardStatus::Unknown, |c| self.status_of(&c, false))))
+    }
+}
+
+/// The mock phone shows the wallet's own SMS too (recovery codes, notices).
+impl SmsGateway for MockBank {
+    fn send(&self, phone: &str, text: &str) -> Result<(), tongbao_core::error::AppError> {
+        self.db()
+            .execute("INSERT INTO sms (phone, text, at) VALUES (?1, ?2, ?3)", params![phone, text, self.clock.now()])
+            .map(|_| ())
+            .map_err(|e| {
+                tongbao_core::error::AppError::new(
+                    tongbao_core::error::ErrorCode::StorageError,
+                    format!("mock phone: {e}"),
+                )
+            })
     }
 }
 

@@ -17,6 +17,12 @@ impl SecretStore for FolderStore {
         std::fs::create_dir_all(&self.0).map_err(|e| AppError::internal(e.to_string()))?;
         std::fs::write(self.0.join(name), value).map_err(|e| AppError::internal(e.to_string()))
     }
+    fn delete(&self, name: &str) -> Result<(), AppError> {
+        match std::fs::remove_file(self.0.join(name)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(AppError::internal(e.to_string())),
+            _ => Ok(()),
+        }
+    }
     fn backend(&self) -> &'static str {
         "folder (tests only)"
     }

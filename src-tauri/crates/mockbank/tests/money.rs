@@ -241,6 +241,9 @@ impl Bank for DiesAfterCredit {
     fn confirm_update(&self, s: &str, c: &str, o: CallOptions) -> BankResult<()> {
         self.0.confirm_update(s, c, o)
     }
+    fn verify_holder(&self, r: &HolderCheck<'_>, o: CallOptions) -> BankResult<String> {
+        self.0.verify_holder(r, o)
+    }
     fn binding_state(&self, r: &str, o: CallOptions) -> BankResult<BindingState> {
         self.0.binding_state(r, o)
     }

@@ -1,9 +1,9 @@
 // Generated from the Rust types by `cargo run -p tongbao-api --bin gen-bindings`.
 // Do not edit: the test command fails when this file is stale.
 
-export type ErrorCode = "PHONE_INVALID" | "PHONE_TAKEN" | "NAME_INVALID" | "ID_NUMBER_INVALID" | "AGE_TOO_YOUNG" | "PASSWORD_WEAK" | "PASSWORD_MISMATCH" | "PAY_PASSWORD_WEAK" | "LOGIN_FAILED" | "LOGIN_LOCKED" | "SESSION_LOCKED" | "NOT_LOGGED_IN" | "SETTING_INVALID" | "CARD_NUMBER_INVALID" | "EXPIRY_MISMATCH" | "CVV_MISMATCH" | "PHONE_MISMATCH" | "HOLDER_MISMATCH" | "NETWORK_TIMEOUT" | "NETWORK_OFFLINE" | "BANK_UNAVAILABLE" | "BANK_SYSTEM_ERROR" | "EPAY_DISABLED" | "CARD_RESTRICTED" | "UPGRADE_REQUIRED" | "TOKEN_REQUIRED" | "TOKEN_INVALID" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_LOCKED" | "CARD_EXPIRED" | "BANK_NOT_SUPPORTED" | "CARD_TYPE_NOT_SUPPORTED" | "CARD_NOT_ACTIVATED" | "CARD_LOST" | "CARD_ALREADY_BOUND" | "CARD_LIMIT_REACHED" | "BIND_COOLDOWN" | "CONSENT_REQUIRED" | "OTP_RESEND_TOO_SOON" | "CARD_NOT_FOUND" | "CARD_EDIT_INVALID" | "CLOCK_WRONG" | "EXPORT_FAILED" | "PAY_PASSWORD_WRONG" | "PAY_PASSWORD_LOCKED" | "INSUFFICIENT_FUNDS" | "LIMIT_EXCEEDED" | "FREQUENCY_EXCEEDED" | "PAYEE_NOT_FOUND" | "PAYEE_NAME_MISMATCH" | "SELF_TRANSFER" | "AMOUNT_INVALID" | "PAYMENT_NOT_FOUND" | "PAYMENT_NOT_REVOCABLE" | "INPUT_INVALID" | "TEST_MODE_REQUIRED" | "KEYCHAIN_UNAVAILABLE" | "KEYCHAIN_LOCKED" | "DATABASE_KEY_MISSING" | "DATABASE_KEY_MISMATCH" | "DATABASE_TOO_NEW" | "DATABASE_DAMAGED" | "STORAGE_ERROR" | "INTERNAL_ERROR";
+export type ErrorCode = "PHONE_INVALID" | "PHONE_TAKEN" | "NAME_INVALID" | "ID_NUMBER_INVALID" | "AGE_TOO_YOUNG" | "PASSWORD_WEAK" | "PASSWORD_MISMATCH" | "PAY_PASSWORD_WEAK" | "LOGIN_FAILED" | "LOGIN_LOCKED" | "SESSION_LOCKED" | "PASSWORD_SAME_AS_OLD" | "IDENTITY_MISMATCH" | "RECOVERY_LOCKED" | "ACCOUNT_NOT_EMPTY" | "NOT_LOGGED_IN" | "SETTING_INVALID" | "CARD_NUMBER_INVALID" | "EXPIRY_MISMATCH" | "CVV_MISMATCH" | "PHONE_MISMATCH" | "HOLDER_MISMATCH" | "NETWORK_TIMEOUT" | "NETWORK_OFFLINE" | "BANK_UNAVAILABLE" | "BANK_SYSTEM_ERROR" | "EPAY_DISABLED" | "CARD_RESTRICTED" | "UPGRADE_REQUIRED" | "TOKEN_REQUIRED" | "TOKEN_INVALID" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_LOCKED" | "CARD_EXPIRED" | "BANK_NOT_SUPPORTED" | "CARD_TYPE_NOT_SUPPORTED" | "CARD_NOT_ACTIVATED" | "CARD_LOST" | "CARD_ALREADY_BOUND" | "CARD_LIMIT_REACHED" | "BIND_COOLDOWN" | "CONSENT_REQUIRED" | "OTP_RESEND_TOO_SOON" | "CARD_NOT_FOUND" | "CARD_EDIT_INVALID" | "CLOCK_WRONG" | "EXPORT_FAILED" | "PAY_PASSWORD_WRONG" | "PAY_PASSWORD_LOCKED" | "INSUFFICIENT_FUNDS" | "LIMIT_EXCEEDED" | "FREQUENCY_EXCEEDED" | "PAYEE_NOT_FOUND" | "PAYEE_NAME_MISMATCH" | "SELF_TRANSFER" | "AMOUNT_INVALID" | "PAYMENT_NOT_FOUND" | "PAYMENT_NOT_REVOCABLE" | "INPUT_INVALID" | "TEST_MODE_REQUIRED" | "KEYCHAIN_UNAVAILABLE" | "KEYCHAIN_LOCKED" | "DATABASE_KEY_MISSING" | "DATABASE_KEY_MISMATCH" | "DATABASE_TOO_NEW" | "DATABASE_DAMAGED" | "STORAGE_ERROR" | "INTERNAL_ERROR";
 
-export type Field = "phone" | "display_name" | "real_name" | "id_number" | "password" | "password_confirm" | "pay_password" | "pay_password_confirm" | "autolock_minutes";
+export type Field = "phone" | "display_name" | "real_name" | "id_number" | "password" | "password_confirm" | "pay_password" | "pay_password_confirm" | "autolock_minutes" | "current_password" | "current_pay_password";
 
 export type AppError = { code: ErrorCode, 
 /**
@@ -21,7 +21,12 @@ bankCode?: string,
 /**
  * For a wrong password or code: how many tries are left before the lock.
  */
-triesLeft?: number, };
+triesLeft?: number, 
+/**
+ * A word that says which case of the code applies (ACCOUNT_NOT_EMPTY: `balance` or
+ * `pending`). Never a value the person typed.
+ */
+detail?: string, };
 
 export type Language = "zh-CN" | "en";
 
@@ -275,6 +280,48 @@ export type MonthlyFlow = {
  */
 month: string, inFen: number, outFen: number, };
 
+export type ChangePassword = { current: string, new: string, confirm: string, };
+
+export type RecoverStart = { phone: string, };
+
+export type RecoveryRef = { recoveryId: string, };
+
+export type RecoveryCode = { recoveryId: string, code: string, };
+
+export type RecoveryIdentity = { recoveryId: string, realName: string | null, idNumber: string, };
+
+export type RecoveryCard = { recoveryId: string, cardNumber: string, };
+
+export type RecoveryFinish = { recoveryId: string, new: string, confirm: string, };
+
+export type RecoveryStage = "otp" | "identity" | "card" | "card_otp" | "new_password" | "done";
+
+export type RecoveryStep = { recoveryId: string, stage: RecoveryStage, 
+/**
+ * Where the latest SMS code went, masked (`138****8000`).
+ */
+phoneMasked: string, codeExpiresAt: number | null, resendAt: number | null, issuedAt: number, };
+
+export type LoginRecord = { id: number, at: number, ok: boolean, 
+/**
+ * `success`, `failed` or `locked`.
+ */
+outcome: string, };
+
+export type SecurityEvent = "password_changed" | "pay_password_changed" | "password_recovered" | "pay_password_recovered" | "account_closed";
+
+export type SecurityRecord = { id: number, event: SecurityEvent, at: number, };
+
+export type SecurityOverview = { logins: Array<LoginRecord>, events: Array<SecurityRecord>, 
+/**
+ * The account phone, masked: where recovery codes go.
+ */
+phoneMasked: string, hasCards: boolean, };
+
+export type CloseAccount = { password: string, };
+
+export type ResetInput = { confirm: string, };
+
 /** Every command: its `args` (null when it takes none) and its result. */
 export interface Commands {
   app_status: { args: null; result: AppStatus };
@@ -319,6 +366,23 @@ export interface Commands {
   payment_detail: { args: PaymentRef; result: PaymentDetail };
   monthly_flows: { args: number; result: Array<MonthlyFlow> };
   export_history: { args: HistoryQuery; result: string | null };
+  change_password: { args: ChangePassword; result: null };
+  change_pay_password: { args: ChangePassword; result: null };
+  recover_start: { args: RecoverStart; result: RecoveryStep };
+  recover_resend: { args: RecoveryRef; result: RecoveryStep };
+  recover_code: { args: RecoveryCode; result: RecoveryStep };
+  recover_identity: { args: RecoveryIdentity; result: RecoveryStep };
+  recover_finish: { args: RecoveryFinish; result: null };
+  pay_recover_start: { args: null; result: RecoveryStep };
+  pay_recover_resend: { args: RecoveryRef; result: RecoveryStep };
+  pay_recover_code: { args: RecoveryCode; result: RecoveryStep };
+  pay_recover_card: { args: RecoveryCard; result: RecoveryStep };
+  pay_recover_card_code: { args: RecoveryCode; result: RecoveryStep };
+  pay_recover_identity: { args: RecoveryIdentity; result: RecoveryStep };
+  pay_recover_finish: { args: RecoveryFinish; result: null };
+  security_overview: { args: null; result: SecurityOverview };
+  close_account: { args: CloseAccount; result: null };
+  reset_installation: { args: ResetInput; result: null };
 }
 
 export const COMMAND_NAMES = [
@@ -364,6 +428,23 @@ export const COMMAND_NAMES = [
   "payment_detail",
   "monthly_flows",
   "export_history",
+  "change_password",
+  "change_pay_password",
+  "recover_start",
+  "recover_resend",
+  "recover_code",
+  "recover_identity",
+  "recover_finish",
+  "pay_recover_start",
+  "pay_recover_resend",
+  "pay_recover_code",
+  "pay_recover_card",
+  "pay_recover_card_code",
+  "pay_recover_identity",
+  "pay_recover_finish",
+  "security_overview",
+  "close_account",
+  "reset_installation",
 ] as const;
 
 /** Commands that take an `onRetry` channel of RetryNotice. */
@@ -377,6 +458,9 @@ export const PROGRESS_COMMANDS = [
   "card_update_confirm",
   "card_unbind",
   "pay",
+  "pay_recover_card",
+  "pay_recover_card_code",
+  "close_account",
 ] as const;
 
 /** Commands that take an `onCheck` channel of CheckResult. */
@@ -396,6 +480,10 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   "LOGIN_FAILED",
   "LOGIN_LOCKED",
   "SESSION_LOCKED",
+  "PASSWORD_SAME_AS_OLD",
+  "IDENTITY_MISMATCH",
+  "RECOVERY_LOCKED",
+  "ACCOUNT_NOT_EMPTY",
   "NOT_LOGGED_IN",
   "SETTING_INVALID",
   "CARD_NUMBER_INVALID",

@@ -3,6 +3,7 @@
 //! ties them together is [`crate::Wallet`].
 
 pub mod password;
+pub mod security;
 pub mod validate;
 
 use rusqlite::{params, Connection, OptionalExtension};
@@ -173,17 +174,28 @@ pub const PAY_LOCK_MS: Millis = 3 * 60 * MINUTE;
 /// statement, so however many wrong answers arrive at once (threads or processes), at most
 /// `max - 1` of them are told "wrong" before the lock: the count is never read, then written.
 pub(crate) struct Lockout {
-    count: &'static str,
-    until: &'static str,
-    max: i64,
-    lock_ms: Millis,
+    /// The table and the column that names the row: `accounts`/`id`, `recovery_locks`/`phone`.
+    pub(crate) table: &'static str,
+    pub(crate) key: &'static str,
+    pub(crate) count: &'static str,
+    pub(crate) until: &'static str,
+    pub(crate) max: i64,
+    pub(crate) lock_ms: Millis,
 }
 
 /// Login and unlock: 5 wrong passwords lock the account for 15 minutes.
-pub(crate) const LOGIN_LOCKOUT: Lockout =
-    Lockout { count: "failed_logins", until: "locked_until", max: MAX_FAILED_LOGINS, lock_ms: LOGIN_LOCK_MS };
+pub(crate) const LOGIN_LOCKOUT: Lockout = Lockout {
+    table: "accounts",
+    key: "id",
+    count: "failed_logins",
+    until: "locked_until",
+    max: MAX_FAILED_LOGINS,
+    lock_ms: LOGIN_LOCK_MS,
+};
 /// The payment password: 5 wrong lock payments and unbinding for 3 hours.
 pub(crate) const PAY_LOCKOUT: Lockout = Lockout {
+    table: "accounts",
+    key: "id",
     count: "failed_pay_passwords",
     until: "pay_locked_until",
     max: MAX_FAILED_PAY_PASSWORDS,
@@ -201,20 +213,29 @@ pub(crate) enum Counted {
 
 impl Lockout {
     /// The lock in force at `now`, if any.
-    pub(crate) fn active(&self, conn: &Connection, id: AccountId, now: Millis) -> Result<Option<Millis>, AppError> {
-        let until: Option<Millis> =
-            conn.query_row(&format!("SELECT {} FROM accounts WHERE id = ?1", self.until), [id], |r| r.get(0))?;
-        Ok(until.filter(|&u| u > now))
+    pub(crate) fn active(
+        &self,
+        conn: &Connection,
+        id: impl rusqlite::ToSql,
+        now: Millis,
+    ) -> Result<Option<Millis>, AppError> {
+        let (t, k, u) = (self.table, self.key, self.until);
+        let until: Option<Option<Millis>> =
+            conn.query_row(&format!("SELECT {u} FROM {t} WHERE {k} = ?1"), [id], |r| r.get(0)).optional()?;
+        Ok(until.flatten().filter(|&u| u > now))
     }
 
     /// Counts one wrong answer in one statement. A lock that has run out no longer counts:
-    /// counting starts again at 1. A locked account is not counted (the answer is the lock).
-    pub(crate) fn fail(&self, conn: &Connection, id: AccountId, now: Millis) -> Result<Counted, AppError> {
-        let (c, u) = (self.count, self.until);
+    /// counting starts again at 1. A locked row is not counted (the answer is the lock).
+    pub(crate) fn fail(&self, conn: &Connection, id: impl rusqlite::ToSql, now: Millis) -> Result<Counted, AppError> {
+        let (t, k, c, u) = (self.table, self.key, self.count, self.until);
+        if t != "accounts" {
+            conn.execute(&format!("INSERT OR IGNORE INTO {t} ({k}) VALUES (?1)"), [&id])?;
+        }
         let next = format!("CASE WHEN {u} IS NOT NULL THEN 1 ELSE {c} + 1 END");
         let sql = format!(
-            "UPDATE accounts SET {c} = {next}, {u} = CASE WHEN {next} >= ?3 THEN ?2 + ?4 ELSE NULL END
-             WHERE id = ?1 AND ({u} IS NULL OR {u} <= ?2) RETURNING {c}, {u}"
+            "UPDATE {t} SET {c} = {next}, {u} = CASE WHEN {next} >= ?3 THEN ?2 + ?4 ELSE NULL END
+             WHERE {k} = ?1 AND ({u} IS NULL OR {u} <= ?2) RETURNING {c}, {u}"
         );
         let row: Option<(i64, Option<Millis>)> = conn
             .query_row(&sql, params![id, now, self.max, self.lock_ms], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -230,19 +251,19 @@ impl Lockout {
     pub(crate) fn succeed(
         &self,
         conn: &Connection,
-        id: AccountId,
+        id: impl rusqlite::ToSql,
         now: Millis,
     ) -> Result<Result<(), Millis>, AppError> {
-        let (c, u) = (self.count, self.until);
+        let (t, k, c, u) = (self.table, self.key, self.count, self.until);
         let n = conn.execute(
-            &format!("UPDATE accounts SET {c} = 0, {u} = NULL WHERE id = ?1 AND ({u} IS NULL OR {u} <= ?2)"),
+            &format!("UPDATE {t} SET {c} = 0, {u} = NULL WHERE {k} = ?1 AND ({u} IS NULL OR {u} <= ?2)"),
             params![id, now],
         )?;
         if n == 1 {
-            Ok(Ok(()))
-        } else {
-            Ok(Err(self.active(conn, id, now)?.unwrap_or(now)))
+            return Ok(Ok(()));
         }
+        // Not updated: locked — or a recovery row that does not exist yet (nothing to reset).
+        Ok(self.active(conn, id, now)?.map_or(Ok(()), Err))
     }
 }
 

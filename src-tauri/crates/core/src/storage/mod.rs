@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_cards.sql"),
     include_str!("migrations/0003_card_management.sql"),
     include_str!("migrations/0004_money.sql"),
+    include_str!("migrations/0005_security.sql"),
 ];
 
 /// The schema version this binary writes.

@@ -33,6 +33,7 @@ pub fn env_with(fixture: Fixture) -> Env {
     bank.set_controls(Controls { latency_ms: 20, ..Controls::default() });
     let wallet = open_wallet(dir.path(), Arc::new(MemoryStore::default()), clock.clone())
         .unwrap()
+        .with_sms(bank.clone())
         .with_bank(bank.clone(), policy(), "0.1.0")
         .unwrap();
     register(&wallet, &P2);

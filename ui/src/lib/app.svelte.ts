@@ -17,6 +17,8 @@ export type Screen =
   | "pay"
   | "history"
   | "settings"
+  | "security"
+  | "recover"
   | "locked";
 
 /** The last binding failure, for the troubleshooting center (codes only: nothing secret). */
@@ -79,7 +81,7 @@ export function applySettings(s: Settings): void {
   document.documentElement.dataset.theme = s.theme;
 }
 
-const SIGNED_IN_SCREENS: Screen[] = ["home", "cards", "card", "bind", "help", "pay", "history", "settings"];
+const SIGNED_IN_SCREENS: Screen[] = ["home", "cards", "card", "bind", "help", "pay", "history", "settings", "security"];
 
 /** Asks Rust who is signed in and moves to the matching screen. */
 export async function refresh(): Promise<void> {
@@ -89,7 +91,7 @@ export async function refresh(): Promise<void> {
     app.problem = null;
     app.session = status.session;
     if (!status.session) {
-      if (app.screen !== "register") app.screen = "login";
+      if (app.screen !== "register" && app.screen !== "recover") app.screen = "login";
     } else if (status.session.locked) {
       showLocked();
     } else if (!SIGNED_IN_SCREENS.includes(app.screen)) {

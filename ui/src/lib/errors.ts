@@ -1,9 +1,11 @@
 // Localised text for an error, filling in LOGIN_LOCKED's "until when".
-import { formatDateTime, t, type MessageKey } from "./i18n/index.svelte";
+import { formatDateTime, hasMessage, t, type MessageKey } from "./i18n/index.svelte";
 import type { ErrorCode } from "./ipc/bindings";
 
-export function errorText(code: ErrorCode, until?: number): string {
-  const key = `errors.${code}` as MessageKey;
+export function errorText(code: ErrorCode, until?: number, detail?: string): string {
+  // A code with a case (ACCOUNT_NOT_EMPTY: balance / pending) has a message per case.
+  const cased = detail ? (`errors.${code}.${detail}` as MessageKey) : null;
+  const key = cased && hasMessage(cased) ? cased : (`errors.${code}` as MessageKey);
   // Always a value: a code shown without its "until" (an audit entry) must still format.
   return t(key, { until: until !== undefined ? formatDateTime(until) : "—" });
 }

@@ -41,6 +41,11 @@ export function counterpartyText(c: Counterparty | null): string {
   return c.kind === "card" ? `${bankName(c.bank)} ${t("cards.tail", { last4: c.last4 })}` : c.nameMasked;
 }
 
+/** Whether the catalogue has this key (for keys built at run time). */
+export function hasMessage(key: string): key is MessageKey {
+  return key in catalogues[state.lang];
+}
+
 export function format(lang: Language, key: MessageKey, values?: Values): string {
   const id = `${lang}\u0000${key}`;
   let mf = cache.get(id);

@@ -19,6 +19,8 @@ export class AppErrorObject extends Error {
   readonly field: AppError["field"];
   readonly until: number | undefined;
   readonly bankCode: string | undefined;
+  readonly triesLeft: number | undefined;
+  readonly detail: string | undefined;
   constructor(e: AppError) {
     super(e.message);
     this.name = "AppError";
@@ -26,6 +28,8 @@ export class AppErrorObject extends Error {
     this.field = e.field;
     this.until = e.until;
     this.bankCode = e.bankCode;
+    this.triesLeft = e.triesLeft;
+    this.detail = e.detail;
   }
 }
 
@@ -44,6 +48,8 @@ export function toAppError(raw: unknown): AppErrorObject {
       field: e.field,
       until: typeof e.until === "number" ? e.until : undefined,
       bankCode: typeof e.bankCode === "string" ? e.bankCode : undefined,
+      triesLeft: typeof e.triesLeft === "number" ? e.triesLeft : undefined,
+      detail: typeof e.detail === "string" ? e.detail : undefined,
     });
   }
   return new AppErrorObject({ code: "INTERNAL_ERROR", message: String(raw) });

@@ -482,7 +482,7 @@ export const zhCN = {
   "recover.step.identity": "身份核验",
   "recover.step.card": "验证银行卡",
   "recover.step.cardOtp": "银行短信",
-  "recover.step.new": "设置新密码",
+  "recover.step.new": "新密码",
   "recover.phone": "注册手机号",
   "recover.phoneHelp": "我们会向这个手机号发送 6 位短信验证码。",
   "recover.codeSent": "验证码已发送至 {phone}，5 分钟内有效。",

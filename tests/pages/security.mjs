@@ -37,6 +37,14 @@ export async function next(b) {
   await click(b, "recover-submit");
 }
 
+/** Asks to close the account with the login password (from the security center). */
+export async function closeAccount(b, password) {
+  await open(b);
+  await click(b, "close-account");
+  await type(b, "close-account-password", password);
+  await click(b, "close-account-submit");
+}
+
 /** The word the reset panel asks for, from its 「」. */
 export async function resetWord(b) {
   const label = await (await b.$('label[for="reset-confirm"]')).getText();

@@ -16,7 +16,6 @@ use tongbao_core::clock::{Clock, FakeClock};
 use tongbao_core::ledger::{self, Acct};
 use tongbao_core::payments::{PaymentInput, PaymentStatus};
 use tongbao_core::Wallet;
-use tongbao_mockbank::fixture::Fixture;
 use tongbao_mockbank::{Controls, FaultRates, MockBank};
 
 mod common;
@@ -41,13 +40,7 @@ fn reopen(dir: &Path, bank: &Arc<MockBank>, clock: &Arc<FakeClock>) -> Wallet {
 }
 
 fn world() -> (World, Wallet) {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(FakeClock::at(T0));
-    let bank =
-        Arc::new(MockBank::open(&dir.path().join("bank.db"), &Fixture::default_fixture(), clock.clone()).unwrap());
-    bank.set_controls(Controls { latency_ms: 0, ..Controls::default() });
-    let w = open_in(dir.path(), bank.clone(), clock.clone());
-    register(&w, &P1);
+    let (dir, clock, bank, w) = on_disk(0);
     let card = bind(&w, &bank, "6222020000000010017", P1.phone, None).id;
     let acknowledged = pay(&w, topup(card, "100")).unwrap().id;
     (World { dir, clock, bank, card, acknowledged }, w)

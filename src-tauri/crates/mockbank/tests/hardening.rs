@@ -146,22 +146,26 @@ fn a_wrong_payment_password_says_how_many_tries_are_left() {
     }
 }
 
-fn start_t01(e: &Env, request_phone: &str) -> tongbao_core::binding::BindStep {
-    let form = BindStart {
+/// T01's binding form for P1.
+fn t01_form() -> BindStart {
+    BindStart {
         number: SecretString::new("6222020000000010017"),
         expiry: None,
         cvv: None,
-        phone: request_phone.into(),
+        phone: P1.phone.into(),
         nickname: None,
         agree: true,
-    };
-    e.wallet.bind_start(&form, NO_RETRY).unwrap()
+    }
+}
+
+fn start_t01_on(w: &tongbao_core::Wallet) -> tongbao_core::binding::BindStep {
+    w.bind_start(&t01_form(), NO_RETRY).unwrap()
 }
 
 #[test]
 fn parallel_wrong_sms_codes_lock_the_session_after_its_tries() {
     let e = env();
-    let step = start_t01(&e, P1.phone);
+    let step = start_t01_on(&e.wallet);
     let right = sms_code(&e.bank, P1.phone);
     let wrong = if right == "000000" { "111111" } else { "000000" };
     let codes = at_once(16, |_| {
@@ -180,7 +184,7 @@ fn parallel_wrong_sms_codes_lock_the_session_after_its_tries() {
 #[test]
 fn a_resend_before_the_countdown_is_otp_resend_too_soon_with_until() {
     let e = env();
-    let step = start_t01(&e, P1.phone);
+    let step = start_t01_on(&e.wallet);
     let err = e.wallet.bind_resend(&step.attempt_id, NO_RETRY).unwrap_err();
     assert_eq!(err.code, ErrorCode::OtpResendTooSoon);
     assert_eq!(err.until, step.resend_at);
@@ -190,21 +194,8 @@ fn a_resend_before_the_countdown_is_otp_resend_too_soon_with_until() {
 
 #[test]
 fn a_lost_confirmation_is_reconciled_later_and_never_makes_a_second_agreement() {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(FakeClock::at(T0));
-    let bank =
-        Arc::new(MockBank::open(&dir.path().join("bank.db"), &Fixture::default_fixture(), clock.clone()).unwrap());
-    bank.set_controls(Controls { latency_ms: 10, ..Controls::default() });
-    let wallet = open_in(dir.path(), bank.clone(), clock.clone());
-    register(&wallet, &P1);
-    let form = BindStart {
-        number: SecretString::new("6222020000000010017"),
-        expiry: None,
-        cvv: None,
-        phone: P1.phone.into(),
-        nickname: None,
-        agree: true,
-    };
+    let (dir, clock, bank, wallet) = on_disk(10);
+    let form = t01_form();
     let step = wallet.bind_start(&form, NO_RETRY).unwrap();
     let code = sms_code(&bank, P1.phone);
     // The bank binds, but every answer is lost: the wallet keeps the attempt 'confirming'.
@@ -232,13 +223,7 @@ fn a_lost_confirmation_is_reconciled_later_and_never_makes_a_second_agreement() 
 
 #[test]
 fn a_resume_after_a_crash_before_confirmation_spends_no_sms_try() {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(FakeClock::at(T0));
-    let bank =
-        Arc::new(MockBank::open(&dir.path().join("bank.db"), &Fixture::default_fixture(), clock.clone()).unwrap());
-    bank.set_controls(Controls { latency_ms: 10, ..Controls::default() });
-    let wallet = open_in(dir.path(), bank.clone(), clock.clone());
-    register(&wallet, &P1);
+    let (dir, clock, bank, wallet) = on_disk(10);
     let step = start_t01_on(&wallet);
     // The process died after marking the attempt 'confirming', before the bank heard the code.
     wallet.with_db_for_tests(|db| {
@@ -253,18 +238,6 @@ fn a_resume_after_a_crash_before_confirmation_spends_no_sms_try() {
     });
     assert_eq!(stage, "abandoned");
     assert!(bank.active_agreements("T01").is_empty());
-}
-
-fn start_t01_on(w: &tongbao_core::Wallet) -> tongbao_core::binding::BindStep {
-    let form = BindStart {
-        number: SecretString::new("6222020000000010017"),
-        expiry: None,
-        cvv: None,
-        phone: P1.phone.into(),
-        nickname: None,
-        agree: true,
-    };
-    w.bind_start(&form, NO_RETRY).unwrap()
 }
 
 #[test]

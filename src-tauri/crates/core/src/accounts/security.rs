@@ -230,6 +230,33 @@ pub struct CloseAccount {
     pub password: SecretString,
 }
 
+/// Which of the two passwords.
+#[derive(Clone, Copy)]
+enum Which {
+    Login,
+    Pay,
+}
+
+impl Which {
+    /// Its hash column, the reset of its lockout, its field, and the notice SMS.
+    fn columns(self) -> (&'static str, &'static str, Field, &'static str) {
+        match self {
+            Which::Login => (
+                "password_hash",
+                "failed_logins = 0, locked_until = NULL",
+                Field::Password,
+                "【通宝钱包】您的登录密码已修改。如非本人操作，请立即联系客服。",
+            ),
+            Which::Pay => (
+                "pay_password_hash",
+                "failed_pay_passwords = 0, pay_locked_until = NULL",
+                Field::PayPassword,
+                "【通宝钱包】您的支付密码已修改。如非本人操作，请立即联系客服。",
+            ),
+        }
+    }
+}
+
 /// A recovery row.
 struct Recovery {
     id: String,
@@ -425,22 +452,7 @@ impl Wallet {
         self.check_password_for(&creds, &input.current).map_err(|e| e.on(Field::CurrentPassword))?;
         validate::password(input.new.expose())?;
         validate::confirmed(input.new.expose(), input.confirm.expose(), Field::PasswordConfirm)?;
-        if password::verify(input.new.expose(), &creds.password_hash) {
-            return Err(same_as_old().on(Field::Password));
-        }
-        let hash = password::hash(input.new.expose())?;
-        let now = self.clock.now();
-        let phone = {
-            let mut db = self.db();
-            let tx = db.transaction()?;
-            tx.execute("UPDATE accounts SET password_hash = ?2 WHERE id = ?1", params![account, hash])?;
-            record(&tx, account, SecurityEvent::PasswordChanged, now)?;
-            let phone: String = tx.query_row("SELECT phone FROM accounts WHERE id = ?1", [account], |r| r.get(0))?;
-            tx.commit()?;
-            phone
-        };
-        tracing::info!(account, "login password changed");
-        self.send_sms(&phone, "【通宝钱包】您的登录密码已修改。如非本人操作，请立即找回密码。")
+        self.save_password(account, Which::Login, &input.new, SecurityEvent::PasswordChanged, None)
     }
 
     /// Changes the payment password: the current one is checked under the payment lockout.
@@ -455,32 +467,42 @@ impl Wallet {
         })?;
         validate::pay_password(input.new.expose())?;
         validate::confirmed(input.new.expose(), input.confirm.expose(), Field::PayPasswordConfirm)?;
-        self.save_pay_password(account, &input.new, SecurityEvent::PayPasswordChanged)
+        self.save_password(account, Which::Pay, &input.new, SecurityEvent::PayPasswordChanged, None)
     }
 
-    fn save_pay_password(&self, account: AccountId, new: &SecretString, event: SecurityEvent) -> Result<(), AppError> {
+    /// Saves a new login or payment password in one transaction with its security event (and
+    /// the end of the recovery that led to it): refuses the current one (PASSWORD_SAME_AS_OLD),
+    /// ends that password's lock, and sends the account phone a notice.
+    fn save_password(
+        &self,
+        account: AccountId,
+        which: Which,
+        new: &SecretString,
+        event: SecurityEvent,
+        recovery: Option<&str>,
+    ) -> Result<(), AppError> {
+        let (hash_col, reset, field, notice) = which.columns();
         let old: String =
-            self.db().query_row("SELECT pay_password_hash FROM accounts WHERE id = ?1", [account], |r| r.get(0))?;
+            self.db().query_row(&format!("SELECT {hash_col} FROM accounts WHERE id = ?1"), [account], |r| r.get(0))?;
         if password::verify(new.expose(), &old) {
-            return Err(same_as_old().on(Field::PayPassword));
+            return Err(same_as_old().on(field));
         }
         let hash = password::hash(new.expose())?;
         let now = self.clock.now();
         let phone = {
             let mut db = self.db();
             let tx = db.transaction()?;
-            // A new payment password ends a payment lock.
-            tx.execute(
-                "UPDATE accounts SET pay_password_hash = ?2, failed_pay_passwords = 0, pay_locked_until = NULL WHERE id = ?1",
-                params![account, hash],
-            )?;
+            tx.execute(&format!("UPDATE accounts SET {hash_col} = ?2, {reset} WHERE id = ?1"), params![account, hash])?;
+            if let Some(r) = recovery {
+                set_stage(&tx, r, "done", now)?;
+            }
             record(&tx, account, event, now)?;
             let phone: String = tx.query_row("SELECT phone FROM accounts WHERE id = ?1", [account], |r| r.get(0))?;
             tx.commit()?;
             phone
         };
-        tracing::info!(account, "payment password changed");
-        self.send_sms(&phone, "【通宝钱包】您的支付密码已修改。如非本人操作，请立即联系客服。")
+        tracing::info!(account, event = event.as_str(), "password saved");
+        self.send_sms(&phone, notice)
     }
 
     // --- Forgot the login password -------------------------------------------------------------
@@ -516,6 +538,13 @@ impl Wallet {
     /// part was wrong; 5 lock recovery for the phone for 15 minutes.
     pub fn recover_identity(&self, input: &RecoveryIdentity) -> Result<RecoveryStep, AppError> {
         let r = self.live(&input.recovery_id, "login", RecoveryStage::Identity)?;
+        let name = input.real_name.as_deref().unwrap_or("").trim();
+        self.check_identity(&r, |(n, id)| n == name && same_id_number(id, &input.id_number))
+    }
+
+    /// The identity step of either recovery, under the per-phone lockout: `matches` judges the
+    /// account's (real name, ID number); an unknown phone never matches.
+    fn check_identity(&self, r: &Recovery, matches: impl Fn((&str, &str)) -> bool) -> Result<RecoveryStep, AppError> {
         let now = self.clock.now();
         if let Some(until) = RECOVERY_LOCKOUT.active(&self.db(), &r.phone, now)? {
             return Err(recovery_locked(until));
@@ -524,24 +553,18 @@ impl Wallet {
             Some(a) => Some(accounts::holder(&self.db(), a)?),
             None => None,
         };
-        let name = input.real_name.as_deref().unwrap_or("").trim();
-        let matches = holder.is_some_and(|(n, id)| n == name && same_id_number(&id, &input.id_number));
-        if !matches {
-            return Err(self.identity_failed(&r.phone, now)?);
+        if !holder.as_ref().is_some_and(|(n, id)| matches((n, id))) {
+            return Err(match RECOVERY_LOCKOUT.fail(&self.db(), &r.phone, now)? {
+                Counted::Locked(until) => recovery_locked(until),
+                Counted::Wrong { left } => {
+                    AppError::new(ErrorCode::IdentityMismatch, "the name or the ID number does not match the account")
+                        .tries_left(left)
+                }
+            });
         }
         RECOVERY_LOCKOUT.succeed(&self.db(), &r.phone, now)?.map_err(recovery_locked)?;
         set_stage(&self.db(), &r.id, "new_password", now)?;
-        self.step(&r, RecoveryStage::NewPassword, &r.phone)
-    }
-
-    fn identity_failed(&self, phone: &str, now: Millis) -> Result<AppError, AppError> {
-        Ok(match RECOVERY_LOCKOUT.fail(&self.db(), phone, now)? {
-            Counted::Locked(until) => recovery_locked(until),
-            Counted::Wrong { left } => {
-                AppError::new(ErrorCode::IdentityMismatch, "the name or the ID number does not match the account")
-                    .tries_left(left)
-            }
-        })
+        self.step(r, RecoveryStage::NewPassword, &r.phone)
     }
 
     /// The last step: the new login password (the registration rules; not the old one). Ends a
@@ -551,26 +574,7 @@ impl Wallet {
         let account = r.account.ok_or_else(|| wrong_step(RecoveryStage::Identity))?;
         validate::password(input.new.expose())?;
         validate::confirmed(input.new.expose(), input.confirm.expose(), Field::PasswordConfirm)?;
-        let old: String =
-            self.db().query_row("SELECT password_hash FROM accounts WHERE id = ?1", [account], |x| x.get(0))?;
-        if password::verify(input.new.expose(), &old) {
-            return Err(same_as_old().on(Field::Password));
-        }
-        let hash = password::hash(input.new.expose())?;
-        let now = self.clock.now();
-        {
-            let mut db = self.db();
-            let tx = db.transaction()?;
-            tx.execute(
-                "UPDATE accounts SET password_hash = ?2, failed_logins = 0, locked_until = NULL WHERE id = ?1",
-                params![account, hash],
-            )?;
-            set_stage(&tx, &r.id, "done", now)?;
-            record(&tx, account, SecurityEvent::PasswordRecovered, now)?;
-            tx.commit()?;
-        }
-        tracing::info!(account, "login password recovered");
-        self.send_sms(&r.phone, "【通宝钱包】您的登录密码已重置。如非本人操作，请立即联系客服。")
+        self.save_password(account, Which::Login, &input.new, SecurityEvent::PasswordRecovered, Some(&r.id))
     }
 
     // --- Forgot the payment password -----------------------------------------------------------
@@ -665,18 +669,8 @@ impl Wallet {
 
     /// With no card bound: the account's ID number.
     pub fn pay_recover_identity(&self, input: &RecoveryIdentity) -> Result<RecoveryStep, AppError> {
-        let (account, r) = self.own_pay_recovery(&input.recovery_id, RecoveryStage::Identity)?;
-        let now = self.clock.now();
-        if let Some(until) = RECOVERY_LOCKOUT.active(&self.db(), &r.phone, now)? {
-            return Err(recovery_locked(until));
-        }
-        let (_, id) = accounts::holder(&self.db(), account)?;
-        if !same_id_number(&id, &input.id_number) {
-            return Err(self.identity_failed(&r.phone, now)?);
-        }
-        RECOVERY_LOCKOUT.succeed(&self.db(), &r.phone, now)?.map_err(recovery_locked)?;
-        set_stage(&self.db(), &r.id, "new_password", now)?;
-        self.step(&r, RecoveryStage::NewPassword, &r.phone)
+        let (_, r) = self.own_pay_recovery(&input.recovery_id, RecoveryStage::Identity)?;
+        self.check_identity(&r, |(_, id)| same_id_number(id, &input.id_number))
     }
 
     /// The new payment password, twice: ends a payment lock.
@@ -684,10 +678,8 @@ impl Wallet {
         let (account, r) = self.own_pay_recovery(&input.recovery_id, RecoveryStage::NewPassword)?;
         validate::pay_password(input.new.expose())?;
         validate::confirmed(input.new.expose(), input.confirm.expose(), Field::PayPasswordConfirm)?;
-        self.save_pay_password(account, &input.new, SecurityEvent::PayPasswordRecovered)?;
-        set_stage(&self.db(), &r.id, "done", self.clock.now())?;
         debug_assert_eq!(r.purpose, "pay");
-        Ok(())
+        self.save_password(account, Which::Pay, &input.new, SecurityEvent::PayPasswordRecovered, Some(&r.id))
     }
 
     // --- History and closing -------------------------------------------------------------------

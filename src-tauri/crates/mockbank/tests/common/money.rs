@@ -108,3 +108,16 @@ pub fn open_in(dir: &Path, bank: Arc<dyn Bank>, clock: Arc<FakeClock>) -> Wallet
         .with_bank(bank, policy(), "0.1.0")
         .unwrap()
 }
+
+/// A wallet and a bank both on disk in a fresh folder (a restart reopens the same files), with
+/// P1 registered and signed in.
+pub fn on_disk(latency_ms: i64) -> (tempfile::TempDir, Arc<FakeClock>, Arc<MockBank>, Wallet) {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FakeClock::at(T0));
+    let bank =
+        Arc::new(MockBank::open(&dir.path().join("bank.db"), &Fixture::default_fixture(), clock.clone()).unwrap());
+    bank.set_controls(Controls { latency_ms, ..Controls::default() });
+    let wallet = open_in(dir.path(), bank.clone(), clock.clone());
+    register(&wallet, &P1);
+    (dir, clock, bank, wallet)
+}

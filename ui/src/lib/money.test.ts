@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatFen, parseAmount } from "./money";
+import { formatDateTime } from "./i18n/index.svelte";
 
 describe("money", () => {
   it("formats fen as ¥ with thousands", () => {
@@ -14,5 +15,13 @@ describe("money", () => {
     expect(parseAmount("1,234.50")).toBe(123450);
     expect(parseAmount("¥12")).toBe(1200);
     for (const bad of ["", "-5", "0", "0.00", "1.234", "1.", "12,34", "abc", "1e3"]) expect(parseAmount(bad), bad).toBeNull();
+  });
+});
+
+describe("dates", () => {
+  it("are written YYYY-MM-DD HH:mm in Asia/Shanghai", () => {
+    // 2026-11-25T12:00:00Z is 20:00 in Shanghai; 16:30Z is 00:30 the next day there.
+    expect(formatDateTime(Date.UTC(2026, 10, 25, 12, 0))).toBe("2026-11-25 20:00");
+    expect(formatDateTime(Date.UTC(2026, 10, 25, 16, 30))).toBe("2026-11-26 00:30");
   });
 });

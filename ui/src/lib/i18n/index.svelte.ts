@@ -56,7 +56,19 @@ export function format(lang: Language, key: MessageKey, values?: Values): string
   return String(mf.format(values));
 }
 
-/** Date and time in the current language, in the local time zone. */
+const SHANGHAI = new Intl.DateTimeFormat("en-CA", {
+  timeZone: "Asia/Shanghai",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+});
+
+/** Date and time as Chinese wallets write them, `2026-11-26 09:05`, in Asia/Shanghai (the
+ *  time zone of the day limits and the history's filters), whatever the language. */
 export function formatDateTime(ms: number): string {
-  return new Intl.DateTimeFormat(state.lang, { dateStyle: "medium", timeStyle: "short" }).format(ms);
+  const p = Object.fromEntries(SHANGHAI.formatToParts(ms).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }

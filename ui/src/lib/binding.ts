@@ -88,7 +88,12 @@ export const BANK_COLOURS: Record<string, string> = {
  * Seconds until a new SMS code may be asked for, counted from the step's own clock reading
  * (right under a moved mock clock); none once the bank said the code expired.
  */
-export function resendSeconds(step: BindStep | null, receivedAt: number, now: number, expired: boolean): number {
+export function resendSeconds(
+  step: Pick<BindStep, "resendAt" | "issuedAt"> | null,
+  receivedAt: number,
+  now: number,
+  expired: boolean,
+): number {
   if (!step?.resendAt || expired) return 0;
   const wait = step.resendAt - step.issuedAt - (now - receivedAt);
   return Math.max(0, Math.ceil(wait / 1000));

@@ -181,6 +181,9 @@ pub(crate) struct Lockout {
     pub(crate) until: &'static str,
     pub(crate) max: i64,
     pub(crate) lock_ms: Millis,
+    /// Rows appear with the first failure (`recovery_locks`), rather than existing already
+    /// (`accounts`).
+    pub(crate) created_on_failure: bool,
 }
 
 /// Login and unlock: 5 wrong passwords lock the account for 15 minutes.
@@ -191,6 +194,7 @@ pub(crate) const LOGIN_LOCKOUT: Lockout = Lockout {
     until: "locked_until",
     max: MAX_FAILED_LOGINS,
     lock_ms: LOGIN_LOCK_MS,
+    created_on_failure: false,
 };
 /// The payment password: 5 wrong lock payments and unbinding for 3 hours.
 pub(crate) const PAY_LOCKOUT: Lockout = Lockout {
@@ -200,6 +204,7 @@ pub(crate) const PAY_LOCKOUT: Lockout = Lockout {
     until: "pay_locked_until",
     max: MAX_FAILED_PAY_PASSWORDS,
     lock_ms: PAY_LOCK_MS,
+    created_on_failure: false,
 };
 
 /// What a wrong answer led to.
@@ -229,7 +234,7 @@ impl Lockout {
     /// counting starts again at 1. A locked row is not counted (the answer is the lock).
     pub(crate) fn fail(&self, conn: &Connection, id: impl rusqlite::ToSql, now: Millis) -> Result<Counted, AppError> {
         let (t, k, c, u) = (self.table, self.key, self.count, self.until);
-        if t != "accounts" {
+        if self.created_on_failure {
             conn.execute(&format!("INSERT OR IGNORE INTO {t} ({k}) VALUES (?1)"), [&id])?;
         }
         let next = format!("CASE WHEN {u} IS NOT NULL THEN 1 ELSE {c} + 1 END");

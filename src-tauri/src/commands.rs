@@ -17,7 +17,7 @@ use tongbao_api::{
     ChangePassword, CloseAccount, RecoverStart, RecoveryCard, RecoveryCode, RecoveryFinish, RecoveryIdentity,
     RecoveryRef, RecoveryStep, ResetInput, SecurityOverview,
 };
-use tongbao_core::clock::{OffsetClock, MINUTE};
+use tongbao_core::platform::clock::{OffsetClock, MINUTE};
 use tongbao_core::{AppError, ErrorCode, Wallet};
 use tongbao_mockbank::{MockBank, Viewer};
 

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use tongbao_core::redact::redact;
+use tongbao_core::support::redact::redact;
 use tracing_appender::non_blocking::WorkerGuard;
 use tracing_subscriber::fmt::time::ChronoUtc;
 use tracing_subscriber::fmt::MakeWriter;

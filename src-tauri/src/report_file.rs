@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use tauri::Manager;
 use tongbao_api::ExportedReport;
-use tongbao_core::report::ReportFiles;
+use tongbao_core::support::report::ReportFiles;
 use tongbao_core::{AppError, ErrorCode};
 
 /// How much of the newest log file a report reads.

@@ -21,8 +21,8 @@ use std::sync::Arc;
 
 use tokio::sync::Mutex;
 use tongbao_core::bank::RetryPolicy;
-use tongbao_core::clock::{Clock, OffsetClock, SystemClock};
-use tongbao_core::secrets::KeyringStore;
+use tongbao_core::platform::clock::{Clock, OffsetClock, SystemClock};
+use tongbao_core::platform::secrets::KeyringStore;
 use tongbao_core::{open_wallet, AppError, ErrorCode, Wallet};
 use tongbao_mockbank::fixture::Fixture;
 use tongbao_mockbank::{Controls, MockBank};

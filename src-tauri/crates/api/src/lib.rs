@@ -13,22 +13,22 @@ pub use tongbao_core::accounts::security::{
     ChangePassword, CloseAccount, LoginRecord, RecoverStart, RecoveryCard, RecoveryCode, RecoveryFinish,
     RecoveryIdentity, RecoveryRef, RecoveryStage, RecoveryStep, SecurityEvent, SecurityOverview, SecurityRecord,
 };
+pub use tongbao_core::accounts::session::SessionView;
+pub use tongbao_core::accounts::settings::{Language, Settings, Theme};
 pub use tongbao_core::accounts::{LoginInput, Profile, RegisterDetails, RegisterInput, UnlockInput};
-pub use tongbao_core::audit::{AuditEntry, AuditEvent};
 pub use tongbao_core::bank::CardStatus;
-pub use tongbao_core::binding::{
+pub use tongbao_core::cards::audit::{AuditEntry, AuditEvent};
+pub use tongbao_core::cards::binding::{
     AttemptRef, BindCode, BindStage, BindStart, BindStep, CardRecognition, CardStatusView, CardView, RetryNotice,
 };
+pub use tongbao_core::cards::manage::{CardDetail, CardRef, CardRename, CardUnbind, CardUpdate};
 pub use tongbao_core::cards::{BankId, CardKind};
-pub use tongbao_core::diagnose::{CacheCleared, CheckId, CheckResult, DiagnoseInput, Diagnostics};
-pub use tongbao_core::error::{AppError, ErrorCode, Field};
-pub use tongbao_core::manage::{CardDetail, CardRef, CardRename, CardUnbind, CardUpdate};
-pub use tongbao_core::payments::{
+pub use tongbao_core::money::payments::{
     Arrival, BalanceView, Counterparty, Direction, HistoryPage, HistoryQuery, MonthlyFlow, PayeeView, PaymentDetail,
     PaymentEvent, PaymentInput, PaymentKind, PaymentQuote, PaymentRef, PaymentRequest, PaymentStatus, PaymentView,
 };
-pub use tongbao_core::session::SessionView;
-pub use tongbao_core::settings::{Language, Settings, Theme};
+pub use tongbao_core::platform::error::{AppError, ErrorCode, Field};
+pub use tongbao_core::support::checks::{CacheCleared, CheckId, CheckResult, DiagnoseInput, Diagnostics};
 pub use tongbao_core::wallet::AppStatus;
 pub use tongbao_mockbank::{BankAction, MockCard, MockControls, MockPanel, MockSms, MockToken};
 

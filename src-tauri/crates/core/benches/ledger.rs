@@ -16,11 +16,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use rusqlite::params;
-use tongbao_core::clock::{Clock, SystemClock};
-use tongbao_core::ledger::{self, Acct, Phase};
-use tongbao_core::payments::{HistoryQuery, PaymentInput, PaymentKind, PaymentRequest};
-use tongbao_core::secrets::{MemoryStore, SecretString};
-use tongbao_core::{open_wallet, storage, Wallet};
+use tongbao_core::money::ledger::{self, Acct, Phase};
+use tongbao_core::money::payments::{HistoryQuery, PaymentInput, PaymentKind, PaymentRequest};
+use tongbao_core::platform::clock::{Clock, SystemClock};
+use tongbao_core::platform::secrets::{MemoryStore, SecretString};
+use tongbao_core::platform::storage;
+use tongbao_core::{open_wallet, Wallet};
 
 fn env_n(name: &str, default: usize) -> usize {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)

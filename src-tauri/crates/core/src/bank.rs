@@ -8,8 +8,8 @@
 use rand::Rng;
 
 use crate::cards::Expiry;
-use crate::clock::{Clock, Millis, SECOND};
-use crate::error::{AppError, ErrorCode};
+use crate::platform::clock::{Clock, Millis, SECOND};
+use crate::platform::error::{AppError, ErrorCode};
 
 /// Options of one call: the wallet gives up waiting after `timeout_ms`.
 #[derive(Debug, Clone, Copy)]
@@ -386,7 +386,7 @@ impl RetryPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clock::FakeClock;
+    use crate::platform::clock::FakeClock;
     use std::cell::RefCell;
 
     fn policy() -> RetryPolicy {

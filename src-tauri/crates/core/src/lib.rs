@@ -4,30 +4,25 @@
 //! tested fast without a webview. The Tauri shell only wires state and translates IPC to calls
 //! of [`Wallet`].
 //!
-//! Ports (traits implemented outside the domain): [`clock::Clock`] for time and
-//! [`secrets::SecretStore`] for the OS keychain. [`bank::Bank`] for the issuing bank.
+//! Layers, each importing only those above it in this list (checked by `tests/layers.rs`):
+//! - [`platform`]: storage and migrations, secrets and the keychain port, the clock port, the
+//!   error catalogue.
+//! - [`bank`]: the issuing bank's port (a trait the mock bank implements).
+//! - [`services`]: what every operation runs on (connection, clock, keychain, bank, session).
+//! - the domain folders — [`accounts`], [`cards`], [`money`], [`support`] — data, rules and
+//!   operations (`impl Services` blocks).
+//! - [`wallet`]: the facade the shell holds, forwarding each command to its domain operation,
+//!   and the start-up ([`open_wallet`]).
 
 pub mod accounts;
-pub mod audit;
 pub mod bank;
-pub mod binding;
-pub mod bootstrap;
 pub mod cards;
-pub mod clock;
-pub mod diagnose;
-pub mod error;
-pub mod ledger;
-pub mod manage;
 pub mod money;
-pub mod payments;
-pub mod redact;
-pub mod report;
-pub mod secrets;
-pub mod session;
-pub mod settings;
-pub mod storage;
+pub mod platform;
+pub mod services;
+pub mod support;
 pub mod wallet;
 
-pub use bootstrap::{open_wallet, reset_installation};
-pub use error::{AppError, ErrorCode};
+pub use platform::error::{AppError, ErrorCode};
+pub use wallet::bootstrap::{open_wallet, reset_installation};
 pub use wallet::Wallet;

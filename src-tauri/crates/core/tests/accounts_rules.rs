@@ -3,25 +3,25 @@
 mod common;
 
 use common::*;
-use tongbao_core::clock::MINUTE;
-use tongbao_core::error::{ErrorCode, Field};
-use tongbao_core::secrets::SecretString;
-use tongbao_core::settings::{Language, Settings, Theme};
+use tongbao_core::accounts::settings::{Language, Settings, Theme};
+use tongbao_core::platform::clock::MINUTE;
+use tongbao_core::platform::error::{ErrorCode, Field};
+use tongbao_core::platform::secrets::SecretString;
 
 fn account_count(env: &Env) -> i64 {
     // Count through a fresh registration attempt's view: the profile of nobody is not
     // readable, so look at the file directly with the same key.
     let key = env.secrets.get_key();
-    let conn = tongbao_core::storage::open(&env.dir.path().join("wallet.db"), &key, false).unwrap();
+    let conn = tongbao_core::platform::storage::open(&env.dir.path().join("wallet.db"), &key, false).unwrap();
     conn.query_row("SELECT count(*) FROM accounts", [], |r| r.get(0)).unwrap()
 }
 
 trait KeyOf {
     fn get_key(&self) -> Vec<u8>;
 }
-impl KeyOf for tongbao_core::secrets::MemoryStore {
+impl KeyOf for tongbao_core::platform::secrets::MemoryStore {
     fn get_key(&self) -> Vec<u8> {
-        use tongbao_core::secrets::SecretStore;
+        use tongbao_core::platform::secrets::SecretStore;
         self.get("database-key").unwrap().unwrap().to_vec()
     }
 }
@@ -267,7 +267,7 @@ fn passwords_are_stored_only_as_argon2id_hashes() {
     let env = Env::start();
     env.wallet.register(&input(&P1)).unwrap();
     let key = env.secrets.get_key();
-    let conn = tongbao_core::storage::open(&env.dir.path().join("wallet.db"), &key, false).unwrap();
+    let conn = tongbao_core::platform::storage::open(&env.dir.path().join("wallet.db"), &key, false).unwrap();
     let (pw, pay): (String, String) = conn
         .query_row("SELECT password_hash, pay_password_hash FROM accounts", [], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap();

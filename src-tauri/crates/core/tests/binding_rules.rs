@@ -7,9 +7,9 @@ use std::sync::{Arc, Mutex};
 
 use common::*;
 use tongbao_core::bank::*;
-use tongbao_core::binding::BindStart;
-use tongbao_core::error::ErrorCode;
-use tongbao_core::secrets::{SecretStore, SecretString};
+use tongbao_core::cards::binding::BindStart;
+use tongbao_core::platform::error::ErrorCode;
+use tongbao_core::platform::secrets::{SecretStore, SecretString};
 
 /// A bank that answers from a script; records how many verify calls it got.
 #[derive(Default)]
@@ -186,7 +186,7 @@ fn bind_stores_token_bin_last4_and_fingerprint_never_the_number() {
     assert!(card.is_default, "the first card is the default");
     let key = env.secrets.get("database-key").unwrap().unwrap();
     drop(env.wallet);
-    let conn = tongbao_core::storage::open(&env.dir.path().join("wallet.db"), &key, false).unwrap();
+    let conn = tongbao_core::platform::storage::open(&env.dir.path().join("wallet.db"), &key, false).unwrap();
     let dump: String = conn
         .query_row(
             "SELECT group_concat(token || bin || last4 || fingerprint || coalesce(expiry, ''), '|') FROM cards",
@@ -233,13 +233,13 @@ fn token_step_comes_first_when_the_bank_requires_it() {
     bank.verify.lock().unwrap().push(Ok(Verified::TokenRequired { session: "S".into() }));
     let env = signed_in(bank);
     let step = env.wallet.bind_start(&form(T01), &|_, _| {}).unwrap();
-    assert_eq!(step.stage, tongbao_core::binding::BindStage::Token);
+    assert_eq!(step.stage, tongbao_core::cards::binding::BindStage::Token);
     let e = env.wallet.bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap_err();
     assert_eq!(e.code, ErrorCode::TokenRequired);
     let e = env.wallet.bind_token(&step.attempt_id, &SecretString::new("222222"), &|_, _| {}).unwrap_err();
     assert_eq!(e.code, ErrorCode::TokenInvalid);
     let step = env.wallet.bind_token(&step.attempt_id, &SecretString::new("111111"), &|_, _| {}).unwrap();
-    assert_eq!(step.stage, tongbao_core::binding::BindStage::Otp);
+    assert_eq!(step.stage, tongbao_core::cards::binding::BindStage::Otp);
     env.wallet.bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap();
 }
 

@@ -5,10 +5,10 @@ mod common;
 use std::sync::Arc;
 
 use common::*;
-use tongbao_core::clock::FakeClock;
-use tongbao_core::error::ErrorCode;
 use tongbao_core::open_wallet;
-use tongbao_core::secrets::{MemoryStore, SecretStore};
+use tongbao_core::platform::clock::FakeClock;
+use tongbao_core::platform::error::ErrorCode;
+use tongbao_core::platform::secrets::{MemoryStore, SecretStore};
 
 #[test]
 fn first_start_stores_a_random_256_bit_key_in_the_keychain() {
@@ -68,7 +68,7 @@ fn unavailable_or_locked_keychain_stops_start_up_with_its_code() {
 /// A keychain that says yes but keeps nothing (what keyring's mock does).
 struct Forgetful;
 impl SecretStore for Forgetful {
-    fn get(&self, _: &str) -> Result<Option<tongbao_core::secrets::SecretBytes>, tongbao_core::AppError> {
+    fn get(&self, _: &str) -> Result<Option<tongbao_core::platform::secrets::SecretBytes>, tongbao_core::AppError> {
         Ok(None)
     }
     fn set(&self, _: &str, _: &[u8]) -> Result<(), tongbao_core::AppError> {

@@ -6,8 +6,8 @@
 use std::process::Command;
 use std::sync::Arc;
 
-use tongbao_core::clock::SystemClock;
-use tongbao_core::secrets::{KeyringStore, SecretStore};
+use tongbao_core::platform::clock::SystemClock;
+use tongbao_core::platform::secrets::{KeyringStore, SecretStore};
 use tongbao_core::{open_wallet, ErrorCode};
 
 const CHILD: &str = "TONGBAO_TEST_LOCKED_KEYRING";

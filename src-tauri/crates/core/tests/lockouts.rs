@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use tongbao_core::secrets::SecretString;
+use tongbao_core::platform::secrets::SecretString;
 use tongbao_core::ErrorCode;
 
 const THREADS: usize = 16;

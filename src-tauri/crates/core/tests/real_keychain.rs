@@ -4,9 +4,9 @@
 
 use std::sync::Arc;
 
-use tongbao_core::clock::SystemClock;
 use tongbao_core::open_wallet;
-use tongbao_core::secrets::{KeyringStore, SecretStore};
+use tongbao_core::platform::clock::SystemClock;
+use tongbao_core::platform::secrets::{KeyringStore, SecretStore};
 
 fn scope() -> String {
     format!("test-{}-{}", std::process::id(), rand_suffix())

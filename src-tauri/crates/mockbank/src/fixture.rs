@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 use tongbao_core::cards::{parse_expiry, Expiry};
-use tongbao_core::clock::Date;
+use tongbao_core::platform::clock::Date;
 
 /// TEST-CARDS.md as data.
 pub const DEFAULT_FIXTURE: &str = include_str!("../fixture/default.json");

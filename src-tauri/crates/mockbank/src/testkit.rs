@@ -4,8 +4,8 @@
 
 use std::path::PathBuf;
 
-use tongbao_core::error::AppError;
-use tongbao_core::secrets::{SecretBytes, SecretStore};
+use tongbao_core::platform::error::AppError;
+use tongbao_core::platform::secrets::{SecretBytes, SecretStore};
 
 pub struct FolderStore(pub PathBuf);
 

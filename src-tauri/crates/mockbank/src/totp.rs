@@ -2,7 +2,7 @@
 
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
-use tongbao_core::clock::Millis;
+use tongbao_core::platform::clock::Millis;
 
 pub const STEP_SECONDS: i64 = 30;
 

@@ -5,14 +5,14 @@
 
 use std::sync::Arc;
 
-use tongbao_core::audit::AuditEvent;
 use tongbao_core::bank::RetryPolicy;
-use tongbao_core::binding::{BindStart, CardStatusView, CardView};
-use tongbao_core::clock::{Clock, FakeClock, DAY, HOUR, MINUTE};
-use tongbao_core::diagnose::{CheckId, DiagnoseInput, Diagnostics};
-use tongbao_core::error::ErrorCode;
-use tongbao_core::manage::{CardRef, CardRename, CardUnbind, CardUpdate};
-use tongbao_core::secrets::{MemoryStore, SecretString};
+use tongbao_core::cards::audit::AuditEvent;
+use tongbao_core::cards::binding::{BindStart, CardStatusView, CardView};
+use tongbao_core::cards::manage::{CardRef, CardRename, CardUnbind, CardUpdate};
+use tongbao_core::platform::clock::{Clock, FakeClock, DAY, HOUR, MINUTE};
+use tongbao_core::platform::error::ErrorCode;
+use tongbao_core::platform::secrets::{MemoryStore, SecretString};
+use tongbao_core::support::checks::{CheckId, DiagnoseInput, Diagnostics};
 use tongbao_core::{open_wallet, Wallet};
 use tongbao_mockbank::fixture::Fixture;
 use tongbao_mockbank::{BankAction, Controls, MockBank};

@@ -12,9 +12,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use fail::FailScenario;
-use tongbao_core::clock::{Clock, FakeClock};
-use tongbao_core::ledger::{self, Acct};
-use tongbao_core::payments::{PaymentInput, PaymentStatus};
+use tongbao_core::money::ledger::{self, Acct};
+use tongbao_core::money::payments::{PaymentInput, PaymentStatus};
+use tongbao_core::platform::clock::{Clock, FakeClock};
 use tongbao_core::Wallet;
 use tongbao_mockbank::{Controls, FaultRates, MockBank};
 
@@ -51,7 +51,7 @@ fn check_invariants(w: &Wallet, world: &World, amount: i64) {
     let now = world.clock.now();
     w.with_db_for_tests(|db| {
         ledger::audit_books(db).unwrap();
-        assert!(tongbao_core::storage::integrity_ok(db).unwrap());
+        assert!(tongbao_core::platform::storage::integrity_ok(db).unwrap());
         let stuck: i64 = db
             .query_row(
                 "SELECT count(*) FROM payments WHERE status = 'pending' AND (posts_at IS NULL OR posts_at <= ?1)",

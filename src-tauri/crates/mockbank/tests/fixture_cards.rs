@@ -6,7 +6,7 @@ use tongbao_core::bank::{
     Bank, BankFailure, CallOptions, CardStatus, Decline, Fault, SessionProblem, Verified, VerifyCard,
 };
 use tongbao_core::cards::parse_expiry;
-use tongbao_core::clock::{Clock, FakeClock, MINUTE, SECOND};
+use tongbao_core::platform::clock::{Clock, FakeClock, MINUTE, SECOND};
 use tongbao_mockbank::fixture::Fixture;
 use tongbao_mockbank::{totp, BankAction, Controls, FaultRates, MockBank};
 

@@ -7,10 +7,10 @@
 use std::sync::{Arc, Barrier};
 
 use tongbao_core::bank::{Bank, BankFailure, CallOptions, Decline};
-use tongbao_core::binding::BindStart;
-use tongbao_core::clock::{FakeClock, DAY};
-use tongbao_core::error::ErrorCode;
-use tongbao_core::secrets::SecretString;
+use tongbao_core::cards::binding::BindStart;
+use tongbao_core::platform::clock::{FakeClock, DAY};
+use tongbao_core::platform::error::ErrorCode;
+use tongbao_core::platform::secrets::SecretString;
 use tongbao_mockbank::fixture::Fixture;
 use tongbao_mockbank::{Controls, FaultRates, MockBank};
 
@@ -158,7 +158,7 @@ fn t01_form() -> BindStart {
     }
 }
 
-fn start_t01_on(w: &tongbao_core::Wallet) -> tongbao_core::binding::BindStep {
+fn start_t01_on(w: &tongbao_core::Wallet) -> tongbao_core::cards::binding::BindStep {
     w.bind_start(&t01_form(), NO_RETRY).unwrap()
 }
 

@@ -8,13 +8,13 @@ use std::sync::{Arc, Mutex};
 use proptest::prelude::*;
 use tongbao_core::bank::*;
 use tongbao_core::cards::BankId;
-use tongbao_core::clock::{Clock, FakeClock, HOUR, MINUTE};
-use tongbao_core::error::ErrorCode;
-use tongbao_core::ledger::{self, Acct};
-use tongbao_core::payments::{
+use tongbao_core::money::ledger::{self, Acct};
+use tongbao_core::money::payments::{
     Arrival, Counterparty, Direction, HistoryQuery, PaymentInput, PaymentKind, PaymentStatus,
 };
-use tongbao_core::secrets::SecretString;
+use tongbao_core::platform::clock::{Clock, FakeClock, HOUR, MINUTE};
+use tongbao_core::platform::error::ErrorCode;
+use tongbao_core::platform::secrets::SecretString;
 use tongbao_mockbank::fixture::Fixture;
 use tongbao_mockbank::{Controls, FaultRates, MockBank};
 

@@ -9,11 +9,11 @@ use tongbao_core::accounts::security::{
     ChangePassword, CloseAccount, RecoverStart, RecoveryCard, RecoveryCode, RecoveryFinish, RecoveryIdentity,
     RecoveryRef, RecoveryStage,
 };
-use tongbao_core::clock::MINUTE;
-use tongbao_core::error::{ErrorCode, Field};
-use tongbao_core::ledger;
-use tongbao_core::payments::Arrival;
-use tongbao_core::secrets::{MemoryStore, SecretStore, SecretString};
+use tongbao_core::money::ledger;
+use tongbao_core::money::payments::Arrival;
+use tongbao_core::platform::clock::MINUTE;
+use tongbao_core::platform::error::{ErrorCode, Field};
+use tongbao_core::platform::secrets::{MemoryStore, SecretStore, SecretString};
 use tongbao_core::{open_wallet, Wallet};
 
 mod common;
@@ -321,24 +321,24 @@ fn closing_an_account_needs_it_empty_revokes_cards_and_frees_the_phone() {
 fn resetting_the_installation_removes_the_database_the_logs_and_the_keys() {
     let dir = tempfile::tempdir().unwrap();
     let secrets = Arc::new(MemoryStore::default());
-    let clock = Arc::new(tongbao_core::clock::FakeClock::at(T0));
+    let clock = Arc::new(tongbao_core::platform::clock::FakeClock::at(T0));
     let w = open_wallet(dir.path(), secrets.clone(), clock.clone()).unwrap();
     register(&w, &P1);
     drop(w);
     let logs = dir.path().join("logs");
     std::fs::create_dir_all(&logs).unwrap();
     std::fs::write(logs.join("tongbao.log"), "a line").unwrap();
-    let old_key = secrets.get(tongbao_core::bootstrap::DB_KEY_NAME).unwrap().unwrap();
+    let old_key = secrets.get(tongbao_core::wallet::bootstrap::DB_KEY_NAME).unwrap().unwrap();
     let wrong = tongbao_core::reset_installation(dir.path(), Some(&logs), secrets.as_ref(), "yes");
     assert_eq!(wrong.unwrap_err().code, ErrorCode::InputInvalid);
     assert!(dir.path().join("wallet.db").exists(), "nothing removed without the word");
     tongbao_core::reset_installation(dir.path(), Some(&logs), secrets.as_ref(), "清除").unwrap();
     assert!(!dir.path().join("wallet.db").exists());
     assert_eq!(std::fs::read_dir(&logs).unwrap().count(), 0);
-    assert!(secrets.get(tongbao_core::bootstrap::DB_KEY_NAME).unwrap().is_none());
-    assert!(secrets.get(tongbao_core::bootstrap::FINGERPRINT_KEY_NAME).unwrap().is_none());
+    assert!(secrets.get(tongbao_core::wallet::bootstrap::DB_KEY_NAME).unwrap().is_none());
+    assert!(secrets.get(tongbao_core::wallet::bootstrap::FINGERPRINT_KEY_NAME).unwrap().is_none());
     // The next start is a new installation: a new key, no accounts.
     let w = open_wallet(dir.path(), secrets.clone(), clock).unwrap();
-    assert_ne!(secrets.get(tongbao_core::bootstrap::DB_KEY_NAME).unwrap().unwrap(), old_key);
+    assert_ne!(secrets.get(tongbao_core::wallet::bootstrap::DB_KEY_NAME).unwrap().unwrap(), old_key);
     register(&w, &P1);
 }

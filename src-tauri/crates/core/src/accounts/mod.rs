@@ -1,18 +1,26 @@
-//! Accounts: registration, login with lockout, the profile a signed-in person sees.
-//! The session rules (auto-lock, who is signed in) are in [`crate::session`]; the flow that
-//! ties them together is [`crate::Wallet`].
+//! Accounts: registration, login with lockout, the profile a signed-in person sees, the
+//! session rules ([`session`]: auto-lock, who is signed in), the installation's [`settings`],
+//! the form rules ([`validate`]), password hashing ([`password`]), the sign-in operations
+//! ([`signin`]) and the security center ([`security`]: password changes, recovery, history).
+//!
+//! May import: `platform`, the bank port, `cards` (card data for recovery by card),
+//! `money::ledger` (closing an account needs a zero balance), [`crate::services`]. Never the
+//! `Wallet` facade.
 
 pub mod password;
 pub mod security;
+pub mod session;
+pub mod settings;
+pub mod signin;
 pub mod validate;
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::clock::{Millis, MINUTE};
-use crate::error::{AppError, ErrorCode, Field};
-use crate::secrets::SecretString;
+use crate::platform::clock::{Millis, MINUTE};
+use crate::platform::error::{AppError, ErrorCode, Field};
+use crate::platform::secrets::SecretString;
 
 /// Wrong passwords in a row that lock an account.
 pub const MAX_FAILED_LOGINS: i64 = 5;

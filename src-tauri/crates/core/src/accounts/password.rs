@@ -6,7 +6,7 @@ use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, Pass
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::sync::OnceLock;
 
-use crate::error::AppError;
+use crate::platform::error::AppError;
 
 fn argon2() -> Argon2<'static> {
     let params = Params::new(19 * 1024, 2, 1, None).expect("valid OWASP parameters");

@@ -22,11 +22,11 @@ use super::{password, validate, AccountId, Counted};
 use crate::accounts;
 use crate::bank::{BankFailure, HolderCheck};
 use crate::cards;
-use crate::clock::{Millis, MINUTE, SECOND};
-use crate::error::{AppError, ErrorCode, Field};
-use crate::ledger::{self, Acct};
-use crate::secrets::SecretString;
-use crate::wallet::{new_attempt_id, Wallet};
+use crate::money::ledger::{self, Acct};
+use crate::platform::clock::{Millis, MINUTE, SECOND};
+use crate::platform::error::{AppError, ErrorCode, Field};
+use crate::platform::secrets::SecretString;
+use crate::services::{new_attempt_id, Services};
 
 /// An SMS code lives 5 minutes, allows 3 tries, and a new one after 60 s.
 pub const CODE_TTL: Millis = 5 * MINUTE;
@@ -320,7 +320,7 @@ fn same_id_number(a: &str, b: &str) -> bool {
     a.trim().eq_ignore_ascii_case(b.trim())
 }
 
-impl Wallet {
+impl Services {
     /// The HMAC of a recovery's SMS code (the code itself is never stored).
     fn code_hmac(&self, recovery: &str, code: &str) -> Hmac<Sha256> {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.fingerprint_key).expect("HMAC takes any key length");
@@ -453,7 +453,8 @@ impl Wallet {
     /// Changes the login password: the current one is checked under the login lockout.
     pub fn change_password(&self, input: &ChangePassword) -> Result<(), AppError> {
         let account = self.require_account()?;
-        let creds = accounts::credentials_by_id(&self.db(), account)?.ok_or_else(crate::session::not_logged_in)?;
+        let creds =
+            accounts::credentials_by_id(&self.db(), account)?.ok_or_else(crate::accounts::session::not_logged_in)?;
         self.check_password_for(&creds, &input.current).map_err(|e| e.on(Field::CurrentPassword))?;
         validate::password(input.new.expose())?;
         validate::confirmed(input.new.expose(), input.confirm.expose(), Field::PasswordConfirm)?;
@@ -611,7 +612,7 @@ impl Wallet {
     pub fn pay_recover_code(&self, input: &RecoveryCode) -> Result<RecoveryStep, AppError> {
         let (account, r) = self.own_pay_recovery(&input.recovery_id, RecoveryStage::Otp)?;
         self.check_code(&r, &input.code)?;
-        let next = if crate::binding::live_card_count(&self.db(), account)? > 0 {
+        let next = if crate::cards::binding::live_card_count(&self.db(), account)? > 0 {
             RecoveryStage::Card
         } else {
             RecoveryStage::Identity
@@ -629,7 +630,7 @@ impl Wallet {
     ) -> Result<RecoveryStep, AppError> {
         let (account, r) = self.own_pay_recovery(&input.recovery_id, RecoveryStage::Card)?;
         let pan = cards::parse_card_number(input.card_number.expose())?;
-        let fp = crate::binding::fingerprint(&self.fingerprint_key, &pan);
+        let fp = crate::cards::binding::fingerprint(&self.fingerprint_key, &pan);
         let card: Option<(i64, String, Option<String>)> = self
             .db()
             .query_row(
@@ -713,7 +714,7 @@ impl Wallet {
             .map(|(id, e, at)| Ok(SecurityRecord { id, event: SecurityEvent::parse(&e)?, at }))
             .collect::<Result<Vec<_>, AppError>>()?;
         let phone: String = db.query_row("SELECT phone FROM accounts WHERE id = ?1", [account], |r| r.get(0))?;
-        let has_cards = crate::binding::live_card_count(&db, account)? > 0;
+        let has_cards = crate::cards::binding::live_card_count(&db, account)? > 0;
         Ok(SecurityOverview { logins, events, phone_masked: accounts::mask_phone(&phone), has_cards })
     }
 
@@ -724,7 +725,8 @@ impl Wallet {
     /// the phone is free to register again.
     pub fn close_account(&self, input: &CloseAccount, on_retry: &dyn Fn(u32, u32)) -> Result<(), AppError> {
         let account = self.require_account()?;
-        let creds = accounts::credentials_by_id(&self.db(), account)?.ok_or_else(crate::session::not_logged_in)?;
+        let creds =
+            accounts::credentials_by_id(&self.db(), account)?.ok_or_else(crate::accounts::session::not_logged_in)?;
         self.check_password_for(&creds, &input.password).map_err(|e| e.on(Field::Password))?;
         self.settle_payments(Some(account))?;
         {

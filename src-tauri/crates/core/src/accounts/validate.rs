@@ -1,8 +1,8 @@
 //! The registration rules of PRODUCT.md §2, one function each. The UI checks the same rules for
 //! instant feedback (ui/src/lib/validation.ts); these are the ones that count.
 
-use crate::clock::{Date, Millis};
-use crate::error::{AppError, ErrorCode, Field};
+use crate::platform::clock::{Date, Millis};
+use crate::platform::error::{AppError, ErrorCode, Field};
 
 /// Minimum age to register.
 pub const MIN_AGE: i32 = 16;
@@ -175,7 +175,7 @@ pub fn confirmed(value: &str, confirm: &str, field: Field) -> Result<(), AppErro
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clock::DAY;
+    use crate::platform::clock::DAY;
     use proptest::prelude::*;
 
     /// 2026-11-25T12:00:00Z

@@ -1,12 +1,23 @@
 //! Card data as a person types it: number, expiry, CVV, one-time codes. Each parser takes any
 //! string and returns a typed result (never panics), before any bank call.
+//!
+//! The folder holds the card domain: the [`bin`] table, the parsers here, [`binding`] (the
+//! rules and what is stored) with [`bind_flow`] (its operations), [`manage`] (bound cards) and
+//! the [`audit`] log.
+//!
+//! May import: `platform`, the bank port, `accounts` (the account id, form rules),
+//! [`crate::services`]. Never the `Wallet` facade.
 
+pub mod audit;
 pub mod bin;
+pub mod bind_flow;
+pub mod binding;
+pub mod manage;
 
 use zeroize::Zeroizing;
 
-use crate::clock::{Date, Millis};
-use crate::error::{AppError, ErrorCode};
+use crate::platform::clock::{Date, Millis};
+use crate::platform::error::{AppError, ErrorCode};
 pub use bin::{BankId, BinInfo, CardKind};
 
 /// A card number (PAN) that passed the BIN, length and Luhn checks. Zeroized on drop and never

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use tongbao_core::accounts::{LoginInput, RegisterDetails, RegisterInput};
 use tongbao_core::bank::{Bank, RetryPolicy};
-use tongbao_core::clock::FakeClock;
-use tongbao_core::error::ErrorCode;
-use tongbao_core::secrets::{MemoryStore, SecretString};
+use tongbao_core::platform::clock::FakeClock;
+use tongbao_core::platform::error::ErrorCode;
+use tongbao_core::platform::secrets::{MemoryStore, SecretString};
 use tongbao_core::{open_wallet, Wallet};
 
 /// 2026-11-25T12:00:00Z

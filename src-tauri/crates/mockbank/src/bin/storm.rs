@@ -22,14 +22,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rand::{Rng, SeedableRng};
+use tongbao_core::accounts::settings::Settings;
 use tongbao_core::bank::RetryPolicy;
-use tongbao_core::binding::BindStart;
-use tongbao_core::clock::{Clock, Millis, SystemClock};
-use tongbao_core::error::ErrorCode;
-use tongbao_core::ledger;
-use tongbao_core::payments::{Arrival, HistoryQuery, PaymentInput, PaymentKind, PaymentRequest, PaymentStatus};
-use tongbao_core::secrets::SecretString;
-use tongbao_core::settings::Settings;
+use tongbao_core::cards::binding::BindStart;
+use tongbao_core::money::ledger;
+use tongbao_core::money::payments::{Arrival, HistoryQuery, PaymentInput, PaymentKind, PaymentRequest, PaymentStatus};
+use tongbao_core::platform::clock::{Clock, Millis, SystemClock};
+use tongbao_core::platform::error::ErrorCode;
+use tongbao_core::platform::secrets::SecretString;
 use tongbao_core::{open_wallet, Wallet};
 use tongbao_mockbank::fixture::Fixture;
 use tongbao_mockbank::testkit::FolderStore;
@@ -258,7 +258,7 @@ fn check(p: &Paths) -> (Vec<String>, usize) {
         if let Err(e) = ledger::audit_books(db) {
             bad.push(format!("books: {e}"));
         }
-        if !tongbao_core::storage::integrity_ok(db).unwrap_or(false) {
+        if !tongbao_core::platform::storage::integrity_ok(db).unwrap_or(false) {
             bad.push("integrity_check failed".into());
         }
         let mut st = db.prepare("SELECT id, idem_key, kind, status, posts_at FROM payments").expect("query");

@@ -4,8 +4,8 @@
 #![allow(dead_code)]
 
 use tongbao_core::bank::RetryPolicy;
-use tongbao_core::binding::{BindStart, CardView};
-use tongbao_core::secrets::SecretString;
+use tongbao_core::cards::binding::{BindStart, CardView};
+use tongbao_core::platform::secrets::SecretString;
 use tongbao_core::Wallet;
 use tongbao_mockbank::MockBank;
 

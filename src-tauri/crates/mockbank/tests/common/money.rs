@@ -7,11 +7,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 use tongbao_core::bank::Bank;
-use tongbao_core::clock::FakeClock;
-use tongbao_core::error::{AppError, ErrorCode};
-use tongbao_core::ledger;
-use tongbao_core::payments::{Arrival, Counterparty, PaymentInput, PaymentKind, PaymentRequest};
-use tongbao_core::secrets::{MemoryStore, SecretString};
+use tongbao_core::money::ledger;
+use tongbao_core::money::payments::{Arrival, Counterparty, PaymentInput, PaymentKind, PaymentRequest};
+use tongbao_core::platform::clock::FakeClock;
+use tongbao_core::platform::error::{AppError, ErrorCode};
+use tongbao_core::platform::secrets::{MemoryStore, SecretString};
 use tongbao_core::{open_wallet, Wallet};
 use tongbao_mockbank::fixture::Fixture;
 use tongbao_mockbank::testkit::FolderStore;
@@ -71,11 +71,11 @@ pub fn pay_with(
     key: &str,
     input: PaymentInput,
     pw: &str,
-) -> Result<tongbao_core::payments::PaymentView, AppError> {
+) -> Result<tongbao_core::money::payments::PaymentView, AppError> {
     w.pay(&PaymentRequest { idem_key: key.into(), input, pay_password: SecretString::new(pw) }, NO_RETRY)
 }
 
-pub fn pay(w: &Wallet, input: PaymentInput) -> Result<tongbao_core::payments::PaymentView, ErrorCode> {
+pub fn pay(w: &Wallet, input: PaymentInput) -> Result<tongbao_core::money::payments::PaymentView, ErrorCode> {
     pay_with(w, &key(), input, PAY).map_err(|e| e.code)
 }
 

@@ -11,11 +11,11 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::audit::AuditEntry;
-use crate::clock::Millis;
-use crate::diagnose::CheckResult;
-use crate::error::{AppError, ErrorCode};
-use crate::wallet::Wallet;
+use crate::cards::audit::AuditEntry;
+use crate::platform::clock::Millis;
+use crate::platform::error::{AppError, ErrorCode};
+use crate::services::Services;
+use crate::support::checks::CheckResult;
 
 /// How many log lines and error codes a report carries.
 pub const REPORT_LOG_LINES: usize = 200;
@@ -97,12 +97,12 @@ const MODULES: [&str; 12] = [
     "tongbao_wallet_lib::state",
     "tongbao_mockbank",
     "tongbao_core::accounts",
-    "tongbao_core::binding",
-    "tongbao_core::bootstrap",
-    "tongbao_core::diagnose",
-    "tongbao_core::manage",
-    "tongbao_core::report",
-    "tongbao_core::storage",
+    "tongbao_core::cards::binding",
+    "tongbao_core::wallet::bootstrap",
+    "tongbao_core::support::diagnose",
+    "tongbao_core::cards::manage",
+    "tongbao_core::support::report",
+    "tongbao_core::platform::storage",
     "tongbao_core::wallet",
 ];
 
@@ -206,7 +206,7 @@ pub fn build(
     Ok(ReportFiles { json, text: render_text(&report) })
 }
 
-impl Wallet {
+impl Services {
     /// The support report for the signed-in person: the last checks, their recent error codes,
     /// and `log_tail` (the end of the app's log) made safe line by line.
     pub fn support_report(&self, app_version: &str, log_tail: &str) -> Result<ReportFiles, AppError> {
@@ -225,7 +225,7 @@ mod tests {
         "2026-11-25T19:37:09Z  INFO tongbao_core::wallet: card verified by the bank attempt=3f2a bank=\"ICBC\" needs_token=false",
         "2026-11-25T19:37:10Z  WARN tongbao_core::wallet: bank call failed: retrying attempt=1 max=2 failure=Fault(Busy)",
         "2026-11-25T19:37:11Z  INFO tongbao_core::wallet: binding attempt failed attempt=9c code=\"CARD_NOT_ACTIVATED\"",
-        "2026-11-25T19:37:12Z  INFO tongbao_core::manage: card status changed at the bank card=3 status=\"pending\"",
+        "2026-11-25T19:37:12Z  INFO tongbao_core::cards::manage: card status changed at the bank card=3 status=\"pending\"",
         "2026-11-25T19:37:13Z ERROR tongbao_wallet_lib::state: could not open the wallet code=\"KEYCHAIN_LOCKED\"",
     ];
 
@@ -248,7 +248,7 @@ mod tests {
             id: 1,
             card_id: None,
             last4: "0025".into(),
-            event: crate::audit::AuditEvent::BindFailed,
+            event: crate::cards::audit::AuditEvent::BindFailed,
             code: Some(ErrorCode::CardNotActivated),
             detail: None,
             at: 5,

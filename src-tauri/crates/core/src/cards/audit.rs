@@ -8,8 +8,8 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::accounts::AccountId;
-use crate::clock::Millis;
-use crate::error::{AppError, ErrorCode};
+use crate::platform::clock::Millis;
+use crate::platform::error::{AppError, ErrorCode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]

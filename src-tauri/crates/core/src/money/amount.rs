@@ -1,6 +1,6 @@
 //! Amounts: integer fen (i64) everywhere, parsed from what people type and shown as `¥1,234.56`.
 
-use crate::error::{AppError, ErrorCode};
+use crate::platform::error::{AppError, ErrorCode};
 
 pub type Fen = i64;
 

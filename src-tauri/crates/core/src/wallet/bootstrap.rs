@@ -15,11 +15,11 @@ use std::sync::Arc;
 use rand::RngCore;
 use zeroize::Zeroizing;
 
-use crate::clock::Clock;
-use crate::error::{AppError, ErrorCode};
-use crate::secrets::SecretStore;
-use crate::storage::{self, KEY_LEN};
-use crate::wallet::Wallet;
+use super::Wallet;
+use crate::platform::clock::Clock;
+use crate::platform::error::{AppError, ErrorCode};
+use crate::platform::secrets::SecretStore;
+use crate::platform::storage::{self, KEY_LEN};
 
 /// The keychain entry of the database key.
 pub const DB_KEY_NAME: &str = "database-key";
@@ -61,9 +61,7 @@ pub fn open_wallet(data_dir: &Path, secrets: Arc<dyn SecretStore>, clock: Arc<dy
         }
     };
     let fingerprint_key = ensure_secret(secrets.as_ref(), FINGERPRINT_KEY_NAME)?;
-    let mut wallet = Wallet::new(conn, clock, secrets, fingerprint_key);
-    wallet.db_path = Some(path);
-    Ok(wallet)
+    Ok(Wallet::new(conn, clock, secrets, fingerprint_key, Some(path)))
 }
 
 /// `PRAGMA quick_check` of the database at `path` over a connection of its own: true when ok.

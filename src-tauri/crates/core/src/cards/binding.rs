@@ -13,12 +13,12 @@ use sha2::Sha256;
 use ts_rs::TS;
 
 use crate::accounts::AccountId;
-use crate::audit::{self, AuditEvent};
 use crate::bank::{Bank, BankFailure, BindingState, CallOptions, SessionProblem, Verified};
+use crate::cards::audit::{self, AuditEvent};
 use crate::cards::{BankId, BinInfo, CardKind, CardNumber, Expiry};
-use crate::clock::{Millis, DAY, HOUR};
-use crate::error::{AppError, ErrorCode};
-use crate::secrets::SecretString;
+use crate::platform::clock::{Millis, DAY, HOUR};
+use crate::platform::error::{AppError, ErrorCode};
+use crate::platform::secrets::SecretString;
 
 pub const MAX_CARDS: i64 = 10;
 pub const MAX_FAILURES_PER_DAY: i64 = 5;

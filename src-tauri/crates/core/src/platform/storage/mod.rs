@@ -10,7 +10,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 use zeroize::Zeroizing;
 
-use crate::error::{AppError, ErrorCode};
+use crate::platform::error::{AppError, ErrorCode};
 
 /// Length of the database key in bytes (256 bits).
 pub const KEY_LEN: usize = 32;

@@ -8,8 +8,8 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::accounts::AccountId;
-use crate::clock::{Millis, MINUTE};
-use crate::error::{AppError, ErrorCode};
+use crate::platform::clock::{Millis, MINUTE};
+use crate::platform::error::{AppError, ErrorCode};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {

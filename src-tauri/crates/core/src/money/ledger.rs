@@ -10,8 +10,8 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::accounts::AccountId;
-use crate::error::{AppError, ErrorCode};
 use crate::money::Fen;
+use crate::platform::error::{AppError, ErrorCode};
 
 /// A ledger account, by what it is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

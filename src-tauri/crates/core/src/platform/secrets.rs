@@ -12,7 +12,7 @@ use std::sync::Mutex;
 use serde::{Deserialize, Deserializer};
 use zeroize::Zeroizing;
 
-use crate::error::{AppError, ErrorCode};
+use crate::platform::error::{AppError, ErrorCode};
 
 /// A secret string (password, payment password): zeroized on drop, redacted in Debug.
 #[derive(Clone, Default)]

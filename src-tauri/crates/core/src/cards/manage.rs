@@ -12,14 +12,14 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::accounts::{self, validate, AccountId};
-use crate::audit::{self, AuditEntry, AuditEvent, Subject};
 use crate::bank::{Bank, BankFailure, CallOptions, CardStatus, SessionProblem, UpdateCard};
-use crate::binding::{self, BindStage, BindStep, CardView};
 use crate::cards;
-use crate::clock::{Millis, MINUTE};
-use crate::error::{AppError, ErrorCode};
-use crate::secrets::SecretString;
-use crate::wallet::{new_attempt_id, Wallet};
+use crate::cards::audit::{self, AuditEntry, AuditEvent, Subject};
+use crate::cards::binding::{self, BindStage, BindStep, CardView};
+use crate::platform::clock::{Millis, MINUTE};
+use crate::platform::error::{AppError, ErrorCode};
+use crate::platform::secrets::SecretString;
+use crate::services::{new_attempt_id, Services};
 
 /// A card's status is asked of the bank again after this long (or after "clear cache").
 pub const STATUS_TTL: Millis = 10 * MINUTE;
@@ -266,7 +266,7 @@ pub fn resume(
 }
 
 /// Card management: each method is one command, for the signed-in person's own cards.
-impl Wallet {
+impl Services {
     /// A card with its audit log.
     pub fn card_detail(&self, card_id: i64) -> Result<CardDetail, AppError> {
         let account = self.require_account()?;

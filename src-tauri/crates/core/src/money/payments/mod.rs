@@ -1,0 +1,422 @@
+//! Payments (PRODUCT.md §6): top up from a bound card, withdraw to one, transfer to another
+//! wallet user (from the balance or a card) or to any bank card (instant, in 2 hours, next
+//! day; a delayed one can be revoked until it posts), with the payment password, the limits
+//! and their codes, on the ledger of [`crate::money::ledger`].
+//!
+//! Every payment carries the client's idempotency key, stored (with the hold, if any) before
+//! the bank is called and sent to the bank with every call: a double click, a retry after a
+//! timeout or a restart finds the same payment and never pays twice. A bank leg that got no
+//! answer stays `pending` with `bank_state = sent` and is settled by asking the bank what
+//! became of the key ([`Wallet::settle_payments`], run at start-up and before lists).
+//!
+//! The operations are split by concern: [`form`] (the form's checks, limits, quote, payee),
+//! [`pay`] (recording and sending a payment), [`settle`] (finishing unanswered legs,
+//! revoking), [`history`] (lists, detail, monthly sums, CSV).
+
+mod form;
+mod history;
+mod pay;
+mod settle;
+
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::accounts::AccountId;
+use crate::bank::CallOptions;
+use crate::cards::BankId;
+use crate::money::ledger::Acct;
+use crate::money::Fen;
+use crate::platform::clock::{Millis, DAY, HOUR, SHANGHAI_OFFSET};
+use crate::platform::error::{AppError, ErrorCode};
+use crate::platform::secrets::SecretString;
+use crate::services::Services;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentKind {
+    Topup,
+    Withdraw,
+    ToUser,
+    ToCard,
+}
+
+impl PaymentKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            PaymentKind::Topup => "topup",
+            PaymentKind::Withdraw => "withdraw",
+            PaymentKind::ToUser => "to_user",
+            PaymentKind::ToCard => "to_card",
+        }
+    }
+    fn parse(s: &str) -> PaymentKind {
+        match s {
+            "topup" => PaymentKind::Topup,
+            "withdraw" => PaymentKind::Withdraw,
+            "to_user" => PaymentKind::ToUser,
+            _ => PaymentKind::ToCard,
+        }
+    }
+    fn outgoing(self) -> bool {
+        self != PaymentKind::Topup
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Arrival {
+    Instant,
+    TwoHours,
+    NextDay,
+}
+
+impl Arrival {
+    fn as_str(self) -> &'static str {
+        match self {
+            Arrival::Instant => "instant",
+            Arrival::TwoHours => "two_hours",
+            Arrival::NextDay => "next_day",
+        }
+    }
+    fn parse(s: &str) -> Arrival {
+        match s {
+            "two_hours" => Arrival::TwoHours,
+            "next_day" => Arrival::NextDay,
+            _ => Arrival::Instant,
+        }
+    }
+    /// When a transfer made at `now` posts: now, in 2 hours, or 24 hours later.
+    fn posts_at(self, now: Millis) -> Option<Millis> {
+        match self {
+            Arrival::Instant => None,
+            Arrival::TwoHours => Some(now + 2 * HOUR),
+            Arrival::NextDay => Some(now + DAY),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentStatus {
+    Pending,
+    Succeeded,
+    Failed,
+    Returned,
+    Revoked,
+}
+
+impl PaymentStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            PaymentStatus::Pending => "pending",
+            PaymentStatus::Succeeded => "succeeded",
+            PaymentStatus::Failed => "failed",
+            PaymentStatus::Returned => "returned",
+            PaymentStatus::Revoked => "revoked",
+        }
+    }
+    fn parse(s: &str) -> PaymentStatus {
+        match s {
+            "succeeded" => PaymentStatus::Succeeded,
+            "failed" => PaymentStatus::Failed,
+            "returned" => PaymentStatus::Returned,
+            "revoked" => PaymentStatus::Revoked,
+            _ => PaymentStatus::Pending,
+        }
+    }
+}
+
+/// What the payment form sends (the amount as typed: Rust parses it).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentInput {
+    pub kind: PaymentKind,
+    pub amount: String,
+    /// Top-up source, withdrawal destination, or the card paying a transfer (None: balance).
+    #[ts(type = "number | null")]
+    pub card_id: Option<i64>,
+    pub payee_phone: Option<String>,
+    #[ts(type = "string | null")]
+    pub payee_card: Option<SecretString>,
+    pub payee_name: Option<String>,
+    pub arrival: Option<Arrival>,
+}
+
+/// A payment to make: the form, the client's idempotency key and the payment password.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentRequest {
+    pub idem_key: String,
+    pub input: PaymentInput,
+    #[ts(type = "string")]
+    pub pay_password: SecretString,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentRef {
+    #[ts(type = "number")]
+    pub payment_id: i64,
+}
+
+/// The wallet balance (零钱).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BalanceView {
+    #[ts(type = "number")]
+    pub balance_fen: Fen,
+}
+
+/// What the confirmation step shows before the payment password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentQuote {
+    #[ts(type = "number")]
+    pub amount_fen: Fen,
+    #[ts(type = "number")]
+    pub fee_fen: Fen,
+    /// What is left of today's outgoing limit after this payment (None for a top-up).
+    #[ts(type = "number | null")]
+    pub daily_remaining_fen: Option<Fen>,
+    pub payee: Option<Counterparty>,
+    #[ts(type = "number | null")]
+    pub arrives_at: Option<Millis>,
+    #[ts(type = "number")]
+    pub balance_fen: Fen,
+}
+
+/// Who is on the other side of a payment; the UI puts it into words of its language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum Counterparty {
+    /// A wallet user, by their masked real name (`*四`).
+    Person {
+        #[serde(rename = "nameMasked")]
+        name_masked: String,
+    },
+    /// A bank card, by its bank and last 4 digits.
+    Card { bank: BankId, last4: String },
+}
+
+impl Counterparty {
+    /// `*四`, or `ICBC 0231` (the CSV export, which is not translated).
+    pub fn text(&self) -> String {
+        match self {
+            Counterparty::Person { name_masked } => name_masked.clone(),
+            Counterparty::Card { bank, last4 } => format!("{} {last4}", bank.code()),
+        }
+    }
+}
+
+/// The person a phone number belongs to, masked, to confirm before paying.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PayeeView {
+    pub name_masked: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    In,
+    Out,
+}
+
+/// A payment as the history and results show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentView {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub kind: PaymentKind,
+    pub direction: Direction,
+    #[ts(type = "number")]
+    pub amount_fen: Fen,
+    pub status: PaymentStatus,
+    pub arrival: Arrival,
+    #[ts(type = "number | null")]
+    pub posts_at: Option<Millis>,
+    pub counterparty: Option<Counterparty>,
+    pub card_last4: Option<String>,
+    #[ts(type = "number | null")]
+    pub card_id: Option<i64>,
+    pub failure: Option<ErrorCode>,
+    pub revocable: bool,
+    #[ts(type = "number")]
+    pub created_at: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentEvent {
+    pub status: PaymentStatus,
+    pub code: Option<ErrorCode>,
+    #[ts(type = "number")]
+    pub at: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentDetail {
+    pub payment: PaymentView,
+    pub timeline: Vec<PaymentEvent>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryQuery {
+    /// `YYYY-MM-DD` (Shanghai), inclusive.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub kind: Option<PaymentKind>,
+    #[ts(type = "number | null")]
+    pub card_id: Option<i64>,
+    pub status: Option<PaymentStatus>,
+    pub page: u32,
+    pub page_size: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryPage {
+    pub items: Vec<PaymentView>,
+    pub page: u32,
+    pub page_size: u32,
+    /// Another page follows (no total is counted: at a million payments that costs more than
+    /// the page).
+    pub has_more: bool,
+}
+
+/// Money in and out of the wallet in one Shanghai calendar month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MonthlyFlow {
+    /// `YYYY-MM`.
+    pub month: String,
+    #[ts(type = "number")]
+    pub in_fen: Fen,
+    #[ts(type = "number")]
+    pub out_fen: Fen,
+}
+
+/// The key is the client's: 8–64 characters of letters, digits and `-`.
+fn check_key(key: &str) -> Result<(), AppError> {
+    if (8..=64).contains(&key.len()) && key.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-') {
+        Ok(())
+    } else {
+        Err(AppError::new(ErrorCode::AmountInvalid, "a payment needs an idempotency key of 8–64 letters and digits"))
+    }
+}
+
+/// 00:00 of the Shanghai day `at` falls in.
+fn day_start(at: Millis) -> Millis {
+    (at + SHANGHAI_OFFSET).div_euclid(DAY) * DAY - SHANGHAI_OFFSET
+}
+
+/// A payment row, as the settlement needs it.
+struct Stored {
+    id: i64,
+    account: AccountId,
+    key: String,
+    kind: PaymentKind,
+    amount: Fen,
+    source_card: Option<i64>,
+    dest_card: Option<i64>,
+    payee_account: Option<AccountId>,
+    payee_ref: Option<String>,
+    posts_at: Option<Millis>,
+    status: PaymentStatus,
+    bank_state: String,
+}
+
+const STORED: &str =
+    "id, account_id, idem_key, kind, amount_fen, source_card, dest_card, payee_account, payee_ref, posts_at,
+                      status, bank_state";
+
+fn stored(r: &rusqlite::Row<'_>) -> rusqlite::Result<Stored> {
+    Ok(Stored {
+        id: r.get(0)?,
+        account: r.get(1)?,
+        key: r.get(2)?,
+        kind: PaymentKind::parse(&r.get::<_, String>(3)?),
+        amount: r.get(4)?,
+        source_card: r.get(5)?,
+        dest_card: r.get(6)?,
+        payee_account: r.get(7)?,
+        payee_ref: r.get(8)?,
+        posts_at: r.get(9)?,
+        status: PaymentStatus::parse(&r.get::<_, String>(10)?),
+        bank_state: r.get(11)?,
+    })
+}
+
+fn event(
+    db: &Connection,
+    payment: i64,
+    status: PaymentStatus,
+    code: Option<ErrorCode>,
+    now: Millis,
+) -> Result<(), AppError> {
+    db.execute(
+        "INSERT INTO payment_events (payment_id, status, code, at) VALUES (?1, ?2, ?3, ?4)",
+        params![payment, status.as_str(), code.map(|c| c.as_str()), now],
+    )?;
+    Ok(())
+}
+
+fn set_status(
+    db: &Connection,
+    p: i64,
+    status: PaymentStatus,
+    bank_state: &str,
+    failure: Option<ErrorCode>,
+    bank_ref: Option<&str>,
+    now: Millis,
+) -> Result<(), AppError> {
+    db.execute(
+        "UPDATE payments SET status = ?2, bank_state = ?3, failure = coalesce(?4, failure), bank_ref = coalesce(?5, bank_ref),
+                updated_at = ?6 WHERE id = ?1",
+        params![p, status.as_str(), bank_state, failure.map(|c| c.as_str()), bank_ref, now],
+    )?;
+    event(db, p, status, failure, now)
+}
+
+/// The error a fail point returns (tests only): a write that failed as "database is locked"
+/// would.
+#[allow(dead_code)]
+fn fail_error() -> AppError {
+    AppError::new(ErrorCode::StorageError, "storage: database is locked (fail point)")
+}
+
+/// Where a payment's money ends when it posts, and where a voided hold goes back.
+fn post_legs(p: &Stored) -> Vec<(Acct, Fen)> {
+    let a = p.amount;
+    match p.kind {
+        PaymentKind::Topup => {
+            vec![(Acct::CardClearing(p.source_card.unwrap_or_default()), -a), (Acct::Wallet(p.account), a)]
+        }
+        PaymentKind::Withdraw => {
+            vec![(Acct::InFlight(p.account), -a), (Acct::CardClearing(p.dest_card.unwrap_or_default()), a)]
+        }
+        PaymentKind::ToUser => {
+            let payee = Acct::Wallet(p.payee_account.unwrap_or_default());
+            match p.source_card {
+                Some(card) => vec![(Acct::CardClearing(card), -a), (payee, a)],
+                None => vec![(Acct::Wallet(p.account), -a), (payee, a)],
+            }
+        }
+        PaymentKind::ToCard => vec![(Acct::InFlight(p.account), -a), (Acct::PayeeClearing, a)],
+    }
+}
+
+/// Whether the payment held money from the wallet before its bank leg.
+fn holds(p: &Stored) -> bool {
+    matches!(p.kind, PaymentKind::Withdraw | PaymentKind::ToCard)
+}
+
+impl Services {
+    pub(super) fn call_opts(&self) -> Result<CallOptions, AppError> {
+        Ok(CallOptions { timeout_ms: self.bank()?.policy.timeout_ms })
+    }
+}

@@ -1,0 +1,112 @@
+//! What every domain operation runs on: the database connection, the clock, the keychain,
+//! the bank link, the SMS sender and who is signed in. Domain modules add their operations as
+//! `impl Services` blocks in their own folders; the [`crate::Wallet`] facade holds one
+//! `Services` and forwards each public method to them.
+//!
+//! Sits above `platform` and the domain's data types (session, checks), below every domain
+//! operation: nothing here imports an operation, so the dependency graph has no loop.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rand::RngCore;
+use rusqlite::Connection;
+use zeroize::Zeroizing;
+
+use crate::accounts::session::Session;
+use crate::accounts::{self, settings};
+use crate::bank::{Bank, BankResult, CallOptions, RetryPolicy, SmsGateway};
+use crate::platform::clock::Clock;
+use crate::platform::error::AppError;
+use crate::platform::secrets::SecretStore;
+use crate::support::checks::Diagnostics;
+
+pub struct Services {
+    pub(crate) db: Mutex<Connection>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) secrets: Arc<dyn SecretStore>,
+    pub(crate) session: Mutex<Option<Session>>,
+    pub(crate) fingerprint_key: Zeroizing<Vec<u8>>,
+    pub(crate) bank: Option<BankLink>,
+    /// Where the wallet's own SMS (recovery codes, password-change notices) go.
+    pub(crate) sms: Option<Arc<dyn SmsGateway>>,
+    /// The last diagnostics run (for the support report); cleared with the cache.
+    pub(crate) last_diagnostics: Mutex<Option<Diagnostics>>,
+    /// What the background `PRAGMA quick_check` found: None until it has run.
+    pub(crate) storage_damaged: Arc<Mutex<Option<bool>>>,
+}
+
+/// The issuing bank and how the wallet calls it.
+pub(crate) struct BankLink {
+    pub bank: Arc<dyn Bank>,
+    pub policy: RetryPolicy,
+    pub client_version: String,
+}
+
+impl Services {
+    pub(crate) fn new(
+        db: Connection,
+        clock: Arc<dyn Clock>,
+        secrets: Arc<dyn SecretStore>,
+        fingerprint_key: Zeroizing<Vec<u8>>,
+    ) -> Self {
+        Self {
+            db: Mutex::new(db),
+            clock,
+            secrets,
+            session: Mutex::new(None),
+            fingerprint_key,
+            bank: None,
+            sms: None,
+            last_diagnostics: Mutex::new(None),
+            storage_damaged: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    /// The background check's verdict: Some(true) when the file is damaged.
+    pub fn storage_damaged(&self) -> Option<bool> {
+        *self.storage_damaged.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn bank(&self) -> Result<&BankLink, AppError> {
+        self.bank.as_ref().ok_or_else(|| AppError::internal("no bank is connected"))
+    }
+
+    pub(crate) fn db(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock can't leave SQLite half-written (transactions roll
+        // back on drop), so a poisoned lock is still safe to use.
+        self.db.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn session(&self) -> MutexGuard<'_, Option<Session>> {
+        self.session.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn autolock_minutes(&self) -> Result<u32, AppError> {
+        Ok(settings::load(&self.db())?.autolock_minutes)
+    }
+
+    /// The signed-in account, refusing a locked or idle session. Counts as activity.
+    pub(crate) fn require_account(&self) -> Result<accounts::AccountId, AppError> {
+        let minutes = self.autolock_minutes()?;
+        Session::require(&mut self.session(), self.clock.now(), minutes)
+    }
+
+    pub(crate) fn call_bank<T>(
+        &self,
+        link: &BankLink,
+        call: impl FnMut(CallOptions) -> BankResult<T>,
+        on_retry: &dyn Fn(u32, u32),
+    ) -> BankResult<T> {
+        link.policy.run(self.clock.as_ref(), call, |n, max, f| {
+            tracing::warn!(attempt = n, max, failure = ?f, "bank call failed: retrying");
+            on_retry(n, max);
+        })
+    }
+}
+
+/// 128 random bits: the attempt's id and the bank's idempotency key.
+pub(crate) fn new_attempt_id() -> String {
+    let mut b = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    hex::encode(b)
+}

@@ -1,0 +1,241 @@
+//! Money at the bank: debits (limits, frequency, balance, expiry), credits, the payee check,
+//! inquiries by idempotency key, and the balances tests read.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use tongbao_core::bank::{
+    BankFailure, BankResult, BankTxn, CallOptions, CreditTo, Decline, Fault, PayeeChecked, TxnState,
+};
+use tongbao_core::platform::clock::{Date, Millis, SECOND};
+
+use crate::*;
+
+/// Debits of one card allowed within [`FREQUENCY_WINDOW`] before ISO 65.
+pub const MAX_DEBITS_PER_WINDOW: i64 = 5;
+pub const FREQUENCY_WINDOW: Millis = 60 * SECOND;
+
+/// 00:00 of the Shanghai day `now` falls in, in Unix ms.
+pub(crate) fn shanghai_day_start(now: Millis) -> Millis {
+    use tongbao_core::platform::clock::{DAY, SHANGHAI_OFFSET};
+    (now + SHANGHAI_OFFSET).div_euclid(DAY) * DAY - SHANGHAI_OFFSET
+}
+
+/// A recorded outcome as the answer it was: "ok" with its reference, or the decline's name.
+pub(crate) fn outcome_of(outcome: &str, reference: Option<String>) -> BankResult<BankTxn> {
+    const DECLINES: [Decline; 8] = [
+        Decline::CardExpired,
+        Decline::InsufficientFunds,
+        Decline::LimitExceeded,
+        Decline::FrequencyExceeded,
+        Decline::Restricted,
+        Decline::Lost,
+        Decline::NotActivated,
+        Decline::NoSuchCard,
+    ];
+    match (outcome, reference) {
+        ("ok", Some(reference)) => Ok(BankTxn { reference }),
+        _ => Err(BankFailure::Declined(
+            DECLINES.into_iter().find(|d| format!("{d:?}") == outcome).unwrap_or(Decline::Restricted),
+        )),
+    }
+}
+
+/// A storage error inside a bank operation answers 96, as a real issuer's would.
+pub(crate) fn storage_failure(e: rusqlite::Error) -> BankFailure {
+    tracing::error!(error = %e, "mock bank storage failure");
+    BankFailure::Fault(Fault::SystemError)
+}
+
+impl MockBank {
+    /// Runs a money movement once per key: a repeat answers what the first one did (ISO 94).
+    pub(crate) fn once(
+        &self,
+        key: &str,
+        kind: &str,
+        card_id: &str,
+        amount_fen: i64,
+        decide: impl FnOnce(&Connection) -> Result<(), Decline>,
+        apply: &str,
+    ) -> BankResult<BankTxn> {
+        let mut db = self.db();
+        let tx = db.transaction().map_err(storage_failure)?;
+        let earlier: Option<(String, Option<String>)> = tx
+            .query_row("SELECT outcome, reference FROM txns WHERE idem_key = ?1", [key], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+            .map_err(storage_failure)?;
+        if let Some((outcome, reference)) = earlier {
+            return outcome_of(&outcome, reference);
+        }
+        let now = self.clock.now();
+        let (outcome, reference) = match decide(&tx) {
+            Ok(()) => {
+                tx.execute(apply, params![card_id, amount_fen]).map_err(storage_failure)?;
+                ("ok".to_owned(), Some(format!("BNK{}", random_hex(8).to_uppercase())))
+            }
+            Err(d) => (format!("{d:?}"), None),
+        };
+        tx.execute(
+            "INSERT INTO txns (idem_key, kind, card_id, amount_fen, outcome, reference, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![key, kind, card_id, amount_fen, outcome, reference, now],
+        )
+        .map_err(storage_failure)?;
+        tx.commit().map_err(storage_failure)?;
+        outcome_of(&outcome, reference)
+    }
+
+    pub(crate) fn on_debit(&self, token: &str, amount_fen: i64, key: &str, opts: CallOptions) -> BankResult<BankTxn> {
+        let found = self.agreement_card(token);
+        let never = found.as_ref().is_some_and(|(c, _)| c.never_answers);
+        self.transport(opts, never, || {
+            let (card, _) = found.ok_or(BankFailure::Declined(Decline::NoSuchCard))?;
+            let now = self.clock.now();
+            let day_start = shanghai_day_start(now);
+            self.once(
+                key,
+                "debit",
+                &card.id,
+                amount_fen,
+                |db| {
+                    card_state(&card)?;
+                    // An issuer refuses a card past the expiry in force (33).
+                    let (expiry, _) = card.current_expiry_cvv(Date::in_shanghai(now));
+                    if expiry.is_some_and(|e| e.has_passed(now)) {
+                        return Err(Decline::CardExpired);
+                    }
+                    let (balance, line, single, daily): (i64, i64, i64, i64) = db
+                        .query_row(
+                            "SELECT balance_fen, credit_line_fen, single_limit_fen, daily_limit_fen FROM cards WHERE id = ?1",
+                            [&card.id],
+                            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                        )
+                        .map_err(|_| Decline::NoSuchCard)?;
+                    let (today, recent): (i64, i64) = db
+                        .query_row(
+                            "SELECT coalesce(sum(CASE WHEN at >= ?2 THEN amount_fen END), 0),
+                                    count(CASE WHEN at > ?3 THEN 1 END)
+                             FROM txns WHERE card_id = ?1 AND kind = 'debit' AND outcome = 'ok'",
+                            params![card.id, day_start, now - FREQUENCY_WINDOW],
+                            |r| Ok((r.get(0)?, r.get(1)?)),
+                        )
+                        .map_err(|_| Decline::NoSuchCard)?;
+                    if recent >= MAX_DEBITS_PER_WINDOW {
+                        return Err(Decline::FrequencyExceeded);
+                    }
+                    if amount_fen > single || today + amount_fen > daily {
+                        return Err(Decline::LimitExceeded);
+                    }
+                    if balance + line < amount_fen {
+                        return Err(Decline::InsufficientFunds);
+                    }
+                    Ok(())
+                },
+                "UPDATE cards SET balance_fen = balance_fen - ?2 WHERE id = ?1",
+            )
+        })
+    }
+
+    pub(crate) fn on_credit(
+        &self,
+        to: CreditTo<'_>,
+        amount_fen: i64,
+        key: &str,
+        opts: CallOptions,
+    ) -> BankResult<BankTxn> {
+        let card = match to {
+            CreditTo::Token(t) => self.agreement_card(t).map(|(c, _)| c),
+            CreditTo::Payee(r) => {
+                let id: Option<String> = self
+                    .db()
+                    .query_row("SELECT card_id FROM payees WHERE ref = ?1", [r], |row| row.get(0))
+                    .optional()
+                    .ok()
+                    .flatten();
+                id.and_then(|id| self.card_by_id(&id))
+            }
+        };
+        let never = card.as_ref().is_some_and(|c| c.never_answers);
+        self.transport(opts, never, || {
+            let card = card.ok_or(BankFailure::Declined(Decline::NoSuchCard))?;
+            let decide = |_: &Connection| if card.lost || card.frozen { Err(Decline::Restricted) } else { Ok(()) };
+            self.once(
+                key,
+                "credit",
+                &card.id,
+                amount_fen,
+                decide,
+                "UPDATE cards SET balance_fen = balance_fen + ?2 WHERE id = ?1",
+            )
+        })
+    }
+
+    pub(crate) fn on_check_payee(&self, pan: &str, name: &str, opts: CallOptions) -> BankResult<PayeeChecked> {
+        let card = self.card_by_number(pan);
+        let never = card.as_ref().is_some_and(|c| c.never_answers);
+        self.transport(opts, never, || {
+            let card = card.ok_or(BankFailure::Declined(Decline::NoSuchCard))?;
+            if card.lost {
+                return Err(BankFailure::Declined(Decline::Lost));
+            }
+            if name.trim() != card.holder_name {
+                return Err(BankFailure::Declined(Decline::PayeeNameMismatch));
+            }
+            let payee_ref = format!("PAY{}", random_hex(10).to_uppercase());
+            self.db()
+                .execute(
+                    "INSERT INTO payees (ref, card_id, at) VALUES (?1, ?2, ?3)",
+                    params![payee_ref, card.id, self.clock.now()],
+                )
+                .map_err(storage_failure)?;
+            Ok(PayeeChecked { payee_ref })
+        })
+    }
+
+    pub(crate) fn on_inquire(&self, key: &str, opts: CallOptions) -> BankResult<TxnState> {
+        self.transport(opts, false, || {
+            let found: Option<(String, Option<String>)> = self
+                .db()
+                .query_row("SELECT outcome, reference FROM txns WHERE idem_key = ?1", [key], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .optional()
+                .map_err(storage_failure)?;
+            Ok(match found {
+                None => TxnState::NotFound,
+                Some((outcome, reference)) => match outcome_of(&outcome, reference) {
+                    Ok(t) => TxnState::Done(t),
+                    Err(BankFailure::Declined(d)) => TxnState::Declined(d),
+                    Err(_) => TxnState::NotFound,
+                },
+            })
+        })
+    }
+
+    /// A card's balance (tests and the developer panel).
+    pub fn balance_of(&self, card_id: &str) -> Option<i64> {
+        self.db()
+            .query_row("SELECT balance_fen FROM cards WHERE id = ?1", [card_id], |r| r.get(0))
+            .optional()
+            .ok()
+            .flatten()
+    }
+
+    /// The sum of every card's balance: money at the bank (conservation tests).
+    pub fn total_balance(&self) -> i64 {
+        self.db().query_row("SELECT coalesce(sum(balance_fen), 0) FROM cards", [], |r| r.get(0)).unwrap_or(0)
+    }
+
+    /// How many money movements a key made (0 or 1: idempotency tests).
+    pub fn movements_for(&self, key: &str) -> i64 {
+        self.db()
+            .query_row("SELECT count(*) FROM txns WHERE idem_key = ?1 AND outcome = 'ok'", [key], |r| r.get(0))
+            .unwrap_or(0)
+    }
+
+    /// Every idempotency key that moved money (the storm's check: no movement without its
+    /// wallet record).
+    pub fn moved_keys(&self) -> Vec<String> {
+        self.db()
+            .prepare("SELECT idem_key FROM txns WHERE outcome = 'ok' ORDER BY at")
+            .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<_>>>())
+            .unwrap_or_default()
+    }
+}

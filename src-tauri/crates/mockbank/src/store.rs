@@ -1,0 +1,291 @@
+//! The bank's own SQLite file: its schema, opening and seeding it from the fixture, and the
+//! card and session rows the rules read.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rusqlite::{params, Connection, OptionalExtension};
+use tongbao_core::bank::BankResult;
+use tongbao_core::cards::Expiry;
+use tongbao_core::platform::clock::{Clock, Date, Millis};
+
+use crate::fixture::{expiry_of, parse_date, Fixture};
+
+use crate::*;
+
+pub(crate) const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS people (
+    id TEXT PRIMARY KEY, real_name TEXT NOT NULL, id_number TEXT NOT NULL, phone TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS cards (
+    id TEXT PRIMARY KEY, number TEXT NOT NULL UNIQUE, bank TEXT NOT NULL, kind TEXT NOT NULL,
+    holder TEXT NOT NULL REFERENCES people(id), reserved_phone TEXT NOT NULL,
+    activated INTEGER NOT NULL, epay_enabled INTEGER NOT NULL, lost INTEGER NOT NULL,
+    frozen INTEGER NOT NULL, balance_fen INTEGER NOT NULL, credit_line_fen INTEGER NOT NULL,
+    single_limit_fen INTEGER NOT NULL, daily_limit_fen INTEGER NOT NULL,
+    expiry TEXT, cvv TEXT, totp_secret TEXT,
+    renewal_on TEXT, renewal_expiry TEXT, renewal_cvv TEXT,
+    busy_first INTEGER NOT NULL, never_answers INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY, request_id TEXT NOT NULL UNIQUE, card_id TEXT NOT NULL REFERENCES cards(id),
+    needs_token INTEGER NOT NULL, token_ok INTEGER NOT NULL DEFAULT 0,
+    otp TEXT, otp_expires INTEGER, otp_sent_at INTEGER, otp_tries_left INTEGER,
+    void INTEGER NOT NULL DEFAULT 0, agreement TEXT, created_at INTEGER NOT NULL,
+    update_token TEXT, new_expiry TEXT);
+CREATE TABLE IF NOT EXISTS agreements (
+    token TEXT PRIMARY KEY, card_id TEXT NOT NULL REFERENCES cards(id),
+    active INTEGER NOT NULL, created_at INTEGER NOT NULL, renewal_ack INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS txns (
+    idem_key TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('debit', 'credit')),
+    card_id TEXT NOT NULL REFERENCES cards(id), amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+    outcome TEXT NOT NULL, reference TEXT, at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS txns_by_card ON txns(card_id, kind, at);
+CREATE TABLE IF NOT EXISTS payees (ref TEXT PRIMARY KEY, card_id TEXT NOT NULL REFERENCES cards(id), at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS sms (
+    id INTEGER PRIMARY KEY, phone TEXT NOT NULL, text TEXT NOT NULL, at INTEGER NOT NULL);
+";
+
+/// Columns added after the first release: a bank file from then gains them (an "already
+/// exists" error means the file has them).
+pub(crate) const ADDED_COLUMNS: &[&str] = &[
+    "ALTER TABLE sessions ADD COLUMN update_token TEXT",
+    "ALTER TABLE sessions ADD COLUMN new_expiry TEXT",
+    "ALTER TABLE agreements ADD COLUMN renewal_ack INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE sessions ADD COLUMN purpose TEXT",
+];
+
+/// A card row as the bank's rules need it.
+pub(crate) struct CardRow {
+    pub(crate) id: String,
+    pub(crate) bank: String,
+    pub(crate) holder_name: String,
+    pub(crate) holder_id: String,
+    pub(crate) reserved_phone: String,
+    pub(crate) credit: bool,
+    pub(crate) activated: bool,
+    pub(crate) epay_enabled: bool,
+    pub(crate) lost: bool,
+    pub(crate) frozen: bool,
+    pub(crate) expiry: Option<Expiry>,
+    pub(crate) cvv: Option<String>,
+    pub(crate) totp_secret: Option<String>,
+    pub(crate) renewal: Option<(Date, Option<Expiry>, String)>,
+    pub(crate) busy_first: u32,
+    pub(crate) never_answers: bool,
+}
+
+impl CardRow {
+    /// Expiry and CVV in force on `today`: the renewed ones once the renewal date has come.
+    pub(crate) fn current_expiry_cvv(&self, today: Date) -> (Option<Expiry>, Option<&str>) {
+        match &self.renewal {
+            Some((on, exp, cvv)) if today >= *on => (*exp, Some(cvv.as_str())),
+            _ => (self.expiry, self.cvv.as_deref()),
+        }
+    }
+}
+
+pub(crate) fn session_in(db: &Connection, id: &str) -> Option<SessionRow> {
+    {
+        db.query_row(
+            "SELECT card_id, needs_token, token_ok, otp, otp_expires, otp_sent_at, otp_tries_left, void, agreement,
+                        update_token, new_expiry
+                 FROM sessions WHERE id = ?1",
+            [id],
+            |r| {
+                Ok(SessionRow {
+                    card_id: r.get(0)?,
+                    needs_token: r.get(1)?,
+                    token_ok: r.get(2)?,
+                    otp: r.get(3)?,
+                    otp_expires: r.get(4)?,
+                    otp_sent_at: r.get(5)?,
+                    void: r.get(7)?,
+                    agreement: r.get(8)?,
+                    update_token: r.get(9)?,
+                    new_expiry: r.get(10)?,
+                })
+            },
+        )
+        .optional()
+        .ok()
+        .flatten()
+    }
+}
+
+pub(crate) struct SessionRow {
+    pub(crate) card_id: String,
+    pub(crate) needs_token: bool,
+    pub(crate) token_ok: bool,
+    pub(crate) otp: Option<String>,
+    pub(crate) otp_expires: Option<Millis>,
+    pub(crate) otp_sent_at: Option<Millis>,
+    pub(crate) void: bool,
+    pub(crate) agreement: Option<String>,
+    /// Set for a session that updates a bound card (the agreement's token).
+    pub(crate) update_token: Option<String>,
+    /// The renewed expiry an update session confirms.
+    pub(crate) new_expiry: Option<String>,
+}
+
+impl MockBank {
+    /// Opens the bank's own database at `path`, seeding it from `fixture` on first start.
+    pub fn open(path: &Path, fixture: &Fixture, clock: Arc<dyn Clock>) -> Result<MockBank, String> {
+        let conn = Connection::open(path).map_err(|e| format!("mock bank database: {e}"))?;
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;")
+            .and_then(|_| conn.busy_timeout(std::time::Duration::from_secs(5)))
+            .and_then(|_| conn.execute_batch(SCHEMA))
+            .map_err(|e| format!("mock bank schema: {e}"))?;
+        for sql in ADDED_COLUMNS {
+            if let Err(e) = conn.execute_batch(sql) {
+                if !e.to_string().contains("duplicate column") {
+                    return Err(format!("mock bank schema: {e}"));
+                }
+            }
+        }
+        let mut conn = conn;
+        conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
+        let bank = MockBank {
+            db: Mutex::new(conn),
+            clock,
+            controls: Mutex::new(Controls::default()),
+            rng: Mutex::new(ChaCha8Rng::seed_from_u64(0x7B_B0)),
+            busy_answers: Mutex::new(HashMap::new()),
+        };
+        let seeded_from = bank.seed(fixture).map_err(|e| format!("mock bank seed: {e}"))?;
+        if seeded_from != fixture.sha256 {
+            return Err(format!(
+                "the mock bank in {} was seeded from another fixture (sha256 {seeded_from}), not the one given \
+                 (sha256 {}): delete that file to seed the bank from the new fixture",
+                path.display(),
+                fixture.sha256
+            ));
+        }
+        Ok(bank)
+    }
+
+    /// An in-memory bank (tests).
+    pub fn in_memory(fixture: &Fixture, clock: Arc<dyn Clock>) -> MockBank {
+        MockBank::open(Path::new(":memory:"), fixture, clock).expect("in-memory mock bank")
+    }
+
+    pub(crate) fn db(&self) -> MutexGuard<'_, Connection> {
+        self.db.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Seeds the bank from `f` on first start; answers the sha256 of the fixture the bank was
+    /// seeded from (a file seeded before hashes were kept was seeded from the built-in one).
+    pub(crate) fn seed(&self, f: &Fixture) -> rusqlite::Result<String> {
+        let mut db = self.db();
+        let seeded: Option<String> =
+            db.query_row("SELECT value FROM meta WHERE key = 'seeded'", [], |r| r.get(0)).optional()?;
+        if seeded.is_some() {
+            let hash: Option<String> =
+                db.query_row("SELECT value FROM meta WHERE key = 'fixture_sha256'", [], |r| r.get(0)).optional()?;
+            return Ok(hash.unwrap_or_else(|| Fixture::default_fixture().sha256));
+        }
+        let tx = db.transaction()?;
+        tx.execute("INSERT INTO meta VALUES ('fixture_sha256', ?1)", [&f.sha256])?;
+        tx.execute("INSERT INTO meta VALUES ('client_version_floor', ?1)", [&f.client_version_floor])?;
+        for p in &f.people {
+            tx.execute("INSERT INTO people VALUES (?1, ?2, ?3, ?4)", params![p.id, p.real_name, p.id_number, p.phone])?;
+        }
+        for c in &f.cards {
+            let phone = &f.people.iter().find(|p| p.id == c.holder).expect("checked by Fixture::parse").phone;
+            let (r_on, r_exp, r_cvv) = match &c.renewal {
+                Some(r) => (Some(&r.on), Some(&r.expiry), Some(&r.cvv)),
+                None => (None, None, None),
+            };
+            tx.execute(
+                "INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
+                                           ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+                params![
+                    c.id,
+                    c.number,
+                    c.bank,
+                    c.kind,
+                    c.holder,
+                    phone,
+                    c.activated,
+                    c.epay_enabled,
+                    c.lost,
+                    c.frozen,
+                    c.balance_fen,
+                    c.credit_line_fen,
+                    c.single_limit_fen,
+                    c.daily_limit_fen,
+                    c.expiry,
+                    c.cvv,
+                    c.totp_secret,
+                    r_on,
+                    r_exp,
+                    r_cvv,
+                    c.busy_first,
+                    c.never_answers
+                ],
+            )?;
+        }
+        tx.execute("INSERT INTO meta VALUES ('seeded', '1')", [])?;
+        tx.commit()?;
+        Ok(f.sha256.clone())
+    }
+
+    // --- Tester controls ------------------------------------------------------------------
+
+    pub(crate) fn card_by_number(&self, pan: &str) -> Option<CardRow> {
+        self.card_where("c.number = ?1", pan)
+    }
+
+    pub(crate) fn card_by_id(&self, id: &str) -> Option<CardRow> {
+        self.card_where("c.id = ?1", id)
+    }
+
+    pub(crate) fn card_where(&self, cond: &str, value: &str) -> Option<CardRow> {
+        let sql = format!(
+            "SELECT c.id, c.bank, p.real_name, p.id_number, c.reserved_phone, c.kind, c.activated,
+                    c.epay_enabled, c.lost, c.frozen, c.expiry, c.cvv, c.totp_secret, c.renewal_on,
+                    c.renewal_expiry, c.renewal_cvv, c.busy_first, c.never_answers
+             FROM cards c JOIN people p ON p.id = c.holder WHERE {cond}"
+        );
+        self.db()
+            .query_row(&sql, [value], |r| {
+                let renewal = match (r.get::<_, Option<String>>(13)?, r.get::<_, Option<String>>(15)?) {
+                    (Some(on), Some(cvv)) => parse_date(&on).map(|d| (d, expiry_of(&r.get(14).ok().flatten()), cvv)),
+                    _ => None,
+                };
+                Ok(CardRow {
+                    id: r.get(0)?,
+                    bank: r.get(1)?,
+                    holder_name: r.get(2)?,
+                    holder_id: r.get(3)?,
+                    reserved_phone: r.get(4)?,
+                    credit: r.get::<_, String>(5)? == "credit",
+                    activated: r.get(6)?,
+                    epay_enabled: r.get(7)?,
+                    lost: r.get(8)?,
+                    frozen: r.get(9)?,
+                    expiry: expiry_of(&r.get(10)?),
+                    cvv: r.get(11)?,
+                    totp_secret: r.get(12)?,
+                    renewal,
+                    busy_first: r.get(16)?,
+                    never_answers: r.get(17)?,
+                })
+            })
+            .optional()
+            .ok()
+            .flatten()
+    }
+
+    /// Runs `f` in one transaction of the bank's database, committed whatever `f` answers (a
+    /// wrong code's count must stay counted).
+    pub(crate) fn in_tx<T>(&self, f: impl FnOnce(&Connection) -> BankResult<T>) -> BankResult<T> {
+        let mut db = self.db();
+        let tx = db.transaction().map_err(storage_failure)?;
+        let r = f(&tx);
+        tx.commit().map_err(storage_failure)?;
+        r
+    }
+}

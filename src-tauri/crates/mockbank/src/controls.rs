@@ -6,35 +6,8 @@ use rand_chacha::ChaCha8Rng;
 use tongbao_core::bank::{BankFailure, BankResult, CallOptions, Fault};
 use tongbao_core::platform::clock::{Millis, SECOND};
 
-use crate::*;
-
-/// Fault injection: each rate is a probability per call (0.0–1.0), drawn from a seeded RNG so a
-/// run is reproducible.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct FaultRates {
-    /// The call never answers: the wallet's timeout fires.
-    pub timeout: f64,
-    /// Answers 91.
-    pub busy: f64,
-    /// Answers 96.
-    pub system_error: f64,
-    /// The bank does the work, but the reply is lost: the wallet sees a timeout.
-    pub drop_reply: f64,
-}
-
-/// What the tester controls at run time (the developer panel).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Controls {
-    pub latency_ms: Millis,
-    pub faults: FaultRates,
-    pub offline: bool,
-}
-
-impl Default for Controls {
-    fn default() -> Self {
-        Self { latency_ms: 300, faults: FaultRates::default(), offline: false }
-    }
-}
+use crate::bank::{Controls, FaultRates, MockBank};
+use crate::store::CardRow;
 
 /// The developer panel's controls (rates are 0–1).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]

@@ -5,7 +5,9 @@
 use rusqlite::{params, OptionalExtension};
 use tongbao_core::platform::clock::Millis;
 
-use crate::*;
+use crate::bank::MockBank;
+use crate::controls::MockControls;
+use crate::totp;
 
 /// The mock panels' view: the phone's latest SMS per number, the token devices, the controls.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
@@ -103,18 +105,6 @@ pub(crate) const OWN_CARD: &str = "(?1 IS NULL OR c.holder IN (SELECT id FROM pe
 /// and the reserved phones of the cards they hold. Every phone when ?1 is NULL (test mode).
 pub(crate) const OWN_PHONE: &str = "(?1 IS NULL OR s.phone = ?2 OR s.phone IN (SELECT c.reserved_phone FROM cards c
                           WHERE c.holder IN (SELECT id FROM people WHERE id_number = ?1)))";
-
-pub(crate) fn bank_name(code: &str) -> &'static str {
-    match code {
-        "ICBC" => "工商银行",
-        "CCB" => "建设银行",
-        "ABC" => "农业银行",
-        "BOC" => "中国银行",
-        "CMB" => "招商银行",
-        _ => "银行",
-    }
-}
-
 impl MockBank {
     /// The latest SMS sent to a phone (the mock phone panel).
     pub fn latest_sms(&self, phone: &str) -> Option<String> {

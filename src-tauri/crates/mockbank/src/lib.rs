@@ -11,6 +11,7 @@
 //! [`counter`] (the bank counter and the developer panel). This file holds the bank itself and
 //! its answers to the core's bank port, each forwarded to the module that decides it.
 
+mod bank;
 mod controls;
 mod counter;
 pub mod fixture;
@@ -20,44 +21,16 @@ pub mod testkit;
 pub mod totp;
 mod verify;
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-
-use rand::RngCore;
-use rand_chacha::ChaCha8Rng;
-use rusqlite::{params, Connection};
+use rusqlite::params;
 use tongbao_core::bank::{
     Bank, BankInfo, BankResult, BankTxn, Binding, BindingState, CallOptions, CardStatus, CreditTo, HolderCheck,
     OtpSent, PayeeChecked, SmsGateway, TxnState, UpdateCard, Verified, VerifyCard,
 };
-use tongbao_core::platform::clock::{Clock, Millis, MINUTE, SECOND};
 
-pub use controls::{Controls, FaultRates, MockControls};
-use counter::bank_name;
+pub use bank::{Controls, FaultRates, MockBank, OTP_RESEND_AFTER, OTP_TRIES, OTP_TTL};
+pub use controls::MockControls;
 pub use counter::{BankAction, MockCard, MockPanel, MockSms, MockToken, Viewer};
-use money::*;
 pub use money::{FREQUENCY_WINDOW, MAX_DEBITS_PER_WINDOW};
-use store::*;
-use verify::*;
-
-pub const OTP_TTL: Millis = 5 * MINUTE;
-pub const OTP_TRIES: i64 = 3;
-pub const OTP_RESEND_AFTER: Millis = 60 * SECOND;
-
-pub struct MockBank {
-    db: Mutex<Connection>,
-    clock: Arc<dyn Clock>,
-    controls: Mutex<Controls>,
-    rng: Mutex<ChaCha8Rng>,
-    /// How many verification requests each "busy first N" card has answered 91 since start.
-    busy_answers: Mutex<HashMap<String, u32>>,
-}
-
-pub(crate) fn random_hex(bytes: usize) -> String {
-    let mut b = vec![0u8; bytes];
-    rand::rngs::OsRng.fill_bytes(&mut b);
-    hex::encode(b)
-}
 
 impl Bank for MockBank {
     fn verify_card(&self, req: &VerifyCard<'_>, opts: CallOptions) -> BankResult<Verified> {

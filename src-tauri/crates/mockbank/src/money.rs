@@ -2,12 +2,11 @@
 //! inquiries by idempotency key, and the balances tests read.
 
 use rusqlite::{params, Connection, OptionalExtension};
-use tongbao_core::bank::{
-    BankFailure, BankResult, BankTxn, CallOptions, CreditTo, Decline, Fault, PayeeChecked, TxnState,
-};
+use tongbao_core::bank::{BankFailure, BankResult, BankTxn, CallOptions, CreditTo, Decline, PayeeChecked, TxnState};
 use tongbao_core::platform::clock::{Date, Millis, SECOND};
 
-use crate::*;
+use crate::bank::{random_hex, storage_failure, MockBank};
+use crate::verify::card_state;
 
 /// Debits of one card allowed within [`FREQUENCY_WINDOW`] before ISO 65.
 pub const MAX_DEBITS_PER_WINDOW: i64 = 5;
@@ -38,13 +37,6 @@ pub(crate) fn outcome_of(outcome: &str, reference: Option<String>) -> BankResult
         )),
     }
 }
-
-/// A storage error inside a bank operation answers 96, as a real issuer's would.
-pub(crate) fn storage_failure(e: rusqlite::Error) -> BankFailure {
-    tracing::error!(error = %e, "mock bank storage failure");
-    BankFailure::Fault(Fault::SystemError)
-}
-
 impl MockBank {
     /// Runs a money movement once per key: a repeat answers what the first one did (ISO 94).
     pub(crate) fn once(

@@ -1,12 +1,9 @@
 //! The bank's own SQLite file: its schema, opening and seeding it from the fixture, and the
 //! card and session rows the rules read.
 
-use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, MutexGuard};
 
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use rusqlite::{params, Connection, OptionalExtension};
 use tongbao_core::bank::BankResult;
 use tongbao_core::cards::Expiry;
@@ -14,7 +11,7 @@ use tongbao_core::platform::clock::{Clock, Date, Millis};
 
 use crate::fixture::{expiry_of, parse_date, Fixture};
 
-use crate::*;
+use crate::bank::{storage_failure, MockBank};
 
 pub(crate) const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -147,13 +144,7 @@ impl MockBank {
         }
         let mut conn = conn;
         conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
-        let bank = MockBank {
-            db: Mutex::new(conn),
-            clock,
-            controls: Mutex::new(Controls::default()),
-            rng: Mutex::new(ChaCha8Rng::seed_from_u64(0x7B_B0)),
-            busy_answers: Mutex::new(HashMap::new()),
-        };
+        let bank = MockBank::new(conn, clock);
         let seeded_from = bank.seed(fixture).map_err(|e| format!("mock bank seed: {e}"))?;
         if seeded_from != fixture.sha256 {
             return Err(format!(

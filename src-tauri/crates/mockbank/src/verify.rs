@@ -11,7 +11,9 @@ use tongbao_core::bank::{
 use tongbao_core::cards::Expiry;
 use tongbao_core::platform::clock::Date;
 
-use crate::*;
+use crate::bank::{bank_name, random_hex, storage_failure, MockBank, OTP_RESEND_AFTER, OTP_TRIES, OTP_TTL};
+use crate::store::{session_in, CardRow, SessionRow};
+use crate::totp;
 
 /// Whether the card itself can be used: not lost, activated, not frozen.
 pub(crate) fn card_state(card: &CardRow) -> Result<(), Decline> {

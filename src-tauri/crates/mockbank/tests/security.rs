@@ -328,17 +328,17 @@ fn resetting_the_installation_removes_the_database_the_logs_and_the_keys() {
     let logs = dir.path().join("logs");
     std::fs::create_dir_all(&logs).unwrap();
     std::fs::write(logs.join("tongbao.log"), "a line").unwrap();
-    let old_key = secrets.get(tongbao_core::wallet::bootstrap::DB_KEY_NAME).unwrap().unwrap();
+    let old_key = secrets.get(tongbao_core::platform::secrets::DB_KEY_NAME).unwrap().unwrap();
     let wrong = tongbao_core::reset_installation(dir.path(), Some(&logs), secrets.as_ref(), "yes");
     assert_eq!(wrong.unwrap_err().code, ErrorCode::InputInvalid);
     assert!(dir.path().join("wallet.db").exists(), "nothing removed without the word");
     tongbao_core::reset_installation(dir.path(), Some(&logs), secrets.as_ref(), "清除").unwrap();
     assert!(!dir.path().join("wallet.db").exists());
     assert_eq!(std::fs::read_dir(&logs).unwrap().count(), 0);
-    assert!(secrets.get(tongbao_core::wallet::bootstrap::DB_KEY_NAME).unwrap().is_none());
-    assert!(secrets.get(tongbao_core::wallet::bootstrap::FINGERPRINT_KEY_NAME).unwrap().is_none());
+    assert!(secrets.get(tongbao_core::platform::secrets::DB_KEY_NAME).unwrap().is_none());
+    assert!(secrets.get(tongbao_core::platform::secrets::FINGERPRINT_KEY_NAME).unwrap().is_none());
     // The next start is a new installation: a new key, no accounts.
     let w = open_wallet(dir.path(), secrets.clone(), clock).unwrap();
-    assert_ne!(secrets.get(tongbao_core::wallet::bootstrap::DB_KEY_NAME).unwrap().unwrap(), old_key);
+    assert_ne!(secrets.get(tongbao_core::platform::secrets::DB_KEY_NAME).unwrap().unwrap(), old_key);
     register(&w, &P1);
 }

@@ -14,6 +14,11 @@ use zeroize::Zeroizing;
 
 use crate::platform::error::{AppError, ErrorCode};
 
+/// The keychain entry of the database key.
+pub const DB_KEY_NAME: &str = "database-key";
+/// The keychain entry of the key that fingerprints card numbers (duplicate detection).
+pub const FINGERPRINT_KEY_NAME: &str = "card-fingerprint-key";
+
 /// A secret string (password, payment password): zeroized on drop, redacted in Debug.
 #[derive(Clone, Default)]
 pub struct SecretString(Zeroizing<String>);

@@ -14,8 +14,8 @@ use super::checks::*;
 use crate::bank::{version_at_least, BankInfo, CallOptions};
 use crate::cards;
 use crate::platform::error::{AppError, ErrorCode};
+use crate::platform::secrets::DB_KEY_NAME;
 use crate::services::Services;
-use crate::wallet::bootstrap::DB_KEY_NAME;
 
 impl Services {
     /// Runs every check concurrently; `on_check` hears each as it ends (in the caller's

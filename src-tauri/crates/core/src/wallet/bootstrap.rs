@@ -18,13 +18,9 @@ use zeroize::Zeroizing;
 use super::Wallet;
 use crate::platform::clock::Clock;
 use crate::platform::error::{AppError, ErrorCode};
-use crate::platform::secrets::SecretStore;
+use crate::platform::secrets::{SecretStore, DB_KEY_NAME, FINGERPRINT_KEY_NAME};
 use crate::platform::storage::{self, KEY_LEN};
 
-/// The keychain entry of the database key.
-pub const DB_KEY_NAME: &str = "database-key";
-/// The keychain entry of the key that fingerprints card numbers (duplicate detection).
-pub const FINGERPRINT_KEY_NAME: &str = "card-fingerprint-key";
 /// The database file inside the data folder.
 pub const DB_FILE: &str = "wallet.db";
 

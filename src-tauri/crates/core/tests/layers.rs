@@ -1,0 +1,243 @@
+//! The workspace's import graph has no loop, and no domain module imports the `Wallet` facade.
+//!
+//! Reads the source of every crate of the workspace. A file imports another when it names a
+//! path (`use crate::a::b::{c, d}`, `super::x`, or `crate::a::f()` in code) whose deepest module
+//! is that file; `mod` declarations are not imports, and `pub use` re-exports are. Inside a
+//! crate, items are imported from the module that defines them: a crate root that both defines
+//! items and re-exports its modules would close a loop, and this test says where.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The crates' `src` folders, relative to this crate.
+const CRATES: &[&str] = &["src", "../mockbank/src", "../api/src", "../../src"];
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The module path of a file (`money/payments/form.rs` → `["money", "payments", "form"]`).
+fn module_of(root: &Path, file: &Path) -> Vec<String> {
+    let rel = file.strip_prefix(root).unwrap();
+    let mut parts: Vec<String> = rel.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    let last = parts.pop().unwrap();
+    let stem = last.trim_end_matches(".rs");
+    if !matches!(stem, "mod" | "lib" | "main") || parts.is_empty() && stem == "mod" {
+        parts.push(stem.to_owned());
+    }
+    if parts.first().is_some_and(|p| p == "bin") {
+        return vec![];
+    }
+    parts
+}
+
+/// The file of a module path, if it is one.
+fn file_of(root: &Path, module: &[String]) -> Option<PathBuf> {
+    if module.is_empty() {
+        return Some(root.join("lib.rs")).filter(|p| p.exists());
+    }
+    let base = module.iter().fold(root.to_path_buf(), |p, m| p.join(m));
+    let single = base.with_extension("rs");
+    let folder = base.join("mod.rs");
+    [single, folder].into_iter().find(|p| p.exists())
+}
+
+/// Expands `a::{b, c::{d, e}}` into `a::b`, `a::c::d`, `a::c::e`.
+fn expand(path: &str) -> Vec<String> {
+    let Some(open) = path.find('{') else { return vec![path.to_owned()] };
+    let close = path.rfind('}').unwrap_or(path.len());
+    let (prefix, inner) = (&path[..open], &path[open + 1..close]);
+    let mut parts = vec![];
+    let (mut depth, mut start) = (0, 0);
+    for (i, c) in inner.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(&inner[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&inner[start..]);
+    parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).flat_map(|p| expand(&format!("{prefix}{p}"))).collect()
+}
+
+/// The paths a file names: whole `use` statements (joined over lines) and `crate::`/`super::`
+/// paths in code. Comments are skipped.
+fn named_paths(source: &str) -> Vec<String> {
+    let code: Vec<&str> = source.lines().map(|l| l.trim()).filter(|l| !l.starts_with("//")).collect();
+    let text = code.join("\n");
+    let mut out = vec![];
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find("use ") {
+        let before_ok = at == 0 || !rest.as_bytes()[at - 1].is_ascii_alphanumeric() && rest.as_bytes()[at - 1] != b'_';
+        let end = rest[at..].find(';').map_or(rest.len(), |e| at + e);
+        if before_ok {
+            let stmt: String = rest[at + 4..end].split_whitespace().collect::<Vec<_>>().join(" ");
+            out.extend(expand(&stmt));
+        }
+        rest = &rest[(at + 4).min(end)..];
+    }
+    for word in text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':')) {
+        if word.starts_with("crate::") || word.starts_with("super::") {
+            out.push(word.trim_end_matches(':').to_owned());
+        }
+    }
+    out
+}
+
+/// The file a path leads to (its deepest module), relative to the importing module.
+fn target(root: &Path, here: &[String], is_folder_module: bool, path: &str) -> Option<PathBuf> {
+    let segs: Vec<&str> = path.split("::").map(|s| s.trim()).collect();
+    let mut module: Vec<String> = match segs.first()? {
+        &"crate" => vec![],
+        &"super" | &"self" => {
+            // A file `a/b.rs` is module a::b; `super` is a. A folder module `a/b/mod.rs` likewise.
+            let mut m = here.to_vec();
+            let _ = is_folder_module;
+            if segs[0] == "super" {
+                m.pop();
+            }
+            m
+        }
+        _ => return None,
+    };
+    let mut last = file_of(root, &module);
+    for seg in &segs[1..] {
+        match *seg {
+            "super" => {
+                module.pop();
+            }
+            "self" | "*" => continue,
+            s => module.push(s.split_whitespace().next().unwrap_or(s).to_owned()),
+        }
+        match file_of(root, &module) {
+            Some(f) => last = Some(f),
+            None => break,
+        }
+    }
+    last
+}
+
+fn graph(root: &Path) -> BTreeMap<PathBuf, BTreeSet<PathBuf>> {
+    let mut files = vec![];
+    rust_files(root, &mut files);
+    let mut edges = BTreeMap::new();
+    for file in files {
+        let here = module_of(root, &file);
+        if file.strip_prefix(root).unwrap().starts_with("bin") {
+            continue;
+        }
+        let folder = file.file_name().is_some_and(|n| n == "mod.rs");
+        let source = std::fs::read_to_string(&file).unwrap();
+        // Stop at the unit tests: they may import anything of their module's parent.
+        let source = source.split("#[cfg(test)]").next().unwrap_or_default();
+        let mut to = BTreeSet::new();
+        for path in named_paths(source) {
+            if let Some(t) = target(root, &here, folder, &path) {
+                if t != file {
+                    to.insert(t);
+                }
+            }
+        }
+        edges.insert(file, to);
+    }
+    edges
+}
+
+/// A loop in the graph, if there is one.
+fn find_loop(edges: &BTreeMap<PathBuf, BTreeSet<PathBuf>>) -> Option<Vec<PathBuf>> {
+    fn visit(
+        n: &PathBuf,
+        edges: &BTreeMap<PathBuf, BTreeSet<PathBuf>>,
+        state: &mut BTreeMap<PathBuf, u8>,
+        stack: &mut Vec<PathBuf>,
+    ) -> Option<Vec<PathBuf>> {
+        state.insert(n.clone(), 1);
+        stack.push(n.clone());
+        for m in edges.get(n).into_iter().flatten() {
+            match state.get(m) {
+                Some(1) => {
+                    let at = stack.iter().position(|s| s == m).unwrap();
+                    let mut cycle = stack[at..].to_vec();
+                    cycle.push(m.clone());
+                    return Some(cycle);
+                }
+                Some(_) => {}
+                None => {
+                    if let Some(c) = visit(m, edges, state, stack) {
+                        return Some(c);
+                    }
+                }
+            }
+        }
+        stack.pop();
+        state.insert(n.clone(), 2);
+        None
+    }
+    let mut state = BTreeMap::new();
+    for n in edges.keys() {
+        if !state.contains_key(n) {
+            if let Some(c) = visit(n, edges, &mut state, &mut vec![]) {
+                return Some(c);
+            }
+        }
+    }
+    None
+}
+
+fn crate_root(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel).canonicalize().unwrap()
+}
+
+#[test]
+fn no_crate_of_the_workspace_has_an_import_loop() {
+    for rel in CRATES {
+        let root = crate_root(rel);
+        let edges = graph(&root);
+        assert!(!edges.is_empty(), "{rel}: no file read");
+        if let Some(cycle) = find_loop(&edges) {
+            let names: Vec<String> =
+                cycle.iter().map(|p| p.strip_prefix(&root).unwrap().display().to_string()).collect();
+            panic!("{rel}: import loop {}", names.join(" → "));
+        }
+    }
+}
+
+#[test]
+fn only_the_facade_imports_the_wallet() {
+    let root = crate_root("src");
+    let wallet = root.join("wallet");
+    for (file, to) in graph(&root) {
+        if file.starts_with(&wallet) || file == root.join("lib.rs") {
+            continue;
+        }
+        let imports_wallet = to.iter().any(|t| t.starts_with(&wallet));
+        assert!(!imports_wallet, "{} imports the wallet facade", file.strip_prefix(&root).unwrap().display());
+    }
+}
+
+#[test]
+fn the_checker_sees_a_loop_and_an_import_through_braces() {
+    let root = crate_root("src");
+    // money/payments/form.rs names `super::*` and, through braces, `crate::accounts::{self, …}`.
+    let edges = graph(&root);
+    let form = &edges[&root.join("money/payments/form.rs")];
+    assert!(form.contains(&root.join("money/payments/mod.rs")), "{form:?}");
+    assert!(form.contains(&root.join("accounts/mod.rs")), "{form:?}");
+    assert!(form.contains(&root.join("platform/error.rs")), "{form:?}");
+    // A loop made by hand is found.
+    let mut looped = edges.clone();
+    looped.get_mut(&root.join("platform/error.rs")).unwrap().insert(root.join("money/payments/form.rs"));
+    assert!(find_loop(&looped).is_some());
+    assert!(find_loop(&edges).is_none());
+}

@@ -1,9 +1,9 @@
 //! The fixture: the bank's people and cards. The default one (TEST-CARDS.md, converted once) is
 //! compiled in; a tester may load another file with the same shape.
 
+use chrono::NaiveDate;
 use serde::Deserialize;
 use tongbao_core::cards::{parse_expiry, Expiry};
-use tongbao_core::platform::clock::Date;
 
 /// TEST-CARDS.md as data.
 pub const DEFAULT_FIXTURE: &str = include_str!("../fixture/default.json");
@@ -122,12 +122,12 @@ impl Fixture {
     }
 }
 
-pub fn parse_date(s: &str) -> Option<Date> {
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let mut it = s.split('-');
     let y = it.next()?.parse().ok()?;
     let m = it.next()?.parse().ok()?;
     let d = it.next()?.parse().ok()?;
-    Date::new(y, m, d)
+    NaiveDate::from_ymd_opt(y, m, d)
 }
 
 pub fn expiry_of(s: &Option<String>) -> Option<Expiry> {

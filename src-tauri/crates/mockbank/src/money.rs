@@ -3,7 +3,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 use tongbao_core::bank::{BankFailure, BankResult, BankTxn, CallOptions, CreditTo, Decline, PayeeChecked, TxnState};
-use tongbao_core::platform::clock::{Date, Millis, SECOND};
+use tongbao_core::platform::clock::{shanghai_date, shanghai_day_start, Millis, SECOND};
 
 use crate::bank::{random_hex, storage_failure, MockBank};
 use crate::verify::card_state;
@@ -11,12 +11,6 @@ use crate::verify::card_state;
 /// Debits of one card allowed within [`FREQUENCY_WINDOW`] before ISO 65.
 pub const MAX_DEBITS_PER_WINDOW: i64 = 5;
 pub const FREQUENCY_WINDOW: Millis = 60 * SECOND;
-
-/// 00:00 of the Shanghai day `now` falls in, in Unix ms.
-pub(crate) fn shanghai_day_start(now: Millis) -> Millis {
-    use tongbao_core::platform::clock::{DAY, SHANGHAI_OFFSET};
-    (now + SHANGHAI_OFFSET).div_euclid(DAY) * DAY - SHANGHAI_OFFSET
-}
 
 /// A recorded outcome as the answer it was: "ok" with its reference, or the decline's name.
 pub(crate) fn outcome_of(outcome: &str, reference: Option<String>) -> BankResult<BankTxn> {
@@ -89,7 +83,7 @@ impl MockBank {
                 |db| {
                     card_state(&card)?;
                     // An issuer refuses a card past the expiry in force (33).
-                    let (expiry, _) = card.current_expiry_cvv(Date::in_shanghai(now));
+                    let (expiry, _) = card.current_expiry_cvv(shanghai_date(now));
                     if expiry.is_some_and(|e| e.has_passed(now)) {
                         return Err(Decline::CardExpired);
                     }

@@ -4,10 +4,11 @@
 use std::path::Path;
 use std::sync::{Arc, MutexGuard};
 
+use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use tongbao_core::bank::BankResult;
 use tongbao_core::cards::Expiry;
-use tongbao_core::platform::clock::{Clock, Date, Millis};
+use tongbao_core::platform::clock::{Clock, Millis};
 
 use crate::fixture::{expiry_of, parse_date, Fixture};
 
@@ -69,14 +70,14 @@ pub(crate) struct CardRow {
     pub(crate) expiry: Option<Expiry>,
     pub(crate) cvv: Option<String>,
     pub(crate) totp_secret: Option<String>,
-    pub(crate) renewal: Option<(Date, Option<Expiry>, String)>,
+    pub(crate) renewal: Option<(NaiveDate, Option<Expiry>, String)>,
     pub(crate) busy_first: u32,
     pub(crate) never_answers: bool,
 }
 
 impl CardRow {
     /// Expiry and CVV in force on `today`: the renewed ones once the renewal date has come.
-    pub(crate) fn current_expiry_cvv(&self, today: Date) -> (Option<Expiry>, Option<&str>) {
+    pub(crate) fn current_expiry_cvv(&self, today: NaiveDate) -> (Option<Expiry>, Option<&str>) {
         match &self.renewal {
             Some((on, exp, cvv)) if today >= *on => (*exp, Some(cvv.as_str())),
             _ => (self.expiry, self.cvv.as_deref()),

@@ -9,7 +9,7 @@ use tongbao_core::bank::{
     HolderCheck, OtpSent, SessionProblem, UpdateCard, Verified, VerifyCard,
 };
 use tongbao_core::cards::Expiry;
-use tongbao_core::platform::clock::Date;
+use tongbao_core::platform::clock::shanghai_date;
 
 use crate::bank::{bank_name, random_hex, storage_failure, MockBank, OTP_RESEND_AFTER, OTP_TRIES, OTP_TTL};
 use crate::store::{session_in, CardRow, SessionRow};
@@ -49,7 +49,7 @@ impl MockBank {
         cvv: Option<&str>,
     ) -> Result<(), Decline> {
         let now = self.clock.now();
-        let (current, current_cvv) = card.current_expiry_cvv(Date::in_shanghai(now));
+        let (current, current_cvv) = card.current_expiry_cvv(shanghai_date(now));
         if current.is_some_and(|e| e.has_passed(now)) {
             return Err(Decline::CardExpired);
         }
@@ -101,7 +101,7 @@ impl MockBank {
     /// A card's status; `renewal_ack`: the agreement has taken the renewed expiry/CVV.
     pub(crate) fn status_of(&self, c: &CardRow, renewal_ack: bool) -> CardStatus {
         let now = self.clock.now();
-        let renewed = c.renewal.as_ref().is_some_and(|(on, _, _)| Date::in_shanghai(now) >= *on);
+        let renewed = c.renewal.as_ref().is_some_and(|(on, _, _)| shanghai_date(now) >= *on);
         if c.lost {
             CardStatus::Lost
         } else if !c.activated {
@@ -112,7 +112,7 @@ impl MockBank {
             CardStatus::EpayDisabled
         } else if renewed && !renewal_ack {
             CardStatus::Renewed
-        } else if c.current_expiry_cvv(Date::in_shanghai(now)).0.is_some_and(|e| e.has_passed(now)) {
+        } else if c.current_expiry_cvv(shanghai_date(now)).0.is_some_and(|e| e.has_passed(now)) {
             CardStatus::Expired
         } else {
             CardStatus::Active

@@ -1,11 +1,13 @@
 //! The registration rules of PRODUCT.md §2, one function each. The UI checks the same rules for
 //! instant feedback (ui/src/lib/validation.ts); these are the ones that count.
 
-use crate::platform::clock::{Date, Millis};
+use chrono::{Datelike, NaiveDate};
+
+use crate::platform::clock::{shanghai_date, Millis};
 use crate::platform::error::{AppError, ErrorCode, Field};
 
 /// Minimum age to register.
-pub const MIN_AGE: i32 = 16;
+pub const MIN_AGE: u32 = 16;
 
 /// `1[3-9]\d{9}`: an 11-digit mainland mobile number.
 pub fn phone(input: &str) -> Result<String, AppError> {
@@ -73,16 +75,17 @@ pub fn id_number(input: &str, now: Millis) -> Result<String, AppError> {
         return Err(invalid("18 characters: 17 digits and a digit or X"));
     }
     let num = |r: std::ops::Range<usize>| id[r].parse::<u32>().unwrap_or(0);
-    let birth = Date::new(num(6..10) as i32, num(10..12), num(12..14))
+    let birth = NaiveDate::from_ymd_opt(num(6..10) as i32, num(10..12), num(12..14))
         .ok_or_else(|| invalid("the birth date in it is not a real date"))?;
-    let today = Date::in_shanghai(now);
-    if birth > today || birth.year < 1900 {
+    let today = shanghai_date(now);
+    if birth > today || birth.year() < 1900 {
         return Err(invalid("the birth date in it is not possible"));
     }
     if id_check_char(&b[..17]) != b[17] {
         return Err(invalid("the check character does not match"));
     }
-    if birth.years_until(today) < MIN_AGE {
+    // Whole years: a birthday on 29 February counts on 1 March in common years.
+    if today.years_since(birth).unwrap_or(0) < MIN_AGE {
         return Err(AppError::new(ErrorCode::AgeTooYoung, format!("the account holder must be at least {MIN_AGE}"))
             .on(Field::IdNumber));
     }
@@ -238,6 +241,21 @@ mod tests {
         assert_eq!(code(id_number(&id, shanghai_midnight - 1)), ErrorCode::AgeTooYoung);
         assert!(id_number(&id, shanghai_midnight).is_ok());
         assert!(id_number(&id, NOW + DAY).is_ok());
+    }
+
+    #[test]
+    fn birthdays_around_29_february_count_whole_years() {
+        let on =
+            |y, m, d| crate::platform::clock::shanghai_midnight(NaiveDate::from_ymd_opt(y, m, d).unwrap()).unwrap();
+        // Born 2008-02-29 (leap): 16 on 2024-02-29, a leap day.
+        let leap = id_for("20080229");
+        assert_eq!(code(id_number(&leap, on(2024, 2, 29) - 1)), ErrorCode::AgeTooYoung);
+        assert!(id_number(&leap, on(2024, 2, 29)).is_ok());
+        // Born 2010-02-28, 16 on 2026-02-28; born 2010-03-01, 16 on 2026-03-01.
+        assert!(id_number(&id_for("20100228"), on(2026, 2, 28)).is_ok());
+        assert_eq!(code(id_number(&id_for("20100301"), on(2026, 2, 28))), ErrorCode::AgeTooYoung);
+        // An ID whose date is not a real day (2010 is not a leap year).
+        assert_eq!(code(id_number(&id_for("20100229"), on(2026, 3, 1))), ErrorCode::IdNumberInvalid);
     }
 
     #[test]

@@ -16,7 +16,9 @@ pub mod manage;
 
 use zeroize::Zeroizing;
 
-use crate::platform::clock::{Date, Millis};
+use chrono::Datelike;
+
+use crate::platform::clock::{shanghai_date, Millis};
 use crate::platform::error::{AppError, ErrorCode};
 pub use bin::{BankId, BinInfo, CardKind};
 
@@ -121,8 +123,8 @@ impl Expiry {
     }
     /// A card is valid through the last day of its expiry month (Shanghai calendar).
     pub fn has_passed(self, now: Millis) -> bool {
-        let today = Date::in_shanghai(now);
-        (today.year, today.month) > (self.year, self.month)
+        let today = shanghai_date(now);
+        (today.year(), today.month()) > (self.year, self.month)
     }
 }
 

@@ -10,6 +10,7 @@ use crate::cards::manage::stored_card;
 use crate::cards::{self};
 use crate::money::ledger::{self, Acct};
 use crate::money::{self, Fen, DAILY_LIMIT_FEN, SINGLE_LIMIT_FEN};
+use crate::platform::clock::shanghai_day_start;
 use crate::platform::clock::Millis;
 use crate::platform::error::{AppError, ErrorCode};
 use crate::platform::secrets::SecretString;
@@ -20,7 +21,7 @@ pub(super) fn outgoing_today(db: &Connection, account: AccountId, now: Millis) -
     Ok(db.query_row(
         "SELECT coalesce(sum(amount_fen), 0) FROM payments WHERE account_id = ?1 AND kind <> 'topup'
          AND status IN ('pending', 'succeeded') AND created_at >= ?2",
-        params![account, day_start(now)],
+        params![account, shanghai_day_start(now)],
         |r| r.get(0),
     )?)
 }

@@ -1,13 +1,14 @@
 //! The payment history: pages and filters, a payment's detail with its events, monthly sums
 //! and the CSV export.
 
+use chrono::{Datelike, Months, NaiveDate};
 use rusqlite::{params, OptionalExtension};
 
 use super::*;
 use crate::accounts::{self, AccountId};
 use crate::cards::BankId;
 use crate::money::{self, Fen};
-use crate::platform::clock::{Millis, DAY, SHANGHAI_OFFSET};
+use crate::platform::clock::{shanghai_date, shanghai_midnight, Millis, DAY};
 use crate::platform::error::{AppError, ErrorCode};
 use crate::services::Services;
 
@@ -15,15 +16,11 @@ use crate::services::Services;
 /// (a typed error, never an overflow).
 pub(super) fn parse_day(s: &str) -> Result<Millis, AppError> {
     let bad = || AppError::new(ErrorCode::InputInvalid, format!("{s:?} is not a YYYY-MM-DD date"));
-    let parts: Vec<&str> = s.trim().split('-').collect();
-    let [y, m, d] = parts.as_slice() else { return Err(bad()) };
-    let year: i32 = y.parse().map_err(|_| bad())?;
-    if !(1900..=9999).contains(&year) {
+    let date = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| bad())?;
+    if !(1900..=9999).contains(&date.year()) {
         return Err(bad());
     }
-    let date = crate::platform::clock::Date::new(year, m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?)
-        .ok_or_else(bad)?;
-    date.days_since_epoch().checked_mul(DAY).and_then(|ms| ms.checked_sub(SHANGHAI_OFFSET)).ok_or_else(bad)
+    shanghai_midnight(date).ok_or_else(bad)
 }
 
 impl Services {
@@ -99,15 +96,15 @@ impl Services {
     pub fn monthly_flows(&self, months: u32) -> Result<Vec<MonthlyFlow>, AppError> {
         let me = self.require_account()?;
         let now = self.clock.now();
-        let today = crate::platform::clock::Date::in_shanghai(now);
+        let this_month = shanghai_date(now).with_day(1).unwrap_or(NaiveDate::MIN);
         let mut out = vec![];
         let db = self.db();
+        let bad = || AppError::internal("a month out of the calendar's range");
         for back in (0..months.clamp(1, 24)).rev() {
-            let total = today.year * 12 + today.month as i32 - 1 - back as i32;
-            let (y, m) = (total.div_euclid(12), total.rem_euclid(12) as u32 + 1);
-            let start = parse_day(&format!("{y:04}-{m:02}-01"))?;
-            let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-            let end = parse_day(&format!("{ny:04}-{nm:02}-01"))?;
+            let first = this_month.checked_sub_months(Months::new(back)).ok_or_else(bad)?;
+            let next = first.checked_add_months(Months::new(1)).ok_or_else(bad)?;
+            let start = shanghai_midnight(first).ok_or_else(bad)?;
+            let end = shanghai_midnight(next).ok_or_else(bad)?;
             let (in_fen, out_fen): (Fen, Fen) = db.query_row(
                 "SELECT coalesce(sum(CASE WHEN kind = 'topup' AND account_id = ?1 THEN amount_fen
                                           WHEN payee_account = ?1 THEN amount_fen END), 0),
@@ -117,7 +114,7 @@ impl Services {
                 params![me, start, end],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
-            out.push(MonthlyFlow { month: format!("{y:04}-{m:02}"), in_fen, out_fen });
+            out.push(MonthlyFlow { month: first.format("%Y-%m").to_string(), in_fen, out_fen });
         }
         Ok(out)
     }

@@ -27,7 +27,7 @@ use crate::bank::CallOptions;
 use crate::cards::BankId;
 use crate::money::ledger::Acct;
 use crate::money::Fen;
-use crate::platform::clock::{Millis, DAY, HOUR, SHANGHAI_OFFSET};
+use crate::platform::clock::{Millis, DAY, HOUR};
 use crate::platform::error::{AppError, ErrorCode};
 use crate::platform::secrets::SecretString;
 use crate::services::Services;
@@ -307,11 +307,6 @@ fn check_key(key: &str) -> Result<(), AppError> {
     } else {
         Err(AppError::new(ErrorCode::AmountInvalid, "a payment needs an idempotency key of 8–64 letters and digits"))
     }
-}
-
-/// 00:00 of the Shanghai day `at` falls in.
-fn day_start(at: Millis) -> Millis {
-    (at + SHANGHAI_OFFSET).div_euclid(DAY) * DAY - SHANGHAI_OFFSET
 }
 
 /// A payment row, as the settlement needs it.

@@ -137,8 +137,8 @@ pub enum Fault {
     SystemError,
 }
 
-/// The bank's no, with its reason.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The bank's no, with its reason. Its text name (`"Restricted"`) is how a bank stores it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
 pub enum Decline {
     NoSuchCard,
     ExpiryMismatch,

@@ -86,3 +86,11 @@ pub(crate) fn bank_name(code: &str) -> &'static str {
         _ => "银行",
     }
 }
+
+impl MockBank {
+    /// Runs `f` on the bank's file: for tests that damage or inspect rows directly.
+    #[doc(hidden)]
+    pub fn with_db_for_tests<T>(&self, f: impl FnOnce(&Connection) -> T) -> T {
+        f(&self.db())
+    }
+}

@@ -2,7 +2,9 @@
 //! inquiries by idempotency key, and the balances tests read.
 
 use rusqlite::{params, Connection, OptionalExtension};
-use tongbao_core::bank::{BankFailure, BankResult, BankTxn, CallOptions, CreditTo, Decline, PayeeChecked, TxnState};
+use tongbao_core::bank::{
+    BankFailure, BankResult, BankTxn, CallOptions, CreditTo, Decline, Fault, PayeeChecked, TxnState,
+};
 use tongbao_core::platform::clock::{shanghai_date, shanghai_day_start, Millis, SECOND};
 
 use crate::bank::{random_hex, storage_failure, MockBank};
@@ -14,21 +16,16 @@ pub const FREQUENCY_WINDOW: Millis = 60 * SECOND;
 
 /// A recorded outcome as the answer it was: "ok" with its reference, or the decline's name.
 pub(crate) fn outcome_of(outcome: &str, reference: Option<String>) -> BankResult<BankTxn> {
-    const DECLINES: [Decline; 8] = [
-        Decline::CardExpired,
-        Decline::InsufficientFunds,
-        Decline::LimitExceeded,
-        Decline::FrequencyExceeded,
-        Decline::Restricted,
-        Decline::Lost,
-        Decline::NotActivated,
-        Decline::NoSuchCard,
-    ];
     match (outcome, reference) {
         ("ok", Some(reference)) => Ok(BankTxn { reference }),
-        _ => Err(BankFailure::Declined(
-            DECLINES.into_iter().find(|d| format!("{d:?}") == outcome).unwrap_or(Decline::Restricted),
-        )),
+        (name, _) => match name.parse::<Decline>() {
+            Ok(d) => Err(BankFailure::Declined(d)),
+            // A row this build can't read is the bank's own fault (96), never a made-up decline.
+            Err(_) => {
+                tracing::error!(outcome = name, "unknown transaction outcome in the bank's file");
+                Err(BankFailure::Fault(Fault::SystemError))
+            }
+        },
     }
 }
 impl MockBank {
@@ -57,7 +54,7 @@ impl MockBank {
                 tx.execute(apply, params![card_id, amount_fen]).map_err(storage_failure)?;
                 ("ok".to_owned(), Some(format!("BNK{}", random_hex(8).to_uppercase())))
             }
-            Err(d) => (format!("{d:?}"), None),
+            Err(d) => (<&str>::from(d).to_owned(), None),
         };
         tx.execute(
             "INSERT INTO txns (idem_key, kind, card_id, amount_fen, outcome, reference, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -184,12 +181,14 @@ impl MockBank {
                 })
                 .optional()
                 .map_err(storage_failure)?;
+            // A row the bank can't read answers 96 (ask again later), never "not found": that
+            // would tell the wallet to give back money the bank may have moved.
             Ok(match found {
                 None => TxnState::NotFound,
                 Some((outcome, reference)) => match outcome_of(&outcome, reference) {
                     Ok(t) => TxnState::Done(t),
                     Err(BankFailure::Declined(d)) => TxnState::Declined(d),
-                    Err(_) => TxnState::NotFound,
+                    Err(other) => return Err(other),
                 },
             })
         })

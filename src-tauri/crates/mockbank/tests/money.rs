@@ -500,3 +500,55 @@ fn history_pages_and_filters_by_date_card_kind_and_status_and_sums_months() {
     assert_eq!(csv.lines().count(), 1 + 6, "a header and every payment across pages");
     assert!(csv.contains("to_user,out,\"¥5.00\",succeeded,\"*四\""));
 }
+
+/// Enums are stored by name; a name this build does not know (a newer build's, a damaged row)
+/// is a STORAGE_ERROR when read, never quietly another value (before: an unknown kind read as
+/// a transfer to a card, a status as pending, a bank outcome as "restricted").
+#[test]
+fn an_unknown_stored_name_is_an_error_never_a_default() {
+    let e = env();
+    let t01 = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone, None).id;
+    let v = pay(&e.wallet, topup(t01, "100")).unwrap();
+    let everything = HistoryQuery { page_size: 20, ..Default::default() };
+    assert_eq!(e.wallet.history(&everything).unwrap().items.len(), 1);
+    // The schema's CHECKs would refuse these names; a newer build's schema might not.
+    let damaged = |sql: &str| {
+        e.wallet.with_db_for_tests(|db| {
+            db.execute_batch(&format!(
+                "PRAGMA ignore_check_constraints = ON; {sql}; PRAGMA ignore_check_constraints = OFF"
+            ))
+            .unwrap()
+        });
+    };
+    for (column, bad, good) in
+        [("kind", "gift", "topup"), ("status", "lost_in_space", "succeeded"), ("arrival", "someday", "instant")]
+    {
+        damaged(&format!("UPDATE payments SET {column} = '{bad}' WHERE id = {}", v.id));
+        assert_eq!(e.wallet.history(&everything).unwrap_err().code, ErrorCode::StorageError, "{column}");
+        assert_eq!(e.wallet.payment_detail(v.id).unwrap_err().code, ErrorCode::StorageError, "{column}");
+        damaged(&format!("UPDATE payments SET {column} = '{good}' WHERE id = {}", v.id));
+    }
+    damaged(&format!("UPDATE payments SET failure = 'NOT_A_CODE' WHERE id = {}", v.id));
+    assert_eq!(e.wallet.history(&everything).unwrap_err().code, ErrorCode::StorageError);
+    damaged(&format!("UPDATE payments SET failure = NULL WHERE id = {}", v.id));
+    assert_eq!(e.wallet.history(&everything).unwrap().items.len(), 1);
+
+    for (column, bad, good) in [("status", "vanished", "active"), ("kind", "golden", "debit"), ("bank", "XXB", "ICBC")]
+    {
+        damaged(&format!("UPDATE cards SET {column} = '{bad}' WHERE id = {t01}"));
+        assert_eq!(e.wallet.cards().unwrap_err().code, ErrorCode::StorageError, "{column}");
+        damaged(&format!("UPDATE cards SET {column} = '{good}' WHERE id = {t01}"));
+    }
+    assert_eq!(e.wallet.cards().unwrap().len(), 1);
+    assert!(!e.wallet.account_audit().unwrap().is_empty());
+    damaged("UPDATE card_audit SET event = 'exploded'");
+    assert_eq!(e.wallet.account_audit().unwrap_err().code, ErrorCode::StorageError);
+
+    // The bank's own books: an outcome it can't read is its fault (96), not a decline.
+    let key = e.bank.moved_keys().pop().unwrap();
+    let opts = CallOptions { timeout_ms: 5_000 };
+    assert!(e.bank.inquire(&key, opts).is_ok());
+    e.bank
+        .with_db_for_tests(|db| db.execute("UPDATE txns SET outcome = 'Mystery' WHERE idem_key = ?1", [&key]).unwrap());
+    assert_eq!(e.bank.inquire(&key, opts).unwrap_err(), BankFailure::Fault(Fault::SystemError));
+}

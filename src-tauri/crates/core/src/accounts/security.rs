@@ -111,8 +111,9 @@ pub struct RecoveryFinish {
     pub confirm: SecretString,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum RecoveryStage {
     /// An SMS code was sent to the phone.
     Otp,
@@ -126,18 +127,7 @@ pub enum RecoveryStage {
     Done,
 }
 
-impl RecoveryStage {
-    fn as_str(self) -> &'static str {
-        match self {
-            RecoveryStage::Otp => "otp",
-            RecoveryStage::Identity => "identity",
-            RecoveryStage::Card => "card",
-            RecoveryStage::CardOtp => "card_otp",
-            RecoveryStage::NewPassword => "new_password",
-            RecoveryStage::Done => "done",
-        }
-    }
-}
+crate::platform::storage::stored_as_text!(RecoveryStage);
 
 /// Where a recovery stands, for the screen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -168,8 +158,9 @@ pub struct LoginRecord {
     pub outcome: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum SecurityEvent {
     PasswordChanged,
     PayPasswordChanged,
@@ -178,30 +169,7 @@ pub enum SecurityEvent {
     AccountClosed,
 }
 
-impl SecurityEvent {
-    fn as_str(self) -> &'static str {
-        match self {
-            SecurityEvent::PasswordChanged => "password_changed",
-            SecurityEvent::PayPasswordChanged => "pay_password_changed",
-            SecurityEvent::PasswordRecovered => "password_recovered",
-            SecurityEvent::PayPasswordRecovered => "pay_password_recovered",
-            SecurityEvent::AccountClosed => "account_closed",
-        }
-    }
-    const ALL: [SecurityEvent; 5] = [
-        SecurityEvent::PasswordChanged,
-        SecurityEvent::PayPasswordChanged,
-        SecurityEvent::PasswordRecovered,
-        SecurityEvent::PayPasswordRecovered,
-        SecurityEvent::AccountClosed,
-    ];
-    fn parse(s: &str) -> Result<SecurityEvent, AppError> {
-        Self::ALL
-            .into_iter()
-            .find(|e| e.as_str() == s)
-            .ok_or_else(|| AppError::internal(format!("unknown security event {s:?} in the database")))
-    }
-}
+crate::platform::storage::stored_as_text!(SecurityEvent);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -707,12 +675,9 @@ impl Services {
             "SELECT id, event, at FROM security_events WHERE account_id = ?1 ORDER BY at DESC, id DESC LIMIT 50",
         )?;
         let rows = st
-            .query_map([account], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Millis>(2)?)))?
+            .query_map([account], |r| Ok(SecurityRecord { id: r.get(0)?, event: r.get(1)?, at: r.get(2)? }))?
             .collect::<Result<Vec<_>, _>>()?;
-        let events = rows
-            .into_iter()
-            .map(|(id, e, at)| Ok(SecurityRecord { id, event: SecurityEvent::parse(&e)?, at }))
-            .collect::<Result<Vec<_>, AppError>>()?;
+        let events = rows;
         let phone: String = db.query_row("SELECT phone FROM accounts WHERE id = ?1", [account], |r| r.get(0))?;
         let has_cards = crate::cards::binding::live_card_count(&db, account)? > 0;
         Ok(SecurityOverview { logins, events, phone_masked: accounts::mask_phone(&phone), has_cards })

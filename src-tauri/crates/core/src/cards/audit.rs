@@ -11,8 +11,9 @@ use crate::accounts::AccountId;
 use crate::platform::clock::Millis;
 use crate::platform::error::{AppError, ErrorCode};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum AuditEvent {
     Bound,
     BindFailed,
@@ -30,41 +31,7 @@ pub enum AuditEvent {
     UnbindFailed,
 }
 
-impl AuditEvent {
-    fn as_str(self) -> &'static str {
-        match self {
-            AuditEvent::Bound => "bound",
-            AuditEvent::BindFailed => "bind_failed",
-            AuditEvent::Renamed => "renamed",
-            AuditEvent::DefaultSet => "default_set",
-            AuditEvent::DefaultMoved => "default_moved",
-            AuditEvent::PhoneChanged => "phone_changed",
-            AuditEvent::ExpiryUpdated => "expiry_updated",
-            AuditEvent::UpdateFailed => "update_failed",
-            AuditEvent::StatusChanged => "status_changed",
-            AuditEvent::Unbound => "unbound",
-            AuditEvent::UnbindFailed => "unbind_failed",
-        }
-    }
-
-    const ALL: [AuditEvent; 11] = [
-        AuditEvent::Bound,
-        AuditEvent::BindFailed,
-        AuditEvent::Renamed,
-        AuditEvent::DefaultSet,
-        AuditEvent::DefaultMoved,
-        AuditEvent::PhoneChanged,
-        AuditEvent::ExpiryUpdated,
-        AuditEvent::UpdateFailed,
-        AuditEvent::StatusChanged,
-        AuditEvent::Unbound,
-        AuditEvent::UnbindFailed,
-    ];
-
-    fn parse(s: &str) -> Option<AuditEvent> {
-        Self::ALL.into_iter().find(|e| e.as_str() == s)
-    }
-}
+crate::platform::storage::stored_as_text!(AuditEvent);
 
 /// One line of the audit log as the UI shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -134,26 +101,22 @@ pub(crate) fn record_attempt_failure(
     record(db, &who, AuditEvent::BindFailed, Some(code), None, now)
 }
 
-fn code_of(s: Option<String>) -> Option<ErrorCode> {
-    s.and_then(|s| ErrorCode::ALL.iter().copied().find(|c| c.as_str() == s))
-}
-
 const COLUMNS: &str = "id, card_id, last4, event, code, detail, at";
 
 fn entries(db: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<Vec<AuditEntry>, AppError> {
     let mut st = db.prepare(sql)?;
     let rows = st.query_map(params, |r| {
-        let event: String = r.get(3)?;
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?, event, r.get(4)?, r.get(5)?, r.get(6)?))
+        Ok(AuditEntry {
+            id: r.get(0)?,
+            card_id: r.get(1)?,
+            last4: r.get(2)?,
+            event: r.get(3)?,
+            code: r.get(4)?,
+            detail: r.get(5)?,
+            at: r.get(6)?,
+        })
     })?;
-    let mut out = vec![];
-    for row in rows {
-        let (id, card_id, last4, event, code, detail, at): (i64, Option<i64>, String, String, _, _, Millis) = row?;
-        let event = AuditEvent::parse(&event)
-            .ok_or_else(|| AppError::internal(format!("an audit entry has an unknown event {event:?}")))?;
-        out.push(AuditEntry { id, card_id, last4, event, code: code_of(code), detail, at });
-    }
-    Ok(out)
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
 /// A card's entries, newest first, including the failed attempts to bind it before it was.

@@ -5,7 +5,10 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, strum::IntoStaticStr, strum::EnumString,
+)]
+#[strum(serialize_all = "UPPERCASE")]
 pub enum BankId {
     #[serde(rename = "ICBC")]
     Icbc,
@@ -22,28 +25,30 @@ pub enum BankId {
 impl BankId {
     /// The bank for its stored code ("ICBC"), the inverse of [`BankId::code`].
     pub fn from_code(code: &str) -> Option<BankId> {
-        SUPPORTED_BANKS.iter().copied().find(|b| b.code() == code)
+        code.parse().ok()
     }
 
+    /// The bank's code ("ICBC"), as stored and sent to the bank.
     pub fn code(self) -> &'static str {
-        match self {
-            BankId::Icbc => "ICBC",
-            BankId::Ccb => "CCB",
-            BankId::Abc => "ABC",
-            BankId::Boc => "BOC",
-            BankId::Cmb => "CMB",
-        }
+        self.as_str()
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+crate::platform::storage::stored_as_text!(BankId);
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, strum::IntoStaticStr, strum::EnumString,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum CardKind {
     /// 借记卡
     Debit,
     /// 信用卡
     Credit,
 }
+
+crate::platform::storage::stored_as_text!(CardKind);
 
 /// What the BIN table knows about a prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -108,7 +108,8 @@ pub struct BindStep {
     pub issued_at: Millis,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
 #[serde(rename_all = "lowercase")]
 pub enum CardStatusView {
     Active,
@@ -116,6 +117,8 @@ pub enum CardStatusView {
     Frozen,
     Pending,
 }
+
+crate::platform::storage::stored_as_text!(CardStatusView);
 
 /// A bound card as the lists show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -354,25 +357,15 @@ pub(crate) fn cards(db: &Connection, account: AccountId, now: Millis) -> Result<
          FROM cards WHERE account_id = ?1 AND unbound_at IS NULL ORDER BY is_default DESC, bound_at, id",
     )?;
     let rows = st.query_map([account], |r| {
-        let bank: String = r.get(1)?;
-        let bank = BankId::from_code(&bank).ok_or_else(|| {
-            let why = format!("a stored card has an unknown bank {bank:?}");
-            rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, why.into())
-        })?;
         let expiry: Option<String> = r.get(5)?;
         let parsed = expiry.as_deref().and_then(|e| crate::cards::parse_expiry(e).ok());
         let passed = parsed.is_some_and(|e| e.has_passed(now));
-        let status = match r.get::<_, String>(7)?.as_str() {
-            _ if passed => CardStatusView::Expired,
-            "frozen" => CardStatusView::Frozen,
-            "pending" => CardStatusView::Pending,
-            "expired" => CardStatusView::Expired,
-            _ => CardStatusView::Active,
-        };
+        let stored: CardStatusView = r.get(7)?;
+        let status = if passed { CardStatusView::Expired } else { stored };
         Ok(CardView {
             id: r.get(0)?,
-            bank,
-            kind: if r.get::<_, String>(2)? == "credit" { CardKind::Credit } else { CardKind::Debit },
+            bank: r.get(1)?,
+            kind: r.get(2)?,
             bin: r.get(3)?,
             last4: r.get(4)?,
             expiry,

@@ -127,7 +127,7 @@ pub(crate) fn stored_card(db: &Connection, account: AccountId, id: i64) -> Resul
                 id: r.get(0)?,
                 account: r.get(1)?,
                 token: r.get(2)?,
-                credit: r.get::<_, String>(3)? == "credit",
+                credit: r.get::<_, cards::CardKind>(3)? == cards::CardKind::Credit,
                 last4: r.get(4)?,
                 fingerprint: r.get(5)?,
                 phone: r.get(6)?,

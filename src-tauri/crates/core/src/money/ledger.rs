@@ -22,22 +22,15 @@ pub enum Acct {
     PayeeClearing,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum Phase {
     Hold,
     Post,
     Void,
 }
 
-impl Phase {
-    fn as_str(self) -> &'static str {
-        match self {
-            Phase::Hold => "hold",
-            Phase::Post => "post",
-            Phase::Void => "void",
-        }
-    }
-}
+crate::platform::storage::stored_as_text!(Phase);
 
 /// The ledger account's row id, created on first use.
 fn account_row(db: &Connection, a: Acct) -> Result<i64, AppError> {

@@ -28,6 +28,14 @@ macro_rules! catalogue {
                     $(ErrorCode::$variant => $wire,)*
                 }
             }
+
+            /// The code of a wire name, or None.
+            pub fn from_wire(s: &str) -> Option<ErrorCode> {
+                match s {
+                    $($wire => Some(ErrorCode::$variant),)*
+                    _ => None,
+                }
+            }
         }
     };
 }
@@ -247,6 +255,22 @@ impl AppError {
 
     pub fn internal(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::InternalError, message)
+    }
+}
+
+/// Failure codes are stored by their wire names; one this build does not know is an error.
+impl rusqlite::types::ToSql for ErrorCode {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
+    }
+}
+
+impl rusqlite::types::FromSql for ErrorCode {
+    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        let s = v.as_str()?;
+        ErrorCode::from_wire(s).ok_or_else(|| {
+            rusqlite::types::FromSqlError::Other(format!("unknown error code {s:?} in the database").into())
+        })
     }
 }
 

@@ -46,14 +46,7 @@ impl Services {
         }
         let mut st = db.prepare("SELECT status, code, at FROM payment_events WHERE payment_id = ?1 ORDER BY id")?;
         let timeline = st
-            .query_map([id], |r| {
-                let code: Option<String> = r.get(1)?;
-                Ok(PaymentEvent {
-                    status: PaymentStatus::parse(&r.get::<_, String>(0)?),
-                    code: code.and_then(|c| ErrorCode::ALL.iter().copied().find(|e| e.as_str() == c)),
-                    at: r.get(2)?,
-                })
-            })?
+            .query_map([id], |r| Ok(PaymentEvent { status: r.get(0)?, code: r.get(1)?, at: r.get(2)? }))?
             .collect::<Result<_, _>>()?;
         Ok(PaymentDetail { payment, timeline })
     }
@@ -159,33 +152,30 @@ pub(super) const VIEW: &str = "p.id, p.kind, CASE WHEN p.account_id = ?1 THEN 'o
                     (SELECT real_name FROM accounts WHERE id = p.payee_account)";
 
 pub(super) fn view_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PaymentView> {
-    let kind = PaymentKind::parse(&r.get::<_, String>(1)?);
+    let kind: PaymentKind = r.get(1)?;
     let direction = if r.get::<_, String>(2)? == "in" { Direction::In } else { Direction::Out };
     // Incoming: the payer, by masked name; outgoing: the payee card or the payee, by masked
     // name. A top-up counts as money in for its maker.
     let person = |col| -> rusqlite::Result<Option<Counterparty>> {
         Ok(r.get::<_, Option<String>>(col)?.map(|n| Counterparty::Person { name_masked: accounts::mask_name(&n) }))
     };
-    let counterparty = match (direction, r.get::<_, Option<String>>(7)?, r.get::<_, Option<String>>(14)?) {
+    let counterparty = match (direction, r.get::<_, Option<BankId>>(7)?, r.get::<_, Option<String>>(14)?) {
         (Direction::In, _, _) => person(13)?,
-        (Direction::Out, Some(bank), Some(last4)) => {
-            BankId::from_code(&bank).map(|bank| Counterparty::Card { bank, last4 })
-        }
+        (Direction::Out, Some(bank), Some(last4)) => Some(Counterparty::Card { bank, last4 }),
         (Direction::Out, _, _) => person(15)?,
     };
-    let failure: Option<String> = r.get(10)?;
     Ok(PaymentView {
         id: r.get(0)?,
         kind,
         direction: if kind == PaymentKind::Topup { Direction::In } else { direction },
         amount_fen: r.get(3)?,
-        status: PaymentStatus::parse(&r.get::<_, String>(4)?),
-        arrival: Arrival::parse(&r.get::<_, String>(5)?),
+        status: r.get(4)?,
+        arrival: r.get(5)?,
         posts_at: r.get(6)?,
         counterparty,
         card_last4: if direction == Direction::Out { r.get(8)? } else { None },
         card_id: if direction == Direction::Out { r.get(9)? } else { None },
-        failure: failure.and_then(|c| ErrorCode::ALL.iter().copied().find(|e| e.as_str() == c)),
+        failure: r.get(10)?,
         revocable: r.get(11)?,
         created_at: r.get(12)?,
     })

@@ -32,8 +32,9 @@ use crate::platform::error::{AppError, ErrorCode};
 use crate::platform::secrets::SecretString;
 use crate::services::Services;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum PaymentKind {
     Topup,
     Withdraw,
@@ -42,29 +43,14 @@ pub enum PaymentKind {
 }
 
 impl PaymentKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            PaymentKind::Topup => "topup",
-            PaymentKind::Withdraw => "withdraw",
-            PaymentKind::ToUser => "to_user",
-            PaymentKind::ToCard => "to_card",
-        }
-    }
-    fn parse(s: &str) -> PaymentKind {
-        match s {
-            "topup" => PaymentKind::Topup,
-            "withdraw" => PaymentKind::Withdraw,
-            "to_user" => PaymentKind::ToUser,
-            _ => PaymentKind::ToCard,
-        }
-    }
     fn outgoing(self) -> bool {
         self != PaymentKind::Topup
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Arrival {
     Instant,
     TwoHours,
@@ -72,20 +58,6 @@ pub enum Arrival {
 }
 
 impl Arrival {
-    fn as_str(self) -> &'static str {
-        match self {
-            Arrival::Instant => "instant",
-            Arrival::TwoHours => "two_hours",
-            Arrival::NextDay => "next_day",
-        }
-    }
-    fn parse(s: &str) -> Arrival {
-        match s {
-            "two_hours" => Arrival::TwoHours,
-            "next_day" => Arrival::NextDay,
-            _ => Arrival::Instant,
-        }
-    }
     /// When a transfer made at `now` posts: now, in 2 hours, or 24 hours later.
     fn posts_at(self, now: Millis) -> Option<Millis> {
         match self {
@@ -96,8 +68,9 @@ impl Arrival {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum PaymentStatus {
     Pending,
     Succeeded,
@@ -106,26 +79,7 @@ pub enum PaymentStatus {
     Revoked,
 }
 
-impl PaymentStatus {
-    fn as_str(self) -> &'static str {
-        match self {
-            PaymentStatus::Pending => "pending",
-            PaymentStatus::Succeeded => "succeeded",
-            PaymentStatus::Failed => "failed",
-            PaymentStatus::Returned => "returned",
-            PaymentStatus::Revoked => "revoked",
-        }
-    }
-    fn parse(s: &str) -> PaymentStatus {
-        match s {
-            "succeeded" => PaymentStatus::Succeeded,
-            "failed" => PaymentStatus::Failed,
-            "returned" => PaymentStatus::Returned,
-            "revoked" => PaymentStatus::Revoked,
-            _ => PaymentStatus::Pending,
-        }
-    }
-}
+crate::platform::storage::stored_as_text!(PaymentKind, Arrival, PaymentStatus);
 
 /// What the payment form sends (the amount as typed: Rust parses it).
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -334,14 +288,14 @@ fn stored(r: &rusqlite::Row<'_>) -> rusqlite::Result<Stored> {
         id: r.get(0)?,
         account: r.get(1)?,
         key: r.get(2)?,
-        kind: PaymentKind::parse(&r.get::<_, String>(3)?),
+        kind: r.get(3)?,
         amount: r.get(4)?,
         source_card: r.get(5)?,
         dest_card: r.get(6)?,
         payee_account: r.get(7)?,
         payee_ref: r.get(8)?,
         posts_at: r.get(9)?,
-        status: PaymentStatus::parse(&r.get::<_, String>(10)?),
+        status: r.get(10)?,
         bank_state: r.get(11)?,
     })
 }

@@ -12,6 +12,36 @@ use zeroize::Zeroizing;
 
 use crate::platform::error::{AppError, ErrorCode};
 
+/// Stores enums as their text names: `as_str`, and rusqlite's `ToSql` / `FromSql`, over the
+/// names strum derives (`IntoStaticStr` + `EnumString`). A stored name the enum does not know
+/// is an error when read (FromSqlConversionFailure → STORAGE_ERROR), never a silent default.
+macro_rules! stored_as_text {
+    ($($t:ty),* $(,)?) => {$(
+        impl $t {
+            /// The name stored in the database.
+            pub fn as_str(self) -> &'static str {
+                self.into()
+            }
+        }
+
+        impl rusqlite::types::ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
+            }
+        }
+
+        impl rusqlite::types::FromSql for $t {
+            fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                let s = v.as_str()?;
+                s.parse().map_err(|_| {
+                    rusqlite::types::FromSqlError::Other(format!("unknown {} {s:?} in the database", stringify!($t)).into())
+                })
+            }
+        }
+    )*};
+}
+pub(crate) use stored_as_text;
+
 /// Length of the database key in bytes (256 bits).
 pub const KEY_LEN: usize = 32;
 

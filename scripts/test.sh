@@ -46,5 +46,8 @@ cargo run -q -p tongbao-mockbank --bin storm -- --kills 30
 stage "build the app once"
 bash scripts/build-app.sh
 
+stage "front-end JS budget (gzip)"
+node scripts/js-budget.mjs
+
 stage "WebDriver UI scripts (Xvfb + tauri-driver + WebKitWebDriver)"
 xvfb-run -a -s "-screen 0 1280x860x24" node tests/run.mjs "$@"

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { BIND_FAILURES, counterActionFor, failureInfo, formatExpiry, groupCardNumber, resendSeconds } from "./binding";
+import { counterActionFor, failureInfo, formatExpiry, groupCardNumber, resendSeconds } from "./binding";
 import { catalogues, LANGUAGES, type MessageKey } from "./i18n/index.svelte";
-import type { ErrorCode } from "./ipc/bindings";
+import type { Category, ErrorCode, RetryHelps } from "./ipc/bindings";
 
-// PRODUCT.md §3's failure catalogue: every code must be presented with a category, a remedy
-// and whether retrying helps.
+// The failure catalogue's codes: each is presented with a category, a remedy and whether
+// retrying helps (the verdict comes from Rust; its table is tested there).
 const CATALOGUE: ErrorCode[] = [
   "CARD_NUMBER_INVALID", "EXPIRY_MISMATCH", "CVV_MISMATCH", "PHONE_MISMATCH", "HOLDER_MISMATCH",
   "NETWORK_TIMEOUT", "NETWORK_OFFLINE", "BANK_UNAVAILABLE", "BANK_SYSTEM_ERROR", "EPAY_DISABLED",
@@ -14,26 +14,34 @@ const CATALOGUE: ErrorCode[] = [
   "CARD_LIMIT_REACHED", "BIND_COOLDOWN",
 ];
 
+// Every value of Rust's verdict types (checked exhaustive at compile time) has its words.
+const CATEGORIES = [
+  "card_info", "network", "bank_system", "bank_restriction", "wallet_fault", "security", "expired",
+  "card_type", "inactive", "card_status", "wallet_rules",
+] as const satisfies readonly Category[];
+const VERDICTS = ["yes", "after_fix", "after_bank", "after_update", "later", "no"] as const satisfies readonly RetryHelps[];
+const everyCategory: Exclude<Category, (typeof CATEGORIES)[number]> extends never ? true : false = true;
+const everyVerdict: Exclude<RetryHelps, (typeof VERDICTS)[number]> extends never ? true : false = true;
+
 describe("binding failures", () => {
-  it("every catalogue code has a category, a retry verdict and remedy steps in both languages", () => {
-    for (const code of CATALOGUE) {
-      expect(BIND_FAILURES[code], code).toBeDefined();
-      for (const lang of LANGUAGES) {
-        const remedy = catalogues[lang][`bind.remedy.${code}` as MessageKey];
-        expect(remedy, `${lang} ${code}`).toBeTruthy();
-        const info = failureInfo(code);
-        expect(catalogues[lang][`bind.category.${info.category}` as MessageKey]).toBeTruthy();
-        expect(catalogues[lang][`bind.retry.${info.retry}` as MessageKey]).toBeTruthy();
+  it("every catalogue code has remedy steps, and every category and verdict words, in both languages", () => {
+    expect(everyCategory && everyVerdict).toBe(true);
+    for (const lang of LANGUAGES) {
+      for (const code of CATALOGUE) {
+        expect(catalogues[lang][`bind.remedy.${code}` as MessageKey], `${lang} ${code}`).toBeTruthy();
       }
+      for (const c of CATEGORIES) expect(catalogues[lang][`bind.category.${c}` as MessageKey], `${lang} ${c}`).toBeTruthy();
+      for (const v of VERDICTS) expect(catalogues[lang][`bind.retry.${v}` as MessageKey], `${lang} ${v}`).toBeTruthy();
     }
   });
 
-  it("the seed's categories: data, network, bank restriction, security, expired, type, inactive", () => {
-    expect(failureInfo("CVV_MISMATCH")).toMatchObject({ category: "card_info", retry: "after_fix", field: "cvv" });
-    expect(failureInfo("NETWORK_TIMEOUT").retry).toBe("yes");
-    expect(failureInfo("EPAY_DISABLED").category).toBe("bank_restriction");
-    expect(failureInfo("CARD_EXPIRED").retry).toBe("no");
-    expect(failureInfo("CARD_NOT_ACTIVATED").category).toBe("inactive");
+  it("shows Rust's verdict as sent, with the form field to fix", () => {
+    const cvv = { code: "CVV_MISMATCH", category: "card_info", retry: "after_fix", remedy: "fix_data" } as const;
+    expect(failureInfo(cvv)).toEqual({ category: "card_info", retry: "after_fix", remedy: "fix_data", field: "cvv" });
+    const internal = { code: "INTERNAL_ERROR", category: "wallet_fault", retry: "after_update", remedy: "update_app" } as const;
+    expect(failureInfo(internal)).toMatchObject({ retry: "after_update", field: undefined });
+    // A code outside the catalogue (an older or odd answer) is the wallet's fault, retry helps.
+    expect(failureInfo({ code: "STORAGE_ERROR" })).toMatchObject({ category: "wallet_fault", retry: "yes" });
   });
 });
 

@@ -1,66 +1,38 @@
-// How each binding failure is presented: its category (the seed's causes), whether retrying
-// can help, and the form field to fix. The texts live in the i18n catalogues
-// (errors.<CODE>, bind.remedy.<CODE>, bind.category.<category>).
-import type { BankAction, BindStep, ErrorCode } from "./ipc/bindings";
-
-export type Category =
-  | "card_info"
-  | "network"
-  | "bank_system"
-  | "bank_restriction"
-  | "wallet_fault"
-  | "security"
-  | "expired"
-  | "card_type"
-  | "inactive"
-  | "card_status"
-  | "wallet_rules";
-
-/** yes: just retry; after_fix: fix the data, then retry; after_bank: after the bank acts; no. */
-export type RetryHelps = "yes" | "after_fix" | "after_bank" | "after_update" | "later" | "no";
+// How each binding failure is presented. Its category, whether retrying helps and the kind of
+// remedy come from Rust with the error (`ErrorCode::verdict`, the one catalogue table); this
+// file only knows which form field a code is about. The texts live in the i18n catalogues
+// (errors.<CODE>, bind.remedy.<CODE>, bind.category.<category>, bind.retry.<verdict>).
+import type { AppError, BankAction, BindStep, Category, ErrorCode, Remedy, RetryHelps } from "./ipc/bindings";
 
 export type FormField = "number" | "expiry" | "cvv" | "phone";
 
 export interface FailureInfo {
   category: Category;
   retry: RetryHelps;
+  remedy?: Remedy;
   field?: FormField;
 }
 
-export const BIND_FAILURES: Partial<Record<ErrorCode, FailureInfo>> = {
-  CARD_NUMBER_INVALID: { category: "card_info", retry: "after_fix", field: "number" },
-  EXPIRY_MISMATCH: { category: "card_info", retry: "after_fix", field: "expiry" },
-  CVV_MISMATCH: { category: "card_info", retry: "after_fix", field: "cvv" },
-  PHONE_MISMATCH: { category: "card_info", retry: "after_fix", field: "phone" },
-  PHONE_INVALID: { category: "card_info", retry: "after_fix", field: "phone" },
-  HOLDER_MISMATCH: { category: "card_info", retry: "no", field: "number" },
-  NETWORK_TIMEOUT: { category: "network", retry: "yes" },
-  NETWORK_OFFLINE: { category: "network", retry: "yes" },
-  BANK_UNAVAILABLE: { category: "bank_system", retry: "yes" },
-  BANK_SYSTEM_ERROR: { category: "bank_system", retry: "yes" },
-  EPAY_DISABLED: { category: "bank_restriction", retry: "after_bank" },
-  CARD_RESTRICTED: { category: "bank_restriction", retry: "after_bank" },
-  UPGRADE_REQUIRED: { category: "wallet_fault", retry: "after_update" },
-  INTERNAL_ERROR: { category: "wallet_fault", retry: "yes" },
-  TOKEN_REQUIRED: { category: "security", retry: "yes" },
-  TOKEN_INVALID: { category: "security", retry: "yes" },
-  OTP_INVALID: { category: "security", retry: "yes" },
-  OTP_EXPIRED: { category: "security", retry: "yes" },
-  OTP_LOCKED: { category: "security", retry: "yes" },
-  OTP_RESEND_TOO_SOON: { category: "security", retry: "later" },
-  CARD_EXPIRED: { category: "expired", retry: "no" },
-  BANK_NOT_SUPPORTED: { category: "card_type", retry: "no", field: "number" },
-  CARD_TYPE_NOT_SUPPORTED: { category: "card_type", retry: "no", field: "number" },
-  CARD_NOT_ACTIVATED: { category: "inactive", retry: "after_bank" },
-  CARD_LOST: { category: "card_status", retry: "no" },
-  CARD_ALREADY_BOUND: { category: "wallet_rules", retry: "no" },
-  CARD_LIMIT_REACHED: { category: "wallet_rules", retry: "no" },
-  BIND_COOLDOWN: { category: "wallet_rules", retry: "later" },
-  CONSENT_REQUIRED: { category: "wallet_rules", retry: "after_fix" },
+/** The form field to fix for a code, where there is one. */
+export const FAILURE_FIELDS: Partial<Record<ErrorCode, FormField>> = {
+  CARD_NUMBER_INVALID: "number",
+  EXPIRY_MISMATCH: "expiry",
+  CVV_MISMATCH: "cvv",
+  PHONE_MISMATCH: "phone",
+  PHONE_INVALID: "phone",
+  HOLDER_MISMATCH: "number",
+  BANK_NOT_SUPPORTED: "number",
+  CARD_TYPE_NOT_SUPPORTED: "number",
 };
 
-export function failureInfo(code: ErrorCode): FailureInfo {
-  return BIND_FAILURES[code] ?? { category: "wallet_fault", retry: "yes" };
+/** Rust's verdict on a failure (a code outside the catalogue is the wallet's own fault). */
+export function failureInfo(error: Pick<AppError, "code" | "category" | "retry" | "remedy">): FailureInfo {
+  return {
+    category: error.category ?? "wallet_fault",
+    retry: error.retry ?? "yes",
+    remedy: error.remedy,
+    field: FAILURE_FIELDS[error.code],
+  };
 }
 
 /** Groups digits as the card shows them: 4-4-4-4-3. */
@@ -110,6 +82,8 @@ export function counterActionFor(code: ErrorCode): BankAction["action"] | null {
       return "unfreeze";
     case "PHONE_MISMATCH":
       return "changePhone";
+    case "BANK_SYSTEM_ERROR":
+      return "restoreService";
     default:
       return null;
   }

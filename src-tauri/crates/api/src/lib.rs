@@ -27,7 +27,7 @@ pub use tongbao_core::money::payments::{
     Arrival, BalanceView, Counterparty, Direction, HistoryPage, HistoryQuery, MonthlyFlow, PayeeView, PaymentDetail,
     PaymentEvent, PaymentInput, PaymentKind, PaymentQuote, PaymentRef, PaymentRequest, PaymentStatus, PaymentView,
 };
-pub use tongbao_core::platform::error::{AppError, ErrorCode, Field};
+pub use tongbao_core::platform::error::{AppError, Category, ErrorCode, Field, Remedy, RetryHelps};
 pub use tongbao_core::support::checks::{CacheCleared, CheckId, CheckResult, DiagnoseInput, Diagnostics};
 pub use tongbao_core::wallet::AppStatus;
 pub use tongbao_mockbank::{BankAction, MockCard, MockControls, MockPanel, MockSms, MockToken};
@@ -156,6 +156,9 @@ fn declarations() -> Vec<String> {
     vec![
         ErrorCode::decl(),
         Field::decl(),
+        Category::decl(),
+        RetryHelps::decl(),
+        Remedy::decl(),
         AppError::decl(),
         Language::decl(),
         Theme::decl(),

@@ -138,7 +138,7 @@ pub enum Fault {
 }
 
 /// The bank's no, with its reason. Its text name (`"Restricted"`) is how a bank stores it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::EnumIter)]
 pub enum Decline {
     NoSuchCard,
     ExpiryMismatch,
@@ -160,6 +160,12 @@ pub enum Decline {
     FrequencyExceeded,
     /// The payee's name is not the card holder's.
     PayeeNameMismatch,
+    /// ISO 33: a debit on a card past its expiry ("expired card, pick up").
+    ExpiredPickUp,
+    /// ISO 15: no such issuer — the bank behind the card can't be reached through this one.
+    BankNotSupported,
+    /// ISO 57 for the card's product: the bank does not allow this card type here.
+    TypeNotSupported,
 }
 
 impl Decline {
@@ -168,7 +174,10 @@ impl Decline {
         match self {
             Decline::NoSuchCard => "14",
             Decline::ExpiryMismatch => "54",
-            Decline::CardExpired => "33",
+            Decline::CardExpired => "54",
+            Decline::ExpiredPickUp => "33",
+            Decline::BankNotSupported => "15",
+            Decline::TypeNotSupported => "57",
             Decline::CvvMismatch => "N7",
             Decline::PhoneMismatch | Decline::HolderMismatch => "05",
             Decline::EpayDisabled => "57",
@@ -262,7 +271,9 @@ impl BankFailure {
             BankFailure::Declined(d) => match d {
                 Decline::NoSuchCard => C::CardNumberInvalid,
                 Decline::ExpiryMismatch => C::ExpiryMismatch,
-                Decline::CardExpired => C::CardExpired,
+                Decline::CardExpired | Decline::ExpiredPickUp => C::CardExpired,
+                Decline::BankNotSupported => C::BankNotSupported,
+                Decline::TypeNotSupported => C::CardTypeNotSupported,
                 Decline::CvvMismatch => C::CvvMismatch,
                 Decline::PhoneMismatch => C::PhoneMismatch,
                 Decline::HolderMismatch => C::HolderMismatch,
@@ -467,7 +478,10 @@ mod tests {
         let cases = [
             (NoSuchCard, ErrorCode::CardNumberInvalid, "14"),
             (ExpiryMismatch, ErrorCode::ExpiryMismatch, "54"),
-            (CardExpired, ErrorCode::CardExpired, "33"),
+            (CardExpired, ErrorCode::CardExpired, "54"),
+            (ExpiredPickUp, ErrorCode::CardExpired, "33"),
+            (BankNotSupported, ErrorCode::BankNotSupported, "15"),
+            (TypeNotSupported, ErrorCode::CardTypeNotSupported, "57"),
             (CvvMismatch, ErrorCode::CvvMismatch, "N7"),
             (PhoneMismatch, ErrorCode::PhoneMismatch, "05"),
             (HolderMismatch, ErrorCode::HolderMismatch, "05"),

@@ -48,6 +48,8 @@ pub struct MockCard {
     pub epay_enabled: bool,
     pub frozen: bool,
     pub lost: bool,
+    /// The bank's system fails for this card (96) until service is restored.
+    pub system_error: bool,
 }
 
 /// What a person does at the bank counter or on 95588 (the remedies of the failure catalogue).
@@ -77,6 +79,11 @@ pub enum BankAction {
     },
     /// 挂失.
     ReportLost {
+        #[serde(rename = "cardId")]
+        card_id: String,
+    },
+    /// The bank's system works again for this card (ends its 96 answers: T24).
+    RestoreService {
         #[serde(rename = "cardId")]
         card_id: String,
     },
@@ -196,6 +203,9 @@ impl MockBank {
             BankAction::EnableEpay { card_id } => ("UPDATE cards SET epay_enabled = 1 WHERE id = ?1", card_id, None),
             BankAction::Unfreeze { card_id } => ("UPDATE cards SET frozen = 0 WHERE id = ?1", card_id, None),
             BankAction::ReportLost { card_id } => ("UPDATE cards SET lost = 1 WHERE id = ?1", card_id, None),
+            BankAction::RestoreService { card_id } => {
+                ("UPDATE cards SET system_error = 0 WHERE id = ?1", card_id, None)
+            }
             BankAction::ChangePhone { card_id, phone } => {
                 let p = phone.trim();
                 if p.len() != 11 || !p.bytes().all(|c| c.is_ascii_digit()) || !p.starts_with('1') {
@@ -233,7 +243,7 @@ impl MockBank {
         self.db()
             .prepare(&format!(
                 "SELECT c.id, substr(c.number, -4), p.real_name, c.reserved_phone, c.activated, c.epay_enabled,
-                        c.frozen, c.lost
+                        c.frozen, c.lost OR c.stolen, c.system_error
                  FROM cards c JOIN people p ON p.id = c.holder WHERE {OWN_CARD} ORDER BY c.id"
             ))
             .and_then(|mut st| {
@@ -247,6 +257,7 @@ impl MockBank {
                         epay_enabled: r.get(5)?,
                         frozen: r.get(6)?,
                         lost: r.get(7)?,
+                        system_error: r.get(8)?,
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()

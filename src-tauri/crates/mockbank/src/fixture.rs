@@ -76,6 +76,18 @@ pub struct Card {
     /// The bank never answers for this card.
     #[serde(default)]
     pub never_answers: bool,
+    /// Reported stolen (43) rather than lost (41).
+    #[serde(default)]
+    pub stolen: bool,
+    /// The bank answers 96 (system error) for this card until the counter restores service.
+    #[serde(default)]
+    pub system_error: bool,
+    /// At most this many debits per Shanghai day, then 65.
+    #[serde(default)]
+    pub max_debits_per_day: Option<u32>,
+    /// The account behind the card is closed: the bank returns credits to it (62).
+    #[serde(default)]
+    pub returns_credits: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -104,8 +116,8 @@ impl Fixture {
             if !f.people.iter().any(|p| p.id == c.holder) {
                 return Err(format!("fixture: card {} has unknown holder {}", c.id, c.holder));
             }
-            if !matches!(c.kind.as_str(), "debit" | "credit") {
-                return Err(format!("fixture: card {} kind must be debit or credit", c.id));
+            if !matches!(c.kind.as_str(), "debit" | "credit" | "prepaid") {
+                return Err(format!("fixture: card {} kind must be debit, credit or prepaid", c.id));
             }
             for e in c.expiry.iter().chain(c.renewal.as_ref().map(|r| &r.expiry)) {
                 parse_expiry(e).map_err(|_| format!("fixture: card {} expiry {e} is not MM/YY", c.id))?;

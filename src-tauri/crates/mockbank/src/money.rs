@@ -70,6 +70,9 @@ impl MockBank {
         let never = found.as_ref().is_some_and(|(c, _)| c.never_answers);
         self.transport(opts, never, || {
             let (card, _) = found.ok_or(BankFailure::Declined(Decline::NoSuchCard))?;
+            if card.system_error {
+                return Err(BankFailure::Fault(Fault::SystemError));
+            }
             let now = self.clock.now();
             let day_start = shanghai_day_start(now);
             self.once(
@@ -82,7 +85,7 @@ impl MockBank {
                     // An issuer refuses a card past the expiry in force (33).
                     let (expiry, _) = card.current_expiry_cvv(shanghai_date(now));
                     if expiry.is_some_and(|e| e.has_passed(now)) {
-                        return Err(Decline::CardExpired);
+                        return Err(Decline::ExpiredPickUp);
                     }
                     let (balance, line, single, daily): (i64, i64, i64, i64) = db
                         .query_row(
@@ -91,16 +94,17 @@ impl MockBank {
                             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
                         )
                         .map_err(|_| Decline::NoSuchCard)?;
-                    let (today, recent): (i64, i64) = db
+                    let (today, recent, count_today): (i64, i64, i64) = db
                         .query_row(
                             "SELECT coalesce(sum(CASE WHEN at >= ?2 THEN amount_fen END), 0),
-                                    count(CASE WHEN at > ?3 THEN 1 END)
+                                    count(CASE WHEN at > ?3 THEN 1 END), count(CASE WHEN at >= ?2 THEN 1 END)
                              FROM txns WHERE card_id = ?1 AND kind = 'debit' AND outcome = 'ok'",
                             params![card.id, day_start, now - FREQUENCY_WINDOW],
-                            |r| Ok((r.get(0)?, r.get(1)?)),
+                            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                         )
                         .map_err(|_| Decline::NoSuchCard)?;
-                    if recent >= MAX_DEBITS_PER_WINDOW {
+                    let over_daily_count = card.max_debits_per_day.is_some_and(|max| count_today >= max);
+                    if recent >= MAX_DEBITS_PER_WINDOW || over_daily_count {
                         return Err(Decline::FrequencyExceeded);
                     }
                     if amount_fen > single || today + amount_fen > daily {
@@ -138,7 +142,8 @@ impl MockBank {
         let never = card.as_ref().is_some_and(|c| c.never_answers);
         self.transport(opts, never, || {
             let card = card.ok_or(BankFailure::Declined(Decline::NoSuchCard))?;
-            let decide = |_: &Connection| if card.lost || card.frozen { Err(Decline::Restricted) } else { Ok(()) };
+            let closed = card.lost || card.stolen || card.frozen || card.returns_credits;
+            let decide = |_: &Connection| if closed { Err(Decline::Restricted) } else { Ok(()) };
             self.once(
                 key,
                 "credit",

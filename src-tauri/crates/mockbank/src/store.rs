@@ -53,7 +53,16 @@ pub(crate) const ADDED_COLUMNS: &[&str] = &[
     "ALTER TABLE sessions ADD COLUMN new_expiry TEXT",
     "ALTER TABLE agreements ADD COLUMN renewal_ack INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE sessions ADD COLUMN purpose TEXT",
+    "ALTER TABLE cards ADD COLUMN stolen INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE cards ADD COLUMN system_error INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE cards ADD COLUMN max_debits_per_day INTEGER",
+    "ALTER TABLE cards ADD COLUMN returns_credits INTEGER NOT NULL DEFAULT 0",
 ];
+
+/// The SHA-256 of every earlier default fixture, oldest first: a bank file seeded from one of
+/// them is brought up to the current default (new cards added) instead of being refused.
+pub(crate) const PREVIOUS_DEFAULT_FIXTURES: &[&str] =
+    &["88fb4be567d8563be7b2494eb4a48c244900504778111d7f00d3943d7cc58fc8"];
 
 /// A card row as the bank's rules need it.
 pub(crate) struct CardRow {
@@ -63,6 +72,8 @@ pub(crate) struct CardRow {
     pub(crate) holder_id: String,
     pub(crate) reserved_phone: String,
     pub(crate) credit: bool,
+    /// A prepaid card (预付费卡): the bank does not allow it for quick pay (57).
+    pub(crate) prepaid: bool,
     pub(crate) activated: bool,
     pub(crate) epay_enabled: bool,
     pub(crate) lost: bool,
@@ -73,6 +84,14 @@ pub(crate) struct CardRow {
     pub(crate) renewal: Option<(NaiveDate, Option<Expiry>, String)>,
     pub(crate) busy_first: u32,
     pub(crate) never_answers: bool,
+    /// Reported stolen: declines 43.
+    pub(crate) stolen: bool,
+    /// The bank's system fails for this card (96) until the counter restores it.
+    pub(crate) system_error: bool,
+    /// Debits allowed per Shanghai day before 65 (None: only the per-minute rule).
+    pub(crate) max_debits_per_day: Option<i64>,
+    /// The account behind the card is closed: credits to it are returned (62).
+    pub(crate) returns_credits: bool,
 }
 
 impl CardRow {
@@ -173,16 +192,25 @@ impl MockBank {
         let mut db = self.db();
         let seeded: Option<String> =
             db.query_row("SELECT value FROM meta WHERE key = 'seeded'", [], |r| r.get(0)).optional()?;
+        let default = Fixture::default_fixture();
         if seeded.is_some() {
             let hash: Option<String> =
                 db.query_row("SELECT value FROM meta WHERE key = 'fixture_sha256'", [], |r| r.get(0)).optional()?;
-            return Ok(hash.unwrap_or_else(|| Fixture::default_fixture().sha256));
+            let hash = hash.unwrap_or_else(|| PREVIOUS_DEFAULT_FIXTURES[0].to_owned());
+            // A bank seeded from an earlier default fixture gains the cards added since (its own
+            // rows — balances, statuses — stay as they are); any other fixture must match.
+            if f.sha256 != default.sha256 || !PREVIOUS_DEFAULT_FIXTURES.contains(&hash.as_str()) {
+                return Ok(hash);
+            }
         }
         let tx = db.transaction()?;
-        tx.execute("INSERT INTO meta VALUES ('fixture_sha256', ?1)", [&f.sha256])?;
-        tx.execute("INSERT INTO meta VALUES ('client_version_floor', ?1)", [&f.client_version_floor])?;
+        tx.execute("INSERT OR REPLACE INTO meta VALUES ('fixture_sha256', ?1)", [&f.sha256])?;
+        tx.execute("INSERT OR IGNORE INTO meta VALUES ('client_version_floor', ?1)", [&f.client_version_floor])?;
         for p in &f.people {
-            tx.execute("INSERT INTO people VALUES (?1, ?2, ?3, ?4)", params![p.id, p.real_name, p.id_number, p.phone])?;
+            tx.execute(
+                "INSERT OR IGNORE INTO people VALUES (?1, ?2, ?3, ?4)",
+                params![p.id, p.real_name, p.id_number, p.phone],
+            )?;
         }
         for c in &f.cards {
             let phone = &f.people.iter().find(|p| p.id == c.holder).expect("checked by Fixture::parse").phone;
@@ -191,8 +219,13 @@ impl MockBank {
                 None => (None, None, None),
             };
             tx.execute(
-                "INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
-                                           ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+                "INSERT OR IGNORE INTO cards (id, number, bank, kind, holder, reserved_phone, activated, epay_enabled,
+                                    lost, frozen, balance_fen, credit_line_fen, single_limit_fen,
+                                    daily_limit_fen, expiry, cvv, totp_secret, renewal_on, renewal_expiry,
+                                    renewal_cvv, busy_first, never_answers, stolen, system_error,
+                                    max_debits_per_day, returns_credits)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                         ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
                 params![
                     c.id,
                     c.number,
@@ -215,11 +248,15 @@ impl MockBank {
                     r_exp,
                     r_cvv,
                     c.busy_first,
-                    c.never_answers
+                    c.never_answers,
+                    c.stolen,
+                    c.system_error,
+                    c.max_debits_per_day,
+                    c.returns_credits
                 ],
             )?;
         }
-        tx.execute("INSERT INTO meta VALUES ('seeded', '1')", [])?;
+        tx.execute("INSERT OR IGNORE INTO meta VALUES ('seeded', '1')", [])?;
         tx.commit()?;
         Ok(f.sha256.clone())
     }
@@ -238,7 +275,8 @@ impl MockBank {
         let sql = format!(
             "SELECT c.id, c.bank, p.real_name, p.id_number, c.reserved_phone, c.kind, c.activated,
                     c.epay_enabled, c.lost, c.frozen, c.expiry, c.cvv, c.totp_secret, c.renewal_on,
-                    c.renewal_expiry, c.renewal_cvv, c.busy_first, c.never_answers
+                    c.renewal_expiry, c.renewal_cvv, c.busy_first, c.never_answers, c.stolen,
+                    c.system_error, c.max_debits_per_day, c.returns_credits
              FROM cards c JOIN people p ON p.id = c.holder WHERE {cond}"
         );
         self.db()
@@ -254,6 +292,7 @@ impl MockBank {
                     holder_id: r.get(3)?,
                     reserved_phone: r.get(4)?,
                     credit: r.get::<_, String>(5)? == "credit",
+                    prepaid: r.get::<_, String>(5)? == "prepaid",
                     activated: r.get(6)?,
                     epay_enabled: r.get(7)?,
                     lost: r.get(8)?,
@@ -264,6 +303,10 @@ impl MockBank {
                     renewal,
                     busy_first: r.get(16)?,
                     never_answers: r.get(17)?,
+                    stolen: r.get(18)?,
+                    system_error: r.get(19)?,
+                    max_debits_per_day: r.get(20)?,
+                    returns_credits: r.get(21)?,
                 })
             })
             .optional()

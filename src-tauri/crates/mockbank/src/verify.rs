@@ -17,6 +17,9 @@ use crate::totp;
 
 /// Whether the card itself can be used: not lost, activated, not frozen.
 pub(crate) fn card_state(card: &CardRow) -> Result<(), Decline> {
+    if card.stolen {
+        return Err(Decline::Stolen);
+    }
     if card.lost {
         return Err(Decline::Lost);
     }
@@ -29,6 +32,9 @@ pub(crate) fn card_state(card: &CardRow) -> Result<(), Decline> {
     Ok(())
 }
 
+/// The issuers this bank switch reaches.
+const SUPPORTED_ISSUERS: [&str; 5] = ["ICBC", "CCB", "ABC", "BOC", "CMB"];
+
 pub(crate) const UNKNOWN_SESSION: BankFailure = BankFailure::Session(SessionProblem::Unknown);
 
 impl MockBank {
@@ -37,6 +43,14 @@ impl MockBank {
     pub(crate) fn decide_card(&self, client_version: &str, card: &CardRow) -> Result<(), Decline> {
         if !version_at_least(client_version, &self.version_floor()) {
             return Err(Decline::UpgradeRequired);
+        }
+        // The switch routes only the five issuers' cards (15); a prepaid product is not allowed
+        // for quick pay (57) — what the bank says when the BIN alone did not tell.
+        if !SUPPORTED_ISSUERS.contains(&card.bank.as_str()) {
+            return Err(Decline::BankNotSupported);
+        }
+        if card.prepaid {
+            return Err(Decline::TypeNotSupported);
         }
         card_state(card)
     }
@@ -102,7 +116,7 @@ impl MockBank {
     pub(crate) fn status_of(&self, c: &CardRow, renewal_ack: bool) -> CardStatus {
         let now = self.clock.now();
         let renewed = c.renewal.as_ref().is_some_and(|(on, _, _)| shanghai_date(now) >= *on);
-        if c.lost {
+        if c.lost || c.stolen {
             CardStatus::Lost
         } else if !c.activated {
             CardStatus::NotActivated
@@ -202,6 +216,9 @@ impl MockBank {
             let card = card.ok_or(BankFailure::Declined(Decline::NoSuchCard))?;
             if self.busy_first(&card) {
                 return Err(BankFailure::Fault(Fault::Busy));
+            }
+            if card.system_error {
+                return Err(BankFailure::Fault(Fault::SystemError));
             }
             self.decide(req, &card).map_err(BankFailure::Declined)?;
             let session = self.session_for(req.request_id, &card.id, card.totp_secret.is_some(), None)?;

@@ -5,6 +5,12 @@ export type ErrorCode = "PHONE_INVALID" | "PHONE_TAKEN" | "NAME_INVALID" | "ID_N
 
 export type Field = "phone" | "display_name" | "real_name" | "id_number" | "password" | "password_confirm" | "pay_password" | "pay_password_confirm" | "autolock_minutes" | "current_password" | "current_pay_password";
 
+export type Category = "card_info" | "network" | "bank_system" | "bank_restriction" | "wallet_fault" | "security" | "expired" | "card_type" | "inactive" | "card_status" | "wallet_rules";
+
+export type RetryHelps = "yes" | "after_fix" | "after_bank" | "after_update" | "later" | "no";
+
+export type Remedy = "fix_data" | "check_account" | "check_network" | "wait_and_retry" | "call_bank" | "activate_card" | "update_app" | "complete_verification" | "use_another_card" | "manage_cards" | "wait_until" | "accept";
+
 export type AppError = { code: ErrorCode, 
 /**
  * English, for developers and logs. Never contains a secret.
@@ -26,7 +32,12 @@ triesLeft?: number,
  * A word that says which case of the code applies (ACCOUNT_NOT_EMPTY: `balance` or
  * `pending`). Never a value the person typed.
  */
-detail?: string, };
+detail?: string, 
+/**
+ * The catalogue's verdict (binding and card failures): sent with the error, from
+ * [`ErrorCode::verdict`], so the UI cannot drift from the catalogue.
+ */
+category?: Category, retry?: RetryHelps, remedy?: Remedy, };
 
 export type Language = "zh-CN" | "en";
 
@@ -132,9 +143,13 @@ phoneMasked: string | null,
  */
 expiresSoon: boolean, };
 
-export type MockCard = { id: string, last4: string, holder: string, reservedPhone: string, activated: boolean, epayEnabled: boolean, frozen: boolean, lost: boolean, };
+export type MockCard = { id: string, last4: string, holder: string, reservedPhone: string, activated: boolean, epayEnabled: boolean, frozen: boolean, lost: boolean, 
+/**
+ * The bank's system fails for this card (96) until service is restored.
+ */
+systemError: boolean, };
 
-export type BankAction = { "action": "activate", cardId: string, } | { "action": "enableEpay", cardId: string, } | { "action": "unfreeze", cardId: string, } | { "action": "changePhone", cardId: string, phone: string, } | { "action": "reportLost", cardId: string, };
+export type BankAction = { "action": "activate", cardId: string, } | { "action": "enableEpay", cardId: string, } | { "action": "unfreeze", cardId: string, } | { "action": "changePhone", cardId: string, phone: string, } | { "action": "reportLost", cardId: string, } | { "action": "restoreService", cardId: string, };
 
 export type MockSms = { phone: string, text: string, at: number, };
 

@@ -21,6 +21,10 @@ export class AppErrorObject extends Error {
   readonly bankCode: string | undefined;
   readonly triesLeft: number | undefined;
   readonly detail: string | undefined;
+  /** The catalogue's verdict, decided in Rust (ErrorCode::verdict). */
+  readonly category: AppError["category"];
+  readonly retry: AppError["retry"];
+  readonly remedy: AppError["remedy"];
   constructor(e: AppError) {
     super(e.message);
     this.name = "AppError";
@@ -30,6 +34,9 @@ export class AppErrorObject extends Error {
     this.bankCode = e.bankCode;
     this.triesLeft = e.triesLeft;
     this.detail = e.detail;
+    this.category = e.category;
+    this.retry = e.retry;
+    this.remedy = e.remedy;
   }
 }
 
@@ -50,6 +57,9 @@ export function toAppError(raw: unknown): AppErrorObject {
       bankCode: typeof e.bankCode === "string" ? e.bankCode : undefined,
       triesLeft: typeof e.triesLeft === "number" ? e.triesLeft : undefined,
       detail: typeof e.detail === "string" ? e.detail : undefined,
+      category: e.category,
+      retry: e.retry,
+      remedy: e.remedy,
     });
   }
   return new AppErrorObject({ code: "INTERNAL_ERROR", message: String(raw) });

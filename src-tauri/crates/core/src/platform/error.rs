@@ -157,6 +157,110 @@ pub enum Field {
     CurrentPayPassword,
 }
 
+/// The failure catalogue's cause of a binding failure (the seed's list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    CardInfo,
+    Network,
+    BankSystem,
+    BankRestriction,
+    WalletFault,
+    Security,
+    Expired,
+    CardType,
+    Inactive,
+    CardStatus,
+    WalletRules,
+}
+
+/// Whether retrying can help: yes; after fixing the data; after the bank acts (a call to its
+/// hotline, activation); after updating the app or clearing its cache; later; no.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RetryHelps {
+    Yes,
+    AfterFix,
+    AfterBank,
+    AfterUpdate,
+    Later,
+    No,
+}
+
+/// What the remedy asks of the person, for the controls the UI offers with its steps (the
+/// steps' words are the UI's, per code and language).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Remedy {
+    /// Correct the data named (card number, expiry, CVV, phone) and retry.
+    FixData,
+    /// The account's own data is the problem (the holder): only the account's owner's cards bind.
+    CheckAccount,
+    /// Check or change the network, then retry.
+    CheckNetwork,
+    /// Wait a little and retry (the wallet already retried with backoff).
+    WaitAndRetry,
+    /// Call the card's bank (its hotline) or use its app to change the card's settings.
+    CallBank,
+    /// Activate the card at the bank.
+    ActivateCard,
+    /// Update the app; if that does not help, clear its cache in the troubleshooting center.
+    UpdateApp,
+    /// Complete the token or SMS verification as asked.
+    CompleteVerification,
+    /// Use another card (this one can't be bound).
+    UseAnotherCard,
+    /// Manage the bound cards (unbind one, or it is already there).
+    ManageCards,
+    /// Wait until the time given.
+    WaitUntil,
+    /// Accept the quick-pay agreement.
+    Accept,
+}
+
+/// A catalogue code's verdict: its category, whether retrying helps, and the remedy's kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verdict {
+    pub category: Category,
+    pub retry: RetryHelps,
+    pub remedy: Remedy,
+}
+
+impl ErrorCode {
+    /// The failure catalogue's verdict on this code (binding and card failures), or None for
+    /// codes outside it (form and account codes). The one table: sent with every error, so the
+    /// UI shows what Rust decides.
+    pub fn verdict(self) -> Option<Verdict> {
+        use Category as C;
+        use ErrorCode as E;
+        use Remedy as R;
+        use RetryHelps as H;
+        let v = |category, retry, remedy| Some(Verdict { category, retry, remedy });
+        match self {
+            E::CardNumberInvalid | E::ExpiryMismatch | E::CvvMismatch | E::PhoneMismatch | E::PhoneInvalid => {
+                v(C::CardInfo, H::AfterFix, R::FixData)
+            }
+            E::HolderMismatch => v(C::CardInfo, H::AfterFix, R::CheckAccount),
+            E::NetworkTimeout | E::NetworkOffline => v(C::Network, H::Yes, R::CheckNetwork),
+            E::BankUnavailable | E::BankSystemError => v(C::BankSystem, H::Yes, R::WaitAndRetry),
+            E::EpayDisabled | E::CardRestricted => v(C::BankRestriction, H::AfterBank, R::CallBank),
+            E::UpgradeRequired | E::InternalError => v(C::WalletFault, H::AfterUpdate, R::UpdateApp),
+            E::TokenRequired | E::TokenInvalid | E::OtpInvalid | E::OtpExpired | E::OtpLocked => {
+                v(C::Security, H::Yes, R::CompleteVerification)
+            }
+            E::OtpResendTooSoon => v(C::Security, H::Later, R::WaitUntil),
+            E::CardExpired => v(C::Expired, H::No, R::UseAnotherCard),
+            E::BankNotSupported | E::CardTypeNotSupported => v(C::CardType, H::No, R::UseAnotherCard),
+            E::CardNotActivated => v(C::Inactive, H::AfterBank, R::ActivateCard),
+            E::CardLost => v(C::CardStatus, H::No, R::UseAnotherCard),
+            E::CardAlreadyBound | E::CardLimitReached => v(C::WalletRules, H::No, R::ManageCards),
+            E::BindCooldown => v(C::WalletRules, H::Later, R::WaitUntil),
+            E::ConsentRequired => v(C::WalletRules, H::AfterFix, R::Accept),
+            _ => None,
+        }
+    }
+}
+
 /// The error every core operation returns and every command sends over IPC.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS, thiserror::Error)]
 #[error("{code:?}: {message}")]
@@ -181,6 +285,14 @@ pub struct AppError {
     /// `pending`). Never a value the person typed.
     #[ts(optional)]
     pub detail: Option<String>,
+    /// The catalogue's verdict (binding and card failures): sent with the error, from
+    /// [`ErrorCode::verdict`], so the UI cannot drift from the catalogue.
+    #[ts(optional)]
+    pub category: Option<Category>,
+    #[ts(optional)]
+    pub retry: Option<RetryHelps>,
+    #[ts(optional)]
+    pub remedy: Option<Remedy>,
 }
 
 /// The wire form: absent optional members are left out, not sent as null.
@@ -198,6 +310,12 @@ struct Wire<'a> {
     tries_left: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     detail: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    category: Option<Category>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    retry: Option<RetryHelps>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    remedy: Option<Remedy>,
 }
 
 impl Serialize for AppError {
@@ -210,6 +328,10 @@ impl Serialize for AppError {
             bank_code: self.bank_code.as_deref(),
             tries_left: self.tries_left,
             detail: self.detail.as_deref(),
+            // From the code, whatever the fields say: the table is the one source.
+            category: self.code.verdict().map(|v| v.category),
+            retry: self.code.verdict().map(|v| v.retry),
+            remedy: self.code.verdict().map(|v| v.remedy),
         }
         .serialize(s)
     }
@@ -225,6 +347,9 @@ impl AppError {
             bank_code: None,
             tries_left: None,
             detail: None,
+            category: code.verdict().map(|v| v.category),
+            retry: code.verdict().map(|v| v.retry),
+            remedy: code.verdict().map(|v| v.remedy),
         }
     }
 

@@ -1,0 +1,114 @@
+//! The failure catalogue, row by row, against the one table the wallet sends with every error
+//! (`ErrorCode::verdict`) and the bank codes the bank port maps to each code.
+//!
+//! The rows are the product specification's catalogue, copied here as data: category (the
+//! seed's cause), codes, bank codes, and whether retrying helps.
+
+use std::collections::HashSet;
+
+use strum::IntoEnumIterator;
+use tongbao_core::bank::{BankFailure, Decline, Fault};
+use tongbao_core::platform::error::{Category, ErrorCode, RetryHelps};
+
+const CATALOGUE: &str = "\
+card info wrong | CARD_NUMBER_INVALID | 14 | after fixing
+card info wrong | EXPIRY_MISMATCH, CVV_MISMATCH | 54 / N7 | after fixing
+card info wrong | PHONE_MISMATCH, HOLDER_MISMATCH | 05 | after fixing
+network | NETWORK_TIMEOUT, NETWORK_OFFLINE | — | yes
+network / bank system | BANK_UNAVAILABLE, BANK_SYSTEM_ERROR | 91 / 96 | yes, with backoff
+bank restriction | EPAY_DISABLED, CARD_RESTRICTED | 57 / 62 | after calling 95588
+wallet fault | UPGRADE_REQUIRED, INTERNAL_ERROR | — | after update / clear cache
+security settings | TOKEN_REQUIRED, TOKEN_INVALID, OTP_INVALID, OTP_EXPIRED, OTP_LOCKED | — | as stated
+expired card | CARD_EXPIRED | 54 / 33 | no
+card type | BANK_NOT_SUPPORTED, CARD_TYPE_NOT_SUPPORTED | 15 / 57 | no
+inactive card | CARD_NOT_ACTIVATED | 78 | after activating
+card status | CARD_LOST | 41 / 43 | no
+wallet rules | CARD_ALREADY_BOUND, CARD_LIMIT_REACHED, BIND_COOLDOWN | — | no / later";
+
+fn category(seed: &str) -> Category {
+    match seed {
+        "card info wrong" => Category::CardInfo,
+        "network" => Category::Network,
+        "network / bank system" => Category::BankSystem,
+        "bank restriction" => Category::BankRestriction,
+        "wallet fault" => Category::WalletFault,
+        "security settings" => Category::Security,
+        "expired card" => Category::Expired,
+        "card type" => Category::CardType,
+        "inactive card" => Category::Inactive,
+        "card status" => Category::CardStatus,
+        "wallet rules" => Category::WalletRules,
+        other => panic!("a category the catalogue does not have: {other}"),
+    }
+}
+
+/// The catalogue's words for whether retrying helps, per code.
+fn retry(words: &str, code: ErrorCode) -> RetryHelps {
+    match (words, code) {
+        ("after fixing", _) => RetryHelps::AfterFix,
+        ("yes" | "yes, with backoff", _) => RetryHelps::Yes,
+        ("after calling 95588" | "after activating", _) => RetryHelps::AfterBank,
+        ("after update / clear cache", _) => RetryHelps::AfterUpdate,
+        // "As stated": each security step says itself to enter the code again / anew.
+        ("as stated", _) => RetryHelps::Yes,
+        ("no", _) => RetryHelps::No,
+        ("no / later", ErrorCode::BindCooldown) => RetryHelps::Later,
+        ("no / later", _) => RetryHelps::No,
+        (other, _) => panic!("retry words the catalogue does not have: {other}"),
+    }
+}
+
+fn code(wire: &str) -> ErrorCode {
+    ErrorCode::from_wire(wire.trim()).unwrap_or_else(|| panic!("{wire} is not a code of the wallet"))
+}
+
+/// Every bank failure the port knows, with the code and bank code it becomes.
+fn bank_answers() -> Vec<(ErrorCode, Option<String>)> {
+    let faults = [Fault::Timeout, Fault::Offline, Fault::Busy, Fault::SystemError];
+    Decline::iter()
+        .map(BankFailure::Declined)
+        .chain(faults.into_iter().map(BankFailure::Fault))
+        .map(|f| {
+            let e = f.to_error();
+            (e.code, e.bank_code)
+        })
+        .collect()
+}
+
+#[test]
+fn every_row_of_the_catalogue_is_the_verdict_the_wallet_sends() {
+    let mut seen = HashSet::new();
+    for row in CATALOGUE.lines() {
+        let cols: Vec<&str> = row.split('|').map(str::trim).collect();
+        let [seed, codes, _, words] = cols[..] else { panic!("row {row:?}") };
+        for wire in codes.split(',') {
+            let c = code(wire);
+            let v = c.verdict().unwrap_or_else(|| panic!("{wire} has no verdict"));
+            assert_eq!(v.category, category(seed), "{wire}: category");
+            assert_eq!(v.retry, retry(words, c), "{wire}: whether retrying helps");
+            let sent = serde_json::to_value(tongbao_core::AppError::new(c, "x")).unwrap();
+            assert_eq!(sent["category"], serde_json::to_value(v.category).unwrap(), "{wire}: sent");
+            assert_eq!(sent["retry"], serde_json::to_value(v.retry).unwrap(), "{wire}: sent");
+            assert!(sent["remedy"].is_string(), "{wire}: a remedy is sent");
+            seen.insert(c);
+        }
+    }
+    assert_eq!(seen.len(), 26, "every code of the catalogue was checked");
+}
+
+#[test]
+fn every_bank_code_of_the_catalogue_comes_from_the_bank_with_its_code() {
+    let answers = bank_answers();
+    for row in CATALOGUE.lines() {
+        let cols: Vec<&str> = row.split('|').map(str::trim).collect();
+        let (codes, bank_codes) = (cols[1], cols[2]);
+        if bank_codes == "—" {
+            continue;
+        }
+        let codes: Vec<ErrorCode> = codes.split(',').map(code).collect();
+        for iso in bank_codes.split('/').map(str::trim) {
+            let hit = answers.iter().any(|(c, b)| codes.contains(c) && b.as_deref() == Some(iso));
+            assert!(hit, "bank code {iso} of {codes:?}: no bank answer gives it");
+        }
+    }
+}

@@ -26,6 +26,9 @@ export CARGO_TERM_COLOR=never
 stage "rustfmt"
 cargo fmt --all --check
 
+stage "generated BIN table is up to date with the pinned bankcardinfo data"
+node scripts/gen-bin-table.mjs --check
+
 stage "generated TypeScript bindings are up to date"
 cargo run -q -p tongbao-api --bin gen-bindings -- --check
 

@@ -211,10 +211,11 @@ test("an SMS code expires after 5 minutes on the mock clock; a new one binds", a
   await el(b, "bind-success", 30_000);
 });
 
-// T15 binds with 01/27 only before its renewal on 2027-01-01: the mock clock is pinned.
+// T15 binds with 01/27 only before its renewal on 2027-01-01: the mock clock is pinned. P1
+// ends with ten cards, the cap: the eleventh (T26) is CARD_LIMIT_REACHED.
 test("every bindable test card binds for its holder", async ({ b }) => {
   const plan = [
-    [P1, ["T01", "T07", "T09", "T11", "T17"], [["T13", "1230", "123"], ["T15", "0127", "321"]], true],
+    [P1, ["T01", "T07", "T09", "T11", "T17", "T29", "T30"], [["T13", "1230", "123"], ["T15", "0127", "321"]], true],
     [P2, ["T10", "T12", "T18"], [], false],
     [P3, ["T23"], [], false],
   ];
@@ -249,6 +250,15 @@ test("every bindable test card binds for its holder", async ({ b }) => {
     for (const c of await b.$$(tid("card-item"))) last4s.push(await c.getAttribute("data-last4"));
     const ids = [...debits, ...credits.map(([id]) => id), ...(token ? ["T04"] : [])];
     assert.deepEqual(last4s.sort(), ids.map((id) => CARDS[id].slice(-4)).sort());
+    if (expected === 10) {
+      // Ten cards is the cap: an eleventh is refused before any bank call.
+      await bind.openBind(b);
+      await bind.fillCard(b, { number: CARDS.T26 });
+      await bind.submitCard(b, person.phone);
+      const refused = await el(b, "bind-error", 20_000);
+      assert.equal(await refused.getAttribute("data-error-code"), "CARD_LIMIT_REACHED");
+      assert.equal(await (await el(b, "bind-retry-helps")).getAttribute("data-retry"), "no");
+    }
     await auth.logout(b);
   }
   // The runner's secrets check then scans this run's logs and data folder for every number.

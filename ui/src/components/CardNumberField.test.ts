@@ -30,7 +30,7 @@ describe("CardNumberField", () => {
     expect(invoke).not.toHaveBeenCalled(); // nobody asked for the bank
   });
 
-  it("asks the bank once per 6-digit prefix and forgets it below 6", async () => {
+  it("asks the bank per prefix (up to the table's 10 digits, never more) and forgets it below 6", async () => {
     const onrecognise = vi.fn();
     invoke.mockResolvedValue({ bank: "ICBC", kind: "debit" });
     render(CardNumberField, { label: "Card", testid: "n", onrecognise });
@@ -39,11 +39,21 @@ describe("CardNumberField", () => {
     await type("622202");
     await type("6222020000");
     await type("62220200000000100");
-    expect(invoke).toHaveBeenCalledTimes(1);
-    expect(invoke).toHaveBeenCalledWith("recognise_card", { args: "622202" });
+    expect(invoke).toHaveBeenCalledTimes(2);
+    expect(invoke).toHaveBeenNthCalledWith(1, "recognise_card", { args: "622202" });
+    expect(invoke).toHaveBeenNthCalledWith(2, "recognise_card", { args: "6222020000" });
     await vi.waitFor(() => expect(onrecognise).toHaveBeenLastCalledWith({ bank: "ICBC", kind: "debit" }));
     await type("6222");
     expect(onrecognise).toHaveBeenLastCalledWith(null);
+  });
+
+  it("takes full-width digits, ideographic spaces and dashes as an IME types them", async () => {
+    const onrecognise = vi.fn();
+    invoke.mockResolvedValue({ bank: "ICBC", kind: "debit" });
+    render(CardNumberField, { label: "Card", testid: "n", onrecognise });
+    await type("６２２２　０２００－００００－００１０　０１７");
+    expect(screen.getByTestId("n")).toHaveValue("6222 0200 0000 0010 017");
+    expect(invoke).toHaveBeenLastCalledWith("recognise_card", { args: "6222020000" });
   });
 
   it("drops an answer that arrives after the prefix changed", async () => {

@@ -2,6 +2,7 @@
 // remedy come from Rust with the error (`ErrorCode::verdict`, the one catalogue table); this
 // file only knows which form field a code is about. The texts live in the i18n catalogues
 // (errors.<CODE>, bind.remedy.<CODE>, bind.category.<category>, bind.retry.<verdict>).
+import { compact } from "./text";
 import type { AppError, BankAction, BindStep, Category, ErrorCode, Remedy, RetryHelps } from "./ipc/bindings";
 
 export type FormField = "number" | "expiry" | "cvv" | "phone";
@@ -37,13 +38,13 @@ export function failureInfo(error: Pick<AppError, "code" | "category" | "retry" 
 
 /** Groups digits as the card shows them: 4-4-4-4-3. */
 export function groupCardNumber(input: string): string {
-  const digits = input.replace(/\D/g, "").slice(0, 19);
+  const digits = compact(input).replace(/\D/g, "").slice(0, 19);
   return digits.replace(/(\d{4})(?=\d)/g, "$1 ");
 }
 
 /** MM/YY as typed: "123" → "12/3". */
 export function formatExpiry(input: string): string {
-  const d = input.replace(/\D/g, "").slice(0, 4);
+  const d = compact(input).replace(/\D/g, "").slice(0, 4);
   return d.length > 2 ? `${d.slice(0, 2)}/${d.slice(2)}` : d;
 }
 

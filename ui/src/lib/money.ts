@@ -1,3 +1,5 @@
+import { halfWidth, trim } from "./text";
+
 // Money on screen: integer fen from Rust, shown as ¥1,234.56; the amount field's instant check
 // mirrors Rust's parser (Rust decides: it parses the text again).
 
@@ -11,12 +13,15 @@ export function formatFen(fen: number): string {
 
 /** What Rust's parse_amount accepts (`1234.5`, `1,234.50`, `¥12`), as fen; null otherwise. */
 export function parseAmount(input: string): number | null {
-  const s = input.trim().replace(/^[¥￥]\s*/, "");
+  // Full-width digits and punctuation as ASCII, Rust's trim, the ¥ sign (then trim again).
+  const t = trim(halfWidth(input));
+  const s = trim(t.startsWith("¥") || t.startsWith("￥") ? t.slice(1) : t);
   if (!/^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$/.test(s)) return null;
   const [int = "", frac = ""] = s.replace(/,/g, "").split(".");
   if (int.length > 12) return null;
   const fen = Number(int) * 100 + Number(frac.padEnd(2, "0"));
-  return fen > 0 ? fen : null;
+  // No one types more than ¥10 billion (Rust's MAX_INPUT_FEN): refused, not overflowed.
+  return fen > 0 && fen <= 1_000_000_000_000 ? fen : null;
 }
 
 /** A fresh idempotency key for one payment (reused for its retries). */

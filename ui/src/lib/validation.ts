@@ -1,26 +1,33 @@
 // Instant feedback while typing. The same rules run again in Rust (accounts/validate.rs);
 // Rust's answer is the one that counts.
 import type { ErrorCode } from "./ipc/bindings";
+import { compact, trim } from "./text";
 
 export type Check = ErrorCode | null;
 
+/** Full-width digits, spaces and dashes are normalised first, as in Rust. */
 export function checkPhone(v: string): Check {
-  return /^1[3-9]\d{9}$/.test(v.trim()) ? null : "PHONE_INVALID";
+  return /^1[3-9]\d{9}$/.test(compact(v)) ? null : "PHONE_INVALID";
 }
 
 export function checkDisplayName(v: string): Check {
-  const n = [...v.trim()].length;
+  const t = trim(v);
+  const n = [...t].length;
+  // Control characters: C0, DEL and C1 (Rust's char::is_control).
   // eslint-disable-next-line no-control-regex
-  return n >= 1 && n <= 20 && !/[\u0000-\u001f\u007f]/.test(v) ? null : "NAME_INVALID";
+  return n >= 1 && n <= 20 && !/[\u0000-\u001f\u007f-\u009f]/.test(t) ? null : "NAME_INVALID";
 }
 
+/** Letters (category L) of the Han or Latin script, the middle dot, single spaces. */
+const NAME = /^[[\p{L}&&[\p{Script=Han}\p{Script=Latin}]]·• ]+$/v;
+
 export function checkRealName(v: string): Check {
-  const t = v.trim();
+  const t = trim(v);
   const n = [...t].length;
   const ok =
     n >= 2 &&
     n <= 30 &&
-    /^[\p{L}·• ]+$/u.test(t) &&
+    NAME.test(t) &&
     !t.includes("  ") &&
     !/^[·•]|[·•]$/.test(t);
   return ok ? null : "NAME_INVALID";
@@ -42,7 +49,7 @@ function shanghaiDate(now: number): [number, number, number] {
 }
 
 export function checkIdNumber(v: string, now: number = Date.now()): Check {
-  const id = v.trim().toUpperCase();
+  const id = compact(v).toUpperCase();
   if (!/^\d{17}[\dX]$/.test(id)) return "ID_NUMBER_INVALID";
   const y = Number(id.slice(6, 10));
   const m = Number(id.slice(10, 12));
@@ -65,7 +72,7 @@ export function passwordStrength(pw: string): number {
   const chars = [...pw];
   const classes = new Set(
     chars.map((c) =>
-      /\p{Ll}/u.test(c) ? 0 : /\p{Lu}/u.test(c) ? 1 : /[0-9]/.test(c) ? 2 : 3,
+      /\p{Lowercase}/u.test(c) ? 0 : /\p{Uppercase}/u.test(c) ? 1 : /[0-9]/.test(c) ? 2 : 3,
     ),
   ).size;
   if (chars.length < 8 || classes < 2) return 0;

@@ -93,7 +93,9 @@ fn an_expired_card_does_not_pay_and_the_bank_refuses_it_too() {
     // The issuer checks too: a debit on the expired card's agreement is declined 33.
     let token = e.bank.active_agreements("T13").pop().unwrap();
     let r = e.bank.debit(&token, 1_000, "key-expired-direct", CallOptions { timeout_ms: 2_000 });
-    assert_eq!(r.unwrap_err(), BankFailure::Declined(Decline::CardExpired));
+    let declined = r.unwrap_err();
+    assert_eq!(declined, BankFailure::Declined(Decline::ExpiredPickUp));
+    assert_eq!((declined.code(), declined.iso()), (ErrorCode::CardExpired, Some("33")));
 }
 
 #[test]

@@ -1,5 +1,6 @@
 // i18n: ICU MessageFormat (intl-messageformat) over two catalogues; the current language is a
 // rune, so every `t()` in a template re-renders when it changes.
+import { ISSUER_NAMES } from "../issuers";
 import { IntlMessageFormat } from "intl-messageformat";
 import { zhCN, type MessageKey } from "./zh-CN";
 import { en } from "./en";
@@ -30,9 +31,11 @@ export function t(key: MessageKey, values?: Values): string {
   return format(state.lang, key, values);
 }
 
-/** A bank's name in the current language (工商银行 / ICBC). */
+/** A bank's name in the current language (工商银行 / ICBC); a bank the wallet does not
+ *  support yet is named as the BIN data names it (交通银行 …, in Chinese in both languages). */
 export function bankName(bank: BankId): string {
-  return t(`bank.${bank}` as MessageKey);
+  const key = `bank.${bank}`;
+  return hasMessage(key) ? t(key) : (ISSUER_NAMES[bank] ?? bank);
 }
 
 /** Who is on the other side of a payment, in words: `*四`, or `工商银行 尾号 0231`. */

@@ -84,11 +84,16 @@ phone: string, registeredAt: number,
  */
 previousLoginAt: number | null, };
 
-export type BankId = "ICBC" | "CCB" | "ABC" | "BOC" | "CMB";
+export type BankId = "PSBC" | "ICBC" | "ABC" | "BOC" | "CCB" | "COMM" | "CMB" | "CMBC" | "CEB" | "CITIC" | "HXBANK" | "SPABANK" | "CIB" | "SHBANK" | "SPDB" | "GDB" | "BOHAIB" | "GCB" | "JHBANK" | "WZCB" | "HSBANK" | "JSBANK" | "NJCB" | "NBBANK" | "BJBANK" | "BJRCB" | "HSBC" | "SCB" | "CITI" | "HKBEA" | "GHB" | "SRCB" | "GZRCU" | "DRCBCL" | "BOD" | "GDRCC" | "DSB" | "WHB" | "DBS" | "EGBANK" | "TCCB" | "BDCBANK" | "CZBANK" | "NCB" | "XMBANK" | "FJHXBC" | "JLBANK" | "HKB" | "SJBANK" | "DLB" | "BHB" | "URMQCCB" | "SXCB" | "CDCB" | "FSCB" | "ZZBANK" | "NXBANK" | "CQBANK" | "HRBANK" | "LZYH" | "QDCCB" | "QHDCCB" | "BOQH" | "TZCB" | "CSCB" | "BOQZ" | "BSB" | "DAQINGB" | "SHRCB" | "ZJQL" | "H3CB" | "BGB" | "GLBANK" | "CDRCB" | "FJNX" | "TRCB" | "JSRCU" | "SLH" | "JXNCX" | "SCBBANK" | "HRXJB" | "HSBK" | "CQNCSYCZ" | "HNRCC" | "XTB" | "LPRDNCXYS" | "DYCCB" | "SRBANK" | "DZBANK" | "CDB" | "YNRCC" | "LZCCB" | "WHSYBANK" | "HZBANK" | "BANKWF" | "GZB" | "RZGWYBANK" | "GYCB" | "BOJZ" | "QSBANK" | "RBOZ" | "HLDCCB" | "HBC" | "HZCB" | "LYCB" | "LYB" | "JZCBANK" | "ZJCCB" | "FGXYBANK" | "DYBANK" | "DIYEBANK" | "HQBANK" | "HSB" | "LSB" | "YTCB" | "QLB" | "BCCC" | "CYB" | "TFB" | "AEON" | "MABDA" | "ZJTLCB";
 
-export type CardKind = "debit" | "credit";
+export type CardKind = "debit" | "credit" | "quasi_credit" | "prepaid";
 
-export type CardRecognition = { bank: BankId, kind: CardKind, length: number, supported: boolean, };
+export type CardRecognition = { bank: BankId, kind: CardKind, length: number, supported: boolean, 
+/**
+ * Why such a card can't be bound, before any bank call: BANK_NOT_SUPPORTED (another
+ * bank) or CARD_TYPE_NOT_SUPPORTED (prepaid, American Express).
+ */
+refused: ErrorCode | null, };
 
 export type BindStart = { number: string, 
 /**

@@ -11,7 +11,7 @@ pub const MIN_AGE: u32 = 16;
 
 /// `1[3-9]\d{9}`: an 11-digit mainland mobile number.
 pub fn phone(input: &str) -> Result<String, AppError> {
-    let p = input.trim();
+    let p = &crate::platform::text::compact(input);
     let b = p.as_bytes();
     let ok = b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) && b.iter().all(u8::is_ascii_digit);
     if ok {
@@ -32,12 +32,20 @@ pub fn display_name(input: &str) -> Result<String, AppError> {
     }
 }
 
+/// A letter (Unicode general category L) of the Han or Latin script: what a name printed on a
+/// resident ID card is written in (not Ⓐ, a symbol, nor Ⅻ, a number).
+fn name_letter(c: char) -> bool {
+    use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
+    use unicode_script::{Script, UnicodeScript};
+    c.general_category_group() == GeneralCategoryGroup::Letter && matches!(c.script(), Script::Han | Script::Latin)
+}
+
 /// Real name as on the ID card: 2–30 characters; letters (Chinese or Latin), the middle dot
 /// of minority names (`·`), and single spaces between Latin words.
 pub fn real_name(input: &str) -> Result<String, AppError> {
     let n = input.trim();
     let len = n.chars().count();
-    let allowed = |c: char| c.is_alphabetic() || c == '·' || c == '•' || c == ' ';
+    let allowed = |c: char| name_letter(c) || c == '·' || c == '•' || c == ' ';
     let ok = (2..=30).contains(&len)
         && n.chars().all(allowed)
         && !n.contains("  ")
@@ -69,7 +77,7 @@ pub fn id_check_char(first17: &[u8]) -> u8 {
 pub fn id_number(input: &str, now: Millis) -> Result<String, AppError> {
     let invalid =
         |why: &str| AppError::new(ErrorCode::IdNumberInvalid, format!("resident ID number: {why}")).on(Field::IdNumber);
-    let id = input.trim().to_ascii_uppercase();
+    let id = crate::platform::text::compact(input).to_ascii_uppercase();
     let b = id.as_bytes();
     if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) || !(b[17].is_ascii_digit() || b[17] == b'X') {
         return Err(invalid("18 characters: 17 digits and a digit or X"));

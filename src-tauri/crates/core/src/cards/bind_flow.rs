@@ -9,8 +9,8 @@
 
 use crate::accounts::{self, validate};
 use crate::bank::{BankFailure, CallOptions, SessionProblem, VerifyCard};
+use crate::cards;
 use crate::cards::binding::{self, BindStage, BindStart, BindStep, CardRecognition, CardView};
-use crate::cards::{self, CardKind};
 use crate::platform::error::{AppError, ErrorCode};
 use crate::platform::secrets::SecretString;
 use crate::services::{new_attempt_id, BankLink, Services};
@@ -41,12 +41,14 @@ impl Services {
             return Err(AppError::new(ErrorCode::ConsentRequired, "accept the quick-pay terms to bind a card"));
         }
         let pan = cards::parse_card_number(input.number.expose())?;
-        let (expiry, cvv) = match pan.info.kind {
-            CardKind::Credit => (
+        // Credit and quasi-credit cards: the expiry and CVV2 the bank checks; debit: neither.
+        let (expiry, cvv) = if pan.info.kind.needs_expiry() {
+            (
                 Some(cards::parse_expiry(input.expiry.as_deref().unwrap_or(""))?),
                 Some(cards::parse_cvv(input.cvv.as_ref().map(SecretString::expose).unwrap_or(""))?),
-            ),
-            CardKind::Debit => (None, None),
+            )
+        } else {
+            (None, None)
         };
         let phone = validate::phone(&input.phone)?;
         let nickname: String = input.nickname.as_deref().unwrap_or("").trim().chars().take(20).collect();

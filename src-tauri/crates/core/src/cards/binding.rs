@@ -73,11 +73,21 @@ pub struct CardRecognition {
     pub kind: CardKind,
     pub length: u32,
     pub supported: bool,
+    /// Why such a card can't be bound, before any bank call: BANK_NOT_SUPPORTED (another
+    /// bank) or CARD_TYPE_NOT_SUPPORTED (prepaid, American Express).
+    pub refused: Option<ErrorCode>,
 }
 
 impl From<&BinInfo> for CardRecognition {
     fn from(b: &BinInfo) -> Self {
-        Self { bank: b.bank, kind: b.kind, length: b.length as u32, supported: b.supported }
+        let refused = if !b.kind.bindable() || crate::cards::bin::looks_like_amex(b.prefix) {
+            Some(ErrorCode::CardTypeNotSupported)
+        } else if !b.bank.supported() {
+            Some(ErrorCode::BankNotSupported)
+        } else {
+            None
+        };
+        Self { bank: b.bank, kind: b.kind, length: b.length as u32, supported: b.supported(), refused }
     }
 }
 
@@ -247,7 +257,7 @@ pub(crate) fn insert_attempt(db: &Connection, a: &NewAttempt<'_>, now: Millis) -
             a.account,
             a.fingerprint,
             a.pan.info.bank.code(),
-            kind_str(a.pan.info.kind),
+            a.pan.info.kind.as_str(),
             a.pan.bin(),
             a.pan.last4(),
             a.expiry.map(Expiry::printed),
@@ -257,13 +267,6 @@ pub(crate) fn insert_attempt(db: &Connection, a: &NewAttempt<'_>, now: Millis) -
         ],
     )?;
     Ok(())
-}
-
-pub(crate) fn kind_str(k: CardKind) -> &'static str {
-    match k {
-        CardKind::Debit => "debit",
-        CardKind::Credit => "credit",
-    }
 }
 
 pub(crate) fn set_stage(
@@ -317,9 +320,10 @@ pub(crate) fn complete(db: &mut Connection, a: &Attempt, token: &str, now: Milli
     let tx = db.transaction()?;
     let first = live_card_count(&tx, a.account_id)? == 0;
     tx.execute(
-        "INSERT INTO cards (account_id, token, bank, kind, bin, last4, expiry, nickname, fingerprint, is_default, bound_at,
-                            phone, status_checked_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?11)",
+        "INSERT INTO cards (account_id, token, bank, kind, quasi_credit, bin, last4, expiry, nickname, fingerprint,
+                            is_default, bound_at, phone, status_checked_at)
+         VALUES (?1, ?2, ?3, CASE ?4 WHEN 'quasi_credit' THEN 'credit' ELSE ?4 END, ?4 = 'quasi_credit', ?5, ?6, ?7,
+                 ?8, ?9, ?10, ?11, ?12, ?11)",
         params![
             a.account_id,
             token,
@@ -353,7 +357,8 @@ pub(crate) fn complete(db: &mut Connection, a: &Attempt, token: &str, now: Milli
 
 pub(crate) fn cards(db: &Connection, account: AccountId, now: Millis) -> Result<Vec<CardView>, AppError> {
     let mut st = db.prepare(
-        "SELECT id, bank, kind, bin, last4, expiry, nickname, status, is_default, bound_at, phone
+        "SELECT id, bank, CASE WHEN quasi_credit THEN 'quasi_credit' ELSE kind END, bin, last4, expiry, nickname,
+                status, is_default, bound_at, phone
          FROM cards WHERE account_id = ?1 AND unbound_at IS NULL ORDER BY is_default DESC, bound_at, id",
     )?;
     let rows = st.query_map([account], |r| {

@@ -119,7 +119,8 @@ fn not_found() -> AppError {
 /// One of the person's live cards (another account's card is "not found").
 pub(crate) fn stored_card(db: &Connection, account: AccountId, id: i64) -> Result<StoredCard, AppError> {
     db.query_row(
-        "SELECT id, account_id, token, kind, last4, fingerprint, phone, status, is_default, expiry
+        "SELECT id, account_id, token, CASE WHEN quasi_credit THEN 'quasi_credit' ELSE kind END, last4, fingerprint,
+                phone, status, is_default, expiry
          FROM cards WHERE id = ?1 AND account_id = ?2 AND unbound_at IS NULL",
         params![id, account],
         |r| {
@@ -127,7 +128,7 @@ pub(crate) fn stored_card(db: &Connection, account: AccountId, id: i64) -> Resul
                 id: r.get(0)?,
                 account: r.get(1)?,
                 token: r.get(2)?,
-                credit: r.get::<_, cards::CardKind>(3)? == cards::CardKind::Credit,
+                credit: r.get::<_, cards::CardKind>(3)?.needs_expiry(),
                 last4: r.get(4)?,
                 fingerprint: r.get(5)?,
                 phone: r.get(6)?,

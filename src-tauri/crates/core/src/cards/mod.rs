@@ -9,9 +9,12 @@
 //! [`crate::services`]. Never the `Wallet` facade.
 
 pub mod audit;
+pub mod banks;
 pub mod bin;
+mod bin_data;
 pub mod bind_flow;
 pub mod binding;
+pub mod kinds;
 pub mod manage;
 
 use zeroize::Zeroizing;
@@ -32,7 +35,7 @@ pub struct CardNumber {
 
 impl std::fmt::Debug for CardNumber {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "CardNumber({}…{})", self.info.bin, self.last4())
+        write!(f, "CardNumber({}…{})", self.bin(), self.last4())
     }
 }
 
@@ -43,8 +46,9 @@ impl CardNumber {
     pub fn last4(&self) -> &str {
         &self.digits[self.digits.len() - 4..]
     }
-    pub fn bin(&self) -> &'static str {
-        self.info.bin
+    /// The first 6 digits (the BIN printed in statements; stored with the card).
+    pub fn bin(&self) -> &str {
+        &self.digits[..6]
     }
 }
 
@@ -64,10 +68,10 @@ pub fn luhn_ok(digits: &str) -> bool {
     sum.is_multiple_of(10)
 }
 
-/// What the number field says while digits are typed: the bank and type as soon as 6 digits
-/// are in, or why it can't be bound.
+/// What the number field says while digits are typed: the bank and type as soon as the
+/// digits reach a known prefix, or None. Full-width digits, spaces and dashes are normalised.
 pub fn recognise(input: &str) -> Option<&'static BinInfo> {
-    let digits: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+    let digits = crate::platform::text::compact(input);
     if digits.bytes().all(|c| c.is_ascii_digit()) {
         bin::lookup(&digits)
     } else {
@@ -79,32 +83,44 @@ fn invalid_number(why: &str) -> AppError {
     AppError::new(ErrorCode::CardNumberInvalid, format!("card number: {why}"))
 }
 
-/// Parses a card number as typed (spaces allowed, as the field groups 4-4-4-4-3).
+/// Parses a card number as typed (grouped, full-width digits, dashes). The checks run in the
+/// order a person can act on: digits only, then the length and check digit (a mistyped number
+/// is CARD_NUMBER_INVALID whatever its BIN), then the bank and the card type. An unsupported
+/// bank's error names it in `detail` (its code); an unsupported type names the type.
 pub fn parse_card_number(input: &str) -> Result<CardNumber, AppError> {
-    let digits: Zeroizing<String> = Zeroizing::new(input.chars().filter(|c| *c != ' ').collect());
+    let digits: Zeroizing<String> = Zeroizing::new(crate::platform::text::compact(input));
     if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
         return Err(invalid_number("digits only"));
     }
-    let Some(info) = bin::lookup(&digits) else {
-        if !(13..=19).contains(&digits.len()) || !luhn_ok(&digits) {
-            return Err(invalid_number("the length or the check digit is wrong"));
-        }
-        if bin::looks_like_amex(&digits) {
-            return Err(AppError::new(ErrorCode::CardTypeNotSupported, "American Express cards can't be bound"));
-        }
+    if !(13..=19).contains(&digits.len()) || !luhn_ok(&digits) {
+        return Err(invalid_number("the length or the check digit is wrong: a digit was mistyped"));
+    }
+    let info = bin::lookup(&digits);
+    if bin::looks_like_amex(&digits) {
+        return Err(
+            AppError::new(ErrorCode::CardTypeNotSupported, "American Express cards can't be bound").detail("amex")
+        );
+    }
+    let Some(info) = info else {
         return Err(AppError::new(
             ErrorCode::BankNotSupported,
-            "this card's bank is not supported: ICBC, CCB, ABC, BOC and CMB cards in CNY are",
+            "this card's bank is not a Chinese bank the wallet knows: ICBC, CCB, ABC, BOC and CMB cards in CNY are supported",
         ));
     };
-    if !info.supported {
-        return Err(AppError::new(ErrorCode::CardTypeNotSupported, "this card product can't be bound"));
-    }
     if digits.len() != info.length {
         return Err(invalid_number(&format!("this bank's cards have {} digits", info.length)));
     }
-    if !luhn_ok(&digits) {
-        return Err(invalid_number("the check digit is wrong: a digit was mistyped"));
+    if !info.bank.supported() {
+        return Err(AppError::new(
+            ErrorCode::BankNotSupported,
+            format!("{} cards are not supported yet: ICBC, CCB, ABC, BOC and CMB cards are", info.bank.code()),
+        )
+        .detail(info.bank.code()));
+    }
+    if !info.kind.bindable() {
+        return Err(
+            AppError::new(ErrorCode::CardTypeNotSupported, "prepaid cards can't be bound").detail(info.kind.as_str())
+        );
     }
     Ok(CardNumber { digits, info })
 }
@@ -159,9 +175,10 @@ impl SecretDigits {
     }
 
     /// Exactly `len` ASCII digits (surrounding spaces ignored), or None.
+    /// Full-width digits, spaces and dashes are normalised (`platform::text::compact`).
     fn parse(input: &str, len: usize) -> Option<SecretDigits> {
-        let v = input.trim();
-        (v.len() == len && v.bytes().all(|c| c.is_ascii_digit())).then(|| SecretDigits(Zeroizing::new(v.to_owned())))
+        let v = Zeroizing::new(crate::platform::text::compact(input));
+        (v.len() == len && v.bytes().all(|c| c.is_ascii_digit())).then(|| SecretDigits(v))
     }
 }
 
@@ -184,7 +201,7 @@ mod tests {
     const T0: Millis = 1_795_608_000_000; // 2026-11-25
 
     fn code_of(input: &str) -> Result<&'static str, ErrorCode> {
-        parse_card_number(input).map(|n| n.info.bin).map_err(|e| e.code)
+        parse_card_number(input).map(|n| n.info.prefix).map_err(|e| e.code)
     }
 
     #[test]
@@ -219,10 +236,50 @@ mod tests {
     }
 
     #[test]
+    fn a_mistyped_number_is_invalid_whatever_its_bin_says() {
+        // An Amex number with its last digit changed: the check digit fails first.
+        assert_eq!(code_of("370246000010167"), Err(ErrorCode::CardNumberInvalid));
+        // A BOCOM (unsupported bank) number of the wrong length.
+        assert_eq!(code_of("62226000000000000"), Err(ErrorCode::CardNumberInvalid));
+        // A prepaid card of a supported bank (BOC's 620019…): the type is named.
+        let prepaid =
+            super::bin_data::BIN_ROWS.iter().find(|r| r.kind == CardKind::Prepaid && r.bank.supported()).unwrap();
+        let n = luhn_number(prepaid.prefix, prepaid.length);
+        let e = parse_card_number(&n).unwrap_err();
+        assert_eq!((e.code, e.detail.as_deref()), (ErrorCode::CardTypeNotSupported, Some("prepaid")));
+        assert_eq!(code_of(&n[..n.len() - 1]), Err(ErrorCode::CardNumberInvalid), "one digit short");
+    }
+
+    #[test]
+    fn an_unsupported_bank_is_named() {
+        let e = parse_card_number(&luhn_number("622260", 19)).unwrap_err();
+        assert_eq!((e.code, e.detail.as_deref()), (ErrorCode::BankNotSupported, Some("COMM")));
+        let r = recognise("6222 60").unwrap();
+        assert_eq!((r.bank, r.kind, r.supported()), (BankId::Comm, CardKind::Debit, false));
+    }
+
+    #[test]
+    fn full_width_digits_spaces_and_dashes_are_normalised() {
+        assert_eq!(code_of("６２２２　０２００－００００－００１０　０１７"), code_of("6222020000000010017"));
+        assert!(code_of("6222\u{a0}0200\u{2013}0000 0010 017").is_ok());
+        assert_eq!(recognise("６２２２０２").map(|r| r.bank), Some(BankId::Icbc));
+        assert_eq!(parse_code("４８２ ９１３", ErrorCode::OtpInvalid).unwrap().expose(), "482913");
+    }
+
+    /// A Luhn-valid number of `length` digits starting with `prefix`.
+    pub(crate) fn luhn_number(prefix: &str, length: usize) -> String {
+        let mut n: String = prefix.to_owned();
+        while n.len() < length - 1 {
+            n.push('0');
+        }
+        (0..10).map(|d| format!("{n}{d}")).find(|c| luhn_ok(c)).unwrap()
+    }
+
+    #[test]
     fn bank_and_type_are_known_from_six_digits() {
         let i = recognise("6222 02").unwrap();
         assert_eq!((i.bank, i.kind), (BankId::Icbc, CardKind::Debit));
-        assert_eq!(recognise("62533").map(|i| i.bin), None);
+        assert_eq!(recognise("62").map(|i| i.prefix), None);
         assert_eq!(recognise("625330").unwrap().kind, CardKind::Credit);
     }
 

@@ -17,7 +17,9 @@ fn invalid(why: &str) -> AppError {
 /// Parses `1234.5`, `1,234.50`, `¥12`, `￥12` into fen. Refuses empty, negative, zero, more
 /// than 2 decimals, misplaced commas, anything else, and absurd sizes.
 pub fn parse_amount(input: &str) -> Result<Fen, AppError> {
-    let s = input.trim();
+    // Full-width digits and punctuation (an IME in full-width mode: `１，２３４．５`) as ASCII.
+    let s = &crate::platform::text::half_width(input);
+    let s = s.trim();
     let s = s.strip_prefix('¥').or_else(|| s.strip_prefix('￥')).unwrap_or(s).trim();
     if s.is_empty() {
         return Err(invalid("empty"));

@@ -52,6 +52,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_card_management.sql"),
     include_str!("migrations/0004_money.sql"),
     include_str!("migrations/0005_security.sql"),
+    include_str!("migrations/0006_card_kinds.sql"),
 ];
 
 /// The schema version this binary writes.

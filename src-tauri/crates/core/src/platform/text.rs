@@ -1,0 +1,61 @@
+//! Input as Chinese people type it: an IME in full-width mode gives `１２３`, `－`, `　`; a
+//! number is copied with spaces of any kind or dashes. The same rules run in the UI
+//! (`ui/src/lib/text.ts`); both run the cases of `ui/src/lib/text.cases.json`.
+
+/// Full-width ASCII (U+FF01–U+FF5E) as ASCII, the ideographic space as a space; anything else
+/// unchanged.
+pub fn half_width(input: &str) -> String {
+    input.chars().map(half).collect()
+}
+
+fn half(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    }
+}
+
+/// Dashes a person types or pastes between groups of digits.
+const DASHES: &[char] =
+    &['-', '\u{2010}', '\u{2011}', '\u{2012}', '\u{2013}', '\u{2014}', '\u{2015}', '\u{2212}', '\u{30FC}'];
+
+/// For digit strings — card numbers, phones, ID numbers, codes: [`half_width`], then every
+/// space (any Unicode white space), dash and invisible format character (zero-width space,
+/// BOM) dropped. Letters stay (an ID's X; a letter makes a number invalid, as it should). One
+/// pass, one allocation: callers holding a secret (CVV, code) wrap the result to wipe it.
+pub fn compact(input: &str) -> String {
+    input
+        .chars()
+        .map(half)
+        .filter(|c| {
+            !c.is_whitespace() && !DASHES.contains(c) && !matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    struct Case {
+        rule: String,
+        input: String,
+        output: String,
+    }
+
+    #[test]
+    fn the_shared_cases() {
+        let cases: Vec<Case> = serde_json::from_str(include_str!("../../../../../ui/src/lib/text.cases.json")).unwrap();
+        assert!(cases.len() >= 20);
+        for c in cases {
+            let got = match c.rule.as_str() {
+                "compact" => compact(&c.input),
+                "half_width" => half_width(&c.input),
+                other => panic!("rule {other}"),
+            };
+            assert_eq!(got, c.output, "{} {:?}", c.rule, c.input);
+        }
+    }
+}

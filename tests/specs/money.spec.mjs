@@ -59,7 +59,7 @@ test("to T23: the name 王五 is paid, another name is PAYEE_NAME_MISMATCH", asy
   await money.toCard(b, CARDS.T23, "王六", "10");
   assert.equal(await errorCode(b, null), "PAYEE_NAME_MISMATCH");
   await money.toCard(b, CARDS.T23, "王五", "10");
-  assert.equal(await (await el(b, "confirm-payee", 20_000)).getText(), "工商银行 尾号 0231");
+  assert.equal(await (await el(b, "confirm-payee", 20_000)).getText(), "*五 工商银行(0231)", "the payee named before paying");
   await money.confirm(b);
   assert.equal(await money.resultStatus(b), "succeeded");
   assert.equal(await money.balance(b), 9000);

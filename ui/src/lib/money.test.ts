@@ -25,3 +25,14 @@ describe("dates", () => {
     expect(formatDateTime(Date.UTC(2026, 10, 25, 16, 30))).toBe("2026-11-26 00:30");
   });
 });
+
+describe("bill amounts", () => {
+  it("money in is +, out is −, and a payment that moved nothing has no sign", async () => {
+    const { billAmount } = await import("./money");
+    expect(billAmount({ amountFen: 10000, direction: "in", status: "succeeded" })).toEqual({ text: "+¥100.00", tone: "in" });
+    expect(billAmount({ amountFen: 10000, direction: "out", status: "pending" })).toEqual({ text: "−¥100.00", tone: "out" });
+    for (const status of ["failed", "revoked", "returned"]) {
+      expect(billAmount({ amountFen: 10000, direction: "in", status })).toEqual({ text: "¥100.00", tone: "void" });
+    }
+  });
+});

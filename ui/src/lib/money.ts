@@ -11,6 +11,19 @@ export function formatFen(fen: number): string {
   return `${sign}¥${yuan}.${String(abs % 100).padStart(2, "0")}`;
 }
 
+/** A payment's amount as a bill shows it (the convention of Chinese wallets' bills): money in
+ *  `+` in the accent colour, money out `−` in the plain text colour; a payment that moved no
+ *  money (failed, revoked, returned) has no sign and is struck through — it never reads as
+ *  money received. */
+export function billAmount(p: { amountFen: number; direction: "in" | "out"; status: string }): { text: string; tone: "in" | "out" | "void" } {
+  if (p.status === "failed" || p.status === "revoked" || p.status === "returned") {
+    return { text: formatFen(p.amountFen), tone: "void" };
+  }
+  return p.direction === "in"
+    ? { text: `+${formatFen(p.amountFen)}`, tone: "in" }
+    : { text: `−${formatFen(p.amountFen)}`, tone: "out" };
+}
+
 /** What Rust's parse_amount accepts (`1234.5`, `1,234.50`, `¥12`), as fen; null otherwise. */
 export function parseAmount(input: string): number | null {
   // Full-width digits and punctuation as ASCII, Rust's trim, the ¥ sign (then trim again).

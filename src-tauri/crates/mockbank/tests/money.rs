@@ -63,11 +63,13 @@ fn each_code_of_the_money_rules() {
         ErrorCode::PayeeNameMismatch
     );
     let before = e.bank.balance_of("T23").unwrap();
-    let icbc_0231 = Counterparty::Card { bank: BankId::Icbc, last4: "0231".into() };
+    // The payee is named (masked) with the card, before the password and everywhere after.
+    let icbc_0231 = Counterparty::Card { bank: BankId::Icbc, last4: "0231".into(), name_masked: Some("*五".into()) };
     let quote = e.wallet.quote_payment(&to_card("6222020000000010231", "王五", "10", Arrival::Instant)).unwrap();
-    assert_eq!(quote.payee.as_ref(), Some(&icbc_0231), "the confirmation names the card");
+    assert_eq!(quote.payee.as_ref(), Some(&icbc_0231), "the confirmation names the card and its holder");
     let ok = pay(&e.wallet, to_card("6222020000000010231", "王五", "10", Arrival::Instant)).unwrap();
-    assert_eq!((ok.status, ok.counterparty), (PaymentStatus::Succeeded, Some(icbc_0231)));
+    assert_eq!((ok.status, ok.counterparty.clone()), (PaymentStatus::Succeeded, Some(icbc_0231.clone())));
+    assert_eq!(e.wallet.payment_detail(ok.id).unwrap().payment.counterparty, Some(icbc_0231));
     assert_eq!(e.bank.balance_of("T23").unwrap(), before + 1_000);
     let out = pay(&e.wallet, withdraw(t11, "40")).unwrap();
     assert_eq!(out.status, PaymentStatus::Succeeded);

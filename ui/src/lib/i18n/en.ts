@@ -99,6 +99,7 @@ export const en: Record<MessageKey, string> = {
   "cards.status.frozen": "Frozen",
   "cards.status.pending": "Needs verification",
   "cards.expiry": "Expires {expiry}",
+  "payee.card": "{bank} ({last4})",
   "bank.ICBC": "ICBC",
   "bank.CCB": "CCB",
   "bank.ABC": "ABC",

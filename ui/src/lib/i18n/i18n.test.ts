@@ -36,12 +36,13 @@ describe("i18n catalogues", () => {
 
 describe("counterparties", () => {
   it("put a card into words of the language and leave a masked name as it is", () => {
-    const card = { kind: "card", bank: "ICBC", last4: "0231" } as const;
+    const card = { kind: "card", bank: "ICBC", last4: "0231", nameMasked: "*五" } as const;
     setLanguage("zh-CN");
-    expect(counterpartyText(card)).toBe("工商银行 尾号 0231");
+    expect(counterpartyText(card)).toBe("*五 工商银行(0231)");
+    expect(counterpartyText({ ...card, nameMasked: null })).toBe("工商银行(0231)");
     expect(counterpartyText({ kind: "person", nameMasked: "*四" })).toBe("*四");
     expect(counterpartyText(null)).toBe("");
     setLanguage("en");
-    expect(counterpartyText(card)).toMatch(/^ICBC .*0231$/);
+    expect(counterpartyText(card)).toBe("*五 ICBC (0231)");
   });
 });

@@ -38,10 +38,13 @@ export function bankName(bank: BankId): string {
   return hasMessage(key) ? t(key) : (ISSUER_NAMES[bank] ?? bank);
 }
 
-/** Who is on the other side of a payment, in words: `*四`, or `工商银行 尾号 0231`. */
+/** Who is on the other side of a payment, in words: `*四`, or `*五 工商银行(0231)` (the card's
+ *  holder as the bank confirmed them, masked; an older payment without the name: the card). */
 export function counterpartyText(c: Counterparty | null): string {
   if (!c) return "";
-  return c.kind === "card" ? `${bankName(c.bank)} ${t("cards.tail", { last4: c.last4 })}` : c.nameMasked;
+  if (c.kind !== "card") return c.nameMasked;
+  const card = t("payee.card", { bank: bankName(c.bank), last4: c.last4 });
+  return c.nameMasked ? `${c.nameMasked} ${card}` : card;
 }
 
 /** Whether the catalogue has this key (for keys built at run time). */

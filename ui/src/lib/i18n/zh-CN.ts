@@ -97,6 +97,7 @@ export const zhCN = {
   "cards.status.frozen": "已冻结",
   "cards.status.pending": "待验证",
   "cards.expiry": "有效期 {expiry}",
+  "payee.card": "{bank}({last4})",
   "bank.ICBC": "工商银行",
   "bank.CCB": "建设银行",
   "bank.ABC": "农业银行",

@@ -267,7 +267,7 @@ export type PaymentQuote = { amountFen: number, feeFen: number,
  */
 dailyRemainingFen: number | null, payee: Counterparty | null, arrivesAt: number | null, balanceFen: number, };
 
-export type Counterparty = { "kind": "person", nameMasked: string, } | { "kind": "card", bank: BankId, last4: string, };
+export type Counterparty = { "kind": "person", nameMasked: string, } | { "kind": "card", bank: BankId, last4: string, nameMasked: string | null, };
 
 export type PayeeView = { nameMasked: string, };
 

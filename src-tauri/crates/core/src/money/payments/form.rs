@@ -158,7 +158,11 @@ impl Services {
                 if name.is_empty() {
                     return Err(AppError::new(ErrorCode::PayeeNameMismatch, "the payee's name is needed"));
                 }
-                checked.counterparty = Some(Counterparty::Card { bank: pan.info.bank, last4: pan.last4().to_owned() });
+                checked.counterparty = Some(Counterparty::Card {
+                    bank: pan.info.bank,
+                    last4: pan.last4().to_owned(),
+                    name_masked: Some(accounts::mask_name(name)),
+                });
                 checked.payee_card = Some((pan, name.to_owned()));
             }
         }

@@ -149,7 +149,7 @@ pub(super) const VIEW: &str = "p.id, p.kind, CASE WHEN p.account_id = ?1 THEN 'o
                     p.posts_at, p.payee_bank, c.last4, c.id, p.failure,
                     (p.status = 'pending' AND p.bank_state = 'none' AND p.posts_at > ?2 AND p.account_id = ?1), p.created_at,
                     (SELECT real_name FROM accounts WHERE id = p.account_id), p.payee_last4,
-                    (SELECT real_name FROM accounts WHERE id = p.payee_account)";
+                    (SELECT real_name FROM accounts WHERE id = p.payee_account), p.payee_name_masked";
 
 pub(super) fn view_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PaymentView> {
     let kind: PaymentKind = r.get(1)?;
@@ -161,7 +161,7 @@ pub(super) fn view_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PaymentView> {
     };
     let counterparty = match (direction, r.get::<_, Option<BankId>>(7)?, r.get::<_, Option<String>>(14)?) {
         (Direction::In, _, _) => person(13)?,
-        (Direction::Out, Some(bank), Some(last4)) => Some(Counterparty::Card { bank, last4 }),
+        (Direction::Out, Some(bank), Some(last4)) => Some(Counterparty::Card { bank, last4, name_masked: r.get(16)? }),
         (Direction::Out, _, _) => person(15)?,
     };
     Ok(PaymentView {

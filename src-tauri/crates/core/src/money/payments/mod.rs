@@ -149,8 +149,14 @@ pub enum Counterparty {
         #[serde(rename = "nameMasked")]
         name_masked: String,
     },
-    /// A bank card, by its bank and last 4 digits.
-    Card { bank: BankId, last4: String },
+    /// A bank card, by its bank and last 4 digits, and the holder's name the payer gave and the
+    /// bank confirmed, masked (`*五`; None for payments recorded before names were kept).
+    Card {
+        bank: BankId,
+        last4: String,
+        #[serde(rename = "nameMasked")]
+        name_masked: Option<String>,
+    },
 }
 
 impl Counterparty {
@@ -158,7 +164,8 @@ impl Counterparty {
     pub fn text(&self) -> String {
         match self {
             Counterparty::Person { name_masked } => name_masked.clone(),
-            Counterparty::Card { bank, last4 } => format!("{} {last4}", bank.code()),
+            Counterparty::Card { bank, last4, name_masked: Some(n) } => format!("{n} {} {last4}", bank.code()),
+            Counterparty::Card { bank, last4, name_masked: None } => format!("{} {last4}", bank.code()),
         }
     }
 }

@@ -41,9 +41,11 @@ impl Services {
             PaymentKind::Withdraw => (None, checked.card_id),
             _ => (checked.card_id, None),
         };
-        let (payee_bank, payee_last4) = match &checked.counterparty {
-            Some(Counterparty::Card { bank, last4 }) => (Some(bank.code()), Some(last4.as_str())),
-            _ => (None, None),
+        let (payee_bank, payee_last4, payee_name_masked) = match &checked.counterparty {
+            Some(Counterparty::Card { bank, last4, name_masked }) => {
+                (Some(bank.code()), Some(last4.as_str()), name_masked.as_deref())
+            }
+            _ => (None, None, None),
         };
         fail::fail_point!("pay::before_record", |_| Err(fail_error()));
         let id = {
@@ -55,8 +57,9 @@ impl Services {
             admit(&tx, account, input.kind, checked.card_id, amount, now)?;
             let inserted = tx.execute(
                 "INSERT INTO payments (idem_key, account_id, kind, amount_fen, source_card, dest_card, payee_account, payee_bank,
-                                       payee_last4, payee_ref, arrival, posts_at, status, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'pending', ?13, ?13)",
+                                       payee_last4, payee_ref, arrival, posts_at, status, created_at, updated_at,
+                                       payee_name_masked)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'pending', ?13, ?13, ?14)",
                 params![
                     req.idem_key,
                     account,
@@ -70,7 +73,8 @@ impl Services {
                     checked.payee_ref,
                     arrival.as_str(),
                     arrival.posts_at(now),
-                    now
+                    now,
+                    payee_name_masked
                 ],
             );
             match inserted {

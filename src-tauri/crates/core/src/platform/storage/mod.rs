@@ -53,6 +53,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_money.sql"),
     include_str!("migrations/0005_security.sql"),
     include_str!("migrations/0006_card_kinds.sql"),
+    include_str!("migrations/0007_payee_names.sql"),
 ];
 
 /// The schema version this binary writes.

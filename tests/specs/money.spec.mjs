@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { ARTIFACTS, test } from "../lib/harness.mjs";
-import { click, el, errorCode, tid } from "../lib/dom.mjs";
+import { click, el, errorCode, text, tid } from "../lib/dom.mjs";
 import { P1, P2, SECRETS } from "../lib/identities.mjs";
 import { CARDS } from "../lib/cards.mjs";
 import * as auth from "../pages/auth.mjs";
@@ -39,6 +39,9 @@ test("P1 tops up ¥1,000 from T01 and sends ¥200 to P2, who sees it", async ({ 
   await money.fund(b, "topup", "0017", "1,000");
   await money.confirm(b);
   assert.equal(await money.resultStatus(b), "succeeded");
+  // The result says what happened in its own words, with the card, the time and when it arrives.
+  assert.match(await text(b, "result-headline"), /充值成功/);
+  assert.equal(await text(b, "result-arrival"), "实时到账");
   assert.equal(await money.balance(b), 100000);
   await money.toUser(b, P2.phone, "200");
   assert.match(await (await el(b, "confirm-payee")).getText(), /\*四/);

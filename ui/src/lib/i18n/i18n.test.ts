@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { catalogues, counterpartyText, format, LANGUAGES, setLanguage, type MessageKey } from "./index.svelte";
+import { catalogues, counterpartyText, format, LANGUAGES, setLanguage, t, type MessageKey } from "./index.svelte";
 import { ERROR_CODES } from "../ipc/bindings";
 
 describe("i18n catalogues", () => {
@@ -44,5 +44,19 @@ describe("counterparties", () => {
     expect(counterpartyText(null)).toBe("");
     setLanguage("en");
     expect(counterpartyText(card)).toBe("*五 ICBC (0231)");
+  });
+});
+
+describe("payment results say what happened in their own words", () => {
+  it("top-up, withdrawal and transfer, by status", () => {
+    setLanguage("zh-CN");
+    expect(t("pay.result.headline", { kind: "topup", status: "succeeded" })).toBe("充值成功");
+    expect(t("pay.result.headline", { kind: "withdraw", status: "failed" })).toBe("提现失败");
+    expect(t("pay.result.headline", { kind: "to_card", status: "pending" })).toBe("转账处理中");
+    expect(t("pay.result.headline", { kind: "to_user", status: "returned" })).toBe("转账已退回");
+    expect(t("pay.result.instant")).toBe("实时到账");
+    setLanguage("en");
+    expect(t("pay.result.headline", { kind: "topup", status: "succeeded" })).toBe("Top-up complete");
+    expect(t("pay.result.headline", { kind: "to_user", status: "revoked" })).toBe("Transfer revoked");
   });
 });

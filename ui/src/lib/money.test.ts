@@ -36,3 +36,16 @@ describe("bill amounts", () => {
     }
   });
 });
+
+describe("money through Intl.NumberFormat", () => {
+  it("formats fen in both languages with the ¥ sign, exactly at the largest amount", async () => {
+    const { setLanguage } = await import("./i18n/index.svelte");
+    for (const lang of ["zh-CN", "en"] as const) {
+      setLanguage(lang);
+      expect(formatFen(123456)).toBe("¥1,234.56");
+      expect(formatFen(-1)).toBe("-¥0.01");
+      expect(formatFen(1_000_000_000_000)).toBe("¥10,000,000,000.00");
+      expect(formatFen(999_999_999_999)).toBe("¥9,999,999,999.99");
+    }
+  });
+});

@@ -1,14 +1,22 @@
+import { language } from "./i18n/index.svelte";
 import { halfWidth, trim } from "./text";
 
 // Money on screen: integer fen from Rust, shown as ¥1,234.56; the amount field's instant check
 // mirrors Rust's parser (Rust decides: it parses the text again).
 
-/** `¥1,234.56` (a minus sign in front for negative amounts), the same in zh-CN and en. */
+const FORMATS = new Map<string, Intl.NumberFormat>();
+
+/** `¥1,234.56` through Intl.NumberFormat in the current language (zh-CN or en; the narrow
+ *  symbol, so an English screen shows ¥ too, not CN¥), a minus sign in front when negative. */
 export function formatFen(fen: number): string {
-  const sign = fen < 0 ? "-" : "";
-  const abs = Math.abs(fen);
-  const yuan = Math.floor(abs / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return `${sign}¥${yuan}.${String(abs % 100).padStart(2, "0")}`;
+  const lang = language();
+  let f = FORMATS.get(lang);
+  if (!f) {
+    f = new Intl.NumberFormat(lang, { style: "currency", currency: "CNY", currencyDisplay: "narrowSymbol" });
+    FORMATS.set(lang, f);
+  }
+  // Integer fen to yuan: exact for every amount the wallet allows (< 2^53 fen).
+  return f.format(fen / 100);
 }
 
 /** A payment's amount as a bill shows it (the convention of Chinese wallets' bills): money in

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { ARTIFACTS, test } from "../lib/harness.mjs";
-import { click, el, errorCode, text, tid } from "../lib/dom.mjs";
+import { click, el, errorCode, text, tid, type } from "../lib/dom.mjs";
 import { P1, P2, SECRETS } from "../lib/identities.mjs";
 import { CARDS } from "../lib/cards.mjs";
 import * as auth from "../pages/auth.mjs";
@@ -132,6 +132,11 @@ test("history filters by kind and exports CSV without card numbers", async ({ b 
   assert.match(csv, /topup,in,"¥500\.00",succeeded/);
   assert.doesNotMatch(csv, /withdraw/, "the filter applies to the export");
   for (const s of SECRETS) assert.ok(!csv.includes(s), "no secret in the CSV");
+  // Dates are typed YYYY-MM-DD (full-width digits too); a date after today shows nothing.
+  await type(b, "history-filter-from", "２０９９－０１－０１");
+  await el(b, "history-empty", 10_000);
+  await type(b, "history-filter-from", "2000-01-01");
+  await b.waitUntil(async () => (await money.historyItems(b)).length === 1, { timeout: 10_000 });
 }, { env: { TONGBAO_EXPORT_DIR: EXPORT_DIR } });
 
 test("a double click on pay pays once", async ({ b }) => {

@@ -1,7 +1,7 @@
 // The app's navigation and session state. Rust owns the truth (who is signed in, whether the
 // session is locked); this mirrors it for rendering and refreshes it from `app_status`.
 import { call, toAppError, type AppErrorObject } from "./ipc/client";
-import type { BankAction, Category, ErrorCode, PaymentKind, Remedy, RetryHelps, SessionView, Settings } from "./ipc/bindings";
+import type { BankAction, BankId, Category, ErrorCode, PaymentKind, Remedy, RetryHelps, SessionView, Settings } from "./ipc/bindings";
 import { setLanguage } from "./i18n/index.svelte";
 
 export type Screen =
@@ -26,6 +26,8 @@ export interface LastFailure {
   code: ErrorCode;
   bankCode?: string;
   until?: number;
+  /** The bank of the card (the remedy names it and its service number). */
+  bank?: BankId | null;
   /** Rust's verdict, kept with the failure (see `failureInfo`). */
   category?: Category;
   retry?: RetryHelps;

@@ -84,3 +84,19 @@ describe("bank counter actions for failures", () => {
     expect(counterActionFor("NETWORK_OFFLINE")).toBeNull();
   });
 });
+
+describe("remedies name the card's own bank", () => {
+  it("its name and service number, for each of the five", async () => {
+    const { remedySteps } = await import("./binding");
+    const { setLanguage } = await import("./i18n/index.svelte");
+    setLanguage("zh-CN");
+    expect(remedySteps("EPAY_DISABLED", { bank: "CCB" })[0]).toBe("拨打建设银行客服 95533，或登录建设银行手机银行");
+    expect(remedySteps("CARD_NOT_ACTIVATED", { bank: "BOC" })[0]).toContain("中国银行网点");
+    expect(remedySteps("CARD_RESTRICTED", { bank: "CMB" })[0]).toContain("95555");
+    expect(remedySteps("PHONE_MISMATCH", { bank: "ABC" })[1]).toContain("农业银行客服 95599");
+    expect(remedySteps("PHONE_MISMATCH", { bank: "ICBC" })[1]).toContain("工商银行客服 95588");
+    expect(remedySteps("PHONE_MISMATCH")[1]).toContain("发卡银行客服");
+    setLanguage("en");
+    expect(remedySteps("EPAY_DISABLED", { bank: "CMB" })[0]).toMatch(/95555/);
+  });
+});

@@ -2,8 +2,9 @@
 // remedy come from Rust with the error (`ErrorCode::verdict`, the one catalogue table); this
 // file only knows which form field a code is about. The texts live in the i18n catalogues
 // (errors.<CODE>, bind.remedy.<CODE>, bind.category.<category>, bind.retry.<verdict>).
+import { formatDateTime, bankName, t, type MessageKey } from "./i18n/index.svelte";
 import { compact } from "./text";
-import type { AppError, BankAction, BindStep, Category, ErrorCode, Remedy, RetryHelps } from "./ipc/bindings";
+import type { AppError, BankAction, BankId, BindStep, Category, ErrorCode, Remedy, RetryHelps } from "./ipc/bindings";
 
 export type FormField = "number" | "expiry" | "cvv" | "phone";
 
@@ -34,6 +35,27 @@ export function failureInfo(error: Pick<AppError, "code" | "category" | "retry" 
     remedy: error.remedy,
     field: FAILURE_FIELDS[error.code],
   };
+}
+
+/** The service numbers of the banks the wallet binds: a remedy names the card's own bank. */
+export const HOTLINES: Partial<Record<BankId, string>> = {
+  ICBC: "95588",
+  CCB: "95533",
+  ABC: "95599",
+  BOC: "95566",
+  CMB: "95555",
+};
+
+/** The remedy's steps for a code, naming the card's bank and its number (or, when the bank is
+ *  not known, "your card's bank"), and until when for a cooldown. */
+export function remedySteps(code: ErrorCode, { bank, until }: { bank?: BankId | null; until?: number } = {}): string[] {
+  return t(`bind.remedy.${code}` as MessageKey, {
+    until: until !== undefined ? formatDateTime(until) : "",
+    bank: bank ? bankName(bank) : t("bank.yours"),
+    hotline: (bank && HOTLINES[bank]) ?? t("bank.yourHotline"),
+  })
+    .split("\n")
+    .filter(Boolean);
 }
 
 /** Groups digits as the card shows them: 4-4-4-4-3. */

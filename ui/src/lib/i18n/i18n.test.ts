@@ -60,3 +60,17 @@ describe("payment results say what happened in their own words", () => {
     expect(t("pay.result.headline", { kind: "to_user", status: "revoked" })).toBe("Transfer revoked");
   });
 });
+
+describe("Chinese text conventions", () => {
+  it("zh-CN uses full-width punctuation next to Chinese characters (收款方：, not 收款方:)", () => {
+    const cjk = "[\\u3400-\\u9fff]";
+    const ascii = new RegExp(`(?<=${cjk})[:,;?!()]|[:,;?!()](?=${cjk})`, "u");
+    const bad = Object.entries(catalogues["zh-CN"]).filter(([, v]) => ascii.test(v));
+    expect(bad).toEqual([]);
+  });
+
+  it("an instruction that names a button uses the button's own words", () => {
+    setLanguage("zh-CN");
+    expect(t("help.action.bankDone", { action: "激活卡片", button: t("mock.action.apply") })).toContain("“办理”");
+  });
+});

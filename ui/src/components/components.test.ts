@@ -13,7 +13,12 @@ describe("components", () => {
     expect(e).toHaveAttribute("data-error-code", "PHONE_INVALID");
     expect(e).toHaveAttribute("data-field", "phone");
     expect(e).toHaveTextContent("That mobile number is not valid");
-    expect(e).toHaveTextContent("PHONE_INVALID");
+    // The code is for support: behind a Details disclosure, not in the sentence a person reads.
+    const details = screen.getByTestId("error-details");
+    expect(details.tagName).toBe("DETAILS");
+    expect(details).not.toHaveAttribute("open");
+    expect(details).toHaveTextContent("PHONE_INVALID");
+    expect(e.firstChild?.textContent).not.toContain("PHONE_INVALID");
   });
 
   it("ErrorText says until when for LOGIN_LOCKED", () => {

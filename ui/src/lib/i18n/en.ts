@@ -99,6 +99,7 @@ export const en: Record<MessageKey, string> = {
   "cards.status.frozen": "Frozen",
   "cards.status.pending": "Needs verification",
   "cards.expiry": "Expires {expiry}",
+  "error.details": "Details",
   "bank.yours": "your card's bank",
   "bank.yourHotline": "its service number",
   "bind.errorCard": "{bank} card ending {last4}",

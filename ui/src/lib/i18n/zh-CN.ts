@@ -97,6 +97,7 @@ export const zhCN = {
   "cards.status.frozen": "已冻结",
   "cards.status.pending": "待验证",
   "cards.expiry": "有效期 {expiry}",
+  "error.details": "详情",
   "bank.yours": "发卡银行",
   "bank.yourHotline": "客服电话",
   "bind.errorCard": "{bank} 尾号 {last4}",

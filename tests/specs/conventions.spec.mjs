@@ -5,6 +5,8 @@ import { test } from "../lib/harness.mjs";
 import { click, el, text } from "../lib/dom.mjs";
 import { P1 } from "../lib/identities.mjs";
 import * as auth from "../pages/auth.mjs";
+import * as bind from "../pages/bind.mjs";
+import { CARDS } from "../lib/cards.mjs";
 
 const focused = (b) =>
   b.execute(() => {
@@ -29,4 +31,28 @@ test("each new screen focuses its first field or its heading; dates read YYYY-MM
   const profile = await text(b, "profile");
   assert.match(profile, /\d{4}-\d{2}-\d{2} \d{2}:\d{2}/, profile);
   await el(b, "home-screen");
+});
+
+test("home without a card offers to add one; binding offers the next step; the nav follows the section", async ({ b }) => {
+  await auth.waitLogin(b);
+  await auth.register(b, P1);
+  await click(b, "home-add-card");
+  await el(b, "bind-number");
+  const current = async () => {
+    const out = [];
+    for (const id of ["nav-home", "nav-cards", "nav-transfer"]) {
+      if ((await (await el(b, id)).getAttribute("aria-current")) === "page") out.push(id);
+    }
+    return out;
+  };
+  assert.deepEqual(await current(), ["nav-cards"], "binding is under the cards");
+  await bind.fillCard(b, { number: CARDS.T01 });
+  await bind.submitCard(b);
+  await bind.enterOtp(b, await bind.codeFromPhone(b, P1.phone));
+  await el(b, "bind-success", 30_000);
+  await click(b, "bind-to-topup");
+  await el(b, "amount");
+  assert.deepEqual(await current(), ["nav-home"], "a top-up is under home, not transfer");
+  await click(b, "nav-transfer");
+  assert.deepEqual(await current(), ["nav-transfer"]);
 });

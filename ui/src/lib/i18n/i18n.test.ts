@@ -74,3 +74,14 @@ describe("Chinese text conventions", () => {
     expect(t("help.action.bankDone", { action: "激活卡片", button: t("mock.action.apply") })).toContain("“办理”");
   });
 });
+
+describe("navigation", () => {
+  it("a section's label and its page's title agree", () => {
+    for (const lang of LANGUAGES) {
+      const c = catalogues[lang];
+      for (const [nav, title] of [["nav.help", "help.title"], ["nav.history", "history.title"], ["nav.settings", "settings.title"]] as const) {
+        expect(c[nav], `${lang} ${nav}`).toBe(c[title]);
+      }
+    }
+  });
+});

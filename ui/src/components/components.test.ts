@@ -43,3 +43,32 @@ describe("components", () => {
     expect(screen.getByTestId("password-strength")).toHaveTextContent("Very strong");
   });
 });
+
+describe("toasts", () => {
+  it("last 2.5 s, are shown only on the screen they were said on, and sit in the layout", async () => {
+    const { vi } = await import("vitest");
+    const { flushSync } = await import("svelte");
+    const { app, toast, TOAST_MS } = await import("../lib/app.svelte");
+    const Toast = (await import("./Toast.svelte")).default;
+    vi.useFakeTimers();
+    try {
+      app.screen = "cards";
+      render(Toast);
+      toast("已设为默认卡");
+      flushSync();
+      expect(screen.getByTestId("toast")).toHaveTextContent("已设为默认卡");
+      expect(TOAST_MS).toBeGreaterThanOrEqual(2000);
+      expect(TOAST_MS).toBeLessThanOrEqual(3000);
+      app.screen = "home";
+      flushSync();
+      expect(screen.queryByTestId("toast")).toBeNull();
+      app.screen = "cards";
+      flushSync();
+      vi.advanceTimersByTime(TOAST_MS);
+      flushSync();
+      expect(screen.queryByTestId("toast")).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

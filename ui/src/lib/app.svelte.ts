@@ -52,6 +52,8 @@ export const app = $state<{
   settings: Settings;
   problem: AppErrorObject | null;
   toast: string | null;
+  /** The screen a toast was said on (it is not shown on another). */
+  toastScreen: Screen | null;
   /** The card the detail screen shows. */
   cardId: number | null;
   lastFailure: LastFailure | null;
@@ -65,6 +67,7 @@ export const app = $state<{
   settings: DEFAULT_SETTINGS,
   problem: null,
   toast: null,
+  toastScreen: null,
   cardId: null,
   lastFailure: null,
   mockFocus: null,
@@ -150,8 +153,12 @@ export function unlocked(session: SessionView): void {
 
 let toastTimer: ReturnType<typeof setTimeout> | undefined;
 
+/** How long a toast stays: long enough to read a short sentence, short enough not to linger. */
+export const TOAST_MS = 2500;
+
 export function toast(message: string): void {
   app.toast = message;
+  app.toastScreen = app.screen;
   clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => (app.toast = null), 4000);
+  toastTimer = setTimeout(() => (app.toast = null), TOAST_MS);
 }

@@ -6,6 +6,7 @@ export const en: Record<MessageKey, string> = {
   "app.tagline": "Card binding failed? We tell you why and what to do.",
   "app.loading": "Opening your wallet…",
   "nav.home": "Home",
+  "app.skip": "Skip to the content",
   "nav.settings": "Settings",
   "nav.lock": "Lock",
   "nav.logout": "Sign out",

@@ -4,6 +4,7 @@ export const zhCN = {
   "app.tagline": "绑卡失败？我们告诉你原因和办法。",
   "app.loading": "正在打开钱包…",
   "nav.home": "首页",
+  "app.skip": "跳到主要内容",
   "nav.settings": "设置",
   "nav.lock": "锁定",
   "nav.logout": "退出登录",

@@ -68,18 +68,35 @@ test("to T23: the name 王五 is paid, another name is PAYEE_NAME_MISMATCH", asy
   assert.equal(await money.balance(b), 9000);
 });
 
-test("T09 top-up of ¥100 is INSUFFICIENT_FUNDS; T11 top-up of ¥6,000 is LIMIT_EXCEEDED", async ({ b }) => {
+test("T09 top-up of ¥100 is INSUFFICIENT_FUNDS, paid another way on the confirmation; T11 ¥6,000 is LIMIT_EXCEEDED", async ({ b }) => {
   await auth.waitLogin(b);
   await auth.register(b, P1);
   await bind.bindDebit(b, CARDS.T09);
   await bind.bindDebit(b, CARDS.T11);
-  await money.fund(b, "topup", "0090", "100");
-  await money.confirm(b);
-  assert.equal(await errorCode(b, null, 20_000), "INSUFFICIENT_FUNDS");
   await money.fund(b, "topup", "0116", "6000");
   await money.confirm(b);
   assert.equal(await errorCode(b, null, 20_000), "LIMIT_EXCEEDED");
-  assert.equal(await money.balance(b), 0);
+  await click(b, "nav-home");
+  await money.fund(b, "topup", "0090", "100");
+  await money.confirm(b);
+  assert.equal(await errorCode(b, null, 20_000), "INSUFFICIENT_FUNDS");
+  // 更换付款方式 on the confirmation itself: the amount is kept, the password asked again after.
+  const offer = await el(b, "pay-change-source");
+  let picked = false;
+  for (const o of await offer.$$(tid("pay-source-option"))) {
+    if ((await o.getText()).includes("0116")) {
+      await o.click();
+      picked = true;
+      break;
+    }
+  }
+  assert.ok(picked, "T11 is offered");
+  await b.waitUntil(async () => (await text(b, "confirm-source")).includes("0116"), { timeout: 10_000 });
+  assert.equal(await (await el(b, "confirm-amount")).getAttribute("data-amount-fen"), "10000");
+  assert.equal(await (await el(b, "paypwd-input")).getValue(), "", "the password is asked for the new choice");
+  await money.confirm(b);
+  assert.equal(await money.resultStatus(b), "succeeded");
+  assert.equal(await money.balance(b), 10000);
 });
 
 test("5 wrong payment passwords lock payments (PAY_PASSWORD_LOCKED)", async ({ b }) => {

@@ -458,6 +458,7 @@ export const en: Record<MessageKey, string> = {
   "pay.result.returned": "Returned",
   "pay.result.revoked": "Revoked",
   "pay.result.headline": "{kind, select, topup {Top-up} withdraw {Withdrawal} other {Transfer}} {status, select, succeeded {complete} pending {in progress} failed {failed} returned {returned} other {revoked}}",
+  "pay.changeSource": "Pay another way (same amount; you enter the payment password after choosing):",
   "pay.result.fromCard": "Paid with",
   "pay.result.toCard": "To card",
   "pay.result.time": "Time",

@@ -456,6 +456,7 @@ export const zhCN = {
   "pay.result.returned": "已退回",
   "pay.result.revoked": "已撤销",
   "pay.result.headline": "{kind, select, topup {充值} withdraw {提现} other {转账}}{status, select, succeeded {成功} pending {处理中} failed {失败} returned {已退回} other {已撤销}}",
+  "pay.changeSource": "更换付款方式（金额不变，确认后再输入支付密码）：",
   "pay.result.fromCard": "付款卡",
   "pay.result.toCard": "到账银行卡",
   "pay.result.time": "时间",

@@ -85,3 +85,16 @@ describe("navigation", () => {
     }
   });
 });
+
+describe("a binding failure says each fact once", () => {
+  it("the message names the problem; the bank code and the bank's number are shown elsewhere", () => {
+    const codes = ["PHONE_MISMATCH", "BANK_UNAVAILABLE", "BANK_SYSTEM_ERROR", "EPAY_DISABLED", "CARD_RESTRICTED", "CARD_NOT_ACTIVATED", "CARD_LOST"];
+    for (const lang of LANGUAGES) {
+      for (const code of codes) {
+        const text = catalogues[lang][`errors.${code}` as MessageKey];
+        expect(text, `${lang} ${code}`).not.toMatch(/[（(]\s*\d+/);
+        expect(text, `${lang} ${code}`).not.toMatch(/95588|ICBC|工商银行/);
+      }
+    }
+  });
+});

@@ -11,8 +11,8 @@
 //! - [`services`]: what every operation runs on (connection, clock, keychain, bank, session).
 //! - the domain folders — [`accounts`], [`cards`], [`money`], [`support`] — data, rules and
 //!   operations (`impl Services` blocks).
-//! - [`wallet`]: the facade the shell holds, forwarding each command to its domain operation,
-//!   and the start-up ([`open_wallet`]).
+//! - [`wallet`]: what the shell holds — built at start-up ([`open_wallet`]) and deref'ing to
+//!   the services, whose public methods are the domain operations.
 
 pub mod accounts;
 pub mod bank;

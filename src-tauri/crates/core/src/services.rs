@@ -1,7 +1,7 @@
 //! What every domain operation runs on: the database connection, the clock, the keychain,
 //! the bank link, the SMS sender and who is signed in. Domain modules add their operations as
-//! `impl Services` blocks in their own folders; the [`crate::Wallet`] facade holds one
-//! `Services` and forwards each public method to them.
+//! `impl Services` blocks in their own folders; the [`crate::Wallet`] holds one `Services`
+//! and derefs to it, so their public methods are the commands' operations.
 //!
 //! Sits above `platform` and the domain's data types (session, checks), below every domain
 //! operation: nothing here imports an operation, so the dependency graph has no loop.

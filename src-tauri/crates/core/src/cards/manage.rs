@@ -372,7 +372,7 @@ impl Services {
     }
 
     /// Checks the new data with the bank, then has it send an SMS code to the card's reserved
-    /// phone. Nothing about the card changes until [`Wallet::card_update_confirm`].
+    /// phone. Nothing about the card changes until [`Services::card_update_confirm`].
     pub fn card_update_start(&self, input: &CardUpdate, on_retry: &dyn Fn(u32, u32)) -> Result<BindStep, AppError> {
         let account = self.require_account()?;
         let link = self.bank()?;

@@ -20,6 +20,7 @@ use crate::platform::clock::Clock;
 use crate::platform::error::{AppError, ErrorCode};
 use crate::platform::secrets::{SecretStore, DB_KEY_NAME, FINGERPRINT_KEY_NAME};
 use crate::platform::storage::{self, KEY_LEN};
+use crate::services::Services;
 
 /// The database file inside the data folder.
 pub const DB_FILE: &str = "wallet.db";
@@ -57,7 +58,7 @@ pub fn open_wallet(data_dir: &Path, secrets: Arc<dyn SecretStore>, clock: Arc<dy
         }
     };
     let fingerprint_key = ensure_secret(secrets.as_ref(), FINGERPRINT_KEY_NAME)?;
-    Ok(Wallet::new(conn, clock, secrets, fingerprint_key, Some(path)))
+    Ok(Wallet::new(Services::new(conn, clock, secrets, fingerprint_key), Some(path)))
 }
 
 /// `PRAGMA quick_check` of the database at `path` over a connection of its own: true when ok.

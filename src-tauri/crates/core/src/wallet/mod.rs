@@ -1,28 +1,20 @@
-//! The wallet facade: the one object the Tauri shell holds. Each public method is one IPC
-//! command's worth of work, forwarded to the domain operation that does it (in `accounts/`,
-//! `cards/`, `money/`, `support/`), which takes the time from the clock port and checks the
-//! session itself. The facade is the only module that imports the domain operations all
-//! together; none of them imports it, so dependencies run one way.
+//! The wallet: the one object the Tauri shell holds. It is built here (opened, connected to
+//! its bank and SMS sender) and derefs to [`Services`], whose public methods — one IPC
+//! command's worth of work each — are the domain operations in `accounts/`, `cards/`,
+//! `money/` and `support/`; each takes the time from the clock port and checks the session
+//! itself. Only this module puts them together; none of them imports it, so dependencies run
+//! one way.
 //!
 //! Methods block (Argon2, SQLite): the shell calls them off the async workers.
 
-mod accounts;
 pub mod bootstrap;
-mod cards;
-mod money;
-mod support;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use rusqlite::Connection;
-use zeroize::Zeroizing;
-
 use crate::bank::{Bank, CallOptions, RetryPolicy, SmsGateway};
 use crate::cards::{binding, manage};
-use crate::platform::clock::Clock;
 use crate::platform::error::{AppError, ErrorCode};
-use crate::platform::secrets::SecretStore;
 use crate::services::{BankLink, Services};
 
 pub use crate::accounts::signin::AppStatus;
@@ -34,14 +26,8 @@ pub struct Wallet {
 }
 
 impl Wallet {
-    pub(crate) fn new(
-        db: Connection,
-        clock: Arc<dyn Clock>,
-        secrets: Arc<dyn SecretStore>,
-        fingerprint_key: Zeroizing<Vec<u8>>,
-        db_path: Option<PathBuf>,
-    ) -> Self {
-        Self { svc: Services::new(db, clock, secrets, fingerprint_key), db_path }
+    pub(crate) fn new(svc: Services, db_path: Option<PathBuf>) -> Self {
+        Self { svc, db_path }
     }
 
     /// Checks the database file with `PRAGMA quick_check` on a thread of its own, over a
@@ -61,11 +47,6 @@ impl Wallet {
             }
             *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(damaged);
         });
-    }
-
-    /// The background check's verdict: Some(true) when the file is damaged.
-    pub fn storage_damaged(&self) -> Option<bool> {
-        self.svc.storage_damaged()
     }
 
     /// Connects the wallet to its bank, then finishes or rolls back the binding attempts a
@@ -99,5 +80,14 @@ impl Wallet {
     pub fn with_sms(mut self, sms: Arc<dyn SmsGateway>) -> Self {
         self.svc.sms = Some(sms);
         self
+    }
+}
+
+/// The operations: `wallet.pay(…)`, `wallet.login(…)` … are [`Services`]' public methods.
+impl std::ops::Deref for Wallet {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.svc
     }
 }

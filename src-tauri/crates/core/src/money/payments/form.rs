@@ -118,7 +118,7 @@ impl Services {
 
     /// The checks shared by the quote and the payment that need no bank: limits, the card,
     /// the payee, the balance. A payee card is parsed here and checked by
-    /// [`Wallet::check_payee_at_bank`]. The limits and the balance are checked again by
+    /// [`Services::check_payee_at_bank`]. The limits and the balance are checked again by
     /// [`admit`] in the transaction that records the payment.
     pub(super) fn check_form(
         &self,

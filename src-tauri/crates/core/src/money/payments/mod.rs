@@ -7,7 +7,7 @@
 //! the bank is called and sent to the bank with every call: a double click, a retry after a
 //! timeout or a restart finds the same payment and never pays twice. A bank leg that got no
 //! answer stays `pending` with `bank_state = sent` and is settled by asking the bank what
-//! became of the key ([`Wallet::settle_payments`], run at start-up and before lists).
+//! became of the key ([`Services::settle_payments`], run at start-up and before lists).
 //!
 //! The operations are split by concern: [`form`] (the form's checks, limits, quote, payee),
 //! [`pay`] (recording and sending a payment), [`settle`] (finishing unanswered legs,

@@ -5,17 +5,14 @@
 use std::collections::BTreeMap;
 
 use tongbao_core::cards::bin::{lookup, BankId, CardKind, SUPPORTED_BANKS};
-use tongbao_core::cards::{luhn_ok, parse_card_number, recognise};
+use tongbao_core::cards::{parse_card_number, recognise, with_check_digit};
 use tongbao_core::platform::error::ErrorCode;
 
 /// The number `prefix` + filler + check digit, `length` digits long. The filler is 9s: zeros
 /// would run into another row's longer prefix more often (620200 + 0… is also 6202000…).
 fn number(prefix: &str, length: usize, filler: char) -> String {
-    let mut n: String = prefix.to_owned();
-    while n.len() < length - 1 {
-        n.push(filler);
-    }
-    (0..10).map(|d| format!("{n}{d}")).find(|c| luhn_ok(c)).unwrap()
+    let filled: String = prefix.chars().chain(std::iter::repeat(filler)).take(length - 1).collect();
+    with_check_digit(&filled)
 }
 
 #[test]

@@ -80,14 +80,8 @@ pub struct CardRecognition {
 
 impl From<&BinInfo> for CardRecognition {
     fn from(b: &BinInfo) -> Self {
-        let refused = if !b.kind.bindable() || crate::cards::bin::looks_like_amex(b.prefix) {
-            Some(ErrorCode::CardTypeNotSupported)
-        } else if !b.bank.supported() {
-            Some(ErrorCode::BankNotSupported)
-        } else {
-            None
-        };
-        Self { bank: b.bank, kind: b.kind, length: b.length as u32, supported: b.supported(), refused }
+        let refused = b.refusal().map(|e| e.code);
+        Self { bank: b.bank, kind: b.kind, length: b.length as u32, supported: refused.is_none(), refused }
     }
 }
 

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use super::banks::BankId;
+use crate::platform::error::{AppError, ErrorCode};
 
 /// The banks a person can bind, for "supported: …" messages.
 pub const SUPPORTED_BANKS: &[BankId] = &[BankId::Icbc, BankId::Ccb, BankId::Abc, BankId::Boc, BankId::Cmb];
@@ -70,11 +71,36 @@ pub struct BinInfo {
 }
 
 impl BinInfo {
-    /// Whether a number of this row can be bound (the bank and the type are supported, and it
-    /// is not an American Express card).
-    pub fn supported(&self) -> bool {
-        self.bank.supported() && self.kind.bindable() && !looks_like_amex(self.prefix)
+    /// Why a card of this row can't be bound, before any bank call, or None: American Express
+    /// (a type, whatever the bank), another bank (named in `detail` by its code), a prepaid
+    /// card. The one rule both the live recognition and the parser answer with.
+    pub fn refusal(&self) -> Option<AppError> {
+        if looks_like_amex(self.prefix) {
+            return Some(amex_refused());
+        }
+        if !self.bank.supported() {
+            let why =
+                format!("{} cards are not supported yet: ICBC, CCB, ABC, BOC and CMB cards are", self.bank.code());
+            return Some(AppError::new(ErrorCode::BankNotSupported, why).detail(self.bank.code()));
+        }
+        if !self.kind.bindable() {
+            return Some(
+                AppError::new(ErrorCode::CardTypeNotSupported, "prepaid cards can't be bound")
+                    .detail(self.kind.as_str()),
+            );
+        }
+        None
     }
+
+    /// Whether a card of this row can be bound.
+    pub fn supported(&self) -> bool {
+        self.refusal().is_none()
+    }
+}
+
+/// American Express cards are refused as a type, whatever bank issued them.
+pub fn amex_refused() -> AppError {
+    AppError::new(ErrorCode::CardTypeNotSupported, "American Express cards can't be bound").detail("amex")
 }
 
 /// American Express numbers start 34 or 37.

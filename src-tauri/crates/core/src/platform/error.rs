@@ -328,17 +328,18 @@ impl Serialize for AppError {
             bank_code: self.bank_code.as_deref(),
             tries_left: self.tries_left,
             detail: self.detail.as_deref(),
-            // From the code, whatever the fields say: the table is the one source.
-            category: self.code.verdict().map(|v| v.category),
-            retry: self.code.verdict().map(|v| v.retry),
-            remedy: self.code.verdict().map(|v| v.remedy),
+            category: self.category,
+            retry: self.retry,
+            remedy: self.remedy,
         }
         .serialize(s)
     }
 }
 
 impl AppError {
+    /// An error of `code`, with the catalogue's verdict on it (`ErrorCode::verdict`).
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        let verdict = code.verdict();
         Self {
             code,
             message: message.into(),
@@ -347,9 +348,9 @@ impl AppError {
             bank_code: None,
             tries_left: None,
             detail: None,
-            category: code.verdict().map(|v| v.category),
-            retry: code.verdict().map(|v| v.retry),
-            remedy: code.verdict().map(|v| v.remedy),
+            category: verdict.map(|v| v.category),
+            retry: verdict.map(|v| v.retry),
+            remedy: verdict.map(|v| v.remedy),
         }
     }
 

@@ -198,6 +198,11 @@ impl MockBank {
     /// (test mode), on any card. Errors (unknown card, a phone that is not 11 digits) are
     /// returned as text.
     pub fn act(&self, viewer: Option<&Viewer>, action: &BankAction) -> Result<(), String> {
+        // Restoring the bank's own system (T24) is the tester's control, not a person's: only
+        // without a viewer, i.e. in test mode.
+        if viewer.is_some() && matches!(action, BankAction::RestoreService { .. }) {
+            return Err("restoring the bank's service is a test-mode control".into());
+        }
         let (sql, card_id, value): (&str, &str, Option<&str>) = match action {
             BankAction::Activate { card_id } => ("UPDATE cards SET activated = 1 WHERE id = ?1", card_id, None),
             BankAction::EnableEpay { card_id } => ("UPDATE cards SET epay_enabled = 1 WHERE id = ?1", card_id, None),

@@ -6,8 +6,8 @@ use tauri::State;
 use tongbao_api::{
     AppStatus, AttemptRef, AuditEntry, BankAction, BindCode, BindStart, BindStep, CacheCleared, CardDetail,
     CardRecognition, CardRef, CardRename, CardUnbind, CardUpdate, CardView, CheckResult, DiagnoseInput, Diagnostics,
-    ExportedReport, LoginInput, MockControls, MockPanel, Profile, RegisterDetails, RegisterInput, RetryNotice,
-    SessionView, Settings, UnlockInput,
+    ExportedReport, LastFailure, LoginInput, MockControls, MockPanel, Profile, RegisterDetails, RegisterInput,
+    RetryNotice, SessionView, Settings, UnlockInput,
 };
 use tongbao_api::{
     BalanceView, HistoryPage, HistoryQuery, MonthlyFlow, PayeeView, PaymentDetail, PaymentInput, PaymentQuote,
@@ -280,6 +280,11 @@ pub async fn card_detail(state: State<'_, AppState>, args: Args<CardRef>) -> Res
 #[tauri::command]
 pub async fn account_audit(state: State<'_, AppState>) -> Result<Vec<AuditEntry>, AppError> {
     run(&state, |w| w.account_audit()).await
+}
+
+#[tauri::command]
+pub async fn last_failure(state: State<'_, AppState>) -> Result<Option<LastFailure>, AppError> {
+    run(&state, |w| w.last_failure()).await
 }
 
 #[tauri::command]

@@ -58,6 +58,7 @@ pub fn run() {
             commands::cards_refresh,
             commands::card_detail,
             commands::account_audit,
+            commands::last_failure,
             commands::card_rename,
             commands::card_set_default,
             commands::card_update_start,

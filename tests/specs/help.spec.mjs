@@ -39,6 +39,10 @@ test("a CARD_NOT_ACTIVATED failure is explained; the center opens the bank actio
   await p1AfterT02Fails(b);
   await click(b, "bind-diagnose");
   const explain = await el(b, "diag-explain");
+  // A screen of its own: no binding stepper around it, its heading focused, the nav on 帮助.
+  assert.equal(await (await b.$(tid("bind-stepper"))).isExisting(), false, "not nested in the stepper");
+  assert.equal(await b.execute(() => document.activeElement?.tagName), "H1");
+  assert.equal(await (await el(b, "nav-help")).getAttribute("aria-current"), "page");
   assert.equal(await explain.getAttribute("data-error-code"), "CARD_NOT_ACTIVATED");
   assert.equal(await explain.getAttribute("data-category"), "inactive");
   assert.match(await explain.getText(), /95588/);
@@ -46,6 +50,9 @@ test("a CARD_NOT_ACTIVATED failure is explained; the center opens the bank actio
   await b.waitUntil(async () => (await (await el(b, "mock-action")).getValue()) === "activate");
   assert.equal(await (await el(b, "mock-action-card")).getValue(), "T02", "the failed card is selected");
   await click(b, "mock-action-apply");
+  // It says what changed, and checks again.
+  assert.match(await (await el(b, "diag-counter-done")).getText(), /卡片已激活（尾号 0025）/);
+  await checks(b, 5);
   await click(b, "diag-action-retry");
   assert.equal((await (await el(b, "bind-number")).getValue()).replace(/ /g, ""), CARDS.T02, "the number is kept");
   await bind.submitCard(b);
@@ -70,6 +77,44 @@ test("checks pass, a card status inquiry tells EPAY_DISABLED, and the offline sw
   assert.deepEqual(offline.bank, ["false", "NETWORK_OFFLINE"]);
   assert.deepEqual(offline.card_status, ["false", "NETWORK_OFFLINE"]);
   assert.deepEqual(offline.database, ["true", ""], "local checks still pass");
+  // What needs the bank could not run: 「未检查」, never 正常.
+  const status = async (check) => (await b.$(`${tid("diag-check")}[data-check="${check}"]`)).getAttribute("data-status");
+  assert.equal(await status("bank"), "failed");
+  for (const c of ["app_version", "card_status", "clock"]) {
+    assert.equal(await status(c), "not_run", c);
+    assert.match(await (await b.$(`${tid("diag-check")}[data-check="${c}"]`)).getText(), /未检查/, c);
+  }
+  assert.equal(await status("database"), "ok");
+});
+
+test("the last failure is remembered across a restart and a sign-in, and a failed card change is explained", async ({ app, b }) => {
+  await p1AfterT02Fails(b);
+  await app.restart();
+  b = app.browser;
+  await auth.waitLogin(b);
+  await auth.login(b, P1.phone);
+  await el(b, "home-screen", 30_000);
+  await click(b, "nav-help");
+  const explain = await el(b, "diag-explain");
+  assert.equal(await explain.getAttribute("data-error-code"), "CARD_NOT_ACTIVATED");
+  const when = await el(b, "diag-last-when");
+  assert.equal(await when.getAttribute("data-event"), "bind_failed");
+  assert.match(await when.getText(), /\d{4}-\d{2}-\d{2} .*绑定失败 · 工商银行 尾号 0025/);
+  assert.match(await explain.getText(), /95588/);
+  // Bound after all: nothing left to explain. Then a phone change the bank refuses.
+  await bind.bankCounter(b, "T02", "activate");
+  await bind.bindDebit(b, CARDS.T02);
+  await click(b, "nav-help");
+  await el(b, "diag-no-failure");
+  await click(b, "nav-cards");
+  await click(b, "card-open");
+  await type(b, "card-edit-phone", "13912345678");
+  await click(b, "card-edit-submit");
+  await el(b, "bind-error", 30_000);
+  await click(b, "bind-diagnose");
+  const edit = await el(b, "diag-explain");
+  assert.equal(await edit.getAttribute("data-error-code"), "PHONE_MISMATCH");
+  assert.equal(await (await el(b, "diag-last-when")).getAttribute("data-event"), "update_failed");
 });
 
 test("clear cache says what it cleared; the exported report has codes and checks but no secret", async ({ b }) => {

@@ -1,7 +1,7 @@
 // The app's navigation and session state. Rust owns the truth (who is signed in, whether the
 // session is locked); this mirrors it for rendering and refreshes it from `app_status`.
 import { call, toAppError, type AppErrorObject } from "./ipc/client";
-import type { BankAction, BankId, Category, ErrorCode, PaymentKind, Remedy, RetryHelps, SessionView, Settings } from "./ipc/bindings";
+import type { BankAction, PaymentKind, SessionView, Settings } from "./ipc/bindings";
 import { setLanguage } from "./i18n/index.svelte";
 
 export type Screen =
@@ -20,21 +20,6 @@ export type Screen =
   | "security"
   | "recover"
   | "locked";
-
-/** The last binding failure, for the troubleshooting center (codes only: nothing secret). */
-export interface LastFailure {
-  code: ErrorCode;
-  bankCode?: string;
-  until?: number;
-  /** The bank of the card (the remedy names it and its service number). */
-  bank?: BankId | null;
-  /** Rust's verdict, kept with the failure (see `failureInfo`). */
-  category?: Category;
-  retry?: RetryHelps;
-  remedy?: Remedy;
-  last4: string;
-  at: number;
-}
 
 /** A bank counter action the troubleshooting center asks the developer panel to show. */
 export interface MockFocus {
@@ -56,8 +41,12 @@ export const app = $state<{
   toastScreen: Screen | null;
   /** The card the detail screen shows. */
   cardId: number | null;
-  lastFailure: LastFailure | null;
   mockFocus: MockFocus | null;
+  /** The counter action just done at the mock bank (the troubleshooting center says what
+   *  changed and checks again). */
+  counterDone: { action: BankAction["action"]; last4: string; at: number } | null;
+  /** The binding flow shows its troubleshooting center (the nav marks 帮助). */
+  diagnosing: boolean;
   /** What the payment screen makes. */
   payMode: PaymentKind;
 }>({
@@ -69,8 +58,9 @@ export const app = $state<{
   toast: null,
   toastScreen: null,
   cardId: null,
-  lastFailure: null,
   mockFocus: null,
+  counterDone: null,
+  diagnosing: false,
   payMode: "to_user",
 });
 
@@ -139,7 +129,6 @@ function showLocked(): void {
 /** After login or registration: home. */
 export function signedIn(session: SessionView): void {
   app.session = session;
-  app.lastFailure = null; // another person's failure is not theirs to see
   app.cardId = null;
   app.resume = "home";
   app.screen = "home";

@@ -27,12 +27,14 @@ export const FAILURE_FIELDS: Partial<Record<ErrorCode, FormField>> = {
   CARD_TYPE_NOT_SUPPORTED: "number",
 };
 
+type Nullable<T> = { [K in keyof T]: T[K] | null };
+
 /** Rust's verdict on a failure (a code outside the catalogue is the wallet's own fault). */
-export function failureInfo(error: Pick<AppError, "code" | "category" | "retry" | "remedy">): FailureInfo {
+export function failureInfo(error: Pick<AppError, "code"> & Partial<Nullable<Pick<AppError, "category" | "retry" | "remedy">>>): FailureInfo {
   return {
     category: error.category ?? "wallet_fault",
     retry: error.retry ?? "yes",
-    remedy: error.remedy,
+    remedy: error.remedy ?? undefined,
     field: FAILURE_FIELDS[error.code],
   };
 }

@@ -17,7 +17,7 @@ pub use tongbao_core::accounts::session::SessionView;
 pub use tongbao_core::accounts::settings::{Language, Settings, Theme};
 pub use tongbao_core::accounts::{LoginInput, Profile, RegisterDetails, RegisterInput, UnlockInput};
 pub use tongbao_core::bank::CardStatus;
-pub use tongbao_core::cards::audit::{AuditEntry, AuditEvent};
+pub use tongbao_core::cards::audit::{AuditEntry, AuditEvent, LastFailure};
 pub use tongbao_core::cards::binding::{
     AttemptRef, BindCode, BindStage, BindStart, BindStep, CardRecognition, CardStatusView, CardView, RetryNotice,
 };
@@ -28,7 +28,7 @@ pub use tongbao_core::money::payments::{
     PaymentEvent, PaymentInput, PaymentKind, PaymentQuote, PaymentRef, PaymentRequest, PaymentStatus, PaymentView,
 };
 pub use tongbao_core::platform::error::{AppError, Category, ErrorCode, Field, Remedy, RetryHelps};
-pub use tongbao_core::support::checks::{CacheCleared, CheckId, CheckResult, DiagnoseInput, Diagnostics};
+pub use tongbao_core::support::checks::{CacheCleared, CheckId, CheckResult, CheckStatus, DiagnoseInput, Diagnostics};
 pub use tongbao_core::wallet::AppStatus;
 pub use tongbao_mockbank::{BankAction, MockCard, MockControls, MockPanel, MockSms, MockToken};
 
@@ -95,6 +95,7 @@ commands! {
     cards_refresh() -> Vec<CardView>;
     card_detail(CardRef) -> CardDetail;
     account_audit() -> Vec<AuditEntry>;
+    last_failure() -> Option<LastFailure>;
     card_rename(CardRename) -> CardView;
     card_set_default(CardRef) -> Vec<CardView>;
     card_update_start(CardUpdate) -> BindStep;
@@ -197,6 +198,8 @@ fn declarations() -> Vec<String> {
         CardStatus::decl(),
         CheckId::decl(),
         CheckResult::decl(),
+        CheckStatus::decl(),
+        LastFailure::decl(),
         Diagnostics::decl(),
         DiagnoseInput::decl(),
         CacheCleared::decl(),

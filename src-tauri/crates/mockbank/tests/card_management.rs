@@ -12,7 +12,7 @@ use tongbao_core::cards::manage::{CardRef, CardRename, CardUnbind, CardUpdate};
 use tongbao_core::platform::clock::{Clock, FakeClock, DAY, HOUR, MINUTE};
 use tongbao_core::platform::error::ErrorCode;
 use tongbao_core::platform::secrets::{MemoryStore, SecretString};
-use tongbao_core::support::checks::{CheckId, DiagnoseInput, Diagnostics};
+use tongbao_core::support::checks::{CheckId, CheckResult, CheckStatus, DiagnoseInput, Diagnostics};
 use tongbao_core::{open_wallet, Wallet};
 use tongbao_mockbank::fixture::Fixture;
 use tongbao_mockbank::{BankAction, Controls, MockBank};
@@ -124,8 +124,12 @@ impl Env {
 }
 
 fn check(d: &Diagnostics, id: CheckId) -> (bool, Option<ErrorCode>) {
-    let c = d.checks.iter().find(|c| c.check == id).unwrap_or_else(|| panic!("{id:?} ran"));
+    let c = found(d, id);
     (c.ok, c.code)
+}
+
+fn found(d: &Diagnostics, id: CheckId) -> &CheckResult {
+    d.checks.iter().find(|c| c.check == id).unwrap_or_else(|| panic!("{id:?} ran"))
 }
 
 #[test]
@@ -268,6 +272,46 @@ fn unbinding_while_the_bank_is_offline_keeps_the_card() {
 }
 
 #[test]
+fn the_last_failure_outlives_a_restart_and_ends_when_the_card_binds() {
+    let env = p1();
+    assert_eq!(env.wallet.last_failure().unwrap(), None, "nothing failed yet");
+    let form = BindStart {
+        number: SecretString::new(T02),
+        expiry: None,
+        cvv: None,
+        phone: P1.phone.into(),
+        nickname: None,
+        agree: true,
+    };
+    assert_eq!(env.wallet.bind_start(&form, NO_RETRY).unwrap_err().code, ErrorCode::CardNotActivated);
+    let env = env.restart();
+    let last = env.wallet.last_failure().unwrap().expect("remembered across a restart and a sign-in");
+    assert_eq!(
+        (last.event, last.code, last.last4.as_str(), last.bank.map(|b| b.code())),
+        (AuditEvent::BindFailed, ErrorCode::CardNotActivated, "0025", Some("ICBC"))
+    );
+    assert!(last.bank_code.is_some(), "the bank's own code is kept");
+    assert!(last.remedy.is_some() && last.category.is_some(), "with Rust's verdict");
+    // Another person sees none of it.
+    env.wallet.logout();
+    register(&env.wallet, &P2);
+    assert_eq!(env.wallet.last_failure().unwrap(), None);
+    env.wallet.logout();
+    sign_in(&env.wallet, &P1);
+    // Activated at the counter and bound: nothing left to explain.
+    env.bank.act(None, &BankAction::Activate { card_id: "T02".into() }).unwrap();
+    let card = env.bind(T02, None);
+    assert_eq!(env.wallet.last_failure().unwrap(), None);
+    // A card change that fails is explained too.
+    assert_eq!(env.update(card.id, Some("13912345678"), None), Err(ErrorCode::PhoneMismatch));
+    let last = env.wallet.last_failure().unwrap().unwrap();
+    assert_eq!(
+        (last.event, last.code, last.card_id),
+        (AuditEvent::UpdateFailed, ErrorCode::PhoneMismatch, Some(card.id))
+    );
+}
+
+#[test]
 fn healthy_checks_pass_and_a_card_status_inquiry_tells_why_a_card_fails() {
     let env = p1();
     let d = env.diagnose(Some(T02));
@@ -300,6 +344,13 @@ fn each_check_fails_when_its_dependency_is_broken() {
     assert_eq!(check(&d, CheckId::AppVersion), (false, Some(ErrorCode::NetworkOffline)));
     assert_eq!(check(&d, CheckId::CardStatus), (false, Some(ErrorCode::NetworkOffline)));
     assert_eq!(check(&d, CheckId::Database), (true, None), "local checks still pass");
+    // What needs the bank could not run: never "passed" (the clock has nothing to compare with).
+    assert_eq!(found(&d, CheckId::Bank).status, CheckStatus::Failed);
+    for id in [CheckId::AppVersion, CheckId::CardStatus, CheckId::Clock] {
+        assert_eq!(found(&d, id).status, CheckStatus::NotRun, "{id:?}");
+    }
+    assert_eq!(check(&d, CheckId::Clock), (false, Some(ErrorCode::NetworkOffline)));
+    assert_eq!(found(&d, CheckId::Database).status, CheckStatus::Ok);
     env.bank.set_controls(Controls::default());
     env.bank.set_client_version_floor("9.0.0");
     assert_eq!(check(&env.diagnose(None), CheckId::AppVersion), (false, Some(ErrorCode::UpgradeRequired)));

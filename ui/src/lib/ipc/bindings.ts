@@ -203,7 +203,7 @@ export type CardStatus = "active" | "not_activated" | "epay_disabled" | "frozen"
 
 export type CheckId = "bank" | "app_version" | "card_status" | "keychain" | "database" | "clock";
 
-export type CheckResult = { check: CheckId, ok: boolean, 
+export type CheckResult = { check: CheckId, ok: boolean, status: CheckStatus, 
 /**
  * Time the check took.
  */
@@ -220,6 +220,22 @@ version: string | null, minVersion: string | null,
  * Clock: the wallet's clock minus the bank's.
  */
 skewMs: number | null, };
+
+export type CheckStatus = "ok" | "failed" | "not_run";
+
+export type LastFailure = { event: AuditEvent, code: ErrorCode, 
+/**
+ * The bank's own code (e.g. "14"), when it gave one.
+ */
+bankCode: string | null, 
+/**
+ * The card's bank: its remedy names it and its service number.
+ */
+bank: BankId | null, last4: string, cardId: number | null, at: number, 
+/**
+ * Rust's verdict on the code (as on every error).
+ */
+category: Category | null, retry: RetryHelps | null, remedy: Remedy | null, };
 
 export type Diagnostics = { at: number, checks: Array<CheckResult>, };
 
@@ -368,6 +384,7 @@ export interface Commands {
   cards_refresh: { args: null; result: Array<CardView> };
   card_detail: { args: CardRef; result: CardDetail };
   account_audit: { args: null; result: Array<AuditEntry> };
+  last_failure: { args: null; result: LastFailure | null };
   card_rename: { args: CardRename; result: CardView };
   card_set_default: { args: CardRef; result: Array<CardView> };
   card_update_start: { args: CardUpdate; result: BindStep };
@@ -430,6 +447,7 @@ export const COMMAND_NAMES = [
   "cards_refresh",
   "card_detail",
   "account_audit",
+  "last_failure",
   "card_rename",
   "card_set_default",
   "card_update_start",

@@ -8,8 +8,9 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::accounts::AccountId;
+use crate::cards::BankId;
 use crate::platform::clock::Millis;
-use crate::platform::error::{AppError, ErrorCode};
+use crate::platform::error::{AppError, Category, ErrorCode, Remedy, RetryHelps};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
@@ -82,11 +83,12 @@ pub(crate) fn record(
     Ok(())
 }
 
-/// A failed binding attempt, recorded against the card being bound.
+/// A failed binding attempt, recorded against the card being bound (detail: the bank's own
+/// code, when it gave one).
 pub(crate) fn record_attempt_failure(
     db: &Connection,
     attempt_id: &str,
-    code: ErrorCode,
+    e: &AppError,
     now: Millis,
 ) -> Result<(), AppError> {
     let found: Option<(AccountId, String, String)> = db
@@ -98,7 +100,76 @@ pub(crate) fn record_attempt_failure(
         return Ok(());
     };
     let who = Subject { account, card_id: None, fingerprint: Some(&fp), last4: &last4 };
-    record(db, &who, AuditEvent::BindFailed, Some(code), None, now)
+    record(db, &who, AuditEvent::BindFailed, Some(e.code), e.bank_code.as_deref(), now)
+}
+
+/// The account's latest card failure (a binding, a change or an unbind) that nothing since
+/// has put right, for the troubleshooting center: it outlives restarts and sign-ins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LastFailure {
+    pub event: AuditEvent,
+    pub code: ErrorCode,
+    /// The bank's own code (e.g. "14"), when it gave one.
+    pub bank_code: Option<String>,
+    /// The card's bank: its remedy names it and its service number.
+    pub bank: Option<BankId>,
+    pub last4: String,
+    #[ts(type = "number | null")]
+    pub card_id: Option<i64>,
+    #[ts(type = "number")]
+    pub at: Millis,
+    /// Rust's verdict on the code (as on every error).
+    pub category: Option<Category>,
+    pub retry: Option<RetryHelps>,
+    pub remedy: Option<Remedy>,
+}
+
+/// Events that put a failure right: the card bound, changed or unbound after it (entries are
+/// numbered in the order they happen).
+const RESOLVING: &str = "'bound', 'phone_changed', 'expiry_updated', 'unbound'";
+
+pub(crate) fn last_failure(db: &Connection, account: AccountId) -> Result<Option<LastFailure>, AppError> {
+    let row = db
+        .query_row(
+            "SELECT f.event, f.code, f.detail, f.last4, f.card_id, f.at, f.fingerprint, f.id,
+                    COALESCE(c.bank, (SELECT b.bank FROM binding_attempts b
+                                      WHERE b.account_id = f.account_id AND b.fingerprint = f.fingerprint
+                                      ORDER BY b.created_at DESC LIMIT 1))
+             FROM card_audit f LEFT JOIN cards c ON c.id = f.card_id
+             WHERE f.account_id = ?1 AND f.code IS NOT NULL
+               AND f.event IN ('bind_failed', 'update_failed', 'unbind_failed')
+             ORDER BY f.at DESC, f.id DESC LIMIT 1",
+            [account],
+            |r| {
+                let code: ErrorCode = r.get(1)?;
+                let verdict = code.verdict();
+                let failure = LastFailure {
+                    event: r.get(0)?,
+                    code,
+                    bank_code: r.get(2)?,
+                    last4: r.get(3)?,
+                    card_id: r.get(4)?,
+                    at: r.get(5)?,
+                    bank: r.get(8)?,
+                    category: verdict.map(|v| v.category),
+                    retry: verdict.map(|v| v.retry),
+                    remedy: verdict.map(|v| v.remedy),
+                };
+                Ok((failure, r.get::<_, Option<String>>(6)?, r.get::<_, i64>(7)?))
+            },
+        )
+        .optional()?;
+    let Some((failure, fingerprint, id)) = row else { return Ok(None) };
+    let resolved: bool = db.query_row(
+        &format!(
+            "SELECT EXISTS (SELECT 1 FROM card_audit
+                            WHERE account_id = ?1 AND fingerprint = ?2 AND event IN ({RESOLVING}) AND id > ?3)"
+        ),
+        params![account, fingerprint, id],
+        |r| r.get(0),
+    )?;
+    Ok((!resolved).then_some(failure))
 }
 
 const COLUMNS: &str = "id, card_id, last4, event, code, detail, at";

@@ -224,7 +224,7 @@ impl Services {
             if terminal {
                 binding::set_stage(&db, attempt_id, "failed", None, Some(e.code.as_str()), now)?;
             }
-            crate::cards::audit::record_attempt_failure(&db, attempt_id, e.code, now)?;
+            crate::cards::audit::record_attempt_failure(&db, attempt_id, &e, now)?;
             Ok(())
         };
         if let Err(storage) = record() {

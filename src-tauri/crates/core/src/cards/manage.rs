@@ -287,6 +287,12 @@ impl Services {
         audit::for_account(&self.db(), account, ACCOUNT_AUDIT_LIMIT)
     }
 
+    /// The latest card failure nothing has put right since, for the troubleshooting center.
+    pub fn last_failure(&self) -> Result<Option<audit::LastFailure>, AppError> {
+        let account = self.require_account()?;
+        audit::last_failure(&self.db(), account)
+    }
+
     fn card_view(&self, account: AccountId, card_id: i64) -> Result<CardView, AppError> {
         binding::cards(&self.db(), account, self.clock.now())?
             .into_iter()
@@ -491,7 +497,7 @@ impl Services {
             if terminal {
                 set_update_stage(&db, id, "failed", None, Some(e.code), now)?;
             }
-            audit::record(&db, &card.subject(), AuditEvent::UpdateFailed, Some(e.code), None, now)
+            audit::record(&db, &card.subject(), AuditEvent::UpdateFailed, Some(e.code), e.bank_code.as_deref(), now)
         };
         if let Err(storage) = record() {
             tracing::error!(code = storage.code.as_str(), "could not record a failed card change");
@@ -510,7 +516,15 @@ impl Services {
         accounts::check_pay_password(&self.db, account, input.pay_password.expose(), self.clock.now())?;
         if let Err(f) = self.call_bank(link, |o| link.bank.revoke_token(&card.token, o), on_retry) {
             let e = f.to_error();
-            audit::record(&self.db(), &card.subject(), AuditEvent::UnbindFailed, Some(e.code), None, self.clock.now())?;
+            let detail = e.bank_code.as_deref();
+            audit::record(
+                &self.db(),
+                &card.subject(),
+                AuditEvent::UnbindFailed,
+                Some(e.code),
+                detail,
+                self.clock.now(),
+            )?;
             return Err(e);
         }
         let now = self.clock.now();

@@ -31,12 +31,24 @@ pub enum CheckId {
     Clock,
 }
 
-/// One check's outcome. `code` says what is wrong when `ok` is false.
+/// Whether a check passed, failed, or could not run (the bank it needs did not answer): a check
+/// that could not run is never reported as passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckStatus {
+    Ok,
+    Failed,
+    NotRun,
+}
+
+/// One check's outcome. `code` says what is wrong when `ok` is false: the fault found, or for a
+/// check that could not run (`status` NotRun) why not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckResult {
     pub check: CheckId,
     pub ok: bool,
+    pub status: CheckStatus,
     /// Time the check took.
     #[ts(type = "number")]
     pub ms: Millis,
@@ -56,6 +68,7 @@ impl CheckResult {
         Self {
             check,
             ok: outcome.is_ok(),
+            status: if outcome.is_ok() { CheckStatus::Ok } else { CheckStatus::Failed },
             ms,
             code: outcome.err(),
             card_status: None,
@@ -63,6 +76,11 @@ impl CheckResult {
             min_version: None,
             skew_ms: None,
         }
+    }
+
+    /// A check that could not run because what it needs failed with `why`.
+    pub(crate) fn not_run(check: CheckId, why: ErrorCode) -> Self {
+        Self { status: CheckStatus::NotRun, ..Self::new(check, 0, Err(why)) }
     }
 }
 

@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use rusqlite::params;
 
 use super::checks::*;
-use crate::bank::{version_at_least, BankInfo, CallOptions};
+use crate::bank::{version_at_least, CallOptions};
 use crate::cards;
 use crate::platform::error::{AppError, ErrorCode};
 use crate::platform::secrets::DB_KEY_NAME;
@@ -34,33 +34,39 @@ impl Services {
         let bank_info = move || link.bank.bank_info(opts).map_err(|f| f.code());
         let mut jobs: Vec<Job<'_>> = vec![
             Box::new(move || CheckResult::new(CheckId::Bank, 0, bank_info().map(|_| ()))),
-            Box::new(move || {
-                let info = bank_info();
-                let floor = info.as_ref().ok().map(|i: &BankInfo| i.min_client_version.clone());
-                let outcome = info.and_then(|i| {
-                    if version_at_least(app_version, &i.min_client_version) {
+            Box::new(move || match bank_info() {
+                Err(why) => CheckResult {
+                    version: Some(app_version.to_owned()),
+                    ..CheckResult::not_run(CheckId::AppVersion, why)
+                },
+                Ok(i) => {
+                    let outcome = if version_at_least(app_version, &i.min_client_version) {
                         Ok(())
                     } else {
                         Err(ErrorCode::UpgradeRequired)
+                    };
+                    CheckResult {
+                        version: Some(app_version.to_owned()),
+                        min_version: Some(i.min_client_version),
+                        ..CheckResult::new(CheckId::AppVersion, 0, outcome)
                     }
-                });
-                CheckResult {
-                    version: Some(app_version.to_owned()),
-                    min_version: floor,
-                    ..CheckResult::new(CheckId::AppVersion, 0, outcome)
                 }
             }),
             Box::new(move || {
                 let before = self.clock.now();
                 let info = bank_info();
                 let ours = (before + self.clock.now()) / 2;
-                let skew = info.as_ref().ok().map(|i| ours - i.now);
-                let outcome = if ours < EARLIEST_SANE_TIME || skew.is_some_and(|s| s.abs() > MAX_CLOCK_SKEW) {
-                    Err(ErrorCode::ClockWrong)
-                } else {
-                    Ok(())
-                };
-                CheckResult { skew_ms: skew, ..CheckResult::new(CheckId::Clock, 0, outcome) }
+                match info {
+                    // Certainly wrong whatever the bank says.
+                    _ if ours < EARLIEST_SANE_TIME => CheckResult::new(CheckId::Clock, 0, Err(ErrorCode::ClockWrong)),
+                    // Nothing to compare with: not checked, never "fine".
+                    Err(why) => CheckResult::not_run(CheckId::Clock, why),
+                    Ok(i) => {
+                        let skew = ours - i.now;
+                        let outcome = if skew.abs() > MAX_CLOCK_SKEW { Err(ErrorCode::ClockWrong) } else { Ok(()) };
+                        CheckResult { skew_ms: Some(skew), ..CheckResult::new(CheckId::Clock, 0, outcome) }
+                    }
+                }
             }),
             Box::new(move || {
                 let outcome = match self.secrets.get(DB_KEY_NAME) {
@@ -91,7 +97,7 @@ impl Services {
                         card_status: Some(s),
                         ..CheckResult::new(CheckId::CardStatus, 0, status_code(s).map_or(Ok(()), Err))
                     },
-                    Err(f) => CheckResult::new(CheckId::CardStatus, 0, Err(f.code())),
+                    Err(f) => CheckResult::not_run(CheckId::CardStatus, f.code()),
                 },
             }));
         }

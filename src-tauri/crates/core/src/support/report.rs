@@ -15,7 +15,7 @@ use crate::cards::audit::AuditEntry;
 use crate::platform::clock::Millis;
 use crate::platform::error::{AppError, ErrorCode};
 use crate::services::Services;
-use crate::support::checks::CheckResult;
+use crate::support::checks::{CheckResult, CheckStatus};
 
 /// How many log lines and error codes a report carries.
 pub const REPORT_LOG_LINES: usize = 200;
@@ -157,9 +157,13 @@ fn render_text(r: &SupportReport) -> String {
                 let code = c.code.map_or("", |c| c.as_str());
                 let _ = writeln!(
                     t,
-                    "{:<12} {:<4} {:>6} ms {code}",
+                    "{:<12} {:<7} {:>6} ms {code}",
                     format!("{:?}", c.check),
-                    if c.ok { "ok" } else { "FAIL" },
+                    match c.status {
+                        CheckStatus::Ok => "ok",
+                        CheckStatus::Failed => "FAIL",
+                        CheckStatus::NotRun => "NOT RUN",
+                    },
                     c.ms
                 );
             }

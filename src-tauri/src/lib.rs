@@ -6,6 +6,7 @@ mod instance;
 mod logging;
 mod report_file;
 mod state;
+mod updates;
 
 use tauri::Manager;
 
@@ -19,6 +20,7 @@ pub fn run() {
                 .callback(|app, _args, _cwd| instance::focus(app))
                 .build(),
         )
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .setup(|app| {
             let log_dir = app.path().app_log_dir()?;
             let guard = logging::init(&log_dir);
@@ -31,6 +33,8 @@ pub fn run() {
             // Open the keychain and database off the main thread; commands wait for it.
             state.start_opening();
             app.manage(state);
+            app.manage(updates::Updates::default());
+            updates::check_in_background(app.handle());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -94,6 +98,10 @@ pub fn run() {
             commands::security_overview,
             commands::close_account,
             commands::reset_installation,
+            commands::update_status,
+            commands::update_check,
+            commands::update_install,
+            commands::update_restart,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Tongbao Wallet");

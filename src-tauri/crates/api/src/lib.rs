@@ -47,6 +47,50 @@ pub struct ExportedReport {
     pub json_path: String,
 }
 
+/// An update the update server announces (its signature is checked when it is downloaded).
+#[derive(Debug, Clone, serde::Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateInfo {
+    pub version: String,
+    pub notes: Option<String>,
+    /// The publish date as the manifest gives it (RFC 3339), if any.
+    pub date: Option<String>,
+}
+
+/// This app's version and what the last update check found.
+#[derive(Debug, Clone, serde::Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateStatus {
+    pub current_version: String,
+    /// A newer version, when the last check found one.
+    pub available: Option<UpdateInfo>,
+    /// When the last check ended (Unix ms), if one has.
+    #[ts(type = "number | null")]
+    pub checked_at: Option<i64>,
+}
+
+/// How far `update_install` went: always downloaded and verified; installed where it can.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum UpdateStage {
+    /// Installed: restart to run the new version.
+    Installed,
+    /// Verified, not installed: this app was not installed from a package (a build from source).
+    NotPackaged,
+    /// Verified, not installed: test mode with `TONGBAO_UPDATE_DRY_RUN=1`.
+    DryRun,
+}
+
+#[derive(Debug, Clone, serde::Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateOutcome {
+    pub version: String,
+    /// The size of the package downloaded and verified.
+    #[ts(type = "number")]
+    pub bytes: u64,
+    pub stage: UpdateStage,
+}
+
 /// One command of the contract, as the generator sees it.
 pub struct CommandSpec {
     pub name: &'static str,
@@ -131,6 +175,10 @@ commands! {
     security_overview() -> SecurityOverview;
     close_account(CloseAccount) -> ();
     reset_installation(ResetInput) -> ();
+    update_status() -> UpdateStatus;
+    update_check() -> UpdateStatus;
+    update_install() -> UpdateOutcome;
+    update_restart() -> ();
 }
 
 /// Commands that also take an `onRetry` channel of [`RetryNotice`]s (bank calls with retries).
@@ -198,6 +246,10 @@ fn declarations() -> Vec<String> {
         CardStatus::decl(),
         CheckId::decl(),
         CheckResult::decl(),
+        UpdateInfo::decl(),
+        UpdateStatus::decl(),
+        UpdateStage::decl(),
+        UpdateOutcome::decl(),
         CheckStatus::decl(),
         LastFailure::decl(),
         Diagnostics::decl(),

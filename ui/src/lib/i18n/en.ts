@@ -65,6 +65,17 @@ export const en: Record<MessageKey, string> = {
   "home.registeredAt": "Registered",
   "home.previousLogin": "Previous sign-in",
   "home.firstLogin": "This is your first sign-in",
+  "update.title": "Version and updates",
+  "update.current": "This version",
+  "update.available": "Version {version} is available",
+  "update.latest": "You have the latest version (checked {when})",
+  "update.check": "Check for updates",
+  "update.install": "Update now",
+  "update.installing": "Downloading and verifying…",
+  "update.restart": "Restart to finish",
+  "update.stage.installed": "Version {version} is installed ({kb} KB, signature verified). Restart to use it.",
+  "update.stage.not_packaged": "Version {version} was downloaded and its signature verified ({kb} KB). This build is from source and is not overwritten: install the new package instead.",
+  "update.stage.dry_run": "Version {version} was downloaded and its signature verified ({kb} KB). Test run: not installed.",
   "settings.title": "Settings",
   "settings.language": "Language",
   "settings.theme": "Theme",
@@ -422,6 +433,10 @@ export const en: Record<MessageKey, string> = {
   "errors.PAYMENT_NOT_REVOCABLE": "This transfer has posted or ended: it can't be revoked.",
   "errors.INPUT_INVALID": "The request's data is malformed. Please reload and try again.",
   "errors.TEST_MODE_REQUIRED": "This developer control exists only in test mode (start with TONGBAO_TEST_MODE=1).",
+  "errors.UPDATE_CHECK_FAILED": "Can't check for updates right now: the update server can't be reached. Try later; this version keeps working.",
+  "errors.UPDATE_SIGNATURE_INVALID": "The downloaded update's signature is not valid, so it was refused. This version keeps working; try again later or download the package from the website.",
+  "errors.UPDATE_NOT_AVAILABLE": "You have the latest version.",
+  "errors.UPDATE_INSTALL_FAILED": "The update was downloaded and verified but could not be installed (the install was cancelled or refused). Try again, or install it with your package manager.",
   "errors.DATABASE_DAMAGED": "The wallet's data file is damaged.",
   "home.balance": "Balance",
   "home.topup": "Top up",
@@ -581,3 +596,6 @@ export const en: Record<MessageKey, string> = {
   "errors.ACCOUNT_NOT_EMPTY.balance": "The balance is not zero: withdraw it first.",
   "errors.ACCOUNT_NOT_EMPTY.pending": "A payment is still pending: wait for it or revoke it first.",
 };
+
+/** The catalogue loads whole (see zh-CN's `loadRest`). */
+export const loadRest = async (): Promise<void> => {};

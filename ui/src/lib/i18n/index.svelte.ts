@@ -1,23 +1,48 @@
 // i18n: ICU MessageFormat (intl-messageformat) over two catalogues; the current language is a
-// rune, so every `t()` in a template re-renders when it changes.
+// rune, so every `t()` in a template re-renders when it changes. zh-CN (the default) ships with
+// the first screen; English is loaded when chosen. In the build every message is precompiled
+// (precompile-messages.ts: text, or the AST) and the ICU parser is not shipped.
 import { ISSUER_NAMES } from "../issuers";
 import { IntlMessageFormat } from "intl-messageformat";
-import { zhCN, type MessageKey } from "./zh-CN";
-import { en } from "./en";
+import type { MessageFormatElement } from "@formatjs/icu-messageformat-parser";
+import { loadRest, zhCN, type MessageKey } from "./zh-CN";
 import type { BankId, Counterparty, Language } from "../ipc/bindings";
 
 export type { MessageKey };
 export const LANGUAGES: readonly Language[] = ["zh-CN", "en"];
-export const catalogues: Record<Language, Record<MessageKey, string>> = { "zh-CN": zhCN, en };
+type Catalogue = Record<MessageKey, string>;
+const LOADERS: Record<Language, () => Promise<Catalogue>> = {
+  "zh-CN": async () => zhCN,
+  en: () => import("./en").then((m) => m.en),
+};
+/** The catalogues loaded so far (zh-CN always; English once chosen or `loadLanguage`d). */
+export const catalogues = { "zh-CN": zhCN } as Record<Language, Catalogue>;
+
+/** Makes every message of the current catalogues available (the build ships zh-CN's first
+ *  screens' messages first): awaited by every screen loaded later. */
+export const ensureMessages = loadRest;
+
+/** Loads a language's catalogue (once). */
+export async function loadLanguage(lang: Language): Promise<void> {
+  catalogues[lang] ??= await LOADERS[lang]();
+}
 
 const state = $state<{ lang: Language }>({ lang: "zh-CN" });
 // A memo of compiled formats, not UI state: nothing renders from it.
 // eslint-disable-next-line svelte/prefer-svelte-reactivity
 const cache = new Map<string, IntlMessageFormat>();
 
-export function setLanguage(lang: Language): void {
-  state.lang = lang;
-  document.documentElement.lang = lang;
+/** Switches the language: at once when its catalogue is loaded, else as soon as it is. */
+export function setLanguage(lang: Language): Promise<void> {
+  const apply = () => {
+    state.lang = lang;
+    document.documentElement.lang = lang;
+  };
+  if (catalogues[lang]) {
+    apply();
+    return Promise.resolve();
+  }
+  return loadLanguage(lang).then(apply);
 }
 
 export function language(): Language {
@@ -53,10 +78,13 @@ export function hasMessage(key: string): key is MessageKey {
 }
 
 export function format(lang: Language, key: MessageKey, values?: Values): string {
+  // A build's message is its final text or its AST; in dev and tests, the ICU source.
+  const message = (catalogues[lang] ?? catalogues["zh-CN"])[key] as string | MessageFormatElement[];
+  if (import.meta.env.PROD && typeof message === "string") return message;
   const id = `${lang}\u0000${key}`;
   let mf = cache.get(id);
   if (!mf) {
-    mf = new IntlMessageFormat(catalogues[lang][key], lang);
+    mf = new IntlMessageFormat(message, lang);
     cache.set(id, mf);
   }
   return String(mf.format(values));

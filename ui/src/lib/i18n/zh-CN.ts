@@ -63,6 +63,17 @@ export const zhCN = {
   "home.registeredAt": "注册时间",
   "home.previousLogin": "上次登录",
   "home.firstLogin": "这是你第一次登录",
+  "update.title": "版本与更新",
+  "update.current": "当前版本",
+  "update.available": "发现新版本 {version}",
+  "update.latest": "已是最新版本（{when} 检查）",
+  "update.check": "检查更新",
+  "update.install": "立即更新",
+  "update.installing": "正在下载并验证…",
+  "update.restart": "重启以完成更新",
+  "update.stage.installed": "新版本 {version} 已安装（{kb} KB，签名已验证）。重启后生效。",
+  "update.stage.not_packaged": "新版本 {version} 已下载，签名验证通过（{kb} KB）。这是从源代码构建的版本，不会被覆盖：请安装新版本的安装包。",
+  "update.stage.dry_run": "新版本 {version} 已下载，签名验证通过（{kb} KB）。测试运行：未安装。",
   "settings.title": "设置",
   "settings.language": "语言",
   "settings.theme": "主题",
@@ -420,6 +431,10 @@ export const zhCN = {
   "errors.PAYMENT_NOT_REVOCABLE": "这笔转账已到账或已处理，不能撤销。",
   "errors.INPUT_INVALID": "请求的数据格式不正确，请刷新后重试。",
   "errors.TEST_MODE_REQUIRED": "此开发者功能只在测试模式下可用（以 TONGBAO_TEST_MODE=1 启动）。",
+  "errors.UPDATE_CHECK_FAILED": "暂时无法检查更新：连不上更新服务器。请稍后再试，当前版本可以照常使用。",
+  "errors.UPDATE_SIGNATURE_INVALID": "下载的更新签名无效，已拒绝安装。当前版本照常可用；请稍后重试，或从官网下载安装包。",
+  "errors.UPDATE_NOT_AVAILABLE": "已是最新版本。",
+  "errors.UPDATE_INSTALL_FAILED": "更新已下载并验证，但未能安装（安装被取消或系统拒绝）。请重试，或用系统的软件包管理器安装。",
   "errors.DATABASE_DAMAGED": "钱包数据文件已损坏。",
   "home.balance": "零钱余额",
   "home.topup": "充值",
@@ -581,3 +596,8 @@ export const zhCN = {
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
+
+/** In the build this catalogue ships in two parts (precompile-messages.ts): the first screens'
+ *  messages with the entry chunk, the rest loaded by this with the first screen needing them.
+ *  In dev and tests every message is already here. */
+export const loadRest = async (): Promise<void> => {};

@@ -1,7 +1,7 @@
 // Generated from the Rust types by `cargo run -p tongbao-api --bin gen-bindings`.
 // Do not edit: the test command fails when this file is stale.
 
-export type ErrorCode = "PHONE_INVALID" | "PHONE_TAKEN" | "NAME_INVALID" | "ID_NUMBER_INVALID" | "AGE_TOO_YOUNG" | "PASSWORD_WEAK" | "PASSWORD_MISMATCH" | "PAY_PASSWORD_WEAK" | "LOGIN_FAILED" | "LOGIN_LOCKED" | "SESSION_LOCKED" | "PASSWORD_SAME_AS_OLD" | "IDENTITY_MISMATCH" | "RECOVERY_LOCKED" | "ACCOUNT_NOT_EMPTY" | "NOT_LOGGED_IN" | "SETTING_INVALID" | "CARD_NUMBER_INVALID" | "EXPIRY_MISMATCH" | "CVV_MISMATCH" | "PHONE_MISMATCH" | "HOLDER_MISMATCH" | "NETWORK_TIMEOUT" | "NETWORK_OFFLINE" | "BANK_UNAVAILABLE" | "BANK_SYSTEM_ERROR" | "EPAY_DISABLED" | "CARD_RESTRICTED" | "UPGRADE_REQUIRED" | "TOKEN_REQUIRED" | "TOKEN_INVALID" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_LOCKED" | "CARD_EXPIRED" | "BANK_NOT_SUPPORTED" | "CARD_TYPE_NOT_SUPPORTED" | "CARD_NOT_ACTIVATED" | "CARD_LOST" | "CARD_ALREADY_BOUND" | "CARD_LIMIT_REACHED" | "BIND_COOLDOWN" | "CONSENT_REQUIRED" | "OTP_RESEND_TOO_SOON" | "CARD_NOT_FOUND" | "CARD_EDIT_INVALID" | "CLOCK_WRONG" | "EXPORT_FAILED" | "PAY_PASSWORD_WRONG" | "PAY_PASSWORD_LOCKED" | "INSUFFICIENT_FUNDS" | "LIMIT_EXCEEDED" | "FREQUENCY_EXCEEDED" | "PAYEE_NOT_FOUND" | "PAYEE_NAME_MISMATCH" | "SELF_TRANSFER" | "AMOUNT_INVALID" | "PAYMENT_NOT_FOUND" | "PAYMENT_NOT_REVOCABLE" | "INPUT_INVALID" | "TEST_MODE_REQUIRED" | "KEYCHAIN_UNAVAILABLE" | "KEYCHAIN_LOCKED" | "DATABASE_KEY_MISSING" | "DATABASE_KEY_MISMATCH" | "DATABASE_TOO_NEW" | "DATABASE_DAMAGED" | "STORAGE_ERROR" | "INTERNAL_ERROR";
+export type ErrorCode = "PHONE_INVALID" | "PHONE_TAKEN" | "NAME_INVALID" | "ID_NUMBER_INVALID" | "AGE_TOO_YOUNG" | "PASSWORD_WEAK" | "PASSWORD_MISMATCH" | "PAY_PASSWORD_WEAK" | "LOGIN_FAILED" | "LOGIN_LOCKED" | "SESSION_LOCKED" | "PASSWORD_SAME_AS_OLD" | "IDENTITY_MISMATCH" | "RECOVERY_LOCKED" | "ACCOUNT_NOT_EMPTY" | "NOT_LOGGED_IN" | "SETTING_INVALID" | "CARD_NUMBER_INVALID" | "EXPIRY_MISMATCH" | "CVV_MISMATCH" | "PHONE_MISMATCH" | "HOLDER_MISMATCH" | "NETWORK_TIMEOUT" | "NETWORK_OFFLINE" | "BANK_UNAVAILABLE" | "BANK_SYSTEM_ERROR" | "EPAY_DISABLED" | "CARD_RESTRICTED" | "UPGRADE_REQUIRED" | "TOKEN_REQUIRED" | "TOKEN_INVALID" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_LOCKED" | "CARD_EXPIRED" | "BANK_NOT_SUPPORTED" | "CARD_TYPE_NOT_SUPPORTED" | "CARD_NOT_ACTIVATED" | "CARD_LOST" | "CARD_ALREADY_BOUND" | "CARD_LIMIT_REACHED" | "BIND_COOLDOWN" | "CONSENT_REQUIRED" | "OTP_RESEND_TOO_SOON" | "CARD_NOT_FOUND" | "CARD_EDIT_INVALID" | "CLOCK_WRONG" | "EXPORT_FAILED" | "PAY_PASSWORD_WRONG" | "PAY_PASSWORD_LOCKED" | "INSUFFICIENT_FUNDS" | "LIMIT_EXCEEDED" | "FREQUENCY_EXCEEDED" | "PAYEE_NOT_FOUND" | "PAYEE_NAME_MISMATCH" | "SELF_TRANSFER" | "AMOUNT_INVALID" | "PAYMENT_NOT_FOUND" | "PAYMENT_NOT_REVOCABLE" | "INPUT_INVALID" | "TEST_MODE_REQUIRED" | "UPDATE_CHECK_FAILED" | "UPDATE_SIGNATURE_INVALID" | "UPDATE_NOT_AVAILABLE" | "UPDATE_INSTALL_FAILED" | "KEYCHAIN_UNAVAILABLE" | "KEYCHAIN_LOCKED" | "DATABASE_KEY_MISSING" | "DATABASE_KEY_MISMATCH" | "DATABASE_TOO_NEW" | "DATABASE_DAMAGED" | "STORAGE_ERROR" | "INTERNAL_ERROR";
 
 export type Field = "phone" | "display_name" | "real_name" | "id_number" | "password" | "password_confirm" | "pay_password" | "pay_password_confirm" | "autolock_minutes" | "current_password" | "current_pay_password";
 
@@ -221,6 +221,30 @@ version: string | null, minVersion: string | null,
  */
 skewMs: number | null, };
 
+export type UpdateInfo = { version: string, notes: string | null, 
+/**
+ * The publish date as the manifest gives it (RFC 3339), if any.
+ */
+date: string | null, };
+
+export type UpdateStatus = { currentVersion: string, 
+/**
+ * A newer version, when the last check found one.
+ */
+available: UpdateInfo | null, 
+/**
+ * When the last check ended (Unix ms), if one has.
+ */
+checkedAt: number | null, };
+
+export type UpdateStage = "installed" | "not_packaged" | "dry_run";
+
+export type UpdateOutcome = { version: string, 
+/**
+ * The size of the package downloaded and verified.
+ */
+bytes: number, stage: UpdateStage, };
+
 export type CheckStatus = "ok" | "failed" | "not_run";
 
 export type LastFailure = { event: AuditEvent, code: ErrorCode, 
@@ -420,6 +444,10 @@ export interface Commands {
   security_overview: { args: null; result: SecurityOverview };
   close_account: { args: CloseAccount; result: null };
   reset_installation: { args: ResetInput; result: null };
+  update_status: { args: null; result: UpdateStatus };
+  update_check: { args: null; result: UpdateStatus };
+  update_install: { args: null; result: UpdateOutcome };
+  update_restart: { args: null; result: null };
 }
 
 export const COMMAND_NAMES = [
@@ -483,6 +511,10 @@ export const COMMAND_NAMES = [
   "security_overview",
   "close_account",
   "reset_installation",
+  "update_status",
+  "update_check",
+  "update_install",
+  "update_restart",
 ] as const;
 
 /** Commands that take an `onRetry` channel of RetryNotice. */
@@ -568,6 +600,10 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   "PAYMENT_NOT_REVOCABLE",
   "INPUT_INVALID",
   "TEST_MODE_REQUIRED",
+  "UPDATE_CHECK_FAILED",
+  "UPDATE_SIGNATURE_INVALID",
+  "UPDATE_NOT_AVAILABLE",
+  "UPDATE_INSTALL_FAILED",
   "KEYCHAIN_UNAVAILABLE",
   "KEYCHAIN_LOCKED",
   "DATABASE_KEY_MISSING",

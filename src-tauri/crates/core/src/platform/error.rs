@@ -126,6 +126,17 @@ catalogue! {
     /// A developer control of the mock bank, available only when the app started in test mode
     /// (`TONGBAO_TEST_MODE=1`).
     TestModeRequired = "TEST_MODE_REQUIRED",
+    // Updates (the app's own, signed)
+    /// The update server could not be reached or answered something that is not a manifest.
+    UpdateCheckFailed = "UPDATE_CHECK_FAILED",
+    /// A downloaded update does not carry a valid signature of this app's key (or it was signed
+    /// for another version than the one announced): refused, the running version stays.
+    UpdateSignatureInvalid = "UPDATE_SIGNATURE_INVALID",
+    /// There is no newer version to install.
+    UpdateNotAvailable = "UPDATE_NOT_AVAILABLE",
+    /// The verified update could not be installed (the package manager refused or the
+    /// password prompt was dismissed).
+    UpdateInstallFailed = "UPDATE_INSTALL_FAILED",
     // Keychain and storage: shown on the start-up problem screen.
     KeychainUnavailable = "KEYCHAIN_UNAVAILABLE",
     KeychainLocked = "KEYCHAIN_LOCKED",

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Builds the release app and its Linux packages: target/release/bundle/deb/*.deb and
+# rpm/*.rpm (add `appimage` to the list to try the AppImage: its bundler downloads linuxdeploy
+# from GitHub, which this machine cannot reach; the CI workflow builds it).
+#
+# Update signatures: with TAURI_SIGNING_PRIVATE_KEY set (the release key, a CI secret: never in
+# the repository) the bundler also signs each package for the updater. Without it, the packages
+# are built unsigned for updates (the app keeps the configured public key).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bundles="${1:-deb,rpm}"
+extra=()
+if [ -z "${TAURI_SIGNING_PRIVATE_KEY:-}" ]; then
+  extra=(--config '{"bundle":{"createUpdaterArtifacts":false}}')
+fi
+ui/node_modules/.bin/tauri build --ci --bundles "$bundles" "${extra[@]}"
+ls -l target/release/bundle/*/ 2>/dev/null | grep -E '\.(deb|rpm|AppImage)$' || true

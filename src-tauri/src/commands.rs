@@ -3,6 +3,7 @@
 //! The names and types are the contract in the `tongbao-api` crate.
 
 use tauri::{Manager, State};
+use tongbao_api::{AppEvent, UpdateOutcome, UpdateStatus};
 use tongbao_api::{
     AppStatus, AttemptRef, AuditEntry, BankAction, BindCode, BindStart, BindStep, CacheCleared, CardDetail,
     CardRecognition, CardRef, CardRename, CardUnbind, CardUpdate, CardView, CheckResult, DiagnoseInput, Diagnostics,
@@ -17,12 +18,12 @@ use tongbao_api::{
     ChangePassword, CloseAccount, RecoverStart, RecoveryCard, RecoveryCode, RecoveryFinish, RecoveryIdentity,
     RecoveryRef, RecoveryStep, ResetInput, SecurityOverview,
 };
-use tongbao_api::{UpdateOutcome, UpdateStatus};
 use tongbao_core::platform::clock::{OffsetClock, MINUTE};
 use tongbao_core::{AppError, ErrorCode, Wallet};
 use tongbao_mockbank::{MockBank, Viewer};
 
 use crate::args::{Args, Chan};
+use crate::events::Events;
 use crate::state::AppState;
 
 /// Runs `f` on the blocking pool with the opened wallet.
@@ -93,21 +94,39 @@ pub async fn check_registration(state: State<'_, AppState>, args: Args<RegisterD
 }
 
 #[tauri::command]
-pub async fn register(state: State<'_, AppState>, args: Args<RegisterInput>) -> Result<SessionView, AppError> {
+pub async fn register(
+    state: State<'_, AppState>,
+    events: State<'_, Events>,
+    args: Args<RegisterInput>,
+) -> Result<SessionView, AppError> {
     let args = args.get()?;
-    run(&state, move |w| w.register(&args)).await
+    let session = run(&state, move |w| w.register(&args)).await;
+    events.wake();
+    session
 }
 
 #[tauri::command]
-pub async fn login(state: State<'_, AppState>, args: Args<LoginInput>) -> Result<SessionView, AppError> {
+pub async fn login(
+    state: State<'_, AppState>,
+    events: State<'_, Events>,
+    args: Args<LoginInput>,
+) -> Result<SessionView, AppError> {
     let args = args.get()?;
-    run(&state, move |w| w.login(&args)).await
+    let session = run(&state, move |w| w.login(&args)).await;
+    events.wake();
+    session
 }
 
 #[tauri::command]
-pub async fn unlock(state: State<'_, AppState>, args: Args<UnlockInput>) -> Result<SessionView, AppError> {
+pub async fn unlock(
+    state: State<'_, AppState>,
+    events: State<'_, Events>,
+    args: Args<UnlockInput>,
+) -> Result<SessionView, AppError> {
     let args = args.get()?;
-    run(&state, move |w| w.unlock(&args.password)).await
+    let session = run(&state, move |w| w.unlock(&args.password)).await;
+    events.wake();
+    session
 }
 
 #[tauri::command]
@@ -135,9 +154,15 @@ pub async fn profile(state: State<'_, AppState>) -> Result<Profile, AppError> {
 }
 
 #[tauri::command]
-pub async fn update_settings(state: State<'_, AppState>, args: Args<Settings>) -> Result<Settings, AppError> {
+pub async fn update_settings(
+    state: State<'_, AppState>,
+    events: State<'_, Events>,
+    args: Args<Settings>,
+) -> Result<Settings, AppError> {
     let args = args.get()?;
-    run(&state, move |w| w.update_settings(&args)).await
+    let saved = run(&state, move |w| w.update_settings(&args)).await;
+    events.wake(); // the auto-lock time may have changed
+    saved
 }
 
 #[tauri::command]
@@ -226,17 +251,23 @@ pub async fn mock_set_controls(state: State<'_, AppState>, args: Args<MockContro
 /// Moves the mock clock forward by whole minutes (1 to 60 × 24 × 400: up to about 13 months;
 /// test mode only).
 #[tauri::command]
-pub async fn mock_advance_clock(state: State<'_, AppState>, args: Args<i32>) -> Result<MockPanel, AppError> {
+pub async fn mock_advance_clock(
+    state: State<'_, AppState>,
+    events: State<'_, Events>,
+    args: Args<i32>,
+) -> Result<MockPanel, AppError> {
     let args = args.get()?;
     if !(1..=60 * 24 * 400).contains(&args) {
         return Err(AppError::new(ErrorCode::InputInvalid, "the clock moves 1 minute to 400 days"));
     }
-    run_test_control(&state, move |b, clock| {
+    let panel = run_test_control(&state, move |b, clock| {
         clock.advance(i64::from(args) * MINUTE);
         tracing::info!(minutes = args, "mock clock moved forward");
         b.panel(None)
     })
-    .await
+    .await;
+    events.wake(); // an auto-lock may now be due
+    panel
 }
 
 /// The mock bank's client-version floor (test mode only): raise it to see UPGRADE_REQUIRED.
@@ -590,4 +621,24 @@ pub async fn update_install(app: tauri::AppHandle) -> Result<UpdateOutcome, AppE
 #[tauri::command]
 pub async fn update_restart(app: tauri::AppHandle) -> Result<(), AppError> {
     crate::updates::restart(&app)
+}
+
+/// Hands Rust the channel for what it tells the UI unasked (the session locking itself, an SMS
+/// on the mock phone); answers at once.
+#[tauri::command]
+pub async fn watch_events(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    events: State<'_, Events>,
+    on_event: Chan<AppEvent>,
+) -> Result<(), AppError> {
+    events.watch(on_event.get()?);
+    if let Ok(opened) = state.opened().await {
+        opened.bank.on_sms(move || app.state::<Events>().send(AppEvent::MockChanged));
+        // Found damaged before the UI was listening: say it now.
+        if opened.wallet.storage_damaged() == Some(true) {
+            events.send(AppEvent::StorageDamaged);
+        }
+    }
+    Ok(())
 }

@@ -2,6 +2,7 @@
 
 mod args;
 mod commands;
+mod events;
 mod instance;
 mod logging;
 mod report_file;
@@ -29,11 +30,13 @@ pub fn run() {
             let lock = instance::lock_data_dir(&data_dir)?;
             app.manage(lock);
             let identifier = app.config().identifier.clone();
-            let state = state::AppState::new(data_dir, log_dir, identifier, guard);
+            app.manage(events::Events::default());
+            let state = state::AppState::new(app.handle().clone(), data_dir, log_dir, identifier, guard);
             // Open the keychain and database off the main thread; commands wait for it.
             state.start_opening();
             app.manage(state);
             app.manage(updates::Updates::default());
+            events::watch_sessions(app.handle().clone());
             updates::check_in_background(app.handle());
             Ok(())
         })
@@ -102,6 +105,7 @@ pub fn run() {
             commands::update_check,
             commands::update_install,
             commands::update_restart,
+            commands::watch_events,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Tongbao Wallet");

@@ -44,6 +44,7 @@ pub fn test_mode() -> bool {
 }
 
 pub struct AppState {
+    app: tauri::AppHandle,
     data_dir: PathBuf,
     log_dir: PathBuf,
     identifier: String,
@@ -52,8 +53,14 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(data_dir: PathBuf, log_dir: PathBuf, identifier: String, log_guard: Option<WorkerGuard>) -> Self {
-        Self { data_dir, log_dir, identifier, opened: Arc::new(Mutex::new(None)), _log_guard: log_guard }
+    pub fn new(
+        app: tauri::AppHandle,
+        data_dir: PathBuf,
+        log_dir: PathBuf,
+        identifier: String,
+        log_guard: Option<WorkerGuard>,
+    ) -> Self {
+        Self { app, data_dir, log_dir, identifier, opened: Arc::new(Mutex::new(None)), _log_guard: log_guard }
     }
 
     /// Resets this installation: closes the wallet, removes its database, logs and keychain
@@ -79,29 +86,37 @@ impl AppState {
 
     /// Starts opening the wallet without waiting for it.
     pub fn start_opening(&self) {
-        let (slot, dir, id) = (self.opened.clone(), self.data_dir.clone(), self.identifier.clone());
+        let (slot, dir, id, app) =
+            (self.opened.clone(), self.data_dir.clone(), self.identifier.clone(), self.app.clone());
         tauri::async_runtime::spawn(async move {
-            let _ = get_or_open(&slot, dir, id).await;
+            let _ = get_or_open(&slot, dir, id, app).await;
         });
     }
 
     /// The opened wallet and bank, opening them (or waiting for the opening under way).
     pub async fn opened(&self) -> Result<Opened, AppError> {
-        get_or_open(&self.opened, self.data_dir.clone(), self.identifier.clone()).await
+        get_or_open(&self.opened, self.data_dir.clone(), self.identifier.clone(), self.app.clone()).await
     }
 }
 
-async fn get_or_open(slot: &Mutex<Option<Opened>>, data_dir: PathBuf, identifier: String) -> Result<Opened, AppError> {
+async fn get_or_open(
+    slot: &Mutex<Option<Opened>>,
+    data_dir: PathBuf,
+    identifier: String,
+    app: tauri::AppHandle,
+) -> Result<Opened, AppError> {
     let mut guard = slot.lock().await;
     if let Some(o) = guard.as_ref() {
         return Ok(o.clone());
     }
-    let opened = tauri::async_runtime::spawn_blocking(move || open(&data_dir, &identifier))
+    let started = std::time::Instant::now();
+    let opened = tauri::async_runtime::spawn_blocking(move || open(&data_dir, &identifier, app))
         .await
         .map_err(|_| AppError::internal("opening the wallet stopped unexpectedly"))?;
     match opened {
         Ok(o) => {
-            tracing::info!(keychain = o.wallet.keychain_backend(), "wallet opened");
+            let ms = started.elapsed().as_millis() as u64;
+            tracing::info!(keychain = o.wallet.keychain_backend(), ms, "wallet opened");
             *guard = Some(o.clone());
             Ok(o)
         }
@@ -131,7 +146,7 @@ fn mock_clock() -> Result<Arc<OffsetClock>, AppError> {
     Ok(Arc::new(OffsetClock::new(at.timestamp_millis() - SystemClock.now())))
 }
 
-fn open(data_dir: &Path, identifier: &str) -> Result<Opened, AppError> {
+fn open(data_dir: &Path, identifier: &str, app: tauri::AppHandle) -> Result<Opened, AppError> {
     let testing = test_mode();
     let mock_clock = if testing { Some(mock_clock()?) } else { None };
     let clock: Arc<dyn Clock> = match &mock_clock {
@@ -174,6 +189,11 @@ fn open(data_dir: &Path, identifier: &str) -> Result<Opened, AppError> {
         env!("CARGO_PKG_VERSION"),
     )?;
     let wallet = Arc::new(wallet);
-    wallet.check_storage_in_background();
+    wallet.check_storage_then(move |damaged| {
+        if damaged {
+            use tauri::Manager;
+            app.state::<crate::events::Events>().send(tongbao_api::AppEvent::StorageDamaged);
+        }
+    });
     Ok(Opened { wallet, bank, clock: mock_clock })
 }

@@ -36,7 +36,10 @@ async function waitPort(port, open, ms) {
 
 /** One app under test, in its own folder (`dir`): data, config, cache and the driver's log. */
 export class AppUnderTest {
-  constructor(name, { env = {} } = {}) {
+  /** `application`: the binary (default TONGBAO_APP or the debug build; the start-up benchmark
+   *  passes the release builds). */
+  constructor(name, { env = {}, application = APP } = {}) {
+    this.application = application;
     this.name = name;
     this.dir = path.join(ARTIFACTS, "runs", name.replace(/[^a-zA-Z0-9]+/g, "-").slice(0, 80));
     this.env = {
@@ -72,6 +75,7 @@ export class AppUnderTest {
     });
     closeSync(fd);
     await waitPort(PORT, true, 15_000);
+    this.sessionStart = performance.now(); // the app is launched by the session request
     await this.openSession();
   }
 
@@ -98,7 +102,7 @@ export class AppUnderTest {
       connectionRetryCount: 0,
       capabilities: {
         "wdio:enforceWebDriverClassic": true,
-        "tauri:options": { application: APP },
+        "tauri:options": { application: this.application },
       },
     });
   }

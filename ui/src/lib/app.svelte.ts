@@ -47,6 +47,8 @@ export const app = $state<{
   counterDone: { action: BankAction["action"]; last4: string; at: number } | null;
   /** The binding flow shows its troubleshooting center (the nav marks 帮助). */
   diagnosing: boolean;
+  /** Counts Rust's "the mock phone got an SMS" events: the mock panel refreshes on them. */
+  mockChanges: number;
   /** What the payment screen makes. */
   payMode: PaymentKind;
 }>({
@@ -61,6 +63,7 @@ export const app = $state<{
   mockFocus: null,
   counterDone: null,
   diagnosing: false,
+  mockChanges: 0,
   payMode: "to_user",
 });
 

@@ -24,8 +24,9 @@ pub use tongbao_core::cards::binding::{
 pub use tongbao_core::cards::manage::{CardDetail, CardRef, CardRename, CardUnbind, CardUpdate};
 pub use tongbao_core::cards::{BankId, CardKind};
 pub use tongbao_core::money::payments::{
-    Arrival, BalanceView, Counterparty, Direction, HistoryPage, HistoryQuery, MonthlyFlow, PayeeView, PaymentDetail,
-    PaymentEvent, PaymentInput, PaymentKind, PaymentQuote, PaymentRef, PaymentRequest, PaymentStatus, PaymentView,
+    Arrival, BalanceView, Counterparty, Direction, HistoryCursor, HistoryPage, HistoryQuery, MonthlyFlow, PayeeView,
+    PaymentDetail, PaymentEvent, PaymentInput, PaymentKind, PaymentQuote, PaymentRef, PaymentRequest, PaymentStatus,
+    PaymentView,
 };
 pub use tongbao_core::platform::error::{AppError, Category, ErrorCode, Field, Remedy, RetryHelps};
 pub use tongbao_core::support::checks::{CacheCleared, CheckId, CheckResult, CheckStatus, DiagnoseInput, Diagnostics};
@@ -89,6 +90,20 @@ pub struct UpdateOutcome {
     #[ts(type = "number")]
     pub bytes: u64,
     pub stage: UpdateStage,
+}
+
+/// What Rust tells the UI without being asked, through the `watch_events` channel: nothing in
+/// the UI polls for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AppEvent {
+    /// The signed-in session locked itself after the idle time.
+    SessionLocked,
+    /// The mock phone received an SMS.
+    MockChanged,
+    /// The background integrity check found the database damaged (`app_status` now says
+    /// DATABASE_DAMAGED).
+    StorageDamaged,
 }
 
 /// One command of the contract, as the generator sees it.
@@ -179,6 +194,7 @@ commands! {
     update_check() -> UpdateStatus;
     update_install() -> UpdateOutcome;
     update_restart() -> ();
+    watch_events() -> ();
 }
 
 /// Commands that also take an `onRetry` channel of [`RetryNotice`]s (bank calls with retries).
@@ -199,6 +215,9 @@ pub const PROGRESS_COMMANDS: &[&str] = &[
 
 /// Commands that also take an `onCheck` channel of [`CheckResult`]s (each check as it ends).
 pub const CHECK_COMMANDS: &[&str] = &["run_diagnostics"];
+
+/// Commands that also take an `onEvent` channel of [`AppEvent`]s (kept by Rust).
+pub const EVENT_COMMANDS: &[&str] = &["watch_events"];
 
 /// Every type that crosses IPC, declared in dependency-free order.
 fn declarations() -> Vec<String> {
@@ -246,6 +265,7 @@ fn declarations() -> Vec<String> {
         CardStatus::decl(),
         CheckId::decl(),
         CheckResult::decl(),
+        AppEvent::decl(),
         UpdateInfo::decl(),
         UpdateStatus::decl(),
         UpdateStage::decl(),
@@ -270,6 +290,7 @@ fn declarations() -> Vec<String> {
         PaymentDetail::decl(),
         PaymentRef::decl(),
         BalanceView::decl(),
+        HistoryCursor::decl(),
         HistoryQuery::decl(),
         HistoryPage::decl(),
         MonthlyFlow::decl(),
@@ -318,6 +339,12 @@ pub fn typescript() -> String {
     }
     out.push_str("] as const;\n\n/** Commands that take an `onCheck` channel of CheckResult. */\nexport const CHECK_COMMANDS = [\n");
     for n in CHECK_COMMANDS {
+        out.push_str(&format!("  \"{n}\",\n"));
+    }
+    out.push_str(
+        "] as const;\n\n/** Commands that take an `onEvent` channel of AppEvent. */\nexport const EVENT_COMMANDS = [\n",
+    );
+    for n in EVENT_COMMANDS {
         out.push_str(&format!("  \"{n}\",\n"));
     }
     out.push_str("] as const;\n\nexport const ERROR_CODES: readonly ErrorCode[] = [\n");

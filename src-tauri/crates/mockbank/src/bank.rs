@@ -49,6 +49,8 @@ pub struct MockBank {
     pub(crate) rng: Mutex<ChaCha8Rng>,
     /// How many verification requests each "busy first N" card has answered 91 since start.
     pub(crate) busy_answers: Mutex<HashMap<String, u32>>,
+    /// Told when the mock phone receives an SMS: the app pushes it to the panel (no polling).
+    pub(crate) on_sms: Mutex<Option<Box<dyn Fn() + Send + Sync>>>,
 }
 
 pub(crate) fn random_hex(bytes: usize) -> String {
@@ -66,6 +68,18 @@ impl MockBank {
             controls: Mutex::new(Controls::default()),
             rng: Mutex::new(ChaCha8Rng::seed_from_u64(0x7B_B0)),
             busy_answers: Mutex::new(HashMap::new()),
+            on_sms: Mutex::new(None),
+        }
+    }
+
+    /// Calls `f` after every SMS the mock phone receives.
+    pub fn on_sms(&self, f: impl Fn() + Send + Sync + 'static) {
+        *self.on_sms.lock().unwrap_or_else(|p| p.into_inner()) = Some(Box::new(f));
+    }
+
+    pub(crate) fn sms_arrived(&self) {
+        if let Some(f) = self.on_sms.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            f();
         }
     }
 }

@@ -101,14 +101,15 @@ impl Bank for MockBank {
 /// The mock phone shows the wallet's own SMS too (recovery codes, notices).
 impl SmsGateway for MockBank {
     fn send(&self, phone: &str, text: &str) -> Result<(), tongbao_core::platform::error::AppError> {
-        self.db()
-            .execute("INSERT INTO sms (phone, text, at) VALUES (?1, ?2, ?3)", params![phone, text, self.clock.now()])
-            .map(|_| ())
-            .map_err(|e| {
-                tongbao_core::platform::error::AppError::new(
-                    tongbao_core::platform::error::ErrorCode::StorageError,
-                    format!("mock phone: {e}"),
-                )
-            })
+        let sent = self
+            .db()
+            .execute("INSERT INTO sms (phone, text, at) VALUES (?1, ?2, ?3)", params![phone, text, self.clock.now()]);
+        self.sms_arrived();
+        sent.map(|_| ()).map_err(|e| {
+            tongbao_core::platform::error::AppError::new(
+                tongbao_core::platform::error::ErrorCode::StorageError,
+                format!("mock phone: {e}"),
+            )
+        })
     }
 }

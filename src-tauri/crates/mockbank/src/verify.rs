@@ -291,6 +291,8 @@ impl MockBank {
                 )
             })
             .map_err(storage_failure)?;
+            drop(db);
+            self.sms_arrived();
             Ok(OtpSent { expires_at: now + OTP_TTL, resend_at: now + OTP_RESEND_AFTER })
         })
     }

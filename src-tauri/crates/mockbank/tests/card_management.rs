@@ -476,3 +476,22 @@ fn the_support_report_carries_codes_and_checks_but_no_secret() {
     assert!(r.json.contains("\"check\": \"card_status\""));
     assert!(r.text.contains("binding attempt failed"));
 }
+
+#[test]
+fn the_auto_lock_is_due_after_the_idle_time_and_none_once_locked_or_signed_out() {
+    let env = p1();
+    let autolock = i64::from(env.wallet.settings().unwrap().autolock_minutes) * MINUTE;
+    assert_eq!(env.wallet.lock_due_in().unwrap(), Some(autolock));
+    env.clock.advance(2 * MINUTE);
+    assert_eq!(env.wallet.lock_due_in().unwrap(), Some(autolock - 2 * MINUTE));
+    env.wallet.touch().unwrap();
+    assert_eq!(env.wallet.lock_due_in().unwrap(), Some(autolock), "activity moves it");
+    env.clock.advance(autolock);
+    assert_eq!(env.wallet.lock_due_in().unwrap(), Some(0), "due now");
+    assert!(env.wallet.status().unwrap().session.unwrap().locked, "status locks it when due");
+    assert_eq!(env.wallet.lock_due_in().unwrap(), None, "locked: nothing due");
+    env.wallet.unlock(&SecretString::new(PASSWORD)).unwrap();
+    assert_eq!(env.wallet.lock_due_in().unwrap(), Some(autolock));
+    env.wallet.logout();
+    assert_eq!(env.wallet.lock_due_in().unwrap(), None);
+}

@@ -467,6 +467,28 @@ fn history_pages_and_filters_by_date_card_kind_and_status_and_sums_months() {
     );
     let third = q(|q| q.page = 2);
     assert_eq!((third.items.len(), third.has_more), (2, false), "6 payments: pages of 2");
+    assert_eq!(third.next, None, "no page after the last");
+    // Keyset paging walks the same rows in the same order as OFFSET (three top-ups share one
+    // millisecond: the id breaks the tie), filters included.
+    for (status, size) in [(None, 2), (None, 4), (Some(PaymentStatus::Succeeded), 1)] {
+        let (mut keyset, mut offset, mut before, mut page) = (vec![], vec![], None, 0);
+        loop {
+            let p = e.wallet.history(&HistoryQuery { page_size: size, status, before, ..Default::default() }).unwrap();
+            keyset.extend(p.items.iter().map(|v| v.id));
+            let Some(next) = p.next else { break };
+            before = Some(next);
+        }
+        loop {
+            let p = e.wallet.history(&HistoryQuery { page_size: size, status, page, ..Default::default() }).unwrap();
+            offset.extend(p.items.iter().map(|v| v.id));
+            if !p.has_more {
+                break;
+            }
+            page += 1;
+        }
+        assert_eq!(keyset, offset, "{status:?} by {size}");
+        assert_eq!(keyset.len(), if status.is_some() { 5 } else { 6 });
+    }
     let day1 = q(|q| {
         q.from = Some("2026-11-25".into());
         q.to = Some("2026-11-25".into());

@@ -221,6 +221,8 @@ version: string | null, minVersion: string | null,
  */
 skewMs: number | null, };
 
+export type AppEvent = "session_locked" | "mock_changed" | "storage_damaged";
+
 export type UpdateInfo = { version: string, notes: string | null, 
 /**
  * The publish date as the manifest gives it (RFC 3339), if any.
@@ -321,18 +323,33 @@ export type PaymentRef = { paymentId: number, };
 
 export type BalanceView = { balanceFen: number, };
 
+export type HistoryCursor = { at: number, id: number, };
+
 export type HistoryQuery = { 
 /**
  * `YYYY-MM-DD` (Shanghai), inclusive.
  */
-from: string | null, to: string | null, kind: PaymentKind | null, cardId: number | null, status: PaymentStatus | null, page: number, pageSize: number, };
+from: string | null, to: string | null, kind: PaymentKind | null, cardId: number | null, status: PaymentStatus | null, 
+/**
+ * The page number: skipped rows (OFFSET) when `before` is absent, for display otherwise.
+ */
+page: number, pageSize: number, 
+/**
+ * Keyset paging: the page after this payment (the previous page's `next`). Flat at any
+ * depth, unlike `page` alone.
+ */
+before?: HistoryCursor, };
 
 export type HistoryPage = { items: Array<PaymentView>, page: number, pageSize: number, 
 /**
  * Another page follows (no total is counted: at a million payments that costs more than
  * the page).
  */
-hasMore: boolean, };
+hasMore: boolean, 
+/**
+ * The cursor of the next page (send it as `before`), when there is one.
+ */
+next: HistoryCursor | null, };
 
 export type MonthlyFlow = { 
 /**
@@ -448,6 +465,7 @@ export interface Commands {
   update_check: { args: null; result: UpdateStatus };
   update_install: { args: null; result: UpdateOutcome };
   update_restart: { args: null; result: null };
+  watch_events: { args: null; result: null };
 }
 
 export const COMMAND_NAMES = [
@@ -515,6 +533,7 @@ export const COMMAND_NAMES = [
   "update_check",
   "update_install",
   "update_restart",
+  "watch_events",
 ] as const;
 
 /** Commands that take an `onRetry` channel of RetryNotice. */
@@ -536,6 +555,11 @@ export const PROGRESS_COMMANDS = [
 /** Commands that take an `onCheck` channel of CheckResult. */
 export const CHECK_COMMANDS = [
   "run_diagnostics",
+] as const;
+
+/** Commands that take an `onEvent` channel of AppEvent. */
+export const EVENT_COMMANDS = [
+  "watch_events",
 ] as const;
 
 export const ERROR_CODES: readonly ErrorCode[] = [

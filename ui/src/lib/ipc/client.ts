@@ -3,6 +3,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import {
   ERROR_CODES,
   type AppError,
+  type AppEvent,
   type CHECK_COMMANDS,
   type CheckResult,
   type Commands,
@@ -85,7 +86,7 @@ export async function call<K extends Cmd>(
 async function callWithChannel<K extends Cmd, M>(
   cmd: K,
   args: Commands[K]["args"],
-  channelName: "onRetry" | "onCheck",
+  channelName: "onRetry" | "onCheck" | "onEvent",
   onMessage: (m: M) => void,
 ): Promise<Commands[K]["result"]> {
   const channel = new Channel<M>();
@@ -117,4 +118,9 @@ export function callWithChecks<K extends CheckCmd>(
   onCheck: (c: CheckResult) => void,
 ): Promise<Commands[K]["result"]> {
   return callWithChannel(cmd, args, "onCheck", onCheck);
+}
+
+/** Hands Rust the channel for what it tells the UI unasked (`AppEvent`): nothing polls. */
+export function watchEvents(onEvent: (e: AppEvent) => void): Promise<null> {
+  return callWithChannel("watch_events", null, "onEvent", onEvent);
 }

@@ -13,6 +13,7 @@ use ts_rs::TS;
 use crate::accounts::session::{not_logged_in, Session, SessionView};
 use crate::accounts::settings::{self, Settings};
 use crate::accounts::{self, password, validate, LoginInput, Profile, RegisterDetails, RegisterInput};
+use crate::platform::clock::{Millis, MINUTE};
 use crate::platform::error::{AppError, ErrorCode, Field};
 use crate::platform::secrets::SecretString;
 use crate::services::Services;
@@ -48,6 +49,19 @@ impl Services {
             None => None,
         };
         Ok(AppStatus { session, settings })
+    }
+
+    /// How long until the signed-in session locks by itself, or None when no session is active
+    /// (signed out or locked). The shell sleeps that long and then asks `status`, which locks
+    /// it: the UI is told instead of polling.
+    pub fn lock_due_in(&self) -> Result<Option<Millis>, AppError> {
+        let settings = settings::load(&self.db())?;
+        let now = self.clock.now();
+        Ok(self
+            .session()
+            .as_ref()
+            .filter(|s| !s.locked)
+            .map(|s| s.last_activity + i64::from(settings.autolock_minutes) * MINUTE - now))
     }
 
     /// The first registration step, checked before the payment password is asked for.

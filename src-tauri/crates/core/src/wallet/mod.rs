@@ -35,6 +35,12 @@ impl Wallet {
     /// ledger benchmark at 1 M payments). A damaged file turns [`Wallet::status`] into
     /// DATABASE_DAMAGED, which the UI shows on the start-up problem screen.
     pub fn check_storage_in_background(&self) {
+        self.check_storage_then(|_| {});
+    }
+
+    /// [`Self::check_storage_in_background`], then `done(damaged)` on the check's thread (the
+    /// shell tells the UI at once instead of the UI asking).
+    pub fn check_storage_then(&self, done: impl FnOnce(bool) + Send + 'static) {
         let (Some(path), slot) = (self.db_path.clone(), self.svc.storage_damaged.clone()) else { return };
         let secrets = self.svc.secrets.clone();
         std::thread::spawn(move || {
@@ -46,6 +52,7 @@ impl Wallet {
                 tracing::error!("the wallet database is damaged (quick_check)");
             }
             *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(damaged);
+            done(damaged);
         });
     }
 

@@ -62,9 +62,20 @@ impl Services {
 
     pub(super) fn history_page(&self, me: AccountId, q: &HistoryQuery) -> Result<HistoryPage, AppError> {
         let page_size = q.page_size.clamp(1, 100);
-        let (filters, mut args) = history_filter(me, self.clock.now(), q)?;
+        let (mut filters, mut args) = history_filter(me, self.clock.now(), q)?;
+        let skip = match q.before {
+            // Keyset: the index walk starts at the cursor, whatever the depth.
+            Some(c) => {
+                args.push(rusqlite::types::Value::Integer(c.at));
+                args.push(rusqlite::types::Value::Integer(c.id));
+                let (at, id) = (args.len() - 1, args.len());
+                filters.push_str(&format!(" AND (p.created_at < ?{at} OR (p.created_at = ?{at} AND p.id < ?{id}))"));
+                0
+            }
+            None => i64::from(q.page) * i64::from(page_size),
+        };
         args.push(rusqlite::types::Value::Integer(i64::from(page_size) + 1));
-        args.push(rusqlite::types::Value::Integer(i64::from(q.page) * i64::from(page_size)));
+        args.push(rusqlite::types::Value::Integer(skip));
         let n = args.len();
         let from = "FROM payments p LEFT JOIN cards c ON c.id = coalesce(p.source_card, p.dest_card)";
         let sql = format!(
@@ -82,7 +93,8 @@ impl Services {
             st.query_map(rusqlite::params_from_iter(args.iter()), view_row)?.collect::<Result<_, _>>()?;
         let has_more = items.len() > page_size as usize;
         items.truncate(page_size as usize);
-        Ok(HistoryPage { items, page: q.page, page_size, has_more })
+        let next = items.last().filter(|_| has_more).map(|v| HistoryCursor { at: v.created_at, id: v.id });
+        Ok(HistoryPage { items, page: q.page, page_size, has_more, next })
     }
 
     /// Money in and out per Shanghai month, for the last `months` months up to now.
@@ -117,9 +129,9 @@ impl Services {
         let me = self.require_account()?;
         self.settle_payments(Some(me))?; // once, not per page
         let mut csv = String::from("id,created_at_ms,kind,direction,amount,status,counterparty,card_last4,failure\n");
-        let mut page = 0;
+        let mut before = None;
         loop {
-            let p = self.history_page(me, &HistoryQuery { page, page_size: 100, ..q.clone() })?;
+            let p = self.history_page(me, &HistoryQuery { page: 0, page_size: 100, before, ..q.clone() })?;
             for v in &p.items {
                 let esc = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
                 csv.push_str(&format!(
@@ -135,10 +147,10 @@ impl Services {
                     v.failure.map_or("", |c| c.as_str())
                 ));
             }
-            if !p.has_more {
-                break;
+            match p.next {
+                Some(next) => before = Some(next),
+                None => break,
             }
-            page += 1;
         }
         Ok(csv)
     }

@@ -234,8 +234,23 @@ pub struct HistoryQuery {
     #[ts(type = "number | null")]
     pub card_id: Option<i64>,
     pub status: Option<PaymentStatus>,
+    /// The page number: skipped rows (OFFSET) when `before` is absent, for display otherwise.
     pub page: u32,
     pub page_size: u32,
+    /// Keyset paging: the page after this payment (the previous page's `next`). Flat at any
+    /// depth, unlike `page` alone.
+    #[ts(optional)]
+    pub before: Option<HistoryCursor>,
+}
+
+/// Where a history page ends: the last payment's time and id (the list's order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryCursor {
+    #[ts(type = "number")]
+    pub at: Millis,
+    #[ts(type = "number")]
+    pub id: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -247,6 +262,8 @@ pub struct HistoryPage {
     /// Another page follows (no total is counted: at a million payments that costs more than
     /// the page).
     pub has_more: bool,
+    /// The cursor of the next page (send it as `before`), when there is one.
+    pub next: Option<HistoryCursor>,
 }
 
 /// Money in and out of the wallet in one Shanghai calendar month.

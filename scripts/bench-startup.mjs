@@ -76,15 +76,18 @@ function treePss(binary) {
     }
   }
   let kib = 0;
+  const byProcess = {};
   for (const pid of tree) {
     try {
       const m = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8").match(/^Pss:\s+(\d+) kB/m);
+      const name = pid === root ? "app" : readFileSync(`/proc/${pid}/comm`, "utf8").trim();
       kib += m ? Number(m[1]) : 0;
+      byProcess[name] = (byProcess[name] ?? 0) + (m ? Number(m[1]) : 0) / 1024;
     } catch {
       /* gone meanwhile */
     }
   }
-  return { kib, processes: tree.size };
+  return { kib, processes: tree.size, byProcess };
 }
 
 async function oneRun(name, i) {
@@ -97,7 +100,7 @@ async function oneRun(name, i) {
     const startMs = performance.now() - app.sessionStart;
     await sleep(IDLE_MS);
     const pss = treePss(spec.binary);
-    return { startMs, pssMiB: pss.kib / 1024, processes: pss.processes };
+    return { startMs, pssMiB: pss.kib / 1024, processes: pss.processes, byProcess: pss.byProcess };
   } finally {
     await app.stop();
   }
@@ -146,6 +149,11 @@ console.log(`\nstart-up and memory, ${RUNS} interleaved runs each (release build
 console.log(`  bare Tauri 2 app : first screen ${bs.toFixed(0)} ms, PSS at idle ${bp.toFixed(1)} MiB`);
 console.log(`  Tongbao Wallet   : first screen ${ts.toFixed(0)} ms, PSS at idle ${tp.toFixed(1)} MiB`);
 console.log(`  ratio            : start ${(ts / bs).toFixed(2)}×, PSS ${(tp / bp).toFixed(2)}× (targets ≤ 1.10×)`);
+for (const name of ["bare", "tongbao"]) {
+  const parts = Object.keys(results[name][0]?.byProcess ?? {});
+  const line = parts.map((p) => `${p} ${median(results[name].map((r) => r.byProcess[p] ?? 0)).toFixed(1)}`).join(", ");
+  console.log(`  ${name.padEnd(7)} PSS by process (MiB, medians): ${line}`);
+}
 if (signedIn.length) {
   console.log(`  Tongbao signed in (T01 bound, cards and history opened), ${signedIn.length} runs: PSS ${median(signedIn).toFixed(1)} MiB`);
 }

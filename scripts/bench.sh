@@ -14,7 +14,7 @@ if [ -z "${TONGBAO_BENCH_SESSION:-}" ]; then
   bash scripts/setup.sh
   ui/node_modules/.bin/tauri build --ci --no-bundle
   cp Cargo.lock bench/bare-tauri/src-tauri/Cargo.lock
-  (cd bench/bare-tauri && CARGO_TARGET_DIR=../../target/bare-tauri ../../ui/node_modules/.bin/tauri build --ci --no-bundle)
+  (cd bench/bare-tauri && CARGO_TARGET_DIR="$PWD/../../target/bare-tauri" ../../ui/node_modules/.bin/tauri build --ci --no-bundle)
   keyring_home=$(mktemp -d)
   trap 'rm -rf "$keyring_home"' EXIT
   TONGBAO_BENCH_SESSION=1 XDG_DATA_HOME="$keyring_home" dbus-run-session -- bash "$0" "$@"

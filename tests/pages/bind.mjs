@@ -88,3 +88,9 @@ export async function bankCounter(b, cardId, action, phone) {
   if (phone !== undefined) await type(b, "mock-action-phone", phone);
   await click(b, "mock-action-apply");
 }
+
+/** Sets the mock bank's client-version floor in the developer panel (test mode). */
+export async function versionFloor(b, version) {
+  await type(b, "mock-version-floor", version);
+  await click(b, "mock-version-floor-apply");
+}

@@ -3,7 +3,7 @@
 // (data-category, data-retry, data-remedy), and what ends it.
 import assert from "node:assert/strict";
 import { test } from "../lib/harness.mjs";
-import { click, el, errorCode, text, tid, type } from "../lib/dom.mjs";
+import { click, el, errorCode, text, tid } from "../lib/dom.mjs";
 import { P1, P3 } from "../lib/identities.mjs";
 import { CARDS, CVVS } from "../lib/cards.mjs";
 import * as auth from "../pages/auth.mjs";
@@ -78,13 +78,11 @@ test("T28 stolen is CARD_LOST with 43; T31 and T32 are refused by the bank with 
 test("UPGRADE_REQUIRED from the version floor, its remedy, then binding again", async ({ b }) => {
   await p1(b);
   await bind.openBind(b);
-  await type(b, "mock-version-floor", "9.0.0");
-  await click(b, "mock-version-floor-apply");
+  await bind.versionFloor(b, "9.0.0");
   const f = await refused(b, "T01");
   assert.deepEqual([f.code, f.category, f.retry, f.remedy], ["UPGRADE_REQUIRED", "wallet_fault", "after_update", "update_app"]);
   assert.match(f.steps, /更新/);
-  await type(b, "mock-version-floor", "0.0.0");
-  await click(b, "mock-version-floor-apply");
+  await bind.versionFloor(b, "0.0.0");
   await click(b, "bind-retry");
   await bind.submitCard(b);
   await bind.enterOtp(b, await bind.codeFromPhone(b, P1.phone));

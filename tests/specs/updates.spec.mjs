@@ -95,16 +95,14 @@ test(
     await auth.waitLogin(b);
     await auth.register(b, P1);
     await bind.openBind(b);
-    await type(b, "mock-version-floor", "9.0.0");
-    await click(b, "mock-version-floor-apply");
+    await bind.versionFloor(b, "9.0.0");
     await bind.fillCard(b, { number: CARDS.T01 });
     await bind.submitCard(b);
     assert.equal((await bind.failure(b)).code, "UPGRADE_REQUIRED");
     assert.equal(await (await el(b, "update-available", 30_000)).getAttribute("data-version"), "0.2.0");
     await click(b, "update-install");
     assert.equal(await (await el(b, "update-outcome", 30_000)).getAttribute("data-stage"), "dry_run");
-    await type(b, "mock-version-floor", "0.0.0");
-    await click(b, "mock-version-floor-apply");
+    await bind.versionFloor(b, "0.0.0");
     await click(b, "bind-retry");
     await bind.submitCard(b);
     await bind.enterOtp(b, await bind.codeFromPhone(b, P1.phone));

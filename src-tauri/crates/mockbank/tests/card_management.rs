@@ -117,6 +117,19 @@ impl Env {
         Env { dir, clock, secrets, bank, wallet }
     }
 
+    /// Binding T02 (not activated) fails at the bank.
+    fn t02_fails(&self) {
+        let form = BindStart {
+            number: SecretString::new(T02),
+            expiry: None,
+            cvv: None,
+            phone: P1.phone.into(),
+            nickname: None,
+            agree: true,
+        };
+        assert_eq!(self.wallet.bind_start(&form, NO_RETRY).unwrap_err().code, ErrorCode::CardNotActivated);
+    }
+
     fn diagnose(&self, card: Option<&str>) -> Diagnostics {
         let input = DiagnoseInput { card_number: card.map(SecretString::new) };
         self.wallet.run_diagnostics(&input, "0.1.0", &|_| {}).unwrap()
@@ -275,15 +288,7 @@ fn unbinding_while_the_bank_is_offline_keeps_the_card() {
 fn the_last_failure_outlives_a_restart_and_ends_when_the_card_binds() {
     let env = p1();
     assert_eq!(env.wallet.last_failure().unwrap(), None, "nothing failed yet");
-    let form = BindStart {
-        number: SecretString::new(T02),
-        expiry: None,
-        cvv: None,
-        phone: P1.phone.into(),
-        nickname: None,
-        agree: true,
-    };
-    assert_eq!(env.wallet.bind_start(&form, NO_RETRY).unwrap_err().code, ErrorCode::CardNotActivated);
+    env.t02_fails();
     let env = env.restart();
     let last = env.wallet.last_failure().unwrap().expect("remembered across a restart and a sign-in");
     assert_eq!(
@@ -454,15 +459,7 @@ fn clear_cache_ends_unfinished_attempts_and_keeps_accounts_and_cards() {
 #[test]
 fn the_support_report_carries_codes_and_checks_but_no_secret() {
     let env = p1();
-    let form = BindStart {
-        number: SecretString::new(T02),
-        expiry: None,
-        cvv: None,
-        phone: P1.phone.into(),
-        nickname: None,
-        agree: true,
-    };
-    assert_eq!(env.wallet.bind_start(&form, NO_RETRY).unwrap_err().code, ErrorCode::CardNotActivated);
+    env.t02_fails();
     env.diagnose(Some(T02));
     let log = format!(
         "2026-11-25T19:37:09Z  INFO tongbao_core::wallet: binding attempt failed code=\"CARD_NOT_ACTIVATED\"\n\

@@ -627,15 +627,13 @@ pub async fn update_restart(app: tauri::AppHandle) -> Result<(), AppError> {
 /// on the mock phone); answers at once.
 #[tauri::command]
 pub async fn watch_events(
-    app: tauri::AppHandle,
     state: State<'_, AppState>,
     events: State<'_, Events>,
     on_event: Chan<AppEvent>,
 ) -> Result<(), AppError> {
     events.watch(on_event.get()?);
+    // Found damaged before the UI was listening: say it now.
     if let Ok(opened) = state.opened().await {
-        opened.bank.on_sms(move || app.state::<Events>().send(AppEvent::MockChanged));
-        // Found damaged before the UI was listening: say it now.
         if opened.wallet.storage_damaged() == Some(true) {
             events.send(AppEvent::StorageDamaged);
         }

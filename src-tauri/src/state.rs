@@ -168,6 +168,12 @@ fn open(data_dir: &Path, identifier: &str, app: tauri::AppHandle) -> Result<Open
     let bank = Arc::new(
         MockBank::open(&bank_path, &fixture, clock.clone()).map_err(|e| AppError::new(ErrorCode::StorageError, e))?,
     );
+    // The mock phone's SMS reach the panel as events (set on every opening: a reset opens a new bank).
+    let on_sms = app.clone();
+    bank.on_sms(move || {
+        use tauri::Manager;
+        on_sms.state::<crate::events::Events>().send(tongbao_api::AppEvent::MockChanged);
+    });
     if testing {
         tracing::warn!("test mode: the mock clock and the developer controls are on");
         if let Some(seed) = env_ms("TONGBAO_MOCK_SEED") {

@@ -6,6 +6,7 @@ mod events;
 mod instance;
 mod logging;
 mod report_file;
+mod session_watch;
 mod state;
 mod updates;
 
@@ -36,7 +37,7 @@ pub fn run() {
             state.start_opening();
             app.manage(state);
             app.manage(updates::Updates::default());
-            events::watch_sessions(app.handle().clone());
+            session_watch::watch_sessions(app.handle().clone());
             updates::check_in_background(app.handle());
             Ok(())
         })

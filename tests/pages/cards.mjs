@@ -44,12 +44,17 @@ export async function auditEvents(b, id = "card-audit") {
   return events;
 }
 
-/** Moves the mock clock forward; when the jump locks the session, unlocks it again. */
+/** Moves the mock clock forward. A jump past the auto-lock time locks the session at once (Rust's
+ *  watcher): then the lock screen replaces the panel, and the caller unlocks (`unlock`). */
 export async function advanceClock(b, minutes) {
   const before = Number(await (await el(b, "mock-clock")).getAttribute("data-now"));
   await type(b, "mock-clock-minutes", String(minutes));
   await click(b, "mock-clock-advance");
-  await b.waitUntil(async () => Number(await (await el(b, "mock-clock")).getAttribute("data-now")) >= before + minutes * 60_000);
+  await b.waitUntil(async () => {
+    if (await (await b.$(tid("lock-screen"))).isExisting()) return true;
+    const clock = await b.$(tid("mock-clock"));
+    return (await clock.isExisting()) && Number(await clock.getAttribute("data-now")) >= before + minutes * 60_000;
+  });
 }
 
 /** Unlocks the lock screen with P1's password. */

@@ -48,7 +48,6 @@ export function precompileMessages(): Plugin {
         out.push(`export const ${name} = ${literal(Object.fromEntries(first))};`);
         out.push(`export const loadRest = () => import(${JSON.stringify(REST)}).then((m) => { Object.assign(${name}, m.rest); });`);
       }
-      if (which !== "zh-CN") out.push("export const loadRest = async () => {};");
       return { code: out.join("\n"), map: null };
     },
   };

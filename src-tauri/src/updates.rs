@@ -131,7 +131,8 @@ pub fn restart(app: &AppHandle) -> Result<(), AppError> {
     app.restart()
 }
 
-/// The start-up check, in the background: a server that is down or slow never holds the app up.
+/// The start-up check, in the background once the wallet is open: a server that is down or slow
+/// never holds the app up.
 /// Skipped in test mode unless a test points it somewhere.
 pub fn check_in_background(app: &AppHandle) {
     if test_mode() && test_override("TONGBAO_UPDATE_ENDPOINT").is_none() {
@@ -139,6 +140,8 @@ pub fn check_in_background(app: &AppHandle) {
     }
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
+        // After the wallet has opened: the check never competes with the first screen.
+        let _ = app.state::<crate::state::AppState>().opened().await;
         match find(&app).await {
             Ok(Some(u)) => tracing::info!(version = %u.version, "an update is available"),
             Ok(None) => tracing::info!("no update"),

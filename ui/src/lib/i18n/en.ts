@@ -596,6 +596,3 @@ export const en: Record<MessageKey, string> = {
   "errors.ACCOUNT_NOT_EMPTY.balance": "The balance is not zero: withdraw it first.",
   "errors.ACCOUNT_NOT_EMPTY.pending": "A payment is still pending: wait for it or revoke it first.",
 };
-
-/** The catalogue loads whole (see zh-CN's `loadRest`). */
-export const loadRest = async (): Promise<void> => {};

@@ -6,52 +6,55 @@
 # and checks nothing of it is left but the person's data. Run inside the test session
 # (D-Bus + gnome-keyring), as scripts/test.sh does.
 set -euo pipefail
+# Under pipefail a reader that stops early (head, grep -q, awk's exit) can kill the writer with
+# SIGPIPE and fail the whole script (exit 141, seen in CI where ldconfig's cache is larger):
+# readers below consume all their input, and grep reads here-strings.
 cd "$(dirname "$0")/.."
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 fail() { echo "install test: $*" >&2; exit 1; }
 
-deb=$(ls -t target/release/bundle/deb/*.deb 2>/dev/null | head -1)
+deb=$(ls -t target/release/bundle/deb/*.deb 2>/dev/null | sed -n 1p)
 [ -n "$deb" ] || fail "no .deb: run scripts/package.sh first"
 pkg=$(dpkg-deb -f "$deb" Package)
 echo "package $deb ($(du -k "$deb" | cut -f1) kB): Depends: $(dpkg-deb -f "$deb" Depends); Recommends: $(dpkg-deb -f "$deb" Recommends)"
 
 DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q --no-install-recommends "./$deb" >/dev/null
 files=$(dpkg -L "$pkg" | while read -r f; do if [ -f "$f" ]; then echo "$f"; fi; done)
-bin=$(echo "$files" | grep -m1 '/bin/')
+bin=$(grep -m1 '/bin/' <<<"$files")
 echo "installed: $bin and $(echo "$files" | wc -l) files"
 
 # Every NEEDED library is provided by a declared dependency or one of theirs.
 closure=$(dpkg-query -W -f='${Depends}' "$pkg" | tr ',|' '\n\n' | sed 's/(.*)//; s/^ *//; s/ *$//' | grep -v '^$' |
-  while read -r d; do if dpkg-query -W -f='${Status}' "$d" 2>/dev/null | grep -q "install ok installed"; then echo "$d"; fi; done |
+  while read -r d; do if [ "$(dpkg-query -W -f='${Status}' "$d" 2>/dev/null)" = "install ok installed" ]; then echo "$d"; fi; done |
   xargs apt-cache depends --recurse --installed --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances 2>/dev/null |
   sed -n 's/^ *\(Pre\)\{0,1\}[Dd]epends: //p; /^[a-z0-9]/p' | tr -d '<>' | sed 's/:.*//' | sort -u)
 for lib in $(readelf -d "$bin" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p'); do
-  path=$(ldconfig -p | awk -v l="$lib" '$1 == l { print $NF; exit }')
+  path=$(ldconfig -p | awk -v l="$lib" '$1 == l && !found { print $NF; found = 1 }')
   [ -n "$path" ] || fail "$lib: not found on this system"
   owner=""
   for p in "$path" "$(realpath "$path")" "/usr$path" "${path#/usr}"; do
-    owner=$(dpkg -S "$p" 2>/dev/null | head -1 | cut -d: -f1) && [ -n "$owner" ] && break
+    owner=$(dpkg -S "$p" 2>/dev/null | sed -n 1p | cut -d: -f1) && [ -n "$owner" ] && break
   done
   [ -n "$owner" ] || fail "$lib ($path): no package owns it"
-  echo "$closure" | grep -qx "$owner" || fail "$lib comes from $owner, which no declared dependency pulls in"
+  grep -qx "$owner" <<<"$closure" || fail "$lib comes from $owner, which no declared dependency pulls in"
   echo "  NEEDED $lib <- $owner"
 done
-readelf -S "$bin" | grep -q '\.symtab' && fail "$bin is not stripped"
-desktop=$(echo "$files" | grep -m1 '\.desktop$')
+[ -z "$(readelf -S "$bin" | grep '\.symtab')" ] || fail "$bin is not stripped"
+desktop=$(grep -m1 '\.desktop$' <<<"$files")
 grep -q '^Name\[zh_CN\]=通宝钱包' "$desktop" || fail "$desktop has no zh-CN name"
 grep -q '^Categories=.*Finance' "$desktop" || fail "$desktop is not in Finance"
 
 # The smoke script against the installed binary.
 TONGBAO_KEEP_RUNS=1 TONGBAO_APP="$bin" xvfb-run -a -s "-screen 0 1280x860x24" node tests/run.mjs smoke | tee /tmp/tongbao-smoke.log
 grep -q ' 0 failed$' /tmp/tongbao-smoke.log || fail "smoke scripts failed against the installed app"
-data=$(ls -d tests/.artifacts/runs/*/data/com.tongbao.wallet 2>/dev/null | head -1)
+data=$(ls -d tests/.artifacts/runs/*/data/com.tongbao.wallet 2>/dev/null | sed -n 1p)
 [ -n "$data" ] || fail "the smoke run left no data folder to check the purge against"
 
 # Purge: nothing of the package left, the person's data untouched.
 DEBIAN_FRONTEND=noninteractive as_root apt-get purge -y -q "$pkg" >/dev/null
 left=$(echo "$files" | while read -r f; do if [ -e "$f" ]; then echo "$f"; fi; done)
 [ -z "$left" ] || fail "left after purge: $left"
-! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok" || fail "$pkg still installed"
+[ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)" != "install ok installed" ] || fail "$pkg still installed"
 ls "$data"/*.db >/dev/null 2>&1 || fail "the person's wallet database in $data was removed"
 echo "install test passed: installed, smoke green against $bin, purged (no file left; the person's data kept: $data)"
 rm -rf tests/.artifacts/runs

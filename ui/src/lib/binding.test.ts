@@ -100,3 +100,23 @@ describe("remedies name the card's own bank", () => {
     expect(remedySteps("EPAY_DISABLED", { bank: "CMB" })[0]).toMatch(/95555/);
   });
 });
+
+describe("remedies name the control they point to", () => {
+  it("the binding screen's 重新尝试, the center's own buttons elsewhere", async () => {
+    const { remedySteps } = await import("./binding");
+    const { setLanguage, t } = await import("./i18n/index.svelte");
+    setLanguage("zh-CN");
+    expect(remedySteps("NETWORK_OFFLINE")).toEqual([`连接网络后点击“${t("bind.retry")}”，已填写的信息会保留`]);
+    const fromMenu = { button: t("help.action.bind"), kept: false };
+    expect(remedySteps("BANK_UNAVAILABLE", { retry: fromMenu })[1]).toBe("稍等片刻后点击“去绑卡”");
+    const steps = remedySteps("OTP_LOCKED", { retry: { button: t("help.action.retry"), kept: false } });
+    expect(steps[1]).toBe(`点击“${t("help.action.retry")}”`);
+    // No step anywhere still names a button by a word of its own.
+    for (const code of ["NETWORK_TIMEOUT", "NETWORK_OFFLINE", "BANK_UNAVAILABLE", "BANK_SYSTEM_ERROR", "OTP_LOCKED"] as const) {
+      for (const step of remedySteps(code, { retry: fromMenu })) expect(step).not.toContain("重新尝试");
+    }
+    setLanguage("en");
+    expect(remedySteps("NETWORK_OFFLINE", { retry: { button: t("help.run"), kept: false } })).toEqual(["Connect to a network, then press “Run checks”"]);
+    expect(remedySteps("OTP_LOCKED")[1]).toBe("To start over, press “Try again”: your details are kept");
+  });
+});

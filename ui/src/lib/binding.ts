@@ -8,6 +8,12 @@ import type { AppError, BankAction, BankId, BindStep, Category, ErrorCode, Remed
 
 export type FormField = "number" | "expiry" | "cvv" | "phone";
 
+/** The control that tries again where remedy steps are read, and whether it keeps what was typed. */
+export interface RetryControl {
+  button: string;
+  kept: boolean;
+}
+
 export interface FailureInfo {
   category: Category;
   retry: RetryHelps;
@@ -50,8 +56,14 @@ export const HOTLINES: Partial<Record<BankId, string>> = {
 
 /** The remedy's steps for a code, naming the card's bank and its number (or, when the bank is
  *  not known, "your card's bank"), and until when for a cooldown. */
-export function remedySteps(code: ErrorCode, { bank, until }: { bank?: BankId | null; until?: number } = {}): string[] {
+export function remedySteps(
+  code: ErrorCode,
+  { bank, until, retry }: { bank?: BankId | null; until?: number; retry?: RetryControl } = {},
+): string[] {
+  // An instruction names the control it points to, in the words that control shows where the steps are read.
+  const { button, kept } = retry ?? { button: t("bind.retry"), kept: true };
   return t(`bind.remedy.${code}` as MessageKey, {
+    retryStep: t(kept ? "bind.retryStepKept" : "bind.retryStep", { button }),
     until: until !== undefined ? formatDateTime(until) : "",
     bank: bank ? bankName(bank) : t("bank.yours"),
     hotline: (bank && HOTLINES[bank]) ?? t("bank.yourHotline"),

@@ -33,9 +33,14 @@ impl Session {
 
     /// Locks the session when it has been idle for `autolock_minutes` or longer.
     pub fn apply_autolock(&mut self, now: Millis, autolock_minutes: u32) {
-        if now - self.last_activity >= i64::from(autolock_minutes) * MINUTE {
+        if now >= self.locks_at(autolock_minutes) {
             self.locked = true;
         }
+    }
+
+    /// When the session locks by itself if nothing happens before.
+    pub fn locks_at(&self, autolock_minutes: u32) -> Millis {
+        self.last_activity + i64::from(autolock_minutes) * MINUTE
     }
 
     /// The account of an active session, counting this call as activity.

@@ -13,7 +13,7 @@ use ts_rs::TS;
 use crate::accounts::session::{not_logged_in, Session, SessionView};
 use crate::accounts::settings::{self, Settings};
 use crate::accounts::{self, password, validate, LoginInput, Profile, RegisterDetails, RegisterInput};
-use crate::platform::clock::{Millis, MINUTE};
+use crate::platform::clock::Millis;
 use crate::platform::error::{AppError, ErrorCode, Field};
 use crate::platform::secrets::SecretString;
 use crate::services::Services;
@@ -55,13 +55,9 @@ impl Services {
     /// (signed out or locked). The shell sleeps that long and then asks `status`, which locks
     /// it: the UI is told instead of polling.
     pub fn lock_due_in(&self) -> Result<Option<Millis>, AppError> {
-        let settings = settings::load(&self.db())?;
+        let minutes = self.autolock_minutes()?;
         let now = self.clock.now();
-        Ok(self
-            .session()
-            .as_ref()
-            .filter(|s| !s.locked)
-            .map(|s| s.last_activity + i64::from(settings.autolock_minutes) * MINUTE - now))
+        Ok(self.session().as_ref().filter(|s| !s.locked).map(|s| s.locks_at(minutes) - now))
     }
 
     /// The first registration step, checked before the payment password is asked for.

@@ -38,6 +38,18 @@ where
         .map_err(|_| AppError::internal("the command stopped unexpectedly"))?
 }
 
+/// [`run`] for a command that starts or moves the auto-lock deadline: the session watcher looks
+/// again afterwards, whatever the outcome.
+async fn run_then_wake<T, F>(state: &AppState, events: &Events, f: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Wallet) -> Result<T, AppError> + Send + 'static,
+{
+    let done = run(state, f).await;
+    events.wake();
+    done
+}
+
 /// Runs `f` with the mock bank, after checking the session without counting it as activity:
 /// only a signed-in person sees the mock panels. `f` gets the viewer: the signed-in person
 /// (their own phones' SMS and their own cards), or None in test mode (everyone's).
@@ -100,9 +112,7 @@ pub async fn register(
     args: Args<RegisterInput>,
 ) -> Result<SessionView, AppError> {
     let args = args.get()?;
-    let session = run(&state, move |w| w.register(&args)).await;
-    events.wake();
-    session
+    run_then_wake(&state, &events, move |w| w.register(&args)).await
 }
 
 #[tauri::command]
@@ -112,9 +122,7 @@ pub async fn login(
     args: Args<LoginInput>,
 ) -> Result<SessionView, AppError> {
     let args = args.get()?;
-    let session = run(&state, move |w| w.login(&args)).await;
-    events.wake();
-    session
+    run_then_wake(&state, &events, move |w| w.login(&args)).await
 }
 
 #[tauri::command]
@@ -124,9 +132,7 @@ pub async fn unlock(
     args: Args<UnlockInput>,
 ) -> Result<SessionView, AppError> {
     let args = args.get()?;
-    let session = run(&state, move |w| w.unlock(&args.password)).await;
-    events.wake();
-    session
+    run_then_wake(&state, &events, move |w| w.unlock(&args.password)).await
 }
 
 #[tauri::command]
@@ -160,9 +166,7 @@ pub async fn update_settings(
     args: Args<Settings>,
 ) -> Result<Settings, AppError> {
     let args = args.get()?;
-    let saved = run(&state, move |w| w.update_settings(&args)).await;
-    events.wake(); // the auto-lock time may have changed
-    saved
+    run_then_wake(&state, &events, move |w| w.update_settings(&args)).await // the auto-lock time may change
 }
 
 #[tauri::command]
@@ -624,7 +628,7 @@ pub async fn update_restart(app: tauri::AppHandle) -> Result<(), AppError> {
 }
 
 /// Hands Rust the channel for what it tells the UI unasked (the session locking itself, an SMS
-/// on the mock phone); answers at once.
+/// on the mock phone, a damaged database); answers once the opening under way has ended.
 #[tauri::command]
 pub async fn watch_events(
     state: State<'_, AppState>,
@@ -633,7 +637,7 @@ pub async fn watch_events(
 ) -> Result<(), AppError> {
     events.watch(on_event.get()?);
     // Found damaged before the UI was listening: say it now.
-    if let Ok(opened) = state.opened().await {
+    if let Some(opened) = state.if_open().await {
         if opened.wallet.storage_damaged() == Some(true) {
             events.send(AppEvent::StorageDamaged);
         }

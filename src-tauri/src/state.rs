@@ -1,8 +1,10 @@
 //! The managed state: the core [`Wallet`] and the mock bank it talks to, opened in the
 //! background at start-up.
 //!
-//! A failure (keychain locked, wrong key…) is not remembered: the start-up problem screen's
-//! "try again" opens afresh, so unlocking the keychain and retrying works without a restart.
+//! A failure (keychain locked, wrong key…) is kept only until a command reports it (the start-up
+//! problem screen's first `app_status`): the screen's "try again" then opens afresh, so unlocking
+//! the keychain and retrying works without a restart. Background tasks never open the wallet
+//! themselves (`if_open`): every attempt can make the keychain ask the person to unlock it.
 //!
 //! Settings from the environment (for testers; documented in tests/README.md):
 //! - `TONGBAO_TEST_MODE=1`: test mode. Only then is there a mock clock, can the latency, faults,
@@ -19,7 +21,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, OwnedMutexGuard};
 use tongbao_core::bank::RetryPolicy;
 use tongbao_core::platform::clock::{Clock, OffsetClock, SystemClock};
 use tongbao_core::platform::secrets::KeyringStore;
@@ -38,6 +40,13 @@ pub struct Opened {
     pub clock: Option<Arc<OffsetClock>>,
 }
 
+/// The wallet once open, or the failure of the last attempt that no command has reported yet.
+#[derive(Default)]
+struct Slot {
+    opened: Option<Opened>,
+    failed: Option<AppError>,
+}
+
 /// Whether the app started in test mode (`TONGBAO_TEST_MODE=1`).
 pub fn test_mode() -> bool {
     std::env::var("TONGBAO_TEST_MODE").is_ok_and(|v| v.trim() == "1")
@@ -48,7 +57,7 @@ pub struct AppState {
     data_dir: PathBuf,
     log_dir: PathBuf,
     identifier: String,
-    opened: Arc<Mutex<Option<Opened>>>,
+    opened: Arc<Mutex<Slot>>,
     _log_guard: Option<WorkerGuard>,
 }
 
@@ -60,7 +69,14 @@ impl AppState {
         identifier: String,
         log_guard: Option<WorkerGuard>,
     ) -> Self {
-        Self { app, data_dir, log_dir, identifier, opened: Arc::new(Mutex::new(None)), _log_guard: log_guard }
+        Self {
+            app,
+            data_dir,
+            log_dir,
+            identifier,
+            opened: Arc::new(Mutex::new(Slot::default())),
+            _log_guard: log_guard,
+        }
     }
 
     /// Resets this installation: closes the wallet, removes its database, logs and keychain
@@ -69,7 +85,7 @@ impl AppState {
     pub async fn reset(&self, confirm: String) -> Result<(), AppError> {
         {
             let mut slot = self.opened.lock().await;
-            let closing = slot.take(); // the wallet closes when the last command using it ends
+            let closing = std::mem::take(&mut *slot); // the wallet closes when the last command using it ends
             let (dir, logs, id) = (self.data_dir.clone(), self.log_dir.clone(), self.identifier.clone());
             let done = tauri::async_runtime::spawn_blocking(move || {
                 drop(closing);
@@ -84,30 +100,44 @@ impl AppState {
         Ok(())
     }
 
-    /// Starts opening the wallet without waiting for it.
+    /// Starts opening the wallet without waiting for it. The slot is taken before this returns,
+    /// so whatever asks next waits for this opening instead of starting its own.
     pub fn start_opening(&self) {
-        let (slot, dir, id, app) =
-            (self.opened.clone(), self.data_dir.clone(), self.identifier.clone(), self.app.clone());
+        let Ok(guard) = self.opened.clone().try_lock_owned() else { return }; // one is under way
+        let (dir, id, app) = (self.data_dir.clone(), self.identifier.clone(), self.app.clone());
         tauri::async_runtime::spawn(async move {
-            let _ = get_or_open(&slot, dir, id, app).await;
+            let _ = get_or_open(guard, dir, id, app, false).await;
         });
     }
 
-    /// The opened wallet and bank, opening them (or waiting for the opening under way).
+    /// The opened wallet and bank, waiting for the opening under way. When the last attempt
+    /// failed, the first command to ask reports that failure; the next one (the problem
+    /// screen's "try again") opens afresh.
     pub async fn opened(&self) -> Result<Opened, AppError> {
-        get_or_open(&self.opened, self.data_dir.clone(), self.identifier.clone(), self.app.clone()).await
+        let guard = self.opened.clone().lock_owned().await;
+        get_or_open(guard, self.data_dir.clone(), self.identifier.clone(), self.app.clone(), true).await
+    }
+
+    /// The wallet if it is open, after waiting for the opening under way; never starts one (the
+    /// background tasks: a failed opening is retried by the person, not behind their back —
+    /// each attempt can ask the keychain to unlock).
+    pub async fn if_open(&self) -> Option<Opened> {
+        self.opened.lock().await.opened.clone()
     }
 }
 
 async fn get_or_open(
-    slot: &Mutex<Option<Opened>>,
+    mut guard: OwnedMutexGuard<Slot>,
     data_dir: PathBuf,
     identifier: String,
     app: tauri::AppHandle,
+    report_last_failure: bool,
 ) -> Result<Opened, AppError> {
-    let mut guard = slot.lock().await;
-    if let Some(o) = guard.as_ref() {
+    if let Some(o) = guard.opened.as_ref() {
         return Ok(o.clone());
+    }
+    if let Some(e) = guard.failed.take().filter(|_| report_last_failure) {
+        return Err(e);
     }
     let started = std::time::Instant::now();
     let opened = tauri::async_runtime::spawn_blocking(move || open(&data_dir, &identifier, app))
@@ -117,11 +147,12 @@ async fn get_or_open(
         Ok(o) => {
             let ms = started.elapsed().as_millis() as u64;
             tracing::info!(keychain = o.wallet.keychain_backend(), ms, "wallet opened");
-            *guard = Some(o.clone());
+            guard.opened = Some(o.clone());
             Ok(o)
         }
         Err(e) => {
             tracing::error!(code = e.code.as_str(), message = %e.message, "wallet could not be opened");
+            guard.failed = Some(e.clone());
             Err(e)
         }
     }

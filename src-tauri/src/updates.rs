@@ -141,7 +141,7 @@ pub fn check_in_background(app: &AppHandle) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         // After the wallet has opened: the check never competes with the first screen.
-        let _ = app.state::<crate::state::AppState>().opened().await;
+        let _ = app.state::<crate::state::AppState>().if_open().await;
         match find(&app).await {
             Ok(Some(u)) => tracing::info!(version = %u.version, "an update is available"),
             Ok(None) => tracing::info!("no update"),

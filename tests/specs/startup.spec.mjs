@@ -1,6 +1,6 @@
 // No keychain, no wallet: a clear screen, never a plaintext database.
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "../lib/harness.mjs";
 import { el, text } from "../lib/dom.mjs";
@@ -15,5 +15,31 @@ test(
     assert.equal(existsSync(db), false, "no database is created without a key");
   },
   // A session bus address that leads nowhere: the Secret Service can't be reached.
+  { env: { DBUS_SESSION_BUS_ADDRESS: "unix:path=/nonexistent/tongbao-test-bus" } },
+);
+
+/** How many times this run's log says the wallet could not be opened. */
+function failedOpenings(app) {
+  const dir = path.join(app.appDataDir, "logs");
+  if (!existsSync(dir)) return 0;
+  return readdirSync(dir)
+    .map((f) => readFileSync(path.join(dir, f), "utf8").split("\n").filter((l) => l.includes("wallet could not be opened")).length)
+    .reduce((a, b) => a + b, 0);
+}
+
+test(
+  "a failed opening is tried once at start and again only when the person asks",
+  async ({ app, b }) => {
+    await el(b, "startup-problem", 30_000);
+    // Background tasks (session watcher, event channel, update check) wait for the opening but never
+    // start one: each attempt can ask the keychain to unlock. Give them time to have tried.
+    await new Promise((r) => setTimeout(r, 3_000));
+    assert.equal(failedOpenings(app), 1, "the start-up attempt, reported to the screen, and no other");
+    await (await el(b, "startup-retry")).click();
+    await b.waitUntil(async () => failedOpenings(app) === 2, { timeout: 15_000, timeoutMsg: "try again opens afresh" });
+    assert.equal(await (await el(b, "startup-problem")).getAttribute("data-error-code"), "KEYCHAIN_UNAVAILABLE");
+    await new Promise((r) => setTimeout(r, 2_000));
+    assert.equal(failedOpenings(app), 2, "one attempt per try again");
+  },
   { env: { DBUS_SESSION_BUS_ADDRESS: "unix:path=/nonexistent/tongbao-test-bus" } },
 );

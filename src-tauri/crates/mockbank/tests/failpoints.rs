@@ -120,9 +120,16 @@ fn topup_20(card: i64) -> PaymentInput {
     topup(card, "20")
 }
 
+/// A transfer to another person's card: a third counterparty (the payee checked at its bank,
+/// the balance held while the credit runs) under the same pipeline and fail points.
+fn to_card_10(_: i64) -> PaymentInput {
+    to_card("6222020000000010231", "王五", "10", tongbao_core::money::payments::Arrival::Instant)
+}
+
 fn crash_both_at(point: &str) {
     crash_payment_at(point, withdraw_30, -3_000);
     crash_payment_at(point, topup_20, 2_000);
+    crash_payment_at(point, to_card_10, -1_000);
 }
 
 #[test]
@@ -187,4 +194,46 @@ fn crash_in_the_settlement_after_the_inquiry() {
         assert_eq!(world.bank.movements_for(KEY), 1);
         scenario.teardown();
     }
+}
+
+/// Closing an account that dies after its cards were unbound and before its data is removed:
+/// each card was unbound as an unbinding does (audited, its open edit abandoned), the account
+/// is still there to sign in to, and closing again finishes.
+#[test]
+fn closing_an_account_that_stops_after_unbinding_its_cards() {
+    use tongbao_core::accounts::security::CloseAccount;
+    use tongbao_core::cards::audit::AuditEvent;
+    use tongbao_core::cards::manage::CardUpdate;
+    use tongbao_core::platform::secrets::SecretString;
+    let scenario = FailScenario::setup();
+    let (world, w) = world();
+    pay(&w, withdraw(world.card, "100")).unwrap();
+    // An edit left open: the new reserved phone checked by the bank, its SMS code not yet typed.
+    let phone = "13900139000";
+    world
+        .bank
+        .act(None, &tongbao_mockbank::BankAction::ChangePhone { card_id: "T01".into(), phone: phone.into() })
+        .unwrap();
+    let update = CardUpdate { card_id: world.card, phone: Some(phone.into()), expiry: None, cvv: None };
+    w.card_update_start(&update, NO_RETRY).unwrap();
+    let close = CloseAccount { password: SecretString::new(PASSWORD) };
+    fail::cfg("close::after_cards", "return").unwrap();
+    let r = w.close_account(&close, NO_RETRY);
+    fail::remove("close::after_cards");
+    assert!(r.is_err(), "the fail point was reached");
+    assert!(w.cards().unwrap().is_empty(), "the card is unbound");
+    assert_eq!(w.account_audit().unwrap()[0].event, AuditEvent::Unbound, "and audited as an unbinding");
+    w.with_db_for_tests(|db| {
+        let open: i64 = db
+            .query_row("SELECT count(*) FROM card_updates WHERE stage IN ('verifying', 'otp', 'confirming')", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(open, 0, "its open edit abandoned");
+    });
+    assert!(world.bank.active_agreements("T01").is_empty(), "revoked at the bank");
+    w.logout();
+    sign_in(&w, &P1); // the account is still whole
+    w.close_account(&close, NO_RETRY).unwrap();
+    scenario.teardown();
 }

@@ -4,7 +4,7 @@ use crate::platform::error::{AppError, ErrorCode};
 
 pub type Fen = i64;
 
-/// Wallet limits (PRODUCT.md §6): one payment, and outgoing money per Shanghai calendar day.
+/// Wallet limits (docs/features.md, money): one payment, and outgoing money per Shanghai calendar day.
 pub const SINGLE_LIMIT_FEN: Fen = 50_000 * 100;
 pub const DAILY_LIMIT_FEN: Fen = 200_000 * 100;
 /// No one types more than this (¥10 billion): beyond it the input is refused, not overflowed.

@@ -1,4 +1,4 @@
-//! The double-entry ledger under every payment (PRODUCT.md §6).
+//! The double-entry ledger under every payment (docs/features.md, money).
 //!
 //! Accounts: each person's wallet balance (零钱, never negative: a CHECK in SQLite), each
 //! person's money in flight (held for a bank leg that has not finished), a clearing account per

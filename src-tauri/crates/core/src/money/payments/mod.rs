@@ -1,4 +1,4 @@
-//! Payments (PRODUCT.md §6): top up from a bound card, withdraw to one, transfer to another
+//! Payments (docs/features.md, money): top up from a bound card, withdraw to one, transfer to another
 //! wallet user (from the balance or a card) or to any bank card (instant, in 2 hours, next
 //! day; a delayed one can be revoked until it posts), with the payment password, the limits
 //! and their codes, on the ledger of [`crate::money::ledger`].
@@ -9,10 +9,14 @@
 //! answer stays `pending` with `bank_state = sent` and is settled by asking the bank what
 //! became of the key ([`Services::settle_payments`], run at start-up and before lists).
 //!
-//! The operations are split by concern: [`form`] (the form's checks, limits, quote, payee),
-//! [`pay`] (recording and sending a payment), [`settle`] (finishing unanswered legs,
+//! One pipeline for every kind: a kind is a [`counterparty`] (who receives the money, what the
+//! form must say about them, their leg outside the wallet's books); funding (the balance, held
+//! while a leg runs, or a bound card debited at the bank) and every step after the form are
+//! the pipeline's. The steps are split by concern: [`form`] (the form's checks, limits, quote),
+//! [`pay`] (admitting, recording and sending a payment), [`settle`] (finishing unanswered legs,
 //! revoking), [`history`] (lists, detail, monthly sums, CSV).
 
+mod counterparty;
 mod form;
 mod history;
 mod pay;
@@ -43,8 +47,9 @@ pub enum PaymentKind {
 }
 
 impl PaymentKind {
+    /// Whether the money leaves the payer (the daily outgoing limit counts it).
     fn outgoing(self) -> bool {
-        self != PaymentKind::Topup
+        counterparty::of(self).outgoing()
     }
 }
 
@@ -278,6 +283,13 @@ pub struct MonthlyFlow {
     pub out_fen: Fen,
 }
 
+/// How many of an account's payments are still pending (an account with one can't close).
+pub(crate) fn pending_count(db: &Connection, account: AccountId) -> Result<i64, AppError> {
+    Ok(db.query_row("SELECT count(*) FROM payments WHERE account_id = ?1 AND status = 'pending'", [account], |r| {
+        r.get(0)
+    })?)
+}
+
 /// The key is the client's: 8–64 characters of letters, digits and `-`.
 fn check_key(key: &str) -> Result<(), AppError> {
     if (8..=64).contains(&key.len()) && key.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-') {
@@ -362,30 +374,49 @@ fn fail_error() -> AppError {
     AppError::new(ErrorCode::StorageError, "storage: database is locked (fail point)")
 }
 
-/// Where a payment's money ends when it posts, and where a voided hold goes back.
-fn post_legs(p: &Stored) -> Vec<(Acct, Fen)> {
-    let a = p.amount;
-    match p.kind {
-        PaymentKind::Topup => {
-            vec![(Acct::CardClearing(p.source_card.unwrap_or_default()), -a), (Acct::Wallet(p.account), a)]
-        }
-        PaymentKind::Withdraw => {
-            vec![(Acct::InFlight(p.account), -a), (Acct::CardClearing(p.dest_card.unwrap_or_default()), a)]
-        }
-        PaymentKind::ToUser => {
-            let payee = Acct::Wallet(p.payee_account.unwrap_or_default());
-            match p.source_card {
-                Some(card) => vec![(Acct::CardClearing(card), -a), (payee, a)],
-                None => vec![(Acct::Wallet(p.account), -a), (payee, a)],
-            }
-        }
-        PaymentKind::ToCard => vec![(Acct::InFlight(p.account), -a), (Acct::PayeeClearing, a)],
+impl Stored {
+    fn party(&self) -> &'static dyn counterparty::Party {
+        counterparty::of(self.kind)
+    }
+
+    fn source(&self) -> counterparty::Source {
+        self.source_card.map_or(counterparty::Source::Balance, counterparty::Source::Card)
+    }
+
+    /// Whether the payment held money from the wallet before its counterparty's leg: the
+    /// balance pays someone outside the wallet's books.
+    fn holds(&self) -> bool {
+        holds(self.source(), self.party())
+    }
+
+    /// Where the money comes from when the payment posts: the paying card's clearing account,
+    /// the hold, or the balance itself (no outside leg at all).
+    fn post_legs(&self) -> [(Acct, Fen); 2] {
+        let from = match self.source() {
+            counterparty::Source::Card(card) => Acct::CardClearing(card),
+            counterparty::Source::Balance if self.holds() => Acct::InFlight(self.account),
+            counterparty::Source::Balance => Acct::Wallet(self.account),
+        };
+        [(from, -self.amount), (self.party().lands_in(self), self.amount)]
     }
 }
 
-/// Whether the payment held money from the wallet before its bank leg.
-fn holds(p: &Stored) -> bool {
-    matches!(p.kind, PaymentKind::Withdraw | PaymentKind::ToCard)
+/// The hold (and, reversed, its void) of a payment from the balance to an outside leg.
+fn hold_legs(account: AccountId, amount: Fen) -> [(Acct, Fen); 2] {
+    [(Acct::Wallet(account), -amount), (Acct::InFlight(account), amount)]
+}
+
+fn void_legs(account: AccountId, amount: Fen) -> [(Acct, Fen); 2] {
+    [(Acct::InFlight(account), -amount), (Acct::Wallet(account), amount)]
+}
+
+fn holds(source: counterparty::Source, party: &dyn counterparty::Party) -> bool {
+    source == counterparty::Source::Balance && party.has_leg()
+}
+
+/// Whether the payment moves only inside the wallet's books (posts as it is recorded).
+fn internal(source: counterparty::Source, party: &dyn counterparty::Party) -> bool {
+    source == counterparty::Source::Balance && !party.has_leg()
 }
 
 impl Services {

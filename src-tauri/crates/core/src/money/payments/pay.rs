@@ -3,12 +3,12 @@
 
 use rusqlite::{params, OptionalExtension};
 
+use super::counterparty::{self, Source};
 use super::form::admit;
 use super::*;
 use crate::accounts::{self};
-use crate::bank::CreditTo;
 use crate::cards::manage::stored_card;
-use crate::money::ledger::{self, Acct, Phase};
+use crate::money::ledger::{self, Phase};
 use crate::money::{self};
 use crate::platform::error::{AppError, ErrorCode};
 use crate::services::Services;
@@ -28,20 +28,14 @@ impl Services {
         }
         let input = &req.input;
         let amount = money::parse_amount(&input.amount)?;
-        let mut checked = self.check_form(account, input, amount)?;
+        let party = counterparty::of(input.kind);
+        let mut target = self.check_form(account, input, amount)?;
         accounts::check_pay_password(&self.db, account, req.pay_password.expose(), self.clock.now())?;
-        self.check_payee_at_bank(&mut checked)?;
+        party.confirm_payee(self, &mut target)?;
         let now = self.clock.now();
-        let arrival = if input.kind == PaymentKind::ToCard {
-            input.arrival.unwrap_or(Arrival::Instant)
-        } else {
-            Arrival::Instant
-        };
-        let (source_card, dest_card) = match input.kind {
-            PaymentKind::Withdraw => (None, checked.card_id),
-            _ => (checked.card_id, None),
-        };
-        let (payee_bank, payee_last4, payee_name_masked) = match &checked.counterparty {
+        let arrival = party.arrival(input);
+        let source = target.source();
+        let (payee_bank, payee_last4, payee_name_masked) = match &target.counterparty {
             Some(Counterparty::Card { bank, last4, name_masked }) => {
                 (Some(bank.code()), Some(last4.as_str()), name_masked.as_deref())
             }
@@ -51,10 +45,10 @@ impl Services {
         let id = {
             let mut db = self.db();
             let tx = db.transaction()?; // BEGIN IMMEDIATE: limits, balance and insert at once
-            if let Some(c) = checked.card_id {
+            for c in [target.source_card, target.dest_card].into_iter().flatten() {
                 stored_card(&tx, account, c)?.check_payable(now)?; // unbound or frozen meanwhile
             }
-            admit(&tx, account, input.kind, checked.card_id, amount, now)?;
+            admit(&tx, account, input.kind, source, amount, now)?;
             let inserted = tx.execute(
                 "INSERT INTO payments (idem_key, account_id, kind, amount_fen, source_card, dest_card, payee_account, payee_bank,
                                        payee_last4, payee_ref, arrival, posts_at, status, created_at, updated_at,
@@ -65,12 +59,12 @@ impl Services {
                     account,
                     input.kind.as_str(),
                     amount,
-                    source_card,
-                    dest_card,
-                    checked.payee_account,
+                    target.source_card,
+                    target.dest_card,
+                    target.payee_account,
                     payee_bank,
                     payee_last4,
-                    checked.payee_ref,
+                    target.payee_ref,
                     arrival.as_str(),
                     arrival.posts_at(now),
                     now,
@@ -91,24 +85,13 @@ impl Services {
             }
             let id = tx.last_insert_rowid();
             event(&tx, id, PaymentStatus::Pending, None, now)?;
-            match input.kind {
-                PaymentKind::Withdraw | PaymentKind::ToCard => ledger::journal(
-                    &tx,
-                    id,
-                    Phase::Hold,
-                    &[(Acct::Wallet(account), -amount), (Acct::InFlight(account), amount)],
-                    now,
-                )?,
-                // Wallet to wallet has no bank leg: it posts in the transaction that records it.
-                PaymentKind::ToUser if source_card.is_none() => {
-                    let legs = [
-                        (Acct::Wallet(account), -amount),
-                        (Acct::Wallet(checked.payee_account.unwrap_or_default()), amount),
-                    ];
-                    ledger::journal(&tx, id, Phase::Post, &legs, now)?;
-                    set_status(&tx, id, PaymentStatus::Succeeded, "done", None, None, now)?;
-                }
-                _ => {}
+            if holds(source, party) {
+                ledger::journal(&tx, id, Phase::Hold, &hold_legs(account, amount), now)?;
+            } else if internal(source, party) {
+                // No leg outside the wallet's books: it posts in the transaction that records it.
+                let p = tx.query_row(&format!("SELECT {STORED} FROM payments WHERE id = ?1"), [id], stored)?;
+                ledger::journal(&tx, id, Phase::Post, &p.post_legs(), now)?;
+                set_status(&tx, id, PaymentStatus::Succeeded, "done", None, None, now)?;
             }
             fail::fail_point!("pay::before_commit", |_| Err(fail_error()));
             tx.commit()?;
@@ -132,9 +115,9 @@ impl Services {
         Ok(self.db().query_row(&format!("SELECT {STORED} FROM payments WHERE id = ?1"), [id], stored)?)
     }
 
-    /// Moves a pending payment as far as it can go now: its bank leg (sent again under the
-    /// same key when it had no answer, so the bank answers the original result), then the
-    /// post or the void. A delayed transfer before its time waits.
+    /// Moves a pending payment as far as it can go now: its leg (sent again under the same key
+    /// when it had no answer, so the other side answers the original result), then the post or
+    /// the void. A delayed transfer before its time waits.
     pub(super) fn finish(&self, p: &Stored, on_retry: &dyn Fn(u32, u32)) -> Result<(), AppError> {
         if p.status != PaymentStatus::Pending {
             return Ok(());
@@ -143,11 +126,13 @@ impl Services {
         if p.posts_at.is_some_and(|t| t > now) {
             return Ok(());
         }
-        if p.kind == PaymentKind::ToUser && p.source_card.is_none() {
-            // Wallet to wallet: no bank leg.
+        let party = p.party();
+        if internal(p.source(), party) {
+            // Recorded but not posted (a payment recorded before posting moved into its
+            // transaction): post it now, inside the wallet's books.
             let mut db = self.db();
             let tx = db.transaction()?;
-            match ledger::journal(&tx, p.id, Phase::Post, &post_legs(p), now) {
+            match ledger::journal(&tx, p.id, Phase::Post, &p.post_legs(), now) {
                 Ok(()) => set_status(&tx, p.id, PaymentStatus::Succeeded, "done", None, None, now)?,
                 Err(e) if e.code == ErrorCode::InsufficientFunds => {
                     drop(tx);
@@ -163,23 +148,13 @@ impl Services {
         fail::fail_point!("finish::before_sent", |_| Err(fail_error()));
         self.db().execute("UPDATE payments SET bank_state = 'sent' WHERE id = ?1 AND bank_state = 'none'", [p.id])?;
         fail::fail_point!("finish::after_sent", |_| Err(fail_error()));
-        let token = |card: Option<i64>| -> Result<String, AppError> {
-            let id = card.ok_or_else(|| AppError::internal("a card payment without its card"))?;
-            Ok(self.db().query_row("SELECT token FROM cards WHERE id = ?1", [id], |r| r.get(0))?)
-        };
-        let answer = match p.kind {
-            PaymentKind::Topup | PaymentKind::ToUser => {
-                let t = token(p.source_card)?;
+        let answer = match p.source() {
+            // Funded by a card: the card's debit is the leg; the money lands inside the books.
+            Source::Card(card) => {
+                let t = self.card_token(card)?;
                 self.call_bank(link, |o| link.bank.debit(&t, p.amount, &p.key, o), on_retry)
             }
-            PaymentKind::Withdraw => {
-                let t = token(p.dest_card)?;
-                self.call_bank(link, |o| link.bank.credit(CreditTo::Token(&t), p.amount, &p.key, o), on_retry)
-            }
-            PaymentKind::ToCard => {
-                let r = p.payee_ref.clone().unwrap_or_default();
-                self.call_bank(link, |o| link.bank.credit(CreditTo::Payee(&r), p.amount, &p.key, o), on_retry)
-            }
+            Source::Balance => party.send(self, link, p, on_retry)?,
         };
         fail::fail_point!("finish::after_bank", |_| Err(fail_error()));
         self.settle_answer(p, answer.map_err(Some))

@@ -6,7 +6,7 @@ use rusqlite::{params, OptionalExtension};
 use super::*;
 use crate::accounts::AccountId;
 use crate::bank::{BankFailure, BankTxn, TxnState};
-use crate::money::ledger::{self, Acct, Phase};
+use crate::money::ledger::{self, Phase};
 use crate::platform::error::{AppError, ErrorCode};
 use crate::services::Services;
 
@@ -28,20 +28,14 @@ impl Services {
         }
         let result = match answer {
             Ok(txn) => {
-                ledger::journal(&tx, p.id, Phase::Post, &post_legs(p), now)?;
+                ledger::journal(&tx, p.id, Phase::Post, &p.post_legs(), now)?;
                 set_status(&tx, p.id, PaymentStatus::Succeeded, "done", None, Some(&txn.reference), now)?;
                 tracing::info!(payment = p.id, "payment posted");
                 Ok(())
             }
             Err(Some(f @ BankFailure::Declined(_))) | Err(Some(f @ BankFailure::Session(_))) => {
-                if holds(p) {
-                    ledger::journal(
-                        &tx,
-                        p.id,
-                        Phase::Void,
-                        &[(Acct::InFlight(p.account), -p.amount), (Acct::Wallet(p.account), p.amount)],
-                        now,
-                    )?;
+                if p.holds() {
+                    ledger::journal(&tx, p.id, Phase::Void, &void_legs(p.account, p.amount), now)?;
                 }
                 let status = if p.posts_at.is_some() { PaymentStatus::Returned } else { PaymentStatus::Failed };
                 set_status(&tx, p.id, status, "done", Some(f.code()), None, now)?;
@@ -131,13 +125,7 @@ impl Services {
                     "only a delayed transfer that has not posted can be revoked",
                 ));
             }
-            ledger::journal(
-                &tx,
-                p.id,
-                Phase::Void,
-                &[(Acct::InFlight(account), -p.amount), (Acct::Wallet(account), p.amount)],
-                now,
-            )?;
+            ledger::journal(&tx, p.id, Phase::Void, &void_legs(account, p.amount), now)?;
             set_status(&tx, p.id, PaymentStatus::Revoked, "done", None, None, now)?;
             tx.commit()?;
         }

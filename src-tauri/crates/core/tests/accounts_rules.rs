@@ -1,4 +1,4 @@
-//! PRODUCT.md §2, rule by rule, through the wallet facade (what the IPC commands call).
+//! docs/security.md, rule by rule, through the wallet facade (what the IPC commands call).
 
 mod common;
 

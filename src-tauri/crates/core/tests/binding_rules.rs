@@ -1,4 +1,4 @@
-//! PRODUCT.md §3 in the core, with a scripted bank: every catalogue code a binding can end in,
+//! docs/features.md, binding a card in the core, with a scripted bank: every catalogue code a binding can end in,
 //! the wallet's own rules, what is stored, and the crash-resume rule.
 
 mod common;

@@ -1,4 +1,5 @@
-//! The workspace's import graph has no loop, and no domain module imports the `Wallet` facade.
+//! The workspace's import graph has no loop, and no domain module imports the `Wallet` facade;
+//! the core's folders import each other in one direction only (see [`DOMAIN_ORDER`]).
 //!
 //! Reads the source of every crate of the workspace. A file imports another when it names a
 //! path (`use crate::a::b::{c, d}`, `super::x`, or `crate::a::f()` in code) whose deepest module
@@ -224,6 +225,73 @@ fn only_the_facade_imports_the_wallet() {
         let imports_wallet = to.iter().any(|t| t.starts_with(&wallet));
         assert!(!imports_wallet, "{} imports the wallet facade", file.strip_prefix(&root).unwrap().display());
     }
+}
+
+/// The core's domain folders in the order they may import each other: each imports only its own
+/// files and those of the folders before it, never one after it (cross-domain work that needs a
+/// later domain calls up from there, or lives in `wallet/`, which puts domains together).
+const DOMAIN_ORDER: &[&str] = &["accounts", "cards", "money", "support", "wallet"];
+
+/// Below every domain, the foundation they all run on: `platform/`, the bank port and the
+/// services. It imports no domain operation — only these data types, which themselves import
+/// nothing of a domain but their own folder's data and the foundation.
+const FOUNDATION: &[&str] = &["platform", "bank.rs", "services.rs"];
+const FOUNDATION_MAY_IMPORT: &[&str] = &[
+    "accounts/mod.rs",
+    "accounts/session.rs",
+    "accounts/settings.rs",
+    "cards/mod.rs",
+    "cards/bin.rs",
+    "support/checks.rs",
+];
+
+/// The top folder (or top file) of a core file: `money` for `money/payments/pay.rs`.
+fn top(root: &Path, file: &Path) -> String {
+    file.strip_prefix(root).unwrap().iter().next().unwrap().to_string_lossy().into_owned()
+}
+
+/// Every import that goes against the folders' direction, as `from → to`.
+fn against_the_direction(root: &Path, edges: &BTreeMap<PathBuf, BTreeSet<PathBuf>>) -> Vec<String> {
+    let rank = |f: &str| DOMAIN_ORDER.iter().position(|d| *d == f);
+    let rel = |p: &Path| p.strip_prefix(root).unwrap().display().to_string();
+    let mut wrong = vec![];
+    for (from, to) in edges {
+        let from_top = top(root, from);
+        if from_top == "lib.rs" {
+            continue; // the crate root re-exports
+        }
+        let data = FOUNDATION_MAY_IMPORT.contains(&rel(from).as_str());
+        for t in to {
+            let to_top = top(root, t);
+            if to_top == from_top {
+                continue;
+            }
+            let ok = if FOUNDATION.contains(&to_top.as_str()) {
+                true
+            } else if FOUNDATION.contains(&from_top.as_str()) || data {
+                FOUNDATION_MAY_IMPORT.contains(&rel(t).as_str())
+            } else {
+                matches!((rank(&from_top), rank(&to_top)), (Some(a), Some(b)) if b < a)
+            };
+            if !ok {
+                wrong.push(format!("{} → {}", rel(from), rel(t)));
+            }
+        }
+    }
+    wrong
+}
+
+#[test]
+fn the_core_folders_import_each_other_in_one_direction() {
+    let root = crate_root("src");
+    let edges = graph(&root);
+    let wrong = against_the_direction(&root, &edges);
+    assert!(wrong.is_empty(), "imports against the folders' order {DOMAIN_ORDER:?}:\n{}", wrong.join("\n"));
+    // The check sees a domain importing a later one, and the foundation importing an operation.
+    let mut bad = edges.clone();
+    bad.get_mut(&root.join("accounts/security.rs")).unwrap().insert(root.join("money/payments/form.rs"));
+    bad.get_mut(&root.join("services.rs")).unwrap().insert(root.join("cards/manage.rs"));
+    assert_eq!(against_the_direction(&root, &bad).len(), 2);
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! A locked gnome-keyring (PRODUCT.md §1, PITFALLS: a locked collection): the wallet must say
+//! A locked gnome-keyring (docs/security.md, start-up problems: a locked collection): the wallet must say
 //! KEYCHAIN_LOCKED, with its remedy, not KEYCHAIN_UNAVAILABLE. The parent test makes a login
 //! keyring with a password in a throw-away folder, then starts a second, private D-Bus session
 //! whose gnome-keyring has not been unlocked, and runs the child test inside it.

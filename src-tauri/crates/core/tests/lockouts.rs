@@ -1,4 +1,4 @@
-//! Lockout counters under parallel guesses (PRODUCT.md §2): however many wrong passwords
+//! Lockout counters under parallel guesses (docs/security.md): however many wrong passwords
 //! arrive at once, at most 4 are answered "wrong" before the lock. The count changes in one
 //! SQL statement after the hash check; before, 8 parallel guesses were all answered "wrong".
 

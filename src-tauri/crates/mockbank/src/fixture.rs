@@ -1,11 +1,11 @@
-//! The fixture: the bank's people and cards. The default one (TEST-CARDS.md, converted once) is
+//! The fixture: the bank's people and cards. The default one (the published test cards of tests/README.md, converted once) is
 //! compiled in; a tester may load another file with the same shape.
 
 use chrono::NaiveDate;
 use serde::Deserialize;
 use tongbao_core::cards::{parse_expiry, Expiry};
 
-/// TEST-CARDS.md as data.
+/// The published test cards (tests/README.md) as data.
 pub const DEFAULT_FIXTURE: &str = include_str!("../fixture/default.json");
 
 /// Quick-pay limit where the fixture gives none: ¥50,000.

@@ -1,6 +1,6 @@
 //! The mock issuing bank. It plays the bank behind every card of the fixture, with its own
 //! SQLite file (people, cards, binding sessions, OTPs, agreements, the SMS outbox), realistic
-//! latency and faults the tester controls, and the behaviours TEST-CARDS.md lists.
+//! latency and faults the tester controls, and the behaviours the published test cards (tests/README.md) list.
 //!
 //! Time comes from the core's clock port (latency and timeouts are `clock.sleep`), so tests
 //! run it on a fake clock without waiting.

@@ -1,4 +1,4 @@
-//! PRODUCT.md §4 and §5 end to end through the core's wallet and this mock bank: edits that
+//! docs/features.md, managing cards and §5 end to end through the core's wallet and this mock bank: edits that
 //! save at once, edits the bank verifies with an SMS code, T15's renewal on a fake clock,
 //! unbinding with the payment password and its lockout, the troubleshooting checks with a
 //! healthy and a broken dependency, clear cache, and the support report.

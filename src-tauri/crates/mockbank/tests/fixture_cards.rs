@@ -1,4 +1,4 @@
-//! Each test card of TEST-CARDS.md behaves as the fixture says, through the Bank port.
+//! Each published test card (tests/README.md) behaves as the fixture says, through the Bank port.
 
 use std::sync::Arc;
 

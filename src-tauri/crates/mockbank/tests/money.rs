@@ -1,4 +1,4 @@
-//! PRODUCT.md §6 through the core's wallet and this mock bank: a test per rule and code,
+//! docs/features.md, money through the core's wallet and this mock bank: a test per rule and code,
 //! idempotency (double submit, retry after a lost answer), limits across the Shanghai midnight,
 //! concurrent payments from one account, delayed transfers and revocation, the kill between
 //! the two phases of a card leg, and a property test that money is conserved.

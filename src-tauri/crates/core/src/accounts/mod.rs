@@ -3,9 +3,11 @@
 //! the form rules ([`validate`]), password hashing ([`password`]), the sign-in operations
 //! ([`signin`]) and the security center ([`security`]: password changes, recovery, history).
 //!
-//! May import: `platform`, the bank port, `cards` (card data for recovery by card),
-//! `money::ledger` (closing an account needs a zero balance), [`crate::services`]. Never the
-//! `Wallet` facade.
+//! May import: `platform`, the bank port, [`crate::services`] — no other domain (the card step
+//! of payment-password recovery is `cards::pay_recovery`; closing an account, which needs cards
+//! and money too, is the wallet's). Never the `Wallet` facade.
+//!
+//! Owns the tables `accounts`, `login_events`, `security_events`, `recoveries`, `settings`.
 
 pub mod password;
 pub mod security;
@@ -156,6 +158,13 @@ pub(crate) fn credentials_by_phone(conn: &Connection, phone: &str) -> Result<Opt
     credentials_where(conn, "phone = ?1", phone)
 }
 
+/// The account a phone number belongs to, and its real name (a payee is named by it, masked).
+pub(crate) fn by_phone(conn: &Connection, phone: &str) -> Result<Option<(AccountId, String)>, AppError> {
+    Ok(conn
+        .query_row("SELECT id, real_name FROM accounts WHERE phone = ?1", [phone], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
 pub(crate) fn credentials_by_id(conn: &Connection, id: AccountId) -> Result<Option<Credentials>, AppError> {
     credentials_where(conn, "id = ?1", id)
 }
@@ -173,7 +182,7 @@ pub(crate) fn locked_error(until: Millis) -> AppError {
     AppError::new(ErrorCode::LoginLocked, "too many wrong passwords: the account is locked for a while").until(until)
 }
 
-/// Wrong payment passwords in a row that lock payments (PRODUCT.md §6).
+/// Wrong payment passwords in a row that lock payments (docs/features.md, money).
 pub const MAX_FAILED_PAY_PASSWORDS: i64 = 5;
 /// How long payments stay locked after them.
 pub const PAY_LOCK_MS: Millis = 3 * 60 * MINUTE;

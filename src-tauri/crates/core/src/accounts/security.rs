@@ -20,9 +20,6 @@ use ts_rs::TS;
 
 use super::{password, validate, AccountId, Counted};
 use crate::accounts;
-use crate::bank::{BankFailure, HolderCheck};
-use crate::cards;
-use crate::money::ledger::{self, Acct};
 use crate::platform::clock::{Millis, MINUTE, SECOND};
 use crate::platform::error::{AppError, ErrorCode, Field};
 use crate::platform::secrets::SecretString;
@@ -227,16 +224,16 @@ impl Which {
 }
 
 /// A recovery row.
-struct Recovery {
-    id: String,
+pub(crate) struct Recovery {
+    pub(crate) id: String,
     purpose: String,
-    phone: String,
+    pub(crate) phone: String,
     account: Option<AccountId>,
     stage: String,
     code_mac: Option<String>,
     code_expires: Option<Millis>,
     code_sent_at: Option<Millis>,
-    bank_session: Option<String>,
+    pub(crate) bank_session: Option<String>,
     created_at: Millis,
 }
 
@@ -271,12 +268,27 @@ fn wrong_step(expected: RecoveryStage) -> AppError {
     )
 }
 
-fn set_stage(db: &Connection, id: &str, stage: &str, now: Millis) -> Result<(), AppError> {
+pub(crate) fn set_stage(db: &Connection, id: &str, stage: &str, now: Millis) -> Result<(), AppError> {
     db.execute("UPDATE recoveries SET stage = ?2, updated_at = ?3 WHERE id = ?1", params![id, stage, now])?;
     Ok(())
 }
 
-fn record(db: &Connection, account: AccountId, event: SecurityEvent, now: Millis) -> Result<(), AppError> {
+/// A payment-password recovery moves to the bank's code for the card its bank checked.
+pub(crate) fn enter_card_step(
+    db: &Connection,
+    id: &str,
+    session: &str,
+    card: i64,
+    now: Millis,
+) -> Result<(), AppError> {
+    db.execute(
+        "UPDATE recoveries SET stage = 'card_otp', bank_session = ?2, card_id = ?3, updated_at = ?4 WHERE id = ?1",
+        params![id, session, card, now],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn record(db: &Connection, account: AccountId, event: SecurityEvent, now: Millis) -> Result<(), AppError> {
     db.execute(
         "INSERT INTO security_events (account_id, event, at) VALUES (?1, ?2, ?3)",
         params![account, event.as_str(), now],
@@ -327,7 +339,7 @@ impl Services {
         Ok(())
     }
 
-    fn step(&self, r: &Recovery, stage: RecoveryStage, phone: &str) -> Result<RecoveryStep, AppError> {
+    pub(crate) fn step(&self, r: &Recovery, stage: RecoveryStage, phone: &str) -> Result<RecoveryStep, AppError> {
         let row: (Option<Millis>, Option<Millis>) =
             self.db().query_row("SELECT code_expires, code_sent_at FROM recoveries WHERE id = ?1", [&r.id], |x| {
                 Ok((x.get(0)?, x.get(1)?))
@@ -362,9 +374,9 @@ impl Services {
 
     /// Checks an SMS code of a recovery: right, or wrong with its tries counted in one
     /// statement (3 wrong end the recovery: OTP_LOCKED).
-    fn check_code(&self, r: &Recovery, code: &SecretString) -> Result<(), AppError> {
+    pub(crate) fn check_code(&self, r: &Recovery, code: &SecretString) -> Result<(), AppError> {
         let now = self.clock.now();
-        let code = cards::parse_code(code.expose(), ErrorCode::OtpInvalid)?;
+        let code = crate::platform::text::parse_code(code.expose(), ErrorCode::OtpInvalid)?;
         if r.code_expires.is_none_or(|t| now >= t) {
             return Err(AppError::new(ErrorCode::OtpExpired, "the SMS code has expired: ask for a new one"));
         }
@@ -562,7 +574,7 @@ impl Services {
         self.step(&r, RecoveryStage::Otp, &phone)
     }
 
-    fn own_pay_recovery(&self, id: &str, stage: RecoveryStage) -> Result<(AccountId, Recovery), AppError> {
+    pub(crate) fn own_pay_recovery(&self, id: &str, stage: RecoveryStage) -> Result<(AccountId, Recovery), AppError> {
         let account = self.require_account()?;
         let r = self.live(id, "pay", stage)?;
         if r.account != Some(account) {
@@ -574,71 +586,6 @@ impl Services {
     pub fn pay_recover_resend(&self, input: &RecoveryRef) -> Result<RecoveryStep, AppError> {
         self.own_pay_recovery(&input.recovery_id, RecoveryStage::Otp)?;
         self.resend(&input.recovery_id, "pay")
-    }
-
-    /// The account phone's code: next, a bound card (or the ID number with no card bound).
-    pub fn pay_recover_code(&self, input: &RecoveryCode) -> Result<RecoveryStep, AppError> {
-        let (account, r) = self.own_pay_recovery(&input.recovery_id, RecoveryStage::Otp)?;
-        self.check_code(&r, &input.code)?;
-        let next = if crate::cards::binding::live_card_count(&self.db(), account)? > 0 {
-            RecoveryStage::Card
-        } else {
-            RecoveryStage::Identity
-        };
-        set_stage(&self.db(), &r.id, next.as_str(), self.clock.now())?;
-        self.step(&r, next, &r.phone)
-    }
-
-    /// The number of one of the person's bound cards: the bank checks it and sends its SMS
-    /// code to the card's reserved phone.
-    pub fn pay_recover_card(
-        &self,
-        input: &RecoveryCard,
-        on_retry: &dyn Fn(u32, u32),
-    ) -> Result<RecoveryStep, AppError> {
-        let (account, r) = self.own_pay_recovery(&input.recovery_id, RecoveryStage::Card)?;
-        let pan = cards::parse_card_number(input.card_number.expose())?;
-        let fp = crate::cards::binding::fingerprint(&self.fingerprint_key, &pan);
-        let card: Option<(i64, String, Option<String>)> = self
-            .db()
-            .query_row(
-                "SELECT id, token, phone FROM cards WHERE account_id = ?1 AND fingerprint = ?2 AND unbound_at IS NULL",
-                params![account, fp],
-                |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?)),
-            )
-            .optional()?;
-        let (card_id, token, phone) =
-            card.ok_or_else(|| AppError::new(ErrorCode::CardNotFound, "this is not one of your bound cards"))?;
-        let link = self.bank()?;
-        let check = HolderCheck { request_id: &r.id, token: &token, pan: pan.expose() };
-        let session =
-            self.call_bank(link, |o| link.bank.verify_holder(&check, o), on_retry).map_err(BankFailure::to_error)?;
-        self.call_bank(link, |o| link.bank.send_otp(&session, o), on_retry).map_err(BankFailure::to_error)?;
-        let now = self.clock.now();
-        self.db().execute(
-            "UPDATE recoveries SET stage = 'card_otp', bank_session = ?2, card_id = ?3, updated_at = ?4 WHERE id = ?1",
-            params![r.id, session, card_id, now],
-        )?;
-        let mut step = self.step(&r, RecoveryStage::CardOtp, phone.as_deref().unwrap_or(&r.phone))?;
-        step.resend_at = Some(now + RESEND_AFTER);
-        step.code_expires_at = Some(now + CODE_TTL);
-        Ok(step)
-    }
-
-    /// The bank's SMS code for that card.
-    pub fn pay_recover_card_code(
-        &self,
-        input: &RecoveryCode,
-        on_retry: &dyn Fn(u32, u32),
-    ) -> Result<RecoveryStep, AppError> {
-        let (_, r) = self.own_pay_recovery(&input.recovery_id, RecoveryStage::CardOtp)?;
-        let code = cards::parse_code(input.code.expose(), ErrorCode::OtpInvalid)?;
-        let session = r.bank_session.clone().unwrap_or_default();
-        let link = self.bank()?;
-        self.call_bank(link, |o| link.bank.confirm_update(&session, code.expose(), o), on_retry)
-            .map_err(BankFailure::to_error)?;
-        set_stage(&self.db(), &r.id, "new_password", self.clock.now())?;
-        self.step(&r, RecoveryStage::NewPassword, &r.phone)
     }
 
     /// With no card bound: the account's ID number.
@@ -658,8 +605,12 @@ impl Services {
 
     // --- History and closing -------------------------------------------------------------------
 
-    /// The last 20 sign-ins and failed attempts, and the security events.
-    pub fn security_overview(&self) -> Result<SecurityOverview, AppError> {
+    /// The last 20 sign-ins and failed attempts, and the security events; `has_cards` says
+    /// whether the person has a bound card (the cards domain answers it).
+    pub(crate) fn security_overview_with(
+        &self,
+        has_cards: impl FnOnce(&Connection, AccountId) -> Result<bool, AppError>,
+    ) -> Result<SecurityOverview, AppError> {
         let account = self.require_account()?;
         let db = self.db();
         let mut st = db.prepare(
@@ -679,60 +630,18 @@ impl Services {
             .collect::<Result<Vec<_>, _>>()?;
         let events = rows;
         let phone: String = db.query_row("SELECT phone FROM accounts WHERE id = ?1", [account], |r| r.get(0))?;
-        let has_cards = crate::cards::binding::live_card_count(&db, account)? > 0;
+        let has_cards = has_cards(&db, account)?;
         Ok(SecurityOverview { logins, events, phone_masked: accounts::mask_phone(&phone), has_cards })
     }
 
-    /// Closes the signed-in person's account: only with a zero balance and nothing pending
-    /// (ACCOUNT_NOT_EMPTY says which in `detail`), after the login password. Every card's
-    /// agreement is revoked at the bank; then, in one transaction, the account's personal data
-    /// is removed — the payments and ledger stay, anonymised, so the books still balance — and
-    /// the phone is free to register again.
-    pub fn close_account(&self, input: &CloseAccount, on_retry: &dyn Fn(u32, u32)) -> Result<(), AppError> {
+    /// The first step of closing the signed-in person's account (see the wallet's
+    /// `close_account`): their login password. Answers whose account it is.
+    pub(crate) fn confirm_closing(&self, input: &CloseAccount) -> Result<AccountId, AppError> {
         let account = self.require_account()?;
         let creds =
             accounts::credentials_by_id(&self.db(), account)?.ok_or_else(crate::accounts::session::not_logged_in)?;
         self.check_password_for(&creds, &input.password).map_err(|e| e.on(Field::Password))?;
-        self.settle_payments(Some(account))?;
-        {
-            let db = self.db();
-            if ledger::balance(&db, Acct::Wallet(account))? != 0 {
-                return Err(not_empty("balance", "the balance is not zero: withdraw it first"));
-            }
-            let pending: i64 = db.query_row(
-                "SELECT count(*) FROM payments WHERE account_id = ?1 AND status = 'pending'",
-                [account],
-                |r| r.get(0),
-            )?;
-            if pending > 0 {
-                return Err(not_empty("pending", "a payment is still pending: wait for it or revoke it"));
-            }
-        }
-        let link = self.bank()?;
-        let cards: Vec<(i64, String)> = {
-            let db = self.db();
-            let mut st = db.prepare("SELECT id, token FROM cards WHERE account_id = ?1 AND unbound_at IS NULL")?;
-            let rows = st.query_map([account], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<Result<_, _>>()?
-        };
-        for (id, token) in &cards {
-            self.call_bank(link, |o| link.bank.revoke_token(token, o), on_retry).map_err(BankFailure::to_error)?;
-            self.db().execute(
-                "UPDATE cards SET unbound_at = ?2, is_default = 0 WHERE id = ?1",
-                params![id, self.clock.now()],
-            )?;
-        }
-        let now = self.clock.now();
-        {
-            let mut db = self.db();
-            let tx = db.transaction()?;
-            anonymise(&tx, account, now)?;
-            record(&tx, account, SecurityEvent::AccountClosed, now)?;
-            tx.commit()?;
-        }
-        tracing::info!(account, "account closed");
-        self.logout();
-        Ok(())
+        Ok(account)
     }
 
     /// Phones with a login-password recovery under way in this app (the mock phone shows their
@@ -748,8 +657,10 @@ impl Services {
     }
 }
 
-/// Removes an account's personal data: the row stays (payments and ledger refer to it).
-fn anonymise(db: &Connection, account: AccountId, now: Millis) -> Result<(), AppError> {
+/// The last step of closing, in the closing transaction: the account's personal data removed
+/// (the row stays: payments and the ledger refer to it), its sign-in history and recoveries
+/// deleted, the closing recorded. The phone is free to register again.
+pub(crate) fn forget_account(db: &Connection, account: AccountId, now: Millis) -> Result<(), AppError> {
     db.execute(
         "UPDATE accounts SET phone = printf('0%010d', id), display_name = '', real_name = '', id_number = '000000000000000000',
                 password_hash = '', pay_password_hash = '', failed_logins = 0, locked_until = NULL,
@@ -757,23 +668,10 @@ fn anonymise(db: &Connection, account: AccountId, now: Millis) -> Result<(), App
          WHERE id = ?1",
         params![account, now],
     )?;
-    db.execute(
-        "UPDATE cards SET token = 'closed-' || id, nickname = '', fingerprint = 'closed-' || id, phone = NULL,
-                expiry = NULL, bin = '000000', last4 = '0000'
-         WHERE account_id = ?1",
-        [account],
-    )?;
-    for sql in [
-        "DELETE FROM card_audit WHERE account_id = ?1",
-        "DELETE FROM card_updates WHERE account_id = ?1",
-        "DELETE FROM binding_attempts WHERE account_id = ?1",
-        "DELETE FROM bind_failures WHERE account_id = ?1",
-        "DELETE FROM login_events WHERE account_id = ?1",
-        "DELETE FROM recoveries WHERE account_id = ?1",
-    ] {
+    for sql in ["DELETE FROM login_events WHERE account_id = ?1", "DELETE FROM recoveries WHERE account_id = ?1"] {
         db.execute(sql, [account])?;
     }
-    Ok(())
+    record(db, account, SecurityEvent::AccountClosed, now)
 }
 
 fn same_as_old() -> AppError {
@@ -783,8 +681,4 @@ fn same_as_old() -> AppError {
 fn recovery_locked(until: Millis) -> AppError {
     AppError::new(ErrorCode::RecoveryLocked, "too many wrong identity checks: recovery is locked for a while")
         .until(until)
-}
-
-fn not_empty(which: &str, message: &str) -> AppError {
-    AppError::new(ErrorCode::AccountNotEmpty, message).detail(which)
 }

@@ -1,4 +1,4 @@
-//! The registration rules of PRODUCT.md §2, one function each. The UI checks the same rules for
+//! The registration rules of docs/security.md, one function each. The UI checks the same rules for
 //! instant feedback (ui/src/lib/validation.ts); these are the ones that count.
 
 use chrono::{Datelike, NaiveDate};

@@ -1,4 +1,4 @@
-//! The audit log of card changes (PRODUCT.md §4): every bind, failed attempt, rename, default
+//! The audit log of card changes (docs/features.md, managing cards): every bind, failed attempt, rename, default
 //! change, verified edit, status change and unbind, per card and per account. Entries hold a
 //! card's last 4, a catalogue code and a non-secret detail (a nickname, a masked phone, an
 //! expiry month, a status) — never a number, CVV, code or password.

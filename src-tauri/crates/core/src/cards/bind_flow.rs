@@ -15,7 +15,7 @@ use crate::platform::error::{AppError, ErrorCode};
 use crate::platform::secrets::SecretString;
 use crate::services::{new_attempt_id, BankLink, Services};
 
-/// Binding a card (PRODUCT.md §3). `on_retry(n, max)` is told before each automatic retry.
+/// Binding a card (docs/features.md, binding a card). `on_retry(n, max)` is told before each automatic retry.
 impl Services {
     /// The bank and card type of a number being typed (from 6 digits on), or None.
     pub fn recognise_card(&self, partial_number: &str) -> Option<CardRecognition> {

@@ -1,4 +1,4 @@
-//! Binding a card (PRODUCT.md §3): the wallet's side of the flow, its rules, and what it keeps.
+//! Binding a card (docs/features.md, binding a card): the wallet's side of the flow, its rules, and what it keeps.
 //!
 //! Every attempt is written to `binding_attempts` before the bank is called; its id is the
 //! idempotency key the bank sees. The card number and CVV live only for the verification call

@@ -1,4 +1,4 @@
-//! Card management (PRODUCT.md §4): the detail of a bound card, edits that save at once
+//! Card management (docs/features.md, managing cards): the detail of a bound card, edits that save at once
 //! (nickname, default card), edits the bank must verify (a new reserved phone, a renewed
 //! expiry and CVV: bank check, then an SMS code to the card's reserved phone, and only then
 //! saved), status inquiries (a renewed card turns 待验证), and unbinding with the payment password.
@@ -511,9 +511,19 @@ impl Services {
     /// earliest-bound remaining card, or to none. Returns the remaining cards.
     pub fn unbind_card(&self, input: &CardUnbind, on_retry: &dyn Fn(u32, u32)) -> Result<Vec<CardView>, AppError> {
         let account = self.require_account()?;
-        let link = self.bank()?;
+        self.bank()?;
         let card = stored_card(&self.db(), account, input.card_id)?;
         accounts::check_pay_password(&self.db, account, input.pay_password.expose(), self.clock.now())?;
+        self.revoke_and_unbind(&card, on_retry)?;
+        binding::cards(&self.db(), account, self.clock.now())
+    }
+
+    /// Revokes a card's agreement at the bank, then marks it unbound in one transaction: open
+    /// verified edits abandoned, the audit entry written, the default moved to the oldest card
+    /// left. A refusal by the bank is audited and nothing changes. The one way a card is
+    /// unbound: by the person, or by closing their account.
+    fn revoke_and_unbind(&self, card: &StoredCard, on_retry: &dyn Fn(u32, u32)) -> Result<(), AppError> {
+        let link = self.bank()?;
         if let Err(f) = self.call_bank(link, |o| link.bank.revoke_token(&card.token, o), on_retry) {
             let e = f.to_error();
             let detail = e.bank_code.as_deref();
@@ -528,33 +538,113 @@ impl Services {
             return Err(e);
         }
         let now = self.clock.now();
-        {
-            let mut db = self.db();
-            let tx = db.transaction()?;
-            tx.execute("UPDATE cards SET unbound_at = ?2, is_default = 0 WHERE id = ?1", params![card.id, now])?;
-            tx.execute(
-                "UPDATE card_updates SET stage = 'abandoned', updated_at = ?2
-                 WHERE card_id = ?1 AND stage IN ('verifying', 'otp', 'confirming')",
-                params![card.id, now],
-            )?;
-            audit::record(&tx, &card.subject(), AuditEvent::Unbound, None, None, now)?;
-            if card.is_default {
-                let next: Option<i64> = tx
-                    .query_row(
-                        "SELECT id FROM cards WHERE account_id = ?1 AND unbound_at IS NULL ORDER BY bound_at, id LIMIT 1",
-                        [account],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
-                if let Some(next) = next {
-                    tx.execute("UPDATE cards SET is_default = 1 WHERE id = ?1", [next])?;
-                    let next_card = stored_card(&tx, account, next)?;
-                    audit::record(&tx, &next_card.subject(), AuditEvent::DefaultMoved, None, Some(&card.last4), now)?;
-                }
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        tx.execute("UPDATE cards SET unbound_at = ?2, is_default = 0 WHERE id = ?1", params![card.id, now])?;
+        tx.execute(
+            "UPDATE card_updates SET stage = 'abandoned', updated_at = ?2
+             WHERE card_id = ?1 AND stage IN ('verifying', 'otp', 'confirming')",
+            params![card.id, now],
+        )?;
+        audit::record(&tx, &card.subject(), AuditEvent::Unbound, None, None, now)?;
+        if card.is_default {
+            let next: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM cards WHERE account_id = ?1 AND unbound_at IS NULL ORDER BY bound_at, id LIMIT 1",
+                    [card.account],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(next) = next {
+                tx.execute("UPDATE cards SET is_default = 1 WHERE id = ?1", [next])?;
+                let next_card = stored_card(&tx, card.account, next)?;
+                audit::record(&tx, &next_card.subject(), AuditEvent::DefaultMoved, None, Some(&card.last4), now)?;
             }
-            tx.commit()?;
         }
+        tx.commit()?;
         tracing::info!(card = card.id, "card unbound");
-        binding::cards(&self.db(), account, now)
+        Ok(())
     }
+
+    /// Unbinds every live card of an account that is being closed, each as
+    /// [`Services::unbind_card`] does after its password check (revoked at the bank, audited,
+    /// open edits abandoned). Stops at the first card the bank will not revoke.
+    pub(crate) fn unbind_all_cards(&self, account: AccountId, on_retry: &dyn Fn(u32, u32)) -> Result<(), AppError> {
+        let ids: Vec<i64> = {
+            let db = self.db();
+            let mut st = db.prepare("SELECT id FROM cards WHERE account_id = ?1 AND unbound_at IS NULL ORDER BY id")?;
+            let rows = st.query_map([account], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        for id in ids {
+            let card = stored_card(&self.db(), account, id)?;
+            self.revoke_and_unbind(&card, on_retry)?;
+        }
+        Ok(())
+    }
+
+    /// The bank's token of one of the account's cards, bound or unbound since (a payment
+    /// recorded before an unbinding still settles against its card).
+    pub(crate) fn card_token(&self, card: i64) -> Result<String, AppError> {
+        Ok(self.db().query_row("SELECT token FROM cards WHERE id = ?1", [card], |r| r.get(0))?)
+    }
+
+    /// One of the person's live cards by its number (its keyed fingerprint): never stored.
+    pub(crate) fn card_by_number(&self, account: AccountId, pan: &cards::CardNumber) -> Result<StoredCard, AppError> {
+        let fp = binding::fingerprint(&self.fingerprint_key, pan);
+        let id: Option<i64> = self
+            .db()
+            .query_row(
+                "SELECT id FROM cards WHERE account_id = ?1 AND fingerprint = ?2 AND unbound_at IS NULL",
+                params![account, fp],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let id = id.ok_or_else(|| AppError::new(ErrorCode::CardNotFound, "this is not one of your bound cards"))?;
+        stored_card(&self.db(), account, id)
+    }
+}
+
+/// "Clear cache" for the cards of an account, in the caller's transaction: unfinished binding
+/// attempts and verified edits abandoned, every card's status to be asked of the bank again.
+/// Says how many of each.
+pub(crate) fn clear_cached(db: &Connection, account: AccountId, now: Millis) -> Result<(u32, u32, u32), AppError> {
+    let attempts = db.execute(
+        "UPDATE binding_attempts SET stage = 'abandoned', failure = 'cache_cleared', updated_at = ?2
+         WHERE account_id = ?1 AND stage IN ('verifying', 'token', 'otp', 'confirming')",
+        params![account, now],
+    )?;
+    let updates = db.execute(
+        "UPDATE card_updates SET stage = 'abandoned', failure = 'cache_cleared', updated_at = ?2
+         WHERE account_id = ?1 AND stage IN ('verifying', 'otp', 'confirming')",
+        params![account, now],
+    )?;
+    let statuses = db.execute(
+        "UPDATE cards SET status_checked_at = NULL
+         WHERE account_id = ?1 AND unbound_at IS NULL AND status_checked_at IS NOT NULL",
+        [account],
+    )?;
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    Ok((count(attempts), count(updates), count(statuses)))
+}
+
+/// Removes the card data of a closed account, in the closing transaction: the card rows stay
+/// (payments and the ledger refer to them) with nothing that identifies the card; the audit,
+/// the edits, the binding attempts and failures go.
+pub(crate) fn forget_account(db: &Connection, account: AccountId) -> Result<(), AppError> {
+    db.execute(
+        "UPDATE cards SET token = 'closed-' || id, nickname = '', fingerprint = 'closed-' || id, phone = NULL,
+                expiry = NULL, bin = '000000', last4 = '0000'
+         WHERE account_id = ?1",
+        [account],
+    )?;
+    for sql in [
+        "DELETE FROM card_audit WHERE account_id = ?1",
+        "DELETE FROM card_updates WHERE account_id = ?1",
+        "DELETE FROM binding_attempts WHERE account_id = ?1",
+        "DELETE FROM bind_failures WHERE account_id = ?1",
+    ] {
+        db.execute(sql, [account])?;
+    }
+    Ok(())
 }

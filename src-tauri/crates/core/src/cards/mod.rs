@@ -5,8 +5,13 @@
 //! rules and what is stored) with [`bind_flow`] (its operations), [`manage`] (bound cards) and
 //! the [`audit`] log.
 //!
-//! May import: `platform`, the bank port, `accounts` (the account id, form rules),
-//! [`crate::services`]. Never the `Wallet` facade.
+//! May import: `platform`, the bank port, `accounts` (the account id, form rules, the
+//! payment-password recovery whose card step is [`pay_recovery`]), [`crate::services`]. Never
+//! `money`, `support` or the `Wallet` facade.
+//!
+//! Owns the tables `cards`, `binding_attempts`, `bind_failures`, `card_audit`, `card_updates`:
+//! other domains change them only through operations here (unbinding, closing, clearing the
+//! cache).
 
 pub mod audit;
 pub mod banks;
@@ -16,6 +21,7 @@ pub mod bind_flow;
 pub mod binding;
 pub mod kinds;
 pub mod manage;
+pub mod pay_recovery;
 
 use zeroize::Zeroizing;
 
@@ -23,6 +29,7 @@ use chrono::Datelike;
 
 use crate::platform::clock::{shanghai_date, Millis};
 use crate::platform::error::{AppError, ErrorCode};
+pub use crate::platform::text::{parse_code, SecretDigits};
 pub use bin::{BankId, BinInfo, CardKind};
 
 /// A card number (PAN) that passed the BIN, length and Luhn checks. Zeroized on drop and never
@@ -153,38 +160,10 @@ pub fn parse_expiry(input: &str) -> Result<Expiry, AppError> {
     Ok(Expiry { year: 2000 + yy, month })
 }
 
-/// A short secret made of digits (a CVV2, an SMS code, a token code): zeroized on drop and
-/// redacted in Debug.
-pub struct SecretDigits(Zeroizing<String>);
-
-impl std::fmt::Debug for SecretDigits {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("[REDACTED]")
-    }
-}
-
-impl SecretDigits {
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// Exactly `len` ASCII digits (surrounding spaces ignored), or None.
-    /// Full-width digits, spaces and dashes are normalised (`platform::text::compact`).
-    fn parse(input: &str, len: usize) -> Option<SecretDigits> {
-        let v = Zeroizing::new(crate::platform::text::compact(input));
-        (v.len() == len && v.bytes().all(|c| c.is_ascii_digit())).then(|| SecretDigits(v))
-    }
-}
-
 /// A CVV2: the 3 digits on the back of a credit card.
 pub fn parse_cvv(input: &str) -> Result<SecretDigits, AppError> {
     SecretDigits::parse(input, 3)
         .ok_or_else(|| AppError::new(ErrorCode::CvvMismatch, "the CVV2 is the 3 digits on the back of the card"))
-}
-
-/// A 6-digit one-time code; `code` is the error for a malformed one (OTP_INVALID / TOKEN_INVALID).
-pub fn parse_code(input: &str, code: ErrorCode) -> Result<SecretDigits, AppError> {
-    SecretDigits::parse(input, 6).ok_or_else(|| AppError::new(code, "the code is 6 digits"))
 }
 
 #[cfg(test)]

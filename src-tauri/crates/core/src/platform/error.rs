@@ -1,4 +1,4 @@
-//! The one catalogue of stable error codes (PRODUCT.md §2 and the infrastructure codes).
+//! The one catalogue of stable error codes (docs/security.md and the infrastructure codes).
 //!
 //! Across IPC an error is `{code, message, field?, until?}`; the UI maps `code` to localised
 //! text and `field` to the input it is about. `message` is English for logs and developers and
@@ -41,7 +41,7 @@ macro_rules! catalogue {
 }
 
 catalogue! {
-    // Accounts (PRODUCT.md §2)
+    // Accounts (docs/security.md)
     PhoneInvalid = "PHONE_INVALID",
     PhoneTaken = "PHONE_TAKEN",
     NameInvalid = "NAME_INVALID",
@@ -66,7 +66,7 @@ catalogue! {
     NotLoggedIn = "NOT_LOGGED_IN",
     /// A setting value outside its allowed range.
     SettingInvalid = "SETTING_INVALID",
-    // Binding a card (PRODUCT.md §3, the failure catalogue)
+    // Binding a card (docs/features.md, binding a card, the failure catalogue)
     CardNumberInvalid = "CARD_NUMBER_INVALID",
     ExpiryMismatch = "EXPIRY_MISMATCH",
     CvvMismatch = "CVV_MISMATCH",
@@ -96,7 +96,7 @@ catalogue! {
     ConsentRequired = "CONSENT_REQUIRED",
     /// A new SMS code was asked for before the 60 s countdown ended.
     OtpResendTooSoon = "OTP_RESEND_TOO_SOON",
-    // Card management and troubleshooting (PRODUCT.md §4, §5)
+    // Card management and troubleshooting (docs/features.md, managing cards, §5)
     /// No such card among the signed-in person's bound cards.
     CardNotFound = "CARD_NOT_FOUND",
     /// An edit that changes nothing, or an expiry for a debit card.
@@ -105,10 +105,10 @@ catalogue! {
     ClockWrong = "CLOCK_WRONG",
     /// The support report could not be written where the person chose.
     ExportFailed = "EXPORT_FAILED",
-    // Payment password (PRODUCT.md §6)
+    // Payment password (docs/features.md, money)
     PayPasswordWrong = "PAY_PASSWORD_WRONG",
     PayPasswordLocked = "PAY_PASSWORD_LOCKED",
-    // Money (PRODUCT.md §6)
+    // Money (docs/features.md, money)
     InsufficientFunds = "INSUFFICIENT_FUNDS",
     LimitExceeded = "LIMIT_EXCEEDED",
     FrequencyExceeded = "FREQUENCY_EXCEEDED",

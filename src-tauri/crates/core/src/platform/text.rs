@@ -2,6 +2,10 @@
 //! number is copied with spaces of any kind or dashes. The same rules run in the UI
 //! (`ui/src/lib/text.ts`); both run the cases of `ui/src/lib/text.cases.json`.
 
+use zeroize::Zeroizing;
+
+use crate::platform::error::{AppError, ErrorCode};
+
 /// Full-width ASCII (U+FF01–U+FF5E) as ASCII, the ideographic space as a space; anything else
 /// unchanged.
 pub fn half_width(input: &str) -> String {
@@ -32,6 +36,34 @@ pub fn compact(input: &str) -> String {
             !c.is_whitespace() && !DASHES.contains(c) && !matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
         })
         .collect()
+}
+
+/// A short secret made of digits (a CVV2, an SMS code, a token code): zeroized on drop and
+/// redacted in Debug.
+pub struct SecretDigits(Zeroizing<String>);
+
+impl std::fmt::Debug for SecretDigits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[REDACTED]")
+    }
+}
+
+impl SecretDigits {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Exactly `len` ASCII digits (surrounding spaces ignored), or None.
+    /// Full-width digits, spaces and dashes are normalised (`platform::text::compact`).
+    pub fn parse(input: &str, len: usize) -> Option<SecretDigits> {
+        let v = Zeroizing::new(compact(input));
+        (v.len() == len && v.bytes().all(|c| c.is_ascii_digit())).then(|| SecretDigits(v))
+    }
+}
+
+/// A 6-digit one-time code; `code` is the error for a malformed one (OTP_INVALID / TOKEN_INVALID).
+pub fn parse_code(input: &str, code: ErrorCode) -> Result<SecretDigits, AppError> {
+    SecretDigits::parse(input, 6).ok_or_else(|| AppError::new(code, "the code is 6 digits"))
 }
 
 #[cfg(test)]

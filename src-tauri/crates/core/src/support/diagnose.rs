@@ -1,4 +1,4 @@
-//! The troubleshooting center's checks (PRODUCT.md §5): the seed's advice — check the network,
+//! The troubleshooting center's checks (docs/features.md, troubleshooting): the seed's advice — check the network,
 //! ask the bank, update the app, check the card — done by the app. The checks run at the same
 //! time, each reported the moment it ends, with its time taken and the catalogue code of what
 //! is wrong; the UI shows the fix for that code.
@@ -7,8 +7,6 @@
 //! and unfinished binding and change attempts, never accounts, cards, balances or history.
 
 use std::sync::mpsc;
-
-use rusqlite::params;
 
 use super::checks::*;
 use crate::bank::{version_at_least, CallOptions};
@@ -136,23 +134,9 @@ impl Services {
         let cleared = {
             let mut db = self.db();
             let tx = db.transaction()?;
-            let attempts = tx.execute(
-                "UPDATE binding_attempts SET stage = 'abandoned', failure = 'cache_cleared', updated_at = ?2
-                 WHERE account_id = ?1 AND stage IN ('verifying', 'token', 'otp', 'confirming')",
-                params![account, now],
-            )?;
-            let updates = tx.execute(
-                "UPDATE card_updates SET stage = 'abandoned', failure = 'cache_cleared', updated_at = ?2
-                 WHERE account_id = ?1 AND stage IN ('verifying', 'otp', 'confirming')",
-                params![account, now],
-            )?;
-            let statuses = tx.execute(
-                "UPDATE cards SET status_checked_at = NULL
-                 WHERE account_id = ?1 AND unbound_at IS NULL AND status_checked_at IS NOT NULL",
-                [account],
-            )?;
+            let (attempts, updates, statuses) = cards::manage::clear_cached(&tx, account, now)?;
             tx.commit()?;
-            CacheCleared { attempts: attempts as u32, updates: updates as u32, statuses: statuses as u32 }
+            CacheCleared { attempts, updates, statuses }
         };
         *self.last_diagnostics.lock().unwrap_or_else(|p| p.into_inner()) = None;
         tracing::info!(

@@ -1,4 +1,4 @@
-//! The support report (PRODUCT.md §5 "Export report"): versions, the last checks, recent error
+//! The support report (docs/features.md, troubleshooting "Export report"): versions, the last checks, recent error
 //! codes and recent log lines, as JSON and as text.
 //!
 //! Log lines are already redacted when written; the report does not rely on that. Each line is

@@ -7,6 +7,7 @@
 //!
 //! Methods block (Argon2, SQLite): the shell calls them off the async workers.
 
+mod account;
 pub mod bootstrap;
 
 use std::path::PathBuf;

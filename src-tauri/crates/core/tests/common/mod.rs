@@ -1,4 +1,4 @@
-//! Shared fixtures for the core's integration tests: the test identities of TEST-CARDS.md and
+//! Shared fixtures for the core's integration tests: the published test identities (tests/README.md) and
 //! a wallet on a fake clock and an in-memory keychain.
 #![allow(dead_code)]
 

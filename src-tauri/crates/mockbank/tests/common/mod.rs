@@ -16,7 +16,7 @@ pub const PASSWORD: &str = "Tongbao2026!";
 pub const PAY: &str = "258036";
 pub const NO_RETRY: &dyn Fn(u32, u32) = &|_, _| {};
 
-/// A holder of the fixture (TEST-CARDS.md): the name and ID number the bank knows.
+/// A holder of the fixture (the published test people, tests/README.md): the name and ID number the bank knows.
 pub struct Person {
     pub phone: &'static str,
     pub name: &'static str,

@@ -1,7 +1,7 @@
--- Card management (PRODUCT.md §4): the reserved phone each card was bound with, when its
+-- Card management (docs/features.md, managing cards): the reserved phone each card was bound with, when its
 -- status was last asked of the bank, the per-card/per-account audit log, and the attempts to
 -- change a bound card's data (persisted before the bank is called, like binding attempts).
--- The payment password's own lockout (PRODUCT.md §6: 5 wrong → 3 hours).
+-- The payment password's own lockout (docs/features.md, money: 5 wrong → 3 hours).
 ALTER TABLE cards ADD COLUMN phone TEXT;
 UPDATE cards SET phone = (SELECT b.phone FROM binding_attempts b WHERE b.card_id = cards.id);
 ALTER TABLE cards ADD COLUMN status_checked_at INTEGER;

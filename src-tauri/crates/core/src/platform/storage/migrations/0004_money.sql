@@ -1,4 +1,4 @@
--- Money (PRODUCT.md §6): a double-entry ledger. Every payment is a row of `payments` (its
+-- Money (docs/features.md, money): a double-entry ledger. Every payment is a row of `payments` (its
 -- idempotency key unique, written before any bank call); its money moves as journals of
 -- `entries` (phase hold / post / void) that sum to zero, applied to `ledger_accounts` in the
 -- same transaction. Entries are immutable; a person's wallet balance can't go below zero.

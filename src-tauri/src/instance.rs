@@ -1,4 +1,4 @@
-//! One instance per data folder (PRODUCT.md §9). Two guards:
+//! One instance per data folder (docs/security.md, one instance per data folder). Two guards:
 //! - the single-instance plugin (D-Bus on Linux) under a name made from the data folder, so a
 //!   second start on the same folder hands over to the first — whose window comes to the front —
 //!   and exits, while instances on different folders (as the UI scripts use) run side by side;

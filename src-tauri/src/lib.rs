@@ -5,7 +5,9 @@ mod commands;
 mod events;
 mod instance;
 mod logging;
+mod ops;
 mod report_file;
+mod runners;
 mod session_watch;
 mod state;
 mod updates;
@@ -41,73 +43,7 @@ pub fn run() {
             updates::check_in_background(app.handle());
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app_status,
-            commands::check_registration,
-            commands::register,
-            commands::login,
-            commands::unlock,
-            commands::lock,
-            commands::logout,
-            commands::touch,
-            commands::profile,
-            commands::update_settings,
-            commands::recognise_card,
-            commands::cards,
-            commands::bind_start,
-            commands::bind_token,
-            commands::bind_resend,
-            commands::bind_confirm,
-            commands::mock_panel,
-            commands::mock_set_controls,
-            commands::mock_advance_clock,
-            commands::mock_bank_action,
-            commands::mock_set_version_floor,
-            commands::cards_refresh,
-            commands::card_detail,
-            commands::account_audit,
-            commands::last_failure,
-            commands::card_rename,
-            commands::card_set_default,
-            commands::card_update_start,
-            commands::card_update_resend,
-            commands::card_update_confirm,
-            commands::card_unbind,
-            commands::run_diagnostics,
-            commands::clear_cache,
-            commands::export_report,
-            commands::balance,
-            commands::find_payee,
-            commands::quote_payment,
-            commands::pay,
-            commands::revoke_payment,
-            commands::history,
-            commands::payment_detail,
-            commands::monthly_flows,
-            commands::export_history,
-            commands::change_password,
-            commands::change_pay_password,
-            commands::recover_start,
-            commands::recover_resend,
-            commands::recover_code,
-            commands::recover_identity,
-            commands::recover_finish,
-            commands::pay_recover_start,
-            commands::pay_recover_resend,
-            commands::pay_recover_code,
-            commands::pay_recover_card,
-            commands::pay_recover_card_code,
-            commands::pay_recover_identity,
-            commands::pay_recover_finish,
-            commands::security_overview,
-            commands::close_account,
-            commands::reset_installation,
-            commands::update_status,
-            commands::update_check,
-            commands::update_install,
-            commands::update_restart,
-            commands::watch_events,
-        ])
+        .invoke_handler(commands::handler())
         .run(tauri::generate_context!())
         .expect("error while running Tongbao Wallet");
 }

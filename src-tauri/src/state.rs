@@ -11,7 +11,7 @@
 //!   offline switch and version floor be changed, and do the mock panels show every person's
 //!   SMS and cards; the variables below marked (test mode) are read only then. Off by default:
 //!   the wallet runs on the system clock and the developer controls answer TEST_MODE_REQUIRED.
-//! - `TONGBAO_MOCK_FIXTURE`: a fixture JSON file instead of the built-in TEST-CARDS fixture;
+//! - `TONGBAO_MOCK_FIXTURE`: a fixture JSON file instead of the built-in fixture of published test cards;
 //! - `TONGBAO_BANK_TIMEOUT_MS`: the wallet's per-call bank timeout (default 10 000);
 //! - `TONGBAO_MOCK_LATENCY_MS` (test mode): the mock bank's latency per call at start (default 300);
 //! - `TONGBAO_MOCK_SEED` (test mode): the seed of the mock bank's fault generator;

@@ -1,9 +1,8 @@
 //! The IPC contract between the Tauri shell and the UI, in one place.
 //!
-//! [`commands!`] lists every command with its argument and result type. From this one list:
-//! - `COMMAND_NAMES` feeds the Tauri app manifest in `src-tauri/build.rs`, so each command gets
-//!   an allow permission that `capabilities/main.json` grants;
-//! - [`typescript`] renders `ui/src/lib/ipc/bindings.ts`, whose staleness fails the tests.
+//! [`with_commands!`] declares every command once: how the shell runs it, its name, its
+//! argument and its result type. Everything else about a command is derived from that line
+//! (see the macro).
 //!
 //! Every command takes at most one argument, named `args` on the wire.
 
@@ -106,22 +105,172 @@ pub enum AppEvent {
     StorageDamaged,
 }
 
+/// How the shell runs a command. The shell derives each command's wrapper from it; the
+/// channels a command takes follow from it too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Runner {
+    /// One core operation with the opened wallet, on the blocking pool.
+    Wallet,
+    /// As `Wallet`, then the session watcher looks again (the auto-lock deadline may move).
+    Wake,
+    /// As `Wallet`, for a bank call with automatic retries: also takes an `onRetry` channel
+    /// of [`RetryNotice`]s.
+    Bank,
+    /// The mock bank, for the signed-in person.
+    Mock,
+    /// A developer control of the mock bank: test mode (`TONGBAO_TEST_MODE=1`) only.
+    Test,
+    /// The troubleshooting checks: also takes an `onCheck` channel of [`CheckResult`]s.
+    Checks,
+    /// Rust's events: takes an `onEvent` channel of [`AppEvent`]s.
+    Events,
+    /// The shell's own (native dialogs, updates, resetting the installation, the mock panel
+    /// signed out): works with the app handle.
+    Shell,
+}
+
+impl Runner {
+    /// The channel argument the command takes besides `args`, if any.
+    pub fn channel(self) -> Option<&'static str> {
+        match self {
+            Runner::Bank => Some("onRetry"),
+            Runner::Checks => Some("onCheck"),
+            Runner::Events => Some("onEvent"),
+            _ => None,
+        }
+    }
+}
+
 /// One command of the contract, as the generator sees it.
 pub struct CommandSpec {
     pub name: &'static str,
+    pub runner: Runner,
     /// TypeScript type of `args`, or None for a command without arguments.
     pub args: Option<String>,
     pub result: String,
 }
 
-macro_rules! commands {
-    ($( $name:ident ( $($args:ty)? ) -> $result:ty ; )*) => {
-        /// Every command's name, in the order listed.
+/// Calls `$m!` with every command of the contract, one per line:
+/// `runner name(Argument) -> Result;` — the one place a command is declared. From it:
+/// - [`COMMAND_NAMES`] feeds the Tauri app manifest in `src-tauri/build.rs`, so each command
+///   gets an allow permission, and `capabilities/main.json` is generated from it
+///   ([`capability_json`]; a test fails when the committed file differs);
+/// - the shell (`src-tauri/src/commands.rs`) derives each command's `#[tauri::command]`
+///   wrapper from its runner and registers exactly these; each wrapper calls the function of
+///   the same name in `src-tauri/src/ops.rs`, whose signature must match the declared types;
+/// - [`typescript`] renders `ui/src/lib/ipc/bindings.ts` (the types, the commands and which
+///   take a channel), whose staleness fails the tests.
+///
+/// Types are written as this crate names them; the expansion site imports them.
+#[macro_export]
+macro_rules! with_commands {
+    ($m:ident) => {
+        $m! {
+            wallet app_status() -> AppStatus;
+            wallet check_registration(RegisterDetails) -> ();
+            wake register(RegisterInput) -> SessionView;
+            wake login(LoginInput) -> SessionView;
+            wake unlock(UnlockInput) -> SessionView;
+            wallet lock() -> ();
+            wallet logout() -> ();
+            wallet touch() -> ();
+            wallet profile() -> Profile;
+            wake update_settings(Settings) -> Settings;
+            wallet recognise_card(String) -> Option<CardRecognition>;
+            wallet cards() -> Vec<CardView>;
+            bank bind_start(BindStart) -> BindStep;
+            bank bind_token(BindCode) -> BindStep;
+            bank bind_resend(AttemptRef) -> BindStep;
+            bank bind_confirm(BindCode) -> CardView;
+            shell mock_panel() -> MockPanel;
+            test mock_set_controls(MockControls) -> MockPanel;
+            test mock_advance_clock(i32) -> MockPanel;
+            mock mock_bank_action(BankAction) -> MockPanel;
+            test mock_set_version_floor(String) -> MockPanel;
+            wallet cards_refresh() -> Vec<CardView>;
+            wallet card_detail(CardRef) -> CardDetail;
+            wallet account_audit() -> Vec<AuditEntry>;
+            wallet last_failure() -> Option<LastFailure>;
+            wallet card_rename(CardRename) -> CardView;
+            wallet card_set_default(CardRef) -> Vec<CardView>;
+            bank card_update_start(CardUpdate) -> BindStep;
+            bank card_update_resend(AttemptRef) -> BindStep;
+            bank card_update_confirm(BindCode) -> CardView;
+            bank card_unbind(CardUnbind) -> Vec<CardView>;
+            checks run_diagnostics(DiagnoseInput) -> Diagnostics;
+            wallet clear_cache() -> CacheCleared;
+            shell export_report() -> Option<ExportedReport>;
+            wallet balance() -> BalanceView;
+            wallet find_payee(String) -> PayeeView;
+            wallet quote_payment(PaymentInput) -> PaymentQuote;
+            bank pay(PaymentRequest) -> PaymentView;
+            wallet revoke_payment(PaymentRef) -> PaymentView;
+            wallet history(HistoryQuery) -> HistoryPage;
+            wallet payment_detail(PaymentRef) -> PaymentDetail;
+            wallet monthly_flows(u32) -> Vec<MonthlyFlow>;
+            shell export_history(HistoryQuery) -> Option<String>;
+            wallet change_password(ChangePassword) -> ();
+            wallet change_pay_password(ChangePassword) -> ();
+            wallet recover_start(RecoverStart) -> RecoveryStep;
+            wallet recover_resend(RecoveryRef) -> RecoveryStep;
+            wallet recover_code(RecoveryCode) -> RecoveryStep;
+            wallet recover_identity(RecoveryIdentity) -> RecoveryStep;
+            wallet recover_finish(RecoveryFinish) -> ();
+            wallet pay_recover_start() -> RecoveryStep;
+            wallet pay_recover_resend(RecoveryRef) -> RecoveryStep;
+            wallet pay_recover_code(RecoveryCode) -> RecoveryStep;
+            bank pay_recover_card(RecoveryCard) -> RecoveryStep;
+            bank pay_recover_card_code(RecoveryCode) -> RecoveryStep;
+            wallet pay_recover_identity(RecoveryIdentity) -> RecoveryStep;
+            wallet pay_recover_finish(RecoveryFinish) -> ();
+            wallet security_overview() -> SecurityOverview;
+            bank close_account(CloseAccount) -> ();
+            shell reset_installation(ResetInput) -> ();
+            shell update_status() -> UpdateStatus;
+            shell update_check() -> UpdateStatus;
+            shell update_install() -> UpdateOutcome;
+            shell update_restart() -> ();
+            events watch_events() -> ();
+        }
+    };
+}
+
+macro_rules! runner {
+    (wallet) => {
+        Runner::Wallet
+    };
+    (wake) => {
+        Runner::Wake
+    };
+    (bank) => {
+        Runner::Bank
+    };
+    (mock) => {
+        Runner::Mock
+    };
+    (test) => {
+        Runner::Test
+    };
+    (checks) => {
+        Runner::Checks
+    };
+    (events) => {
+        Runner::Events
+    };
+    (shell) => {
+        Runner::Shell
+    };
+}
+
+macro_rules! contract {
+    ($( $run:ident $name:ident ( $($args:ty)? ) -> $result:ty ; )*) => {
+        /// Every command's name, in the order declared.
         pub const COMMAND_NAMES: &[&str] = &[$(stringify!($name)),*];
 
         pub fn command_specs() -> Vec<CommandSpec> {
             vec![$(CommandSpec {
                 name: stringify!($name),
+                runner: runner!($run),
                 args: None $(.or(Some(<$args as TS>::name())))?,
                 result: <$result as TS>::name(),
             }),*]
@@ -129,95 +278,39 @@ macro_rules! commands {
     };
 }
 
-commands! {
-    app_status() -> AppStatus;
-    check_registration(RegisterDetails) -> ();
-    register(RegisterInput) -> SessionView;
-    login(LoginInput) -> SessionView;
-    unlock(UnlockInput) -> SessionView;
-    lock() -> ();
-    logout() -> ();
-    touch() -> ();
-    profile() -> Profile;
-    update_settings(Settings) -> Settings;
-    recognise_card(String) -> Option<CardRecognition>;
-    cards() -> Vec<CardView>;
-    bind_start(BindStart) -> BindStep;
-    bind_token(BindCode) -> BindStep;
-    bind_resend(AttemptRef) -> BindStep;
-    bind_confirm(BindCode) -> CardView;
-    mock_panel() -> MockPanel;
-    mock_set_controls(MockControls) -> MockPanel;
-    mock_advance_clock(i32) -> MockPanel;
-    mock_bank_action(BankAction) -> MockPanel;
-    mock_set_version_floor(String) -> MockPanel;
-    cards_refresh() -> Vec<CardView>;
-    card_detail(CardRef) -> CardDetail;
-    account_audit() -> Vec<AuditEntry>;
-    last_failure() -> Option<LastFailure>;
-    card_rename(CardRename) -> CardView;
-    card_set_default(CardRef) -> Vec<CardView>;
-    card_update_start(CardUpdate) -> BindStep;
-    card_update_resend(AttemptRef) -> BindStep;
-    card_update_confirm(BindCode) -> CardView;
-    card_unbind(CardUnbind) -> Vec<CardView>;
-    run_diagnostics(DiagnoseInput) -> Diagnostics;
-    clear_cache() -> CacheCleared;
-    export_report() -> Option<ExportedReport>;
-    balance() -> BalanceView;
-    find_payee(String) -> PayeeView;
-    quote_payment(PaymentInput) -> PaymentQuote;
-    pay(PaymentRequest) -> PaymentView;
-    revoke_payment(PaymentRef) -> PaymentView;
-    history(HistoryQuery) -> HistoryPage;
-    payment_detail(PaymentRef) -> PaymentDetail;
-    monthly_flows(u32) -> Vec<MonthlyFlow>;
-    export_history(HistoryQuery) -> Option<String>;
-    change_password(ChangePassword) -> ();
-    change_pay_password(ChangePassword) -> ();
-    recover_start(RecoverStart) -> RecoveryStep;
-    recover_resend(RecoveryRef) -> RecoveryStep;
-    recover_code(RecoveryCode) -> RecoveryStep;
-    recover_identity(RecoveryIdentity) -> RecoveryStep;
-    recover_finish(RecoveryFinish) -> ();
-    pay_recover_start() -> RecoveryStep;
-    pay_recover_resend(RecoveryRef) -> RecoveryStep;
-    pay_recover_code(RecoveryCode) -> RecoveryStep;
-    pay_recover_card(RecoveryCard) -> RecoveryStep;
-    pay_recover_card_code(RecoveryCode) -> RecoveryStep;
-    pay_recover_identity(RecoveryIdentity) -> RecoveryStep;
-    pay_recover_finish(RecoveryFinish) -> ();
-    security_overview() -> SecurityOverview;
-    close_account(CloseAccount) -> ();
-    reset_installation(ResetInput) -> ();
-    update_status() -> UpdateStatus;
-    update_check() -> UpdateStatus;
-    update_install() -> UpdateOutcome;
-    update_restart() -> ();
-    watch_events() -> ();
+with_commands!(contract);
+
+/// The commands that take the channel `channel` besides `args`, in the order declared.
+pub fn commands_with_channel(channel: &str) -> Vec<&'static str> {
+    command_specs().into_iter().filter(|c| c.runner.channel() == Some(channel)).map(|c| c.name).collect()
 }
 
-/// Commands that also take an `onRetry` channel of [`RetryNotice`]s (bank calls with retries).
-pub const PROGRESS_COMMANDS: &[&str] = &[
-    "bind_start",
-    "bind_token",
-    "bind_resend",
-    "bind_confirm",
-    "card_update_start",
-    "card_update_resend",
-    "card_update_confirm",
-    "card_unbind",
-    "pay",
-    "pay_recover_card",
-    "pay_recover_card_code",
-    "close_account",
-];
+/// The commands that exist only in test mode.
+pub fn test_mode_commands() -> Vec<&'static str> {
+    command_specs().into_iter().filter(|c| c.runner == Runner::Test).map(|c| c.name).collect()
+}
 
-/// Commands that also take an `onCheck` channel of [`CheckResult`]s (each check as it ends).
-pub const CHECK_COMMANDS: &[&str] = &["run_diagnostics"];
-
-/// Commands that also take an `onEvent` channel of [`AppEvent`]s (kept by Rust).
-pub const EVENT_COMMANDS: &[&str] = &["watch_events"];
+/// `capabilities/main.json`: the main window may call every command of the contract and
+/// nothing else (no core plugin, no fs, no shell).
+pub fn capability_json() -> String {
+    let permissions: Vec<String> =
+        COMMAND_NAMES.iter().map(|n| format!("    \"allow-{}\"", n.replace('_', "-"))).collect();
+    format!(
+        r#"{{
+  "$schema": "../gen/schemas/desktop-schema.json",
+  "identifier": "main",
+  "description": "The main window may call the app's own commands and nothing else: no core plugins, no fs, no shell. Generated from the command list of the tongbao-api crate (cargo run -p tongbao-api --bin gen-bindings).",
+  "windows": [
+    "main"
+  ],
+  "permissions": [
+{}
+  ]
+}}
+"#,
+        permissions.join(",\n")
+    )
+}
 
 /// Every type that crosses IPC, declared in dependency-free order.
 fn declarations() -> Vec<String> {
@@ -334,17 +427,17 @@ pub fn typescript() -> String {
         out.push_str(&format!("  \"{n}\",\n"));
     }
     out.push_str("] as const;\n\n/** Commands that take an `onRetry` channel of RetryNotice. */\nexport const PROGRESS_COMMANDS = [\n");
-    for n in PROGRESS_COMMANDS {
+    for n in commands_with_channel("onRetry") {
         out.push_str(&format!("  \"{n}\",\n"));
     }
     out.push_str("] as const;\n\n/** Commands that take an `onCheck` channel of CheckResult. */\nexport const CHECK_COMMANDS = [\n");
-    for n in CHECK_COMMANDS {
+    for n in commands_with_channel("onCheck") {
         out.push_str(&format!("  \"{n}\",\n"));
     }
     out.push_str(
         "] as const;\n\n/** Commands that take an `onEvent` channel of AppEvent. */\nexport const EVENT_COMMANDS = [\n",
     );
-    for n in EVENT_COMMANDS {
+    for n in commands_with_channel("onEvent") {
         out.push_str(&format!("  \"{n}\",\n"));
     }
     out.push_str("] as const;\n\nexport const ERROR_CODES: readonly ErrorCode[] = [\n");
@@ -366,6 +459,30 @@ mod tests {
             assert!(n.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{n}");
             assert!(seen.insert(n), "duplicate {n}");
         }
+    }
+
+    /// The committed capability grants exactly the declared commands: a command added, renamed
+    /// or removed without regenerating fails here, not in the UI run.
+    #[test]
+    fn the_committed_capability_grants_exactly_the_declared_commands() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../capabilities/main.json");
+        let committed = std::fs::read_to_string(path).unwrap();
+        assert_eq!(committed, capability_json(), "run `cargo run -p tongbao-api --bin gen-bindings`");
+    }
+
+    #[test]
+    fn the_committed_bindings_are_the_generated_ones() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../ui/src/lib/ipc/bindings.ts");
+        let committed = std::fs::read_to_string(path).unwrap();
+        assert!(committed == typescript(), "run `cargo run -p tongbao-api --bin gen-bindings`");
+    }
+
+    #[test]
+    fn channels_and_test_mode_follow_from_the_runner() {
+        assert!(commands_with_channel("onRetry").contains(&"pay"));
+        assert_eq!(commands_with_channel("onCheck"), ["run_diagnostics"]);
+        assert_eq!(commands_with_channel("onEvent"), ["watch_events"]);
+        assert_eq!(test_mode_commands(), ["mock_set_controls", "mock_advance_clock", "mock_set_version_floor"]);
     }
 
     #[test]

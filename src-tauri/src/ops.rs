@@ -1,0 +1,354 @@
+//! What each command does: one function per command of the contract, named as the command,
+//! each one call into the core (or the mock bank, or the shell's own services). The wrappers in
+//! [`crate::commands`] are derived from the contract and call these; a signature that does not
+//! match the declared argument and result types does not compile.
+//!
+//! By runner: `wallet`/`wake` take the opened wallet and the argument; `bank` also a retry
+//! callback; `checks` a callback per finished check; `mock` the mock bank and its viewer;
+//! `test` the mock bank and the test-mode clock; `shell` and `events` the app handle.
+
+use tauri::{AppHandle, Manager};
+use tongbao_api::*;
+use tongbao_core::platform::clock::{OffsetClock, MINUTE};
+use tongbao_core::{AppError, ErrorCode, Wallet};
+use tongbao_mockbank::{MockBank, Viewer};
+
+use crate::events::Events;
+use crate::runners::{blocking, run_mock};
+use crate::state::AppState;
+
+type Notify<'a> = &'a dyn Fn(u32, u32);
+
+// --- Start, sign-in, settings ---------------------------------------------------------------
+
+pub fn app_status(w: &Wallet) -> Result<AppStatus, AppError> {
+    w.status()
+}
+
+pub fn check_registration(w: &Wallet, a: RegisterDetails) -> Result<(), AppError> {
+    w.check_registration(&a)
+}
+
+pub fn register(w: &Wallet, a: RegisterInput) -> Result<SessionView, AppError> {
+    w.register(&a)
+}
+
+pub fn login(w: &Wallet, a: LoginInput) -> Result<SessionView, AppError> {
+    w.login(&a)
+}
+
+pub fn unlock(w: &Wallet, a: UnlockInput) -> Result<SessionView, AppError> {
+    w.unlock(&a.password)
+}
+
+pub fn lock(w: &Wallet) -> Result<(), AppError> {
+    w.lock()
+}
+
+pub fn logout(w: &Wallet) -> Result<(), AppError> {
+    w.logout();
+    Ok(())
+}
+
+pub fn touch(w: &Wallet) -> Result<(), AppError> {
+    w.touch()
+}
+
+pub fn profile(w: &Wallet) -> Result<Profile, AppError> {
+    w.profile()
+}
+
+/// The auto-lock time may change: the runner wakes the session watcher.
+pub fn update_settings(w: &Wallet, a: Settings) -> Result<Settings, AppError> {
+    w.update_settings(&a)
+}
+
+// --- Cards ----------------------------------------------------------------------------------
+
+pub fn recognise_card(w: &Wallet, a: String) -> Result<Option<CardRecognition>, AppError> {
+    Ok(w.recognise_card(&a))
+}
+
+pub fn cards(w: &Wallet) -> Result<Vec<CardView>, AppError> {
+    w.cards()
+}
+
+pub fn bind_start(w: &Wallet, a: BindStart, n: Notify) -> Result<BindStep, AppError> {
+    w.bind_start(&a, n)
+}
+
+pub fn bind_token(w: &Wallet, a: BindCode, n: Notify) -> Result<BindStep, AppError> {
+    w.bind_token(&a.attempt_id, &a.code, n)
+}
+
+pub fn bind_resend(w: &Wallet, a: AttemptRef, n: Notify) -> Result<BindStep, AppError> {
+    w.bind_resend(&a.attempt_id, n)
+}
+
+pub fn bind_confirm(w: &Wallet, a: BindCode, n: Notify) -> Result<CardView, AppError> {
+    w.bind_confirm(&a.attempt_id, &a.code, n)
+}
+
+pub fn cards_refresh(w: &Wallet) -> Result<Vec<CardView>, AppError> {
+    w.refresh_card_statuses()
+}
+
+pub fn card_detail(w: &Wallet, a: CardRef) -> Result<CardDetail, AppError> {
+    w.card_detail(a.card_id)
+}
+
+pub fn account_audit(w: &Wallet) -> Result<Vec<AuditEntry>, AppError> {
+    w.account_audit()
+}
+
+pub fn last_failure(w: &Wallet) -> Result<Option<LastFailure>, AppError> {
+    w.last_failure()
+}
+
+pub fn card_rename(w: &Wallet, a: CardRename) -> Result<CardView, AppError> {
+    w.rename_card(&a)
+}
+
+pub fn card_set_default(w: &Wallet, a: CardRef) -> Result<Vec<CardView>, AppError> {
+    w.set_default_card(&a)
+}
+
+pub fn card_update_start(w: &Wallet, a: CardUpdate, n: Notify) -> Result<BindStep, AppError> {
+    w.card_update_start(&a, n)
+}
+
+pub fn card_update_resend(w: &Wallet, a: AttemptRef, n: Notify) -> Result<BindStep, AppError> {
+    w.card_update_resend(&a.attempt_id, n)
+}
+
+pub fn card_update_confirm(w: &Wallet, a: BindCode, n: Notify) -> Result<CardView, AppError> {
+    w.card_update_confirm(&a.attempt_id, &a.code, n)
+}
+
+pub fn card_unbind(w: &Wallet, a: CardUnbind, n: Notify) -> Result<Vec<CardView>, AppError> {
+    w.unbind_card(&a, n)
+}
+
+// --- The mock bank --------------------------------------------------------------------------
+
+/// The mock panels. Signed out (recovering a password from the login screen), the mock phone
+/// still shows: everyone's SMS in test mode, otherwise only those to a phone whose password is
+/// being recovered in this app (the phone in the person's hand).
+pub async fn mock_panel(app: AppHandle) -> Result<MockPanel, AppError> {
+    let opened = app.state::<AppState>().opened().await?;
+    let signed_out = matches!(opened.wallet.check_session(), Err(e) if e.code == ErrorCode::NotLoggedIn);
+    if !signed_out {
+        return run_mock(&app, |b, viewer| Ok(b.panel(viewer))).await;
+    }
+    blocking(move || match opened.clock {
+        Some(_) => Ok(opened.bank.panel(None)),
+        None => Ok(opened.bank.sms_panel(&opened.wallet.recovering_phones()?)),
+    })
+    .await
+}
+
+/// Latency, faults and the offline switch.
+pub fn mock_set_controls(b: &MockBank, _: &OffsetClock, a: MockControls) -> Result<MockPanel, AppError> {
+    b.set_controls(a.to_controls());
+    Ok(b.panel(None))
+}
+
+/// Moves the mock clock forward by whole minutes (1 to 60 × 24 × 400: up to about 13 months).
+pub fn mock_advance_clock(b: &MockBank, clock: &OffsetClock, minutes: i32) -> Result<MockPanel, AppError> {
+    if !(1..=60 * 24 * 400).contains(&minutes) {
+        return Err(AppError::new(ErrorCode::InputInvalid, "the clock moves 1 minute to 400 days"));
+    }
+    clock.advance(i64::from(minutes) * MINUTE);
+    tracing::info!(minutes, "mock clock moved forward");
+    Ok(b.panel(None))
+}
+
+/// A bank counter action (activate, enable e-payment, unfreeze, change the reserved phone,
+/// report lost): the remedies of the failure catalogue, performed at the mock bank on a card
+/// of the signed-in person (any card in test mode).
+pub fn mock_bank_action(b: &MockBank, viewer: Option<&Viewer>, a: BankAction) -> Result<MockPanel, AppError> {
+    b.act(viewer, &a).map_err(|e| AppError::new(ErrorCode::InputInvalid, e))?;
+    Ok(b.panel(viewer))
+}
+
+/// The mock bank's client-version floor: raise it to see UPGRADE_REQUIRED.
+pub fn mock_set_version_floor(b: &MockBank, _: &OffsetClock, a: String) -> Result<MockPanel, AppError> {
+    let v = a.trim();
+    if v.is_empty() || v.len() > 20 || !v.split('.').all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit())) {
+        return Err(AppError::new(ErrorCode::InputInvalid, "a version is like 1.2.3"));
+    }
+    b.set_client_version_floor(v);
+    Ok(b.panel(None))
+}
+
+// --- Troubleshooting ------------------------------------------------------------------------
+
+/// Runs the troubleshooting checks concurrently; `tell` hears each one as it ends.
+pub fn run_diagnostics(w: &Wallet, a: DiagnoseInput, tell: &dyn Fn(&CheckResult)) -> Result<Diagnostics, AppError> {
+    w.run_diagnostics(&a, env!("CARGO_PKG_VERSION"), tell)
+}
+
+pub fn clear_cache(w: &Wallet) -> Result<CacheCleared, AppError> {
+    w.clear_cache()
+}
+
+/// Writes the support report where the person picks (a native save dialog; `None` when they
+/// cancel): the text there, the JSON beside it.
+pub async fn export_report(app: AppHandle) -> Result<Option<ExportedReport>, AppError> {
+    let log_tail = crate::report_file::log_tail(&app);
+    let wallet = app.state::<AppState>().opened().await?.wallet;
+    let files = blocking(move || wallet.support_report(env!("CARGO_PKG_VERSION"), &log_tail)).await?;
+    let Some(text_path) = crate::report_file::choose_path(&app, "tongbao-report", "txt").await? else {
+        return Ok(None);
+    };
+    blocking(move || crate::report_file::write(&text_path, &files)).await.map(Some)
+}
+
+// --- Money ----------------------------------------------------------------------------------
+
+pub fn balance(w: &Wallet) -> Result<BalanceView, AppError> {
+    w.balance().map(|balance_fen| BalanceView { balance_fen })
+}
+
+pub fn find_payee(w: &Wallet, phone: String) -> Result<PayeeView, AppError> {
+    w.find_payee(&phone)
+}
+
+pub fn quote_payment(w: &Wallet, a: PaymentInput) -> Result<PaymentQuote, AppError> {
+    w.quote_payment(&a)
+}
+
+pub fn pay(w: &Wallet, a: PaymentRequest, n: Notify) -> Result<PaymentView, AppError> {
+    w.pay(&a, n)
+}
+
+pub fn revoke_payment(w: &Wallet, a: PaymentRef) -> Result<PaymentView, AppError> {
+    w.revoke_payment(a.payment_id)
+}
+
+pub fn history(w: &Wallet, a: HistoryQuery) -> Result<HistoryPage, AppError> {
+    w.history(&a)
+}
+
+pub fn payment_detail(w: &Wallet, a: PaymentRef) -> Result<PaymentDetail, AppError> {
+    w.payment_detail(a.payment_id)
+}
+
+pub fn monthly_flows(w: &Wallet, months: u32) -> Result<Vec<MonthlyFlow>, AppError> {
+    w.monthly_flows(months)
+}
+
+/// Writes the filtered history as CSV where the person picks (None when they cancel).
+pub async fn export_history(app: AppHandle, a: HistoryQuery) -> Result<Option<String>, AppError> {
+    let wallet = app.state::<AppState>().opened().await?.wallet;
+    let csv = blocking(move || wallet.history_csv(&a)).await?;
+    let Some(path) = crate::report_file::choose_path(&app, "tongbao-history", "csv").await? else {
+        return Ok(None);
+    };
+    blocking(move || crate::report_file::write_one(&path, &csv)).await.map(Some)
+}
+
+// --- Account and security center ------------------------------------------------------------
+
+pub fn change_password(w: &Wallet, a: ChangePassword) -> Result<(), AppError> {
+    w.change_password(&a)
+}
+
+pub fn change_pay_password(w: &Wallet, a: ChangePassword) -> Result<(), AppError> {
+    w.change_pay_password(&a)
+}
+
+pub fn recover_start(w: &Wallet, a: RecoverStart) -> Result<RecoveryStep, AppError> {
+    w.recover_start(&a)
+}
+
+pub fn recover_resend(w: &Wallet, a: RecoveryRef) -> Result<RecoveryStep, AppError> {
+    w.recover_resend(&a)
+}
+
+pub fn recover_code(w: &Wallet, a: RecoveryCode) -> Result<RecoveryStep, AppError> {
+    w.recover_code(&a)
+}
+
+pub fn recover_identity(w: &Wallet, a: RecoveryIdentity) -> Result<RecoveryStep, AppError> {
+    w.recover_identity(&a)
+}
+
+pub fn recover_finish(w: &Wallet, a: RecoveryFinish) -> Result<(), AppError> {
+    w.recover_finish(&a)
+}
+
+pub fn pay_recover_start(w: &Wallet) -> Result<RecoveryStep, AppError> {
+    w.pay_recover_start()
+}
+
+pub fn pay_recover_resend(w: &Wallet, a: RecoveryRef) -> Result<RecoveryStep, AppError> {
+    w.pay_recover_resend(&a)
+}
+
+pub fn pay_recover_code(w: &Wallet, a: RecoveryCode) -> Result<RecoveryStep, AppError> {
+    w.pay_recover_code(&a)
+}
+
+pub fn pay_recover_card(w: &Wallet, a: RecoveryCard, n: Notify) -> Result<RecoveryStep, AppError> {
+    w.pay_recover_card(&a, n)
+}
+
+pub fn pay_recover_card_code(w: &Wallet, a: RecoveryCode, n: Notify) -> Result<RecoveryStep, AppError> {
+    w.pay_recover_card_code(&a, n)
+}
+
+pub fn pay_recover_identity(w: &Wallet, a: RecoveryIdentity) -> Result<RecoveryStep, AppError> {
+    w.pay_recover_identity(&a)
+}
+
+pub fn pay_recover_finish(w: &Wallet, a: RecoveryFinish) -> Result<(), AppError> {
+    w.pay_recover_finish(&a)
+}
+
+pub fn security_overview(w: &Wallet) -> Result<SecurityOverview, AppError> {
+    w.security_overview()
+}
+
+pub fn close_account(w: &Wallet, a: CloseAccount, n: Notify) -> Result<(), AppError> {
+    w.close_account(&a, n)
+}
+
+/// Reset this installation: works whether or not the wallet could be opened (it is offered on
+/// the start-up problem screen too).
+pub async fn reset_installation(app: AppHandle, a: ResetInput) -> Result<(), AppError> {
+    app.state::<AppState>().reset(a.confirm).await
+}
+
+// --- Updates and events ---------------------------------------------------------------------
+
+pub async fn update_status(app: AppHandle) -> Result<UpdateStatus, AppError> {
+    Ok(app.state::<crate::updates::Updates>().status(&app))
+}
+
+pub async fn update_check(app: AppHandle) -> Result<UpdateStatus, AppError> {
+    crate::updates::check(&app).await
+}
+
+pub async fn update_install(app: AppHandle) -> Result<UpdateOutcome, AppError> {
+    crate::updates::install(&app).await
+}
+
+/// Restarts into the version just installed.
+pub async fn update_restart(app: AppHandle) -> Result<(), AppError> {
+    crate::updates::restart(&app)
+}
+
+/// Hands Rust the channel for what it tells the UI unasked (the session locking itself, an SMS
+/// on the mock phone, a damaged database); answers once the opening under way has ended.
+pub async fn watch_events(app: AppHandle, on_event: tauri::ipc::Channel<AppEvent>) -> Result<(), AppError> {
+    let events = app.state::<Events>();
+    events.watch(on_event);
+    // Found damaged before the UI was listening: say it now.
+    if let Some(opened) = app.state::<AppState>().if_open().await {
+        if opened.wallet.storage_damaged() == Some(true) {
+            events.send(AppEvent::StorageDamaged);
+        }
+    }
+    Ok(())
+}

@@ -13,5 +13,7 @@ extra=()
 if [ -z "${TAURI_SIGNING_PRIVATE_KEY:-}" ]; then
   extra=(--config '{"bundle":{"createUpdaterArtifacts":false}}')
 fi
+# TONGBAO_UI_BUILT=1: ui/dist is already built (the test command builds it once for both builds).
+if [ -n "${TONGBAO_UI_BUILT:-}" ]; then extra+=(--config '{"build":{"beforeBuildCommand":""}}'); fi
 ui/node_modules/.bin/tauri build --ci --bundles "$bundles" "${extra[@]}"
-ls -l target/release/bundle/*/ 2>/dev/null | grep -E '\.(deb|rpm|AppImage)$' || true
+ls -l "${CARGO_TARGET_DIR:-target}"/release/bundle/*/ 2>/dev/null | grep -E '\.(deb|rpm|AppImage)$' || true

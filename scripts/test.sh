@@ -6,6 +6,14 @@
 # Runs itself inside a private D-Bus session with an unlocked gnome-keyring (the real OS
 # keychain, in a throw-away folder), and the UI scripts under Xvfb: no display or keychain
 # daemon is needed beforehand.
+#
+# Both cores are kept busy (the machines have two):
+#   phase 1: the checks and Rust tests, then the debug build  ‖  the release build and packages
+#            (its own target folder, so the two cargo runs never wait for each other's lock)
+#   phase 2: the UI scripts in two lanes, each with its own display, driver port and folders;
+#            the second lane runs the install test first (it needs the packages of phase 1).
+# A job in the background writes its own log under target/test-logs/; a failing stage names
+# itself and prints the end of that log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,11 +26,50 @@ if [ -z "${TONGBAO_TEST_SESSION:-}" ]; then
   exit $?
 fi
 
-stage() { printf '\n== %s\n' "$*"; }
+started=$SECONDS
+stage() { printf '\n== [%4ds] %s\n' "$((SECONDS - started))" "$*"; }
 
 # Inside the session: unlock a fresh login keyring (items land in $XDG_DATA_HOME/keyrings).
 echo -n "tongbao-test" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
 export CARGO_TERM_COLOR=never
+logs=target/test-logs
+rm -rf "$logs"
+mkdir -p "$logs"
+
+# A background job: `job NAME command…` runs it with its output in $logs/NAME.log and its
+# exit status in $logs/NAME.status; `join NAME` waits for it and fails the run if it failed.
+declare -A jobs=()
+job() {
+  local name=$1
+  shift
+  ("$@" >"$logs/$name.log" 2>&1 && s=0 || s=$?; echo "$s" >"$logs/$name.status") &
+  jobs[$name]=$!
+}
+join() {
+  local name=$1
+  wait "${jobs[$name]}" || true
+  local status
+  status=$(cat "$logs/$name.status" 2>/dev/null || echo 1)
+  if [ "$status" != 0 ]; then
+    stage "FAILED: $name (exit $status); the end of $logs/$name.log:"
+    tail -n 120 "$logs/$name.log"
+    exit 1
+  fi
+  stage "$name: done"
+}
+
+stage "front end: built once for both app builds"
+npm --prefix ui run -s build >"$logs/ui-build.log" 2>&1 || { tail -n 60 "$logs/ui-build.log"; exit 1; }
+export TONGBAO_UI_BUILT=1
+
+release() {
+  # Its own target folder: the debug build and the tests hold the default one's lock.
+  CARGO_TARGET_DIR=target/pkg bash scripts/package.sh
+}
+if [ $# -eq 0 ]; then
+  stage "release build and Linux packages (.deb, .rpm; LTO, stripped) — in the background: $logs/release.log"
+  job release release
+fi
 
 stage "rustfmt"
 cargo fmt --all --check
@@ -30,7 +77,7 @@ cargo fmt --all --check
 stage "generated BIN table is up to date with the pinned bankcardinfo data"
 node scripts/gen-bin-table.mjs --check
 
-stage "generated TypeScript bindings are up to date"
+stage "generated from the command list: TypeScript bindings and the window's capability are up to date"
 cargo run -q -p tongbao-api --bin gen-bindings -- --check
 
 stage "clippy (warnings denied)"
@@ -63,11 +110,50 @@ if [ $# -gt 0 ]; then
   exit
 fi
 
-stage "release build and Linux packages (.deb, .rpm; LTO, stripped)"
-bash scripts/package.sh
+# One UI lane: its own X display, driver ports and run folders.
+lane() {
+  local i=$1
+  TONGBAO_LANE="$i/2" TAURI_DRIVER_PORT=$((4444 + 100 * i)) TONGBAO_RUNS_DIR="tests/.artifacts/runs-lane$i" \
+    xvfb-run -n $((91 + i)) -s "-screen 0 1280x860x24" node tests/run.mjs
+}
+# The second lane: the install test first, once the packages are built (they install and run
+# the smoke script on this lane's display and port), then its share of the UI scripts.
+install_then_lane() {
+  while [ ! -e "$logs/release.status" ]; do sleep 2; done
+  if [ "$(cat "$logs/release.status")" != 0 ]; then
+    echo "the release build failed: see $logs/release.log"
+    return 1
+  fi
+  echo "== install test: the .deb installed with apt, NEEDED libraries checked, smoke script against the installed app, purged ($logs/install.log)"
+  if ! TAURI_DRIVER_PORT=4544 TONGBAO_RUNS_DIR=tests/.artifacts/runs-install CARGO_TARGET_DIR=target/pkg \
+    xvfb-run -n 93 -s "-screen 0 1280x860x24" bash scripts/install-test.sh >"$logs/install.log" 2>&1; then
+    echo "install test FAILED:"
+    tail -n 80 "$logs/install.log"
+    return 1
+  fi
+  tail -n 1 "$logs/install.log"
+  echo "== UI scripts, lane 2 of 2"
+  lane 1
+}
 
-stage "install test: the .deb installed with apt, NEEDED libraries checked, smoke script against the installed app, purged"
-bash scripts/install-test.sh
-
-stage "WebDriver UI scripts (Xvfb + tauri-driver + WebKitWebDriver)"
-xvfb-run -a -s "-screen 0 1280x860x24" node tests/run.mjs
+stage "WebDriver UI scripts (Xvfb + tauri-driver + WebKitWebDriver) in two lanes; the install test in the second"
+job ui-lane1 lane 0
+job ui-lane2 install_then_lane
+wait "${jobs[ui-lane1]}" || true
+wait "${jobs[ui-lane2]}" || true
+join release
+for l in ui-lane1 ui-lane2; do
+  echo
+  echo "-- $l ($logs/$l.log), exit $(cat "$logs/$l.status"):"
+  grep -E '^(ok|FAIL|     |==|install test)|passed' "$logs/$l.log" || true
+done
+# One closing line for the whole run: the two lanes' counts added up.
+totals=$(cat "$logs/ui-lane1.log" "$logs/ui-lane2.log" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p')
+passed=$(awk '{ p += $1 } END { print p + 0 }' <<<"$totals")
+failed=$(awk '{ f += $2 } END { print f + 0 }' <<<"$totals")
+lanes_ok=1
+for l in ui-lane1 ui-lane2; do [ "$(cat "$logs/$l.status")" = 0 ] || lanes_ok=0; done
+stage "all stages ended ($((SECONDS - started)) s)"
+echo
+echo "$passed passed, $failed failed"
+[ "$lanes_ok" = 1 ] && [ "$failed" = 0 ] && [ "$passed" -gt 0 ]

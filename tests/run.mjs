@@ -5,10 +5,13 @@
 //   node run.mjs                      every spec in specs/
 //   node run.mjs accounts             specs whose file name contains "accounts"
 //   node run.mjs accounts "lockout"   ... and tests whose name contains "lockout"
+//
+// Lanes: with TONGBAO_LANE=i/n only every n-th test from the i-th (0-based) runs, so n runs
+// can share the machine; each lane gives its own TAURI_DRIVER_PORT and TONGBAO_RUNS_DIR.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { APP, ARTIFACTS, AppUnderTest, ROOT, registry } from "./lib/harness.mjs";
+import { APP, ARTIFACTS, AppUnderTest, ROOT, RUNS, registry } from "./lib/harness.mjs";
 import { SECRETS } from "./lib/identities.mjs";
 import { seenCodes } from "./pages/bind.mjs";
 
@@ -20,14 +23,19 @@ if (!existsSync(APP)) {
   process.exit(2);
 }
 
-rmSync(path.join(ARTIFACTS, "runs"), { recursive: true, force: true });
+rmSync(RUNS, { recursive: true, force: true });
 mkdirSync(path.join(ARTIFACTS, "screenshots"), { recursive: true });
 mkdirSync(path.join(ARTIFACTS, "exports"), { recursive: true }); // TONGBAO_EXPORT_DIR of the report test
 
 for (const f of readdirSync(specDir).filter((f) => f.endsWith(".spec.mjs") && f.includes(fileFilter)).sort()) {
   await import(pathToFileURL(path.join(specDir, f)).href);
 }
-const tests = registry.filter((t) => t.name.includes(nameFilter));
+const [lane, lanes] = (process.env.TONGBAO_LANE ?? "0/1").split("/").map(Number);
+if (!(lanes >= 1 && lane >= 0 && lane < lanes)) {
+  console.error(`TONGBAO_LANE must be i/n with 0 <= i < n, not ${process.env.TONGBAO_LANE}`);
+  process.exit(2);
+}
+const tests = registry.filter((t) => t.name.includes(nameFilter)).filter((_, i) => i % lanes === lane);
 
 let passed = 0;
 let failed = 0;
@@ -81,7 +89,7 @@ if (tests.length > 0 && !nameFilter) {
 }
 
 if (failures.length) console.log(`\nfailed:\n  ${failures.join("\n  ")}`);
-else if (!process.env.TONGBAO_KEEP_RUNS) rmSync(path.join(ARTIFACTS, "runs"), { recursive: true, force: true });
+else if (!process.env.TONGBAO_KEEP_RUNS) rmSync(RUNS, { recursive: true, force: true });
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);
 

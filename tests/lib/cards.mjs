@@ -1,4 +1,4 @@
-// The test cards of TEST-CARDS.md that the UI scripts use, and a TOTP (RFC 6238) generator
+// The published test cards (tests/README.md) that the UI scripts use, and a TOTP (RFC 6238) generator
 // so a script can compute T04's dynamic token code itself.
 import { createHmac } from "node:crypto";
 

@@ -1,4 +1,4 @@
-// Small helpers over WebdriverIO for the data-testid contract (UI-CONTRACT.md).
+// Small helpers over WebdriverIO for the data-testid contract (tests/README.md).
 export const tid = (id) => `[data-testid="${id}"]`;
 
 export async function el(b, id, timeout = 15_000) {

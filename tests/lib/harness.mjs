@@ -12,6 +12,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(here, "../..");
 export const APP = process.env.TONGBAO_APP ?? path.join(ROOT, "target/debug/tongbao-wallet");
 export const ARTIFACTS = path.join(ROOT, "tests/.artifacts");
+/** Where each test's folder goes: one folder per lane when several run side by side. */
+export const RUNS = process.env.TONGBAO_RUNS_DIR ?? path.join(ARTIFACTS, "runs");
 const PORT = Number(process.env.TAURI_DRIVER_PORT ?? 4444);
 const NATIVE_PORT = PORT + 1;
 
@@ -41,7 +43,7 @@ export class AppUnderTest {
   constructor(name, { env = {}, application = APP } = {}) {
     this.application = application;
     this.name = name;
-    this.dir = path.join(ARTIFACTS, "runs", name.replace(/[^a-zA-Z0-9]+/g, "-").slice(0, 80));
+    this.dir = path.join(RUNS, name.replace(/[^a-zA-Z0-9]+/g, "-").slice(0, 80));
     this.env = {
       ...process.env,
       XDG_DATA_HOME: path.join(this.dir, "data"),

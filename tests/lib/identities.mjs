@@ -1,4 +1,4 @@
-// The test identities of TEST-CARDS.md (the mock bank's people), with passwords for the tests.
+// The published test identities (tests/README.md) (the mock bank's people), with passwords for the tests.
 export const PASSWORD = "Tongbao2026!";
 export const PAY_PASSWORD = "258036";
 

@@ -1,4 +1,4 @@
-// PRODUCT.md §2 through the real app: registration, its error codes, login, lockout, isolation.
+// docs/security.md through the real app: registration, its error codes, login, lockout, isolation.
 import assert from "node:assert/strict";
 import { test } from "../lib/harness.mjs";
 import { blur, click, el, errorCode, text, type } from "../lib/dom.mjs";

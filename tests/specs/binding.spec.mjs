@@ -1,4 +1,4 @@
-// PRODUCT.md §3 through the real app and the mock bank: the cards that bind, and every
+// docs/features.md, binding a card through the real app and the mock bank: the cards that bind, and every
 // failure category through its test card, with remedies and a retry that keeps the fields.
 import assert from "node:assert/strict";
 import { test } from "../lib/harness.mjs";

@@ -1,4 +1,4 @@
-// Card management (PRODUCT.md §4): edits that save at once, edits the bank verifies with an
+// Card management (docs/features.md, managing cards): edits that save at once, edits the bank verifies with an
 // SMS code, T15's renewal on the mock clock, unbinding with the payment password.
 import assert from "node:assert/strict";
 import { test } from "../lib/harness.mjs";

@@ -1,4 +1,4 @@
-// The troubleshooting center (PRODUCT.md §5): explains a failure and acts on it, runs the
+// The troubleshooting center (docs/features.md, troubleshooting): explains a failure and acts on it, runs the
 // checks (the bank offline shows), clears the cache, exports a report with no secret in it.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";

@@ -1,4 +1,4 @@
-// Money (PRODUCT.md §6) through the app: balance, top-up, transfers to users and cards, the
+// Money (docs/features.md, money) through the app: balance, top-up, transfers to users and cards, the
 // payment password, limits and codes, a revoked delayed transfer, history and its CSV, and a
 // double click that pays once.
 import assert from "node:assert/strict";

@@ -220,6 +220,17 @@ pub enum BindingState {
     Bound { token: String },
 }
 
+/// What the bank knows of a verified edit's session (a new reserved phone, a renewed expiry).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdateState {
+    /// The bank has no such session.
+    NotFound,
+    /// Verified, its SMS code not yet confirmed.
+    Pending,
+    /// Confirmed: the bank holds the new data.
+    Confirmed,
+}
+
 /// Problems within a binding session (token and OTP steps).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionProblem {
@@ -333,6 +344,10 @@ pub trait Bank: Send + Sync {
     /// What became of the binding asked for under `request_id`: spends no OTP try. The wallet
     /// reconciles a binding interrupted during confirmation with it.
     fn binding_state(&self, request_id: &str, opts: CallOptions) -> BankResult<BindingState>;
+    /// What became of the verified edit under `session`: spends no OTP try. The wallet
+    /// reconciles an edit interrupted during confirmation with it, as a binding with
+    /// [`Bank::binding_state`].
+    fn update_state(&self, session: &str, opts: CallOptions) -> BankResult<UpdateState>;
     /// Checks that `pan` is the card of the agreement `token` (its holder proving the card is
     /// theirs); answers a session for `send_otp` / `confirm_update`.
     fn verify_holder(&self, req: &HolderCheck<'_>, opts: CallOptions) -> BankResult<String>;

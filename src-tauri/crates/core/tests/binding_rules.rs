@@ -81,6 +81,9 @@ impl Bank for ScriptedBank {
     fn verify_holder(&self, _: &HolderCheck<'_>, _: CallOptions) -> BankResult<String> {
         Ok("H1".into())
     }
+    fn update_state(&self, _: &str, _: CallOptions) -> BankResult<UpdateState> {
+        Ok(UpdateState::NotFound)
+    }
     fn binding_state(&self, _: &str, _: CallOptions) -> BankResult<BindingState> {
         Ok(match self.confirmed.lock().unwrap().clone() {
             Some(token) => BindingState::Bound { token },

@@ -24,7 +24,7 @@ mod verify;
 use rusqlite::params;
 use tongbao_core::bank::{
     Bank, BankInfo, BankResult, BankTxn, Binding, BindingState, CallOptions, CardStatus, CreditTo, HolderCheck,
-    OtpSent, PayeeChecked, SmsGateway, TxnState, UpdateCard, Verified, VerifyCard,
+    OtpSent, PayeeChecked, SmsGateway, TxnState, UpdateCard, UpdateState, Verified, VerifyCard,
 };
 
 pub use bank::{Controls, FaultRates, MockBank, OTP_RESEND_AFTER, OTP_TRIES, OTP_TTL};
@@ -63,6 +63,10 @@ impl Bank for MockBank {
 
     fn binding_state(&self, request_id: &str, opts: CallOptions) -> BankResult<BindingState> {
         self.on_binding_state(request_id, opts)
+    }
+
+    fn update_state(&self, session: &str, opts: CallOptions) -> BankResult<UpdateState> {
+        self.on_update_state(session, opts)
     }
 
     fn token_status(&self, token: &str, opts: CallOptions) -> BankResult<CardStatus> {

@@ -6,7 +6,7 @@ use rand::Rng;
 use rusqlite::{params, Connection, OptionalExtension};
 use tongbao_core::bank::{
     version_at_least, BankFailure, BankResult, Binding, BindingState, CallOptions, CardStatus, Decline, Fault,
-    HolderCheck, OtpSent, SessionProblem, UpdateCard, Verified, VerifyCard,
+    HolderCheck, OtpSent, SessionProblem, UpdateCard, UpdateState, Verified, VerifyCard,
 };
 use tongbao_core::cards::Expiry;
 use tongbao_core::platform::clock::shanghai_date;
@@ -390,6 +390,25 @@ impl MockBank {
                 None => BindingState::NotFound,
                 Some((Some(token), true)) => BindingState::Bound { token },
                 Some(_) => BindingState::NotBound,
+            })
+        })
+    }
+
+    pub(crate) fn on_update_state(&self, session: &str, opts: CallOptions) -> BankResult<UpdateState> {
+        self.transport(opts, false, || {
+            let found: Option<Option<String>> = self
+                .db()
+                .query_row(
+                    "SELECT agreement FROM sessions WHERE id = ?1 AND update_token IS NOT NULL",
+                    [session],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(storage_failure)?;
+            Ok(match found {
+                None => UpdateState::NotFound,
+                Some(None) => UpdateState::Pending,
+                Some(Some(_)) => UpdateState::Confirmed,
             })
         })
     }

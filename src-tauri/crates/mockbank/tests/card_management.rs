@@ -196,6 +196,52 @@ fn a_new_reserved_phone_is_verified_by_the_bank_and_an_sms_to_it() {
     assert_eq!(detail.audit[1].code, Some(ErrorCode::OtpInvalid));
 }
 
+/// A change interrupted during its confirmation is settled at the next start by asking the
+/// bank what became of it, as a binding is: no code try spent (confirming with an empty code,
+/// as this once did, spent one), and one the bank did confirm is saved.
+#[test]
+fn an_interrupted_change_is_settled_by_asking_the_bank_without_spending_a_try() {
+    let env = p1();
+    let card = env.bind(T09, None);
+    let confirming = |env: &Env, id: &str| {
+        env.wallet.with_db_for_tests(|db| {
+            db.execute("UPDATE card_updates SET stage = 'confirming' WHERE id = ?1", [id]).unwrap();
+        })
+    };
+    let stage = |env: &Env, id: &str| -> String {
+        env.wallet.with_db_for_tests(|db| {
+            db.query_row("SELECT stage FROM card_updates WHERE id = ?1", [id], |r| r.get(0)).unwrap()
+        })
+    };
+    let new_phone = "13912345678";
+    env.bank.act(None, &BankAction::ChangePhone { card_id: "T09".into(), phone: new_phone.into() }).unwrap();
+    // Stopped after it was marked `confirming`, before the bank heard the code.
+    let update = env.update(card.id, Some(new_phone), None).unwrap();
+    assert_eq!(env.bank.otp_tries_left(&update), Some(3));
+    confirming(&env, &update);
+    let env = env.restart();
+    assert_eq!(stage(&env, &update), "abandoned");
+    assert_eq!(env.bank.otp_tries_left(&update), Some(3), "no try spent");
+    assert_eq!(env.card(card.id).phone_masked.as_deref(), Some("138****8000"), "nothing saved");
+    // Confirmed at the bank, the answer lost before the wallet saved it: saved at the start.
+    let update = env.update(card.id, Some(new_phone), None).unwrap();
+    let code = env.sms_code(new_phone);
+    tongbao_core::bank::Bank::confirm_update(
+        env.bank.as_ref(),
+        &env.wallet.with_db_for_tests(|db| {
+            db.query_row("SELECT bank_session FROM card_updates WHERE id = ?1", [&update], |r| r.get::<_, String>(0))
+                .unwrap()
+        }),
+        &code,
+        tongbao_core::bank::CallOptions { timeout_ms: 1_000 },
+    )
+    .unwrap();
+    confirming(&env, &update);
+    let env = env.restart();
+    assert_eq!(stage(&env, &update), "done");
+    assert_eq!(env.card(card.id).phone_masked.as_deref(), Some("139****5678"));
+}
+
 #[test]
 fn edits_that_change_nothing_or_do_not_fit_the_card_are_refused() {
     let env = p1();

@@ -249,6 +249,9 @@ impl Bank for DiesAfterCredit {
     fn binding_state(&self, r: &str, o: CallOptions) -> BankResult<BindingState> {
         self.0.binding_state(r, o)
     }
+    fn update_state(&self, s: &str, o: CallOptions) -> BankResult<UpdateState> {
+        self.0.update_state(s, o)
+    }
     fn bank_info(&self, o: CallOptions) -> BankResult<BankInfo> {
         self.0.bank_info(o)
     }

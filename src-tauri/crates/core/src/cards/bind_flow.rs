@@ -8,9 +8,10 @@
 //! Methods block (Argon2, SQLite): the shell calls them off the async workers.
 
 use crate::accounts::{self, validate};
-use crate::bank::{BankFailure, CallOptions, SessionProblem, VerifyCard};
+use crate::bank::{BankFailure, CallOptions, VerifyCard};
 use crate::cards;
 use crate::cards::binding::{self, BindStage, BindStart, BindStep, CardRecognition, CardView};
+use crate::cards::code_flow::{self, CodeStage, Confirmed};
 use crate::platform::error::{AppError, ErrorCode};
 use crate::platform::secrets::SecretString;
 use crate::services::{new_attempt_id, BankLink, Services};
@@ -96,7 +97,7 @@ impl Services {
         let (needs_token, session) = binding::needs_token(&verified);
         tracing::info!(attempt = %attempt_id, bank = pan.info.bank.code(), needs_token, "card verified by the bank");
         if needs_token {
-            binding::set_stage(&self.db(), &attempt_id, "token", Some(session), None, self.clock.now())?;
+            binding::set_stage(&self.db(), &attempt_id, CodeStage::Token, Some(session), None, self.clock.now())?;
             return Ok(BindStep {
                 attempt_id,
                 stage: BindStage::Token,
@@ -106,7 +107,7 @@ impl Services {
                 issued_at: self.clock.now(),
             });
         }
-        binding::set_stage(&self.db(), &attempt_id, "otp", Some(session), None, self.clock.now())?;
+        binding::set_stage(&self.db(), &attempt_id, CodeStage::Otp, Some(session), None, self.clock.now())?;
         self.send_code(account, link, &attempt_id, on_retry)
     }
 
@@ -120,14 +121,14 @@ impl Services {
         let account = self.require_account()?;
         let link = self.bank()?;
         let a = binding::open_attempt(&self.db(), account, attempt_id)?;
-        if a.stage != "token" {
+        if a.stage != CodeStage::Token {
             return Err(AppError::new(ErrorCode::TokenInvalid, "this attempt is not waiting for a token code"));
         }
         let code = cards::parse_code(code.expose(), ErrorCode::TokenInvalid)?;
         let session = a.bank_session.clone().unwrap_or_default();
         self.call_bank(link, |o| link.bank.verify_token(&session, code.expose(), o), on_retry)
             .map_err(|f| self.attempt_failed(account, &a.id, &a.fingerprint, f, false))?;
-        binding::set_stage(&self.db(), &a.id, "otp", None, None, self.clock.now())?;
+        binding::set_stage(&self.db(), &a.id, CodeStage::Otp, None, None, self.clock.now())?;
         self.send_code(account, link, &a.id, on_retry)
     }
 
@@ -136,7 +137,7 @@ impl Services {
         let account = self.require_account()?;
         let link = self.bank()?;
         let a = binding::open_attempt(&self.db(), account, attempt_id)?;
-        if a.stage != "otp" {
+        if a.stage != CodeStage::Otp {
             return Err(AppError::new(ErrorCode::OtpExpired, "this attempt is not waiting for an SMS code"));
         }
         self.send_code(account, link, &a.id, on_retry)
@@ -152,15 +153,16 @@ impl Services {
         let account = self.require_account()?;
         let link = self.bank()?;
         let a = binding::open_attempt(&self.db(), account, attempt_id)?;
-        if a.stage == "token" {
+        if a.stage == CodeStage::Token {
             return Err(AppError::new(ErrorCode::TokenRequired, "enter the dynamic token's code first"));
         }
         let code = cards::parse_code(otp.expose(), ErrorCode::OtpInvalid)?;
         let session = a.bank_session.clone().unwrap_or_default();
-        // Written before the call: a crash now is settled by `resume` at the next start.
-        binding::set_stage(&self.db(), &a.id, "confirming", None, None, self.clock.now())?;
-        match self.call_bank(link, |o| link.bank.confirm_binding(&session, code.expose(), o), on_retry) {
-            Ok(b) => {
+        let mark = |stage| binding::set_stage(&self.db(), &a.id, stage, None, None, self.clock.now());
+        match code_flow::confirm(mark, || {
+            self.call_bank(link, |o| link.bank.confirm_binding(&session, code.expose(), o), on_retry)
+        })? {
+            Confirmed::Yes(b) => {
                 let card_id = binding::complete(&mut self.db(), &a, &b.token, self.clock.now())?;
                 tracing::info!(attempt = %a.id, card = card_id, "card bound");
                 self.cards()?
@@ -168,14 +170,11 @@ impl Services {
                     .find(|c| c.id == card_id)
                     .ok_or_else(|| AppError::internal("the bound card is missing"))
             }
-            Err(f) => {
-                let terminal = matches!(f, BankFailure::Session(SessionProblem::OtpLocked));
-                // A fault may hide a confirmation that happened: stay 'confirming' so a retry
-                // (or the next start) asks again under the same session.
-                if matches!(f, BankFailure::Session(_)) && !terminal {
-                    binding::set_stage(&self.db(), &a.id, "otp", None, None, self.clock.now())?;
+            Confirmed::No { next, failure } => {
+                if next == CodeStage::Otp {
+                    binding::set_stage(&self.db(), &a.id, next, None, None, self.clock.now())?;
                 }
-                Err(self.attempt_failed(account, &a.id, &a.fingerprint, f, terminal))
+                Err(self.attempt_failed(account, &a.id, &a.fingerprint, failure, next == CodeStage::Failed))
             }
         }
     }
@@ -222,7 +221,7 @@ impl Services {
                 binding::record_failure(&db, account, fp, e.code, now)?;
             }
             if terminal {
-                binding::set_stage(&db, attempt_id, "failed", None, Some(e.code.as_str()), now)?;
+                binding::set_stage(&db, attempt_id, CodeStage::Failed, None, Some(e.code.as_str()), now)?;
             }
             crate::cards::audit::record_attempt_failure(&db, attempt_id, &e, now)?;
             Ok(())

@@ -15,6 +15,7 @@ use ts_rs::TS;
 use crate::accounts::AccountId;
 use crate::bank::{Bank, BankFailure, BindingState, CallOptions, SessionProblem, Verified};
 use crate::cards::audit::{self, AuditEvent};
+use crate::cards::code_flow::{self, BankSays, CodeStage, Settle};
 use crate::cards::{BankId, BinInfo, CardKind, CardNumber, Expiry};
 use crate::platform::clock::{Millis, DAY, HOUR};
 use crate::platform::error::{AppError, ErrorCode};
@@ -227,7 +228,7 @@ pub(crate) struct Attempt {
     pub expiry: Option<String>,
     pub phone: String,
     pub nickname: String,
-    pub stage: String,
+    pub stage: CodeStage,
     pub bank_session: Option<String>,
 }
 
@@ -266,7 +267,7 @@ pub(crate) fn insert_attempt(db: &Connection, a: &NewAttempt<'_>, now: Millis) -
 pub(crate) fn set_stage(
     db: &Connection,
     id: &str,
-    stage: &str,
+    stage: CodeStage,
     session: Option<&str>,
     failure: Option<&str>,
     now: Millis,
@@ -274,7 +275,7 @@ pub(crate) fn set_stage(
     db.execute(
         "UPDATE binding_attempts SET stage = ?2, bank_session = coalesce(?3, bank_session),
                 failure = coalesce(?4, failure), updated_at = ?5 WHERE id = ?1",
-        params![id, stage, session, failure, now],
+        params![id, stage.as_str(), session, failure, now],
     )?;
     Ok(())
 }
@@ -413,24 +414,29 @@ pub fn resume(
     };
     let (mut done, mut rolled_back) = (0, 0);
     for a in open {
-        if a.stage != "confirming" {
-            set_stage(db, &a.id, "abandoned", None, Some("interrupted"), now)?;
-            rolled_back += 1;
-            continue;
-        }
-        match bank.binding_state(&a.id, opts) {
-            Ok(BindingState::Bound { token }) => {
+        let mut token = None;
+        let settle = code_flow::settle(a.stage, || {
+            Ok(match bank.binding_state(&a.id, opts)? {
+                BindingState::Bound { token: t } => {
+                    token = Some(t);
+                    BankSays::Confirmed
+                }
+                BindingState::NotBound | BindingState::NotFound => BankSays::NotConfirmed,
+            })
+        });
+        match (settle, token) {
+            (Settle::Finish, Some(token)) => {
                 let same: bool =
                     db.query_row("SELECT count(*) > 0 FROM cards WHERE token = ?1", [&token], |r| r.get(0))?;
                 if same {
-                    set_stage(db, &a.id, "bound", None, None, now)?;
+                    set_stage(db, &a.id, CodeStage::Bound, None, None, now)?;
                 } else if already_bound(db, a.account_id, &a.fingerprint)? {
                     // Never two agreements for one card: give back the one this attempt made.
                     if bank.revoke_token(&token, opts).is_err() {
-                        set_stage(db, &a.id, "confirming", None, Some(TO_RECONCILE), now)?;
+                        set_stage(db, &a.id, CodeStage::Confirming, None, Some(TO_RECONCILE), now)?;
                         continue;
                     }
-                    set_stage(db, &a.id, "abandoned", None, Some("duplicate"), now)?;
+                    set_stage(db, &a.id, CodeStage::Abandoned, None, Some("duplicate"), now)?;
                     rolled_back += 1;
                 } else {
                     complete(db, &a, &token, now)?;
@@ -438,13 +444,13 @@ pub fn resume(
                     tracing::info!(attempt = %a.id, "interrupted binding completed");
                 }
             }
-            Ok(BindingState::NotBound | BindingState::NotFound) => {
-                set_stage(db, &a.id, "abandoned", None, Some("interrupted"), now)?;
-                rolled_back += 1;
-            }
-            Err(_) => {
+            (Settle::AskLater, _) => {
                 tracing::info!(attempt = %a.id, "interrupted binding kept to reconcile: the bank did not answer");
-                set_stage(db, &a.id, "confirming", None, Some(TO_RECONCILE), now)?;
+                set_stage(db, &a.id, CodeStage::Confirming, None, Some(TO_RECONCILE), now)?;
+            }
+            _ => {
+                set_stage(db, &a.id, CodeStage::Abandoned, None, Some("interrupted"), now)?;
+                rolled_back += 1;
             }
         }
     }

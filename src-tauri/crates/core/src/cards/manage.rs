@@ -12,10 +12,11 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::accounts::{self, validate, AccountId};
-use crate::bank::{Bank, BankFailure, CallOptions, CardStatus, SessionProblem, UpdateCard};
+use crate::bank::{Bank, BankFailure, CallOptions, CardStatus, UpdateCard, UpdateState};
 use crate::cards;
 use crate::cards::audit::{self, AuditEntry, AuditEvent, Subject};
 use crate::cards::binding::{self, BindStage, BindStep, CardView};
+use crate::cards::code_flow::{self, BankSays, CodeStage, Confirmed, Settle};
 use crate::platform::clock::{Millis, MINUTE};
 use crate::platform::error::{AppError, ErrorCode};
 use crate::platform::secrets::SecretString;
@@ -159,7 +160,7 @@ struct Update {
     card_id: i64,
     phone: Option<String>,
     expiry: Option<String>,
-    stage: String,
+    stage: CodeStage,
     bank_session: Option<String>,
 }
 
@@ -186,7 +187,7 @@ fn open_update(db: &Connection, account: AccountId, id: &str) -> Result<Update, 
 fn set_update_stage(
     db: &Connection,
     id: &str,
-    stage: &str,
+    stage: CodeStage,
     session: Option<&str>,
     failure: Option<ErrorCode>,
     now: Millis,
@@ -194,7 +195,7 @@ fn set_update_stage(
     db.execute(
         "UPDATE card_updates SET stage = ?2, bank_session = coalesce(?3, bank_session),
                 failure = coalesce(?4, failure), updated_at = ?5 WHERE id = ?1",
-        params![id, stage, session, failure.map(|c| c.as_str()), now],
+        params![id, stage.as_str(), session, failure.map(|c| c.as_str()), now],
     )?;
     Ok(())
 }
@@ -251,17 +252,22 @@ pub fn resume(
     };
     let (mut done, mut abandoned) = (0, 0);
     for (account, u) in open {
-        if u.stage == "confirming" {
-            if let Some(session) = u.bank_session.as_deref() {
-                // An empty code only finds a confirmation that happened.
-                if bank.confirm_update(session, "", opts).is_ok() && apply_update(db, account, &u, now).is_ok() {
-                    done += 1;
-                    continue;
-                }
+        let session = u.bank_session.clone().unwrap_or_default();
+        let settle = code_flow::settle(u.stage, || {
+            Ok(match bank.update_state(&session, opts)? {
+                UpdateState::Confirmed => BankSays::Confirmed,
+                UpdateState::Pending | UpdateState::NotFound => BankSays::NotConfirmed,
+            })
+        });
+        match settle {
+            Settle::Finish if apply_update(db, account, &u, now).is_ok() => done += 1,
+            // The bank did not answer: ask again at the next start; nothing was saved.
+            Settle::AskLater => {}
+            _ => {
+                set_update_stage(db, &u.id, CodeStage::Abandoned, None, None, now)?;
+                abandoned += 1;
             }
         }
-        set_update_stage(db, &u.id, "abandoned", None, None, now)?;
-        abandoned += 1;
     }
     Ok((done, abandoned))
 }
@@ -422,7 +428,7 @@ impl Services {
         let verified = self.call_bank(link, |o| link.bank.verify_update(&req, o), on_retry);
         drop(renewal); // the CVV is zeroized: never needed again
         let session = verified.map_err(|f| self.update_failed(&card, &id, f, true))?;
-        set_update_stage(&self.db(), &id, "otp", Some(&session), None, self.clock.now())?;
+        set_update_stage(&self.db(), &id, CodeStage::Otp, Some(&session), None, self.clock.now())?;
         tracing::info!(update = %id, card = card.id, "card change verified by the bank");
         self.send_update_code(&card, &id, on_retry)
     }
@@ -431,7 +437,7 @@ impl Services {
     pub fn card_update_resend(&self, update_id: &str, on_retry: &dyn Fn(u32, u32)) -> Result<BindStep, AppError> {
         let account = self.require_account()?;
         let u = open_update(&self.db(), account, update_id)?;
-        if u.stage != "otp" {
+        if u.stage != CodeStage::Otp {
             return Err(AppError::new(ErrorCode::OtpExpired, "this change is not waiting for an SMS code"));
         }
         let card = stored_card(&self.db(), account, u.card_id)?;
@@ -469,20 +475,20 @@ impl Services {
         let card = stored_card(&self.db(), account, u.card_id)?;
         let code = cards::parse_code(otp.expose(), ErrorCode::OtpInvalid)?;
         let session = u.bank_session.clone().unwrap_or_default();
-        // Written before the call: a crash now is settled by `resume` at the next start.
-        set_update_stage(&self.db(), &u.id, "confirming", None, None, self.clock.now())?;
-        match self.call_bank(link, |o| link.bank.confirm_update(&session, code.expose(), o), on_retry) {
-            Ok(()) => {
+        let mark = |stage| set_update_stage(&self.db(), &u.id, stage, None, None, self.clock.now());
+        match code_flow::confirm(mark, || {
+            self.call_bank(link, |o| link.bank.confirm_update(&session, code.expose(), o), on_retry)
+        })? {
+            Confirmed::Yes(()) => {
                 apply_update(&mut self.db(), account, &u, self.clock.now())?;
                 tracing::info!(update = %u.id, card = card.id, "card change confirmed");
                 self.card_view(account, card.id)
             }
-            Err(f) => {
-                let terminal = matches!(f, BankFailure::Session(SessionProblem::OtpLocked));
-                if matches!(f, BankFailure::Session(_)) && !terminal {
-                    set_update_stage(&self.db(), &u.id, "otp", None, None, self.clock.now())?;
+            Confirmed::No { next, failure } => {
+                if next == CodeStage::Otp {
+                    set_update_stage(&self.db(), &u.id, next, None, None, self.clock.now())?;
                 }
-                Err(self.update_failed(&card, &u.id, f, terminal))
+                Err(self.update_failed(&card, &u.id, failure, next == CodeStage::Failed))
             }
         }
     }
@@ -495,7 +501,7 @@ impl Services {
         let db = self.db();
         let record = || -> Result<(), AppError> {
             if terminal {
-                set_update_stage(&db, id, "failed", None, Some(e.code), now)?;
+                set_update_stage(&db, id, CodeStage::Failed, None, Some(e.code), now)?;
             }
             audit::record(&db, &card.subject(), AuditEvent::UpdateFailed, Some(e.code), e.bank_code.as_deref(), now)
         };

@@ -19,6 +19,7 @@ pub mod bin;
 mod bin_data;
 pub mod bind_flow;
 pub mod binding;
+pub mod code_flow;
 pub mod kinds;
 pub mod manage;
 pub mod pay_recovery;

@@ -37,7 +37,22 @@ detail?: string,
  * The catalogue's verdict (binding and card failures): sent with the error, from
  * [`ErrorCode::verdict`], so the UI cannot drift from the catalogue.
  */
-category?: Category, retry?: RetryHelps, remedy?: Remedy, };
+category?: Category, retry?: RetryHelps, remedy?: Remedy, 
+/**
+ * Present (true) when sending the same request again may succeed ([`ErrorCode::transient`]):
+ * the UI offers 重试 in place of its submit button.
+ */
+transient?: boolean, 
+/**
+ * Present (true) when another way to pay may succeed ([`ErrorCode::another_way_helps`]):
+ * the confirmation offers the other ways at once.
+ */
+anotherWay?: boolean, 
+/**
+ * Present (true) when the error is about the code just typed or asked for
+ * ([`ErrorCode::about_the_code`]): the code step stays, with the error under its boxes.
+ */
+codeStep?: boolean, };
 
 export type Language = "zh-CN" | "en";
 

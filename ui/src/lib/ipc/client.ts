@@ -26,6 +26,10 @@ export class AppErrorObject extends Error {
   readonly category: AppError["category"];
   readonly retry: AppError["retry"];
   readonly remedy: AppError["remedy"];
+  /** Rust's word on what can help (ErrorCode::transient, another_way_helps, about_the_code). */
+  readonly transient: boolean;
+  readonly anotherWay: boolean;
+  readonly codeStep: boolean;
   constructor(e: AppError) {
     super(e.message);
     this.name = "AppError";
@@ -38,6 +42,9 @@ export class AppErrorObject extends Error {
     this.category = e.category;
     this.retry = e.retry;
     this.remedy = e.remedy;
+    this.transient = e.transient === true;
+    this.anotherWay = e.anotherWay === true;
+    this.codeStep = e.codeStep === true;
   }
 }
 
@@ -61,6 +68,9 @@ export function toAppError(raw: unknown): AppErrorObject {
       category: e.category,
       retry: e.retry,
       remedy: e.remedy,
+      transient: e.transient === true ? true : undefined,
+      anotherWay: e.anotherWay === true ? true : undefined,
+      codeStep: e.codeStep === true ? true : undefined,
     });
   }
   return new AppErrorObject({ code: "INTERNAL_ERROR", message: String(raw) });

@@ -238,6 +238,35 @@ pub struct Verdict {
 }
 
 impl ErrorCode {
+    /// Sending the same request again may succeed: the bank did not answer, was unreachable or
+    /// busy (the wallet has already retried with backoff; the person may once more).
+    pub fn transient(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::NetworkTimeout
+                | ErrorCode::NetworkOffline
+                | ErrorCode::BankUnavailable
+                | ErrorCode::BankSystemError
+        )
+    }
+
+    /// Another way to pay (the balance, another card) may succeed where this one did not.
+    pub fn another_way_helps(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::InsufficientFunds
+                | ErrorCode::LimitExceeded
+                | ErrorCode::CardRestricted
+                | ErrorCode::CardExpired
+                | ErrorCode::FrequencyExceeded
+        )
+    }
+
+    /// The error is about the SMS code just typed or asked for: the person stays on the code step.
+    pub fn about_the_code(self) -> bool {
+        matches!(self, ErrorCode::OtpInvalid | ErrorCode::OtpExpired | ErrorCode::OtpResendTooSoon)
+    }
+
     /// The failure catalogue's verdict on this code (binding and card failures), or None for
     /// codes outside it (form and account codes). The one table: sent with every error, so the
     /// UI shows what Rust decides.
@@ -304,6 +333,20 @@ pub struct AppError {
     pub retry: Option<RetryHelps>,
     #[ts(optional)]
     pub remedy: Option<Remedy>,
+    /// Present (true) when sending the same request again may succeed ([`ErrorCode::transient`]):
+    /// the UI offers 重试 in place of its submit button.
+    #[ts(optional)]
+    pub transient: Option<bool>,
+    /// Present (true) when another way to pay may succeed ([`ErrorCode::another_way_helps`]):
+    /// the confirmation offers the other ways at once.
+    #[serde(rename = "anotherWay")]
+    #[ts(optional, rename = "anotherWay")]
+    pub another_way: Option<bool>,
+    /// Present (true) when the error is about the code just typed or asked for
+    /// ([`ErrorCode::about_the_code`]): the code step stays, with the error under its boxes.
+    #[serde(rename = "codeStep")]
+    #[ts(optional, rename = "codeStep")]
+    pub code_step: Option<bool>,
 }
 
 /// The wire form: absent optional members are left out, not sent as null.
@@ -327,6 +370,12 @@ struct Wire<'a> {
     retry: Option<RetryHelps>,
     #[serde(skip_serializing_if = "Option::is_none")]
     remedy: Option<Remedy>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    transient: Option<bool>,
+    #[serde(rename = "anotherWay", skip_serializing_if = "Option::is_none")]
+    another_way: Option<bool>,
+    #[serde(rename = "codeStep", skip_serializing_if = "Option::is_none")]
+    code_step: Option<bool>,
 }
 
 impl Serialize for AppError {
@@ -342,6 +391,9 @@ impl Serialize for AppError {
             category: self.category,
             retry: self.retry,
             remedy: self.remedy,
+            transient: self.transient,
+            another_way: self.another_way,
+            code_step: self.code_step,
         }
         .serialize(s)
     }
@@ -362,6 +414,9 @@ impl AppError {
             category: verdict.map(|v| v.category),
             retry: verdict.map(|v| v.retry),
             remedy: verdict.map(|v| v.remedy),
+            transient: code.transient().then_some(true),
+            another_way: code.another_way_helps().then_some(true),
+            code_step: code.about_the_code().then_some(true),
         }
     }
 
@@ -428,6 +483,20 @@ impl From<rusqlite::Error> for AppError {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// What can help is Rust's to say, sent with the error: the UI keeps no list of codes.
+    #[test]
+    fn the_error_says_what_can_help() {
+        let wire = |c| serde_json::to_value(AppError::new(c, "m")).unwrap();
+        let timeout = wire(ErrorCode::NetworkTimeout);
+        assert_eq!((timeout["transient"].clone(), timeout.get("anotherWay")), (json!(true), None));
+        assert_eq!(wire(ErrorCode::InsufficientFunds)["anotherWay"], json!(true));
+        assert_eq!(wire(ErrorCode::OtpExpired)["codeStep"], json!(true));
+        let plain = wire(ErrorCode::PhoneTaken);
+        assert!(
+            plain.get("transient").is_none() && plain.get("anotherWay").is_none() && plain.get("codeStep").is_none()
+        );
+    }
 
     #[test]
     fn error_json_shape_is_code_and_message() {

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 fail() { echo "install test: $*" >&2; exit 1; }
 
-deb=$(ls -t "${CARGO_TARGET_DIR:-target}"/release/bundle/deb/*.deb 2>/dev/null | sed -n 1p)
+deb=$(ls -t "${CARGO_TARGET_DIR:-target}"/release/bundle/deb/*.deb 2>/dev/null | sed -n 1p || true)
 [ -n "$deb" ] || fail "no .deb: run scripts/package.sh first"
 pkg=$(dpkg-deb -f "$deb" Package)
 echo "package $deb ($(du -k "$deb" | cut -f1) kB): Depends: $(dpkg-deb -f "$deb" Depends); Recommends: $(dpkg-deb -f "$deb" Recommends)"

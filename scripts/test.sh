@@ -64,7 +64,7 @@ export TONGBAO_UI_BUILT=1
 
 release() {
   # Its own target folder: the debug build and the tests hold the default one's lock.
-  CARGO_TARGET_DIR=target/pkg bash scripts/package.sh
+  CARGO_TARGET_DIR="$PWD/target/pkg" bash scripts/package.sh
 }
 if [ $# -eq 0 ]; then
   stage "release build and Linux packages (.deb, .rpm; LTO, stripped) — in the background: $logs/release.log"
@@ -113,7 +113,7 @@ fi
 # One UI lane: its own X display, driver ports and run folders.
 lane() {
   local i=$1
-  TONGBAO_LANE="$i/2" TAURI_DRIVER_PORT=$((4444 + 100 * i)) TONGBAO_RUNS_DIR="tests/.artifacts/runs-lane$i" \
+  TONGBAO_LANE="$i/2" TAURI_DRIVER_PORT=$((4444 + 100 * i)) TONGBAO_RUNS_DIR="$PWD/tests/.artifacts/runs-lane$i" \
     xvfb-run -n $((91 + i)) -s "-screen 0 1280x860x24" node tests/run.mjs
 }
 # The second lane: the install test first, once the packages are built (they install and run
@@ -125,7 +125,7 @@ install_then_lane() {
     return 1
   fi
   echo "== install test: the .deb installed with apt, NEEDED libraries checked, smoke script against the installed app, purged ($logs/install.log)"
-  if ! TAURI_DRIVER_PORT=4544 TONGBAO_RUNS_DIR=tests/.artifacts/runs-install CARGO_TARGET_DIR=target/pkg \
+  if ! TAURI_DRIVER_PORT=4544 TONGBAO_RUNS_DIR="$PWD/tests/.artifacts/runs-install" CARGO_TARGET_DIR="$PWD/target/pkg" \
     xvfb-run -n 93 -s "-screen 0 1280x860x24" bash scripts/install-test.sh >"$logs/install.log" 2>&1; then
     echo "install test FAILED:"
     tail -n 80 "$logs/install.log"

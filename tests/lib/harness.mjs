@@ -13,7 +13,8 @@ export const ROOT = path.resolve(here, "../..");
 export const APP = process.env.TONGBAO_APP ?? path.join(ROOT, "target/debug/tongbao-wallet");
 export const ARTIFACTS = path.join(ROOT, "tests/.artifacts");
 /** Where each test's folder goes: one folder per lane when several run side by side. */
-export const RUNS = process.env.TONGBAO_RUNS_DIR ?? path.join(ARTIFACTS, "runs");
+/** (Absolute: the app ignores a relative XDG_DATA_HOME and would share the home folder's.) */
+export const RUNS = path.resolve(process.env.TONGBAO_RUNS_DIR ?? path.join(ARTIFACTS, "runs"));
 const PORT = Number(process.env.TAURI_DRIVER_PORT ?? 4444);
 const NATIVE_PORT = PORT + 1;
 

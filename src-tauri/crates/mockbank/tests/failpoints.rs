@@ -237,3 +237,34 @@ fn closing_an_account_that_stops_after_unbinding_its_cards() {
     w.close_account(&close, NO_RETRY).unwrap();
     scenario.teardown();
 }
+
+/// Money that arrives while an account closes (after its cards were unbound, before its data is
+/// removed) keeps the account open with that money: the emptiness is checked again in the
+/// transaction that removes the data.
+#[test]
+fn money_arriving_while_an_account_closes_keeps_it_open() {
+    use tongbao_core::accounts::security::CloseAccount;
+    use tongbao_core::platform::error::ErrorCode;
+    use tongbao_core::platform::secrets::SecretString;
+    let scenario = FailScenario::setup();
+    let (world, w) = world();
+    pay(&w, withdraw(world.card, "100")).unwrap();
+    // Another person, in a second app on the same files, with money to send.
+    let other = Arc::new(open_in(world.dir.path(), world.bank.clone(), world.clock.clone()));
+    register(&other, &P2);
+    let card = bind(&other, &world.bank, "6222080000000010105", P2.phone, None).id;
+    pay(&other, topup(card, "50")).unwrap();
+    let sender = other.clone();
+    fail::cfg_callback("close::after_cards", move || {
+        pay(&sender, to_user(P1.phone, "10")).unwrap();
+    })
+    .unwrap();
+    let err = w.close_account(&CloseAccount { password: SecretString::new(PASSWORD) }, NO_RETRY).unwrap_err();
+    fail::remove("close::after_cards");
+    assert_eq!((err.code, err.detail.as_deref()), (ErrorCode::AccountNotEmpty, Some("balance")));
+    w.logout();
+    sign_in(&w, &P1);
+    assert_eq!(w.balance().unwrap(), 1_000, "the account and the money it received are kept");
+    books(&w);
+    scenario.teardown();
+}

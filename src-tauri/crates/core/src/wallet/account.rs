@@ -5,6 +5,7 @@
 
 use super::Wallet;
 use crate::accounts::security::{self, CloseAccount, SecurityOverview};
+use crate::accounts::AccountId;
 use crate::cards::{binding, manage};
 use crate::money::ledger::{self, Acct};
 use crate::money::payments;
@@ -22,20 +23,14 @@ impl Wallet {
     /// unbound as an unbinding does (revoked at the bank, audited, open edits abandoned); then,
     /// in one transaction, the account's personal data is removed — the payments and ledger
     /// stay, anonymised, so the books still balance — and the phone is free to register again.
-    /// Stopped anywhere, the account is still there and closing again finishes it.
+    /// Stopped anywhere, the account is still there and closing again finishes it; money that
+    /// arrives after the first check keeps the account open (checked again in the last
+    /// transaction).
     pub fn close_account(&self, input: &CloseAccount, on_retry: &dyn Fn(u32, u32)) -> Result<(), AppError> {
         let s = &self.svc;
         let account = s.confirm_closing(input)?;
         s.settle_payments(Some(account))?;
-        {
-            let db = s.db();
-            if ledger::balance(&db, Acct::Wallet(account))? != 0 {
-                return Err(not_empty("balance", "the balance is not zero: withdraw it first"));
-            }
-            if payments::pending_count(&db, account)? > 0 {
-                return Err(not_empty("pending", "a payment is still pending: wait for it or revoke it"));
-            }
-        }
+        check_empty(&s.db(), account)?;
         s.unbind_all_cards(account, on_retry)?;
         fail::fail_point!("close::after_cards", |_| Err(AppError::new(
             ErrorCode::StorageError,
@@ -45,6 +40,9 @@ impl Wallet {
         {
             let mut db = s.db();
             let tx = db.transaction()?;
+            // Again, in the transaction that removes the data: money may have arrived while the
+            // cards were unbound. Then the account stays (without its cards).
+            check_empty(&tx, account)?;
             manage::forget_account(&tx, account)?;
             security::forget_account(&tx, account, now)?;
             tx.commit()?;
@@ -53,6 +51,17 @@ impl Wallet {
         s.logout();
         Ok(())
     }
+}
+
+/// ACCOUNT_NOT_EMPTY while the balance is not zero or a payment is pending.
+fn check_empty(db: &rusqlite::Connection, account: AccountId) -> Result<(), AppError> {
+    if ledger::balance(db, Acct::Wallet(account))? != 0 {
+        return Err(not_empty("balance", "the balance is not zero: withdraw it first"));
+    }
+    if payments::pending_count(db, account)? > 0 {
+        return Err(not_empty("pending", "a payment is still pending: wait for it or revoke it"));
+    }
+    Ok(())
 }
 
 fn not_empty(which: &str, message: &str) -> AppError {

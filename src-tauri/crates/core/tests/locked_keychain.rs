@@ -2,6 +2,10 @@
 //! KEYCHAIN_LOCKED, with its remedy, not KEYCHAIN_UNAVAILABLE. The parent test makes a login
 //! keyring with a password in a throw-away folder, then starts a second, private D-Bus session
 //! whose gnome-keyring has not been unlocked, and runs the child test inside it.
+//!
+//! Linux only: it runs `dbus-run-session` and `gnome-keyring-daemon`, which Windows and macOS
+//! (the CI workflow's other jobs) do not have.
+#![cfg(target_os = "linux")]
 
 use std::process::Command;
 use std::sync::Arc;

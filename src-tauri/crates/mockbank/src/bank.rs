@@ -51,6 +51,9 @@ pub struct MockBank {
     pub(crate) busy_answers: Mutex<HashMap<String, u32>>,
     /// Told when the mock phone receives an SMS: the app pushes it to the panel (no polling).
     pub(crate) on_sms: Mutex<Option<Box<dyn Fn() + Send + Sync>>>,
+    /// The client-version floor the developer control set: kept in memory only, like the other
+    /// test-mode controls, so it never outlives the run that set it.
+    pub(crate) floor_override: Mutex<Option<String>>,
 }
 
 pub(crate) fn random_hex(bytes: usize) -> String {
@@ -68,6 +71,7 @@ impl MockBank {
             controls: Mutex::new(Controls::default()),
             rng: Mutex::new(ChaCha8Rng::seed_from_u64(0x7B_B0)),
             busy_answers: Mutex::new(HashMap::new()),
+            floor_override: Mutex::new(None),
             on_sms: Mutex::new(None),
         }
     }

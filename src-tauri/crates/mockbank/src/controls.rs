@@ -72,8 +72,10 @@ impl MockBank {
         *self.rng.lock().unwrap_or_else(|p| p.into_inner()) = ChaCha8Rng::seed_from_u64(seed);
     }
 
+    /// Raises (or lowers) the oldest client version the bank accepts, for this run only: the
+    /// next start answers the fixture's floor again.
     pub fn set_client_version_floor(&self, v: &str) {
-        let _ = self.db().execute("UPDATE meta SET value = ?1 WHERE key = 'client_version_floor'", [v]);
+        *self.floor_override.lock().unwrap_or_else(|p| p.into_inner()) = Some(v.to_owned());
     }
 
     /// Spends the call's latency and decides whether a fault replaces the answer. `work` runs
@@ -136,6 +138,9 @@ impl MockBank {
     }
 
     pub(crate) fn version_floor(&self) -> String {
+        if let Some(v) = self.floor_override.lock().unwrap_or_else(|p| p.into_inner()).clone() {
+            return v;
+        }
         self.db()
             .query_row("SELECT value FROM meta WHERE key = 'client_version_floor'", [], |r| r.get(0))
             .unwrap_or_else(|_| "0.0.0".into())

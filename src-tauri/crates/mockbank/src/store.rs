@@ -174,6 +174,11 @@ impl MockBank {
                 fixture.sha256
             ));
         }
+        // The fixture's floor, whatever an earlier run left in the file (a floor raised by the
+        // developer control used to be written here and outlived test mode).
+        bank.db()
+            .execute("UPDATE meta SET value = ?1 WHERE key = 'client_version_floor'", [&fixture.client_version_floor])
+            .map_err(|e| format!("mock bank seed: {e}"))?;
         Ok(bank)
     }
 

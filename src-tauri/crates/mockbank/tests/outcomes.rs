@@ -1,6 +1,7 @@
 //! The test cards added for outcomes the published list does not reach (T24–T30), through the
 //! wallet as a person meets them: the catalogue code, the bank code, and what ends them.
 
+use std::sync::Arc;
 use tongbao_core::cards::binding::BindStart;
 use tongbao_core::money::payments::{Arrival, PaymentStatus};
 use tongbao_core::platform::clock::{DAY, HOUR};
@@ -8,6 +9,8 @@ use tongbao_core::platform::error::{AppError, ErrorCode};
 use tongbao_core::platform::secrets::SecretString;
 use tongbao_core::Wallet;
 use tongbao_mockbank::fixture::Fixture;
+
+use tongbao_core::platform::clock::FakeClock;
 use tongbao_mockbank::{BankAction, MockBank};
 
 mod common;
@@ -147,4 +150,29 @@ fn t31_and_t32_are_refused_by_the_bank_with_57_and_15_when_the_bin_did_not_tell(
     // The verdict travels with the error.
     let sent = serde_json::to_value(&prepaid).unwrap();
     assert_eq!((sent["category"].as_str(), sent["retry"].as_str()), (Some("card_type"), Some("no")));
+}
+
+/// The developer control's version floor lasts for the run that set it: the next start (with or
+/// without test mode) answers the fixture's floor, also for a file where an earlier version of
+/// the app wrote the raised floor.
+#[test]
+fn a_raised_version_floor_does_not_outlive_its_run() {
+    use tongbao_core::bank::{Bank, CallOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bank.db");
+    let fixture = Fixture::default_fixture();
+    let clock = Arc::new(FakeClock::at(T0));
+    let floor = |b: &MockBank| b.bank_info(CallOptions { timeout_ms: 1_000 }).unwrap().min_client_version;
+    let bank = MockBank::open(&path, &fixture, clock.clone()).unwrap();
+    bank.set_client_version_floor("9.9.9");
+    assert_eq!(floor(&bank), "9.9.9");
+    drop(bank);
+    let bank = MockBank::open(&path, &fixture, clock.clone()).unwrap();
+    assert_eq!(floor(&bank), fixture.client_version_floor, "a new start answers the fixture's floor");
+    bank.with_db_for_tests(|db| {
+        db.execute("UPDATE meta SET value = '9.9.9' WHERE key = 'client_version_floor'", []).unwrap();
+    });
+    drop(bank);
+    let bank = MockBank::open(&path, &fixture, clock).unwrap();
+    assert_eq!(floor(&bank), fixture.client_version_floor, "a floor an earlier version wrote is dropped");
 }

@@ -151,6 +151,7 @@ pub enum Decline {
     NotActivated,
     Lost,
     Stolen,
+    /// The bank refuses this client version: a wallet fault, with no ISO code of its own.
     UpgradeRequired,
     /// ISO 51.
     InsufficientFunds,
@@ -169,9 +170,10 @@ pub enum Decline {
 }
 
 impl Decline {
-    /// The ISO 8583-style response code.
-    pub fn iso(self) -> &'static str {
-        match self {
+    /// The ISO 8583-style response code; None where the catalogue gives none (a refused
+    /// client version is the wallet's fault, not a card's answer).
+    pub fn iso(self) -> Option<&'static str> {
+        Some(match self {
             Decline::NoSuchCard => "14",
             Decline::ExpiryMismatch => "54",
             Decline::CardExpired => "54",
@@ -185,12 +187,12 @@ impl Decline {
             Decline::NotActivated => "78",
             Decline::Lost => "41",
             Decline::Stolen => "43",
-            Decline::UpgradeRequired => "76",
+            Decline::UpgradeRequired => return None,
             Decline::InsufficientFunds => "51",
             Decline::LimitExceeded => "61",
             Decline::FrequencyExceeded => "65",
             Decline::PayeeNameMismatch => "05",
-        }
+        })
     }
 }
 
@@ -264,7 +266,7 @@ impl BankFailure {
     /// The bank's response code, where it has one.
     pub fn iso(self) -> Option<&'static str> {
         match self {
-            BankFailure::Declined(d) => Some(d.iso()),
+            BankFailure::Declined(d) => d.iso(),
             BankFailure::Fault(Fault::Busy) => Some("91"),
             BankFailure::Fault(Fault::SystemError) => Some("96"),
             _ => None,

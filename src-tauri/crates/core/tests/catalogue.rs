@@ -102,10 +102,14 @@ fn every_bank_code_of_the_catalogue_comes_from_the_bank_with_its_code() {
     for row in CATALOGUE.lines() {
         let cols: Vec<&str> = row.split('|').map(str::trim).collect();
         let (codes, bank_codes) = (cols[1], cols[2]);
+        let codes: Vec<ErrorCode> = codes.split(',').map(code).collect();
         if bank_codes == "—" {
+            // No bank code: no bank answer that becomes one of these codes carries one.
+            for (c, b) in answers.iter().filter(|(c, _)| codes.contains(c)) {
+                assert_eq!(b.as_deref(), None, "{c:?} carries a bank code the catalogue does not give");
+            }
             continue;
         }
-        let codes: Vec<ErrorCode> = codes.split(',').map(code).collect();
         for iso in bank_codes.split('/').map(str::trim) {
             let hit = answers.iter().any(|(c, b)| codes.contains(c) && b.as_deref() == Some(iso));
             assert!(hit, "bank code {iso} of {codes:?}: no bank answer gives it");

@@ -15,10 +15,12 @@ fail() { echo "install test: $*" >&2; exit 1; }
 
 deb=$(ls -t "${CARGO_TARGET_DIR:-target}"/release/bundle/deb/*.deb 2>/dev/null | sed -n 1p || true)
 [ -n "$deb" ] || fail "no .deb: run scripts/package.sh first"
+# apt takes a local file by a path that starts with / or ./ (the target folder may be absolute).
+case "$deb" in /*) ;; *) deb="./$deb" ;; esac
 pkg=$(dpkg-deb -f "$deb" Package)
 echo "package $deb ($(du -k "$deb" | cut -f1) kB): Depends: $(dpkg-deb -f "$deb" Depends); Recommends: $(dpkg-deb -f "$deb" Recommends)"
 
-DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q --no-install-recommends "./$deb" >/dev/null
+DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q --no-install-recommends "$deb" >/dev/null
 files=$(dpkg -L "$pkg" | while read -r f; do if [ -f "$f" ]; then echo "$f"; fi; done)
 bin=$(grep -m1 '/bin/' <<<"$files")
 echo "installed: $bin and $(echo "$files" | wc -l) files"

@@ -57,6 +57,17 @@ test("P1 tops up ¥1,000 from T01 and sends ¥200 to P2, who sees it", async ({ 
   assert.deepEqual((await money.historyItems(b)).map((i) => [i.kind, i.direction, i.fen]), [["to_user", "in", 20000]]);
 });
 
+test("a payee phone typed with spaces, dashes or full-width digits names the payee and pays", async ({ b }) => {
+  await p1WithMoney(b, "100", true);
+  // Not cut at 11 characters, and looked up as Rust reads it: the payee's masked name shows.
+  await money.toUser(b, "139 0013 9000", "1");
+  assert.match(await (await el(b, "confirm-payee")).getText(), /\*四/);
+  await money.confirm(b);
+  assert.equal(await money.resultStatus(b), "succeeded");
+  await money.toUser(b, "１３９-００１３-９０００", "2");
+  assert.match(await (await el(b, "confirm-payee")).getText(), /\*四/);
+});
+
 test("to T23: the name 王五 is paid, another name is PAYEE_NAME_MISMATCH", async ({ b }) => {
   await p1WithMoney(b, "100");
   await money.toCard(b, CARDS.T23, "王六", "10");

@@ -5,6 +5,13 @@ import { compact, trim } from "./text";
 
 export type Check = ErrorCode | null;
 
+/** The longest a phone or ID field lets a person type: room for the spaces, dashes and
+ *  full-width forms people type (`138 0013 8000`, `１３８-００１３-８０００`); the rule itself is
+ *  checked on the compacted value, here and in Rust. A field cut at 11 or 18 raw characters
+ *  would drop the last digits of a spaced number. */
+export const PHONE_INPUT_MAX = 20;
+export const ID_INPUT_MAX = 24;
+
 /** Full-width digits, spaces and dashes are normalised first, as in Rust. */
 export function checkPhone(v: string): Check {
   return /^1[3-9]\d{9}$/.test(compact(v)) ? null : "PHONE_INVALID";

@@ -64,6 +64,7 @@ test("a payee phone typed with spaces, dashes or full-width digits names the pay
   assert.match(await (await el(b, "confirm-payee")).getText(), /\*四/);
   await money.confirm(b);
   assert.equal(await money.resultStatus(b), "succeeded");
+  await click(b, "nav-home"); // leave the result screen: the transfer form opens afresh
   await money.toUser(b, "１３９-００１３-９０００", "2");
   assert.match(await (await el(b, "confirm-payee")).getText(), /\*四/);
 });

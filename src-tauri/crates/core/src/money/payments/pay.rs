@@ -89,7 +89,20 @@ impl Services {
                 ledger::journal(&tx, id, Phase::Hold, &hold_legs(account, amount), now)?;
             } else if internal(source, party) {
                 // No leg outside the wallet's books: it posts in the transaction that records it.
-                let p = tx.query_row(&format!("SELECT {STORED} FROM payments WHERE id = ?1"), [id], stored)?;
+                let p = Stored {
+                    id,
+                    account,
+                    key: req.idem_key.clone(),
+                    kind: input.kind,
+                    amount,
+                    source_card: target.source_card,
+                    dest_card: target.dest_card,
+                    payee_account: target.payee_account,
+                    payee_ref: target.payee_ref.clone(),
+                    posts_at: arrival.posts_at(now),
+                    status: PaymentStatus::Pending,
+                    bank_state: "none".into(),
+                };
                 ledger::journal(&tx, id, Phase::Post, &p.post_legs(), now)?;
                 set_status(&tx, id, PaymentStatus::Succeeded, "done", None, None, now)?;
             }

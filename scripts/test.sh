@@ -154,7 +154,7 @@ join release
 for l in ui-lane1 ui-lane2; do
   echo
   echo "-- $l ($logs/$l.log), exit $(cat "$logs/$l.status"):"
-  grep -E '^(ok|FAIL|     |==|install test)|passed' "$logs/$l.log" || true
+  grep -E '^(ok|FAIL|LOST|     |==|install test)|passed|ran twice' "$logs/$l.log" || true
 done
 # One closing line for the whole run: the two lanes' counts added up.
 totals=$(cat "$logs/ui-lane1.log" "$logs/ui-lane2.log" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p')

@@ -42,23 +42,41 @@ let failed = 0;
 const failures = [];
 const logFiles = [];
 
+// A WebKit web process that crashes or stops answering under load ends the WebDriver session
+// ("page crash or hang"): that is the engine, not the app's behaviour, so such a test runs once
+// more on a fresh folder and says so. Any other failure, or a second crash, fails the test.
+const ENGINE_LOST = /page crash or hang|invalid session id/;
+let retried = 0;
+
 for (const t of tests) {
-  const app = new AppUnderTest(t.name, t.options);
-  const started = Date.now();
-  try {
-    await app.start();
-    await t.fn({ app, get b() { return app.browser; } });
-    passed++;
-    console.log(`ok   ${t.name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  } catch (e) {
-    failed++;
-    failures.push(t.name);
-    const shot = path.join(ARTIFACTS, "screenshots", `${path.basename(app.dir)}.png`);
-    await app.screenshot(shot);
-    console.log(`FAIL ${t.name}\n     ${String(e?.stack ?? e).split("\n").slice(0, 6).join("\n     ")}\n     screenshot: ${shot}`);
-  } finally {
-    await app.stop();
-    logFiles.push(app.driverLog, ...filesUnder(app.appDataDir));
+  for (let attempt = 1; ; attempt++) {
+    const app = new AppUnderTest(attempt === 1 ? t.name : `${t.name} (retry)`, t.options);
+    const started = Date.now();
+    let lost = false;
+    try {
+      await app.start();
+      await t.fn({ app, get b() { return app.browser; } });
+      passed++;
+      const again = attempt > 1 ? ", on its second run: the web page crashed on the first" : "";
+      console.log(`ok   ${t.name} (${((Date.now() - started) / 1000).toFixed(1)} s${again})`);
+    } catch (e) {
+      lost = attempt === 1 && ENGINE_LOST.test(String(e?.message ?? e));
+      const shot = path.join(ARTIFACTS, "screenshots", `${path.basename(app.dir)}.png`);
+      await app.screenshot(shot);
+      const head = lost ? "LOST" : "FAIL";
+      console.log(`${head} ${t.name}\n     ${String(e?.stack ?? e).split("\n").slice(0, 6).join("\n     ")}\n     screenshot: ${shot}`);
+      if (lost) {
+        retried++;
+        console.log("     the WebKit page was lost (an engine crash or hang): running the test once more");
+      } else {
+        failed++;
+        failures.push(t.name);
+      }
+    } finally {
+      await app.stop();
+      logFiles.push(app.driverLog, ...filesUnder(app.appDataDir));
+    }
+    if (!lost) break;
   }
 }
 
@@ -90,6 +108,7 @@ if (tests.length > 0 && !nameFilter) {
 
 if (failures.length) console.log(`\nfailed:\n  ${failures.join("\n  ")}`);
 else if (!process.env.TONGBAO_KEEP_RUNS) rmSync(RUNS, { recursive: true, force: true });
+if (retried) console.log(`\n${retried} test(s) ran twice after the web page was lost`);
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);
 

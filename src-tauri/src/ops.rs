@@ -22,111 +22,111 @@ type Notify<'a> = &'a dyn Fn(u32, u32);
 // --- Start, sign-in, settings ---------------------------------------------------------------
 
 pub fn app_status(w: &Wallet) -> Result<AppStatus, AppError> {
-    w.status()
+    w.accounts().status()
 }
 
 pub fn check_registration(w: &Wallet, a: RegisterDetails) -> Result<(), AppError> {
-    w.check_registration(&a)
+    w.accounts().check_registration(&a)
 }
 
 pub fn register(w: &Wallet, a: RegisterInput) -> Result<SessionView, AppError> {
-    w.register(&a)
+    w.accounts().register(&a)
 }
 
 pub fn login(w: &Wallet, a: LoginInput) -> Result<SessionView, AppError> {
-    w.login(&a)
+    w.accounts().login(&a)
 }
 
 pub fn unlock(w: &Wallet, a: UnlockInput) -> Result<SessionView, AppError> {
-    w.unlock(&a.password)
+    w.accounts().unlock(&a.password)
 }
 
 pub fn lock(w: &Wallet) -> Result<(), AppError> {
-    w.lock()
+    w.accounts().lock()
 }
 
 pub fn logout(w: &Wallet) -> Result<(), AppError> {
-    w.logout();
+    w.accounts().logout();
     Ok(())
 }
 
 pub fn touch(w: &Wallet) -> Result<(), AppError> {
-    w.touch()
+    w.accounts().touch()
 }
 
 pub fn profile(w: &Wallet) -> Result<Profile, AppError> {
-    w.profile()
+    w.accounts().profile()
 }
 
 /// The auto-lock time may change: the runner wakes the session watcher.
 pub fn update_settings(w: &Wallet, a: Settings) -> Result<Settings, AppError> {
-    w.update_settings(&a)
+    w.accounts().update_settings(&a)
 }
 
 // --- Cards ----------------------------------------------------------------------------------
 
 pub fn recognise_card(w: &Wallet, a: String) -> Result<Option<CardRecognition>, AppError> {
-    Ok(w.recognise_card(&a))
+    Ok(w.cards().recognise_card(&a))
 }
 
 pub fn cards(w: &Wallet) -> Result<Vec<CardView>, AppError> {
-    w.cards()
+    w.cards().list()
 }
 
 pub fn bind_start(w: &Wallet, a: BindStart, n: Notify) -> Result<BindStep, AppError> {
-    w.bind_start(&a, n)
+    w.cards().bind_start(&a, n)
 }
 
 pub fn bind_token(w: &Wallet, a: BindCode, n: Notify) -> Result<BindStep, AppError> {
-    w.bind_token(&a.attempt_id, &a.code, n)
+    w.cards().bind_token(&a.attempt_id, &a.code, n)
 }
 
 pub fn bind_resend(w: &Wallet, a: AttemptRef, n: Notify) -> Result<BindStep, AppError> {
-    w.bind_resend(&a.attempt_id, n)
+    w.cards().bind_resend(&a.attempt_id, n)
 }
 
 pub fn bind_confirm(w: &Wallet, a: BindCode, n: Notify) -> Result<CardView, AppError> {
-    w.bind_confirm(&a.attempt_id, &a.code, n)
+    w.cards().bind_confirm(&a.attempt_id, &a.code, n)
 }
 
 pub fn cards_refresh(w: &Wallet) -> Result<Vec<CardView>, AppError> {
-    w.refresh_card_statuses()
+    w.cards().refresh_card_statuses()
 }
 
 pub fn card_detail(w: &Wallet, a: CardRef) -> Result<CardDetail, AppError> {
-    w.card_detail(a.card_id)
+    w.cards().card_detail(a.card_id)
 }
 
 pub fn account_audit(w: &Wallet) -> Result<Vec<AuditEntry>, AppError> {
-    w.account_audit()
+    w.cards().account_audit()
 }
 
 pub fn last_failure(w: &Wallet) -> Result<Option<LastFailure>, AppError> {
-    w.last_failure()
+    w.cards().last_failure()
 }
 
 pub fn card_rename(w: &Wallet, a: CardRename) -> Result<CardView, AppError> {
-    w.rename_card(&a)
+    w.cards().rename_card(&a)
 }
 
 pub fn card_set_default(w: &Wallet, a: CardRef) -> Result<Vec<CardView>, AppError> {
-    w.set_default_card(&a)
+    w.cards().set_default_card(&a)
 }
 
 pub fn card_update_start(w: &Wallet, a: CardUpdate, n: Notify) -> Result<BindStep, AppError> {
-    w.card_update_start(&a, n)
+    w.cards().card_update_start(&a, n)
 }
 
 pub fn card_update_resend(w: &Wallet, a: AttemptRef, n: Notify) -> Result<BindStep, AppError> {
-    w.card_update_resend(&a.attempt_id, n)
+    w.cards().card_update_resend(&a.attempt_id, n)
 }
 
 pub fn card_update_confirm(w: &Wallet, a: BindCode, n: Notify) -> Result<CardView, AppError> {
-    w.card_update_confirm(&a.attempt_id, &a.code, n)
+    w.cards().card_update_confirm(&a.attempt_id, &a.code, n)
 }
 
 pub fn card_unbind(w: &Wallet, a: CardUnbind, n: Notify) -> Result<Vec<CardView>, AppError> {
-    w.unbind_card(&a, n)
+    w.cards().unbind_card(&a, n)
 }
 
 // --- The mock bank --------------------------------------------------------------------------
@@ -142,7 +142,7 @@ pub async fn mock_panel(app: AppHandle) -> Result<MockPanel, AppError> {
     }
     blocking(move || match opened.clock {
         Some(_) => Ok(opened.bank.panel(None)),
-        None => Ok(opened.bank.sms_panel(&opened.wallet.recovering_phones()?)),
+        None => Ok(opened.bank.sms_panel(&opened.wallet.accounts().recovering_phones()?)),
     })
     .await
 }
@@ -185,11 +185,11 @@ pub fn mock_set_version_floor(b: &MockBank, _: &OffsetClock, a: String) -> Resul
 
 /// Runs the troubleshooting checks concurrently; `tell` hears each one as it ends.
 pub fn run_diagnostics(w: &Wallet, a: DiagnoseInput, tell: &dyn Fn(&CheckResult)) -> Result<Diagnostics, AppError> {
-    w.run_diagnostics(&a, env!("CARGO_PKG_VERSION"), tell)
+    w.support().run_diagnostics(&a, env!("CARGO_PKG_VERSION"), tell)
 }
 
 pub fn clear_cache(w: &Wallet) -> Result<CacheCleared, AppError> {
-    w.clear_cache()
+    w.support().clear_cache()
 }
 
 /// Writes the support report where the person picks (a native save dialog; `None` when they
@@ -197,7 +197,7 @@ pub fn clear_cache(w: &Wallet) -> Result<CacheCleared, AppError> {
 pub async fn export_report(app: AppHandle) -> Result<Option<ExportedReport>, AppError> {
     let log_tail = crate::report_file::log_tail(&app);
     let wallet = app.state::<AppState>().opened().await?.wallet;
-    let files = blocking(move || wallet.support_report(env!("CARGO_PKG_VERSION"), &log_tail)).await?;
+    let files = blocking(move || wallet.support().support_report(env!("CARGO_PKG_VERSION"), &log_tail)).await?;
     let Some(text_path) = crate::report_file::choose_path(&app, "tongbao-report", "txt").await? else {
         return Ok(None);
     };
@@ -207,41 +207,41 @@ pub async fn export_report(app: AppHandle) -> Result<Option<ExportedReport>, App
 // --- Money ----------------------------------------------------------------------------------
 
 pub fn balance(w: &Wallet) -> Result<BalanceView, AppError> {
-    w.balance().map(|balance_fen| BalanceView { balance_fen })
+    w.money().balance().map(|balance_fen| BalanceView { balance_fen })
 }
 
 pub fn find_payee(w: &Wallet, phone: String) -> Result<PayeeView, AppError> {
-    w.find_payee(&phone)
+    w.money().find_payee(&phone)
 }
 
 pub fn quote_payment(w: &Wallet, a: PaymentInput) -> Result<PaymentQuote, AppError> {
-    w.quote_payment(&a)
+    w.money().quote_payment(&a)
 }
 
 pub fn pay(w: &Wallet, a: PaymentRequest, n: Notify) -> Result<PaymentView, AppError> {
-    w.pay(&a, n)
+    w.money().pay(&a, n)
 }
 
 pub fn revoke_payment(w: &Wallet, a: PaymentRef) -> Result<PaymentView, AppError> {
-    w.revoke_payment(a.payment_id)
+    w.money().revoke_payment(a.payment_id)
 }
 
 pub fn history(w: &Wallet, a: HistoryQuery) -> Result<HistoryPage, AppError> {
-    w.history(&a)
+    w.money().history(&a)
 }
 
 pub fn payment_detail(w: &Wallet, a: PaymentRef) -> Result<PaymentDetail, AppError> {
-    w.payment_detail(a.payment_id)
+    w.money().payment_detail(a.payment_id)
 }
 
 pub fn monthly_flows(w: &Wallet, months: u32) -> Result<Vec<MonthlyFlow>, AppError> {
-    w.monthly_flows(months)
+    w.money().monthly_flows(months)
 }
 
 /// Writes the filtered history as CSV where the person picks (None when they cancel).
 pub async fn export_history(app: AppHandle, a: HistoryQuery) -> Result<Option<String>, AppError> {
     let wallet = app.state::<AppState>().opened().await?.wallet;
-    let csv = blocking(move || wallet.history_csv(&a)).await?;
+    let csv = blocking(move || wallet.money().history_csv(&a)).await?;
     let Some(path) = crate::report_file::choose_path(&app, "tongbao-history", "csv").await? else {
         return Ok(None);
     };
@@ -251,59 +251,59 @@ pub async fn export_history(app: AppHandle, a: HistoryQuery) -> Result<Option<St
 // --- Account and security center ------------------------------------------------------------
 
 pub fn change_password(w: &Wallet, a: ChangePassword) -> Result<(), AppError> {
-    w.change_password(&a)
+    w.accounts().change_password(&a)
 }
 
 pub fn change_pay_password(w: &Wallet, a: ChangePassword) -> Result<(), AppError> {
-    w.change_pay_password(&a)
+    w.accounts().change_pay_password(&a)
 }
 
 pub fn recover_start(w: &Wallet, a: RecoverStart) -> Result<RecoveryStep, AppError> {
-    w.recover_start(&a)
+    w.accounts().recover_start(&a)
 }
 
 pub fn recover_resend(w: &Wallet, a: RecoveryRef) -> Result<RecoveryStep, AppError> {
-    w.recover_resend(&a)
+    w.accounts().recover_resend(&a)
 }
 
 pub fn recover_code(w: &Wallet, a: RecoveryCode) -> Result<RecoveryStep, AppError> {
-    w.recover_code(&a)
+    w.accounts().recover_code(&a)
 }
 
 pub fn recover_identity(w: &Wallet, a: RecoveryIdentity) -> Result<RecoveryStep, AppError> {
-    w.recover_identity(&a)
+    w.accounts().recover_identity(&a)
 }
 
 pub fn recover_finish(w: &Wallet, a: RecoveryFinish) -> Result<(), AppError> {
-    w.recover_finish(&a)
+    w.accounts().recover_finish(&a)
 }
 
 pub fn pay_recover_start(w: &Wallet) -> Result<RecoveryStep, AppError> {
-    w.pay_recover_start()
+    w.accounts().pay_recover_start()
 }
 
 pub fn pay_recover_resend(w: &Wallet, a: RecoveryRef) -> Result<RecoveryStep, AppError> {
-    w.pay_recover_resend(&a)
+    w.accounts().pay_recover_resend(&a)
 }
 
 pub fn pay_recover_code(w: &Wallet, a: RecoveryCode) -> Result<RecoveryStep, AppError> {
-    w.pay_recover_code(&a)
+    w.cards().pay_recover_code(&a)
 }
 
 pub fn pay_recover_card(w: &Wallet, a: RecoveryCard, n: Notify) -> Result<RecoveryStep, AppError> {
-    w.pay_recover_card(&a, n)
+    w.cards().pay_recover_card(&a, n)
 }
 
 pub fn pay_recover_card_code(w: &Wallet, a: RecoveryCode, n: Notify) -> Result<RecoveryStep, AppError> {
-    w.pay_recover_card_code(&a, n)
+    w.cards().pay_recover_card_code(&a, n)
 }
 
 pub fn pay_recover_identity(w: &Wallet, a: RecoveryIdentity) -> Result<RecoveryStep, AppError> {
-    w.pay_recover_identity(&a)
+    w.accounts().pay_recover_identity(&a)
 }
 
 pub fn pay_recover_finish(w: &Wallet, a: RecoveryFinish) -> Result<(), AppError> {
-    w.pay_recover_finish(&a)
+    w.accounts().pay_recover_finish(&a)
 }
 
 pub fn security_overview(w: &Wallet) -> Result<SecurityOverview, AppError> {

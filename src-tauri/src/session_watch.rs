@@ -15,14 +15,15 @@ use crate::state::AppState;
 /// before the wallet is open).
 async fn due_in(app: &AppHandle) -> Option<Duration> {
     let opened = app.state::<AppState>().if_open().await?;
-    let due = tauri::async_runtime::spawn_blocking(move || opened.wallet.lock_due_in()).await.ok()?.ok()??;
+    let due =
+        tauri::async_runtime::spawn_blocking(move || opened.wallet.accounts().lock_due_in()).await.ok()?.ok()??;
     Some(Duration::from_millis(u64::try_from(due).unwrap_or(0)))
 }
 
 /// Locks the session if it is due (Rust's rule, in `status`); true when it is now locked.
 async fn lock_if_due(app: &AppHandle) -> bool {
     let Some(opened) = app.state::<AppState>().if_open().await else { return false };
-    let status = tauri::async_runtime::spawn_blocking(move || opened.wallet.status()).await;
+    let status = tauri::async_runtime::spawn_blocking(move || opened.wallet.accounts().status()).await;
     matches!(status, Ok(Ok(s)) if s.session.as_ref().is_some_and(|s| s.locked))
 }
 

@@ -38,7 +38,7 @@ fn register(w: &Wallet, phone: &str, id: &str) {
         "payPassword": "258036", "payPasswordConfirm": "258036"
     }))
     .unwrap();
-    w.register(&input).unwrap();
+    w.accounts().register(&input).unwrap();
 }
 
 fn per_second(n: usize, secs: f64) -> f64 {
@@ -181,7 +181,7 @@ fn main() {
             },
             pay_password: SecretString::new("258036"),
         };
-        wallet.pay(&req, &|_, _| {}).unwrap_or_else(|e| panic!("{e:?}"));
+        wallet.money().pay(&req, &|_, _| {}).unwrap_or_else(|e| panic!("{e:?}"));
     }
     let pay_rate = per_second(clicks, start.elapsed().as_secs_f64());
 
@@ -210,7 +210,7 @@ fn main() {
         let runs = 20;
         let start = Instant::now();
         for _ in 0..runs {
-            std::hint::black_box(wallet.history(&q).unwrap());
+            std::hint::black_box(wallet.money().history(&q).unwrap());
         }
         start.elapsed().as_secs_f64() * 1000.0 / runs as f64
     };
@@ -225,8 +225,11 @@ fn main() {
     // before hands on (the UI's way).
     let deep_page = u32::try_from(history_rows / 20).unwrap_or(u32::MAX).saturating_sub(2).min(1_000);
     let deep = time(HistoryQuery { page_size: 20, page: deep_page, ..Default::default() });
-    let cursor =
-        wallet.history(&HistoryQuery { page_size: 20, page: deep_page - 1, ..Default::default() }).unwrap().next;
+    let cursor = wallet
+        .money()
+        .history(&HistoryQuery { page_size: 20, page: deep_page - 1, ..Default::default() })
+        .unwrap()
+        .next;
     assert!(cursor.is_some());
     let deep_keyset = time(HistoryQuery { page_size: 20, before: cursor, ..Default::default() });
 

@@ -10,9 +10,9 @@
 //! - [`bank`]: the issuing bank's port (a trait the mock bank implements).
 //! - [`services`]: what every operation runs on (connection, clock, keychain, bank, session).
 //! - the domain folders — [`accounts`], [`cards`], [`money`], [`support`] — data, rules and
-//!   operations (`impl Services` blocks).
-//! - [`wallet`]: what the shell holds — built at start-up ([`open_wallet`]) and deref'ing to
-//!   the services, whose public methods are the domain operations.
+//!   operations (an `impl Cards<'_>` block, and so on: each domain has one handle type).
+//! - [`wallet`]: what the shell holds — built at start-up ([`open_wallet`]); it hands out the
+//!   domains' handles (`wallet.cards().bind_start(…)`, `wallet.money().pay(…)`).
 
 pub mod accounts;
 pub mod bank;

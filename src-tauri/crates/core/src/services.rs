@@ -1,7 +1,9 @@
 //! What every domain operation runs on: the database connection, the clock, the keychain,
-//! the bank link, the SMS sender and who is signed in. Domain modules add their operations as
-//! `impl Services` blocks in their own folders; the [`crate::Wallet`] holds one `Services`
-//! and derefs to it, so their public methods are the commands' operations.
+//! the bank link, the SMS sender and who is signed in. Each domain has a handle over it
+//! (`accounts::Accounts`, `cards::Cards`, `money::Money`, `support::Support`) whose methods,
+//! in that domain's folder, are the commands' operations; the [`crate::Wallet`] holds one
+//! `Services` and hands out the handles. What stays here is shared plumbing (the session
+//! check, the bank link, the database lock).
 //!
 //! Sits above `platform` and the domain's data types (session, checks), below every domain
 //! operation: nothing here imports an operation, so the dependency graph has no loop.

@@ -29,10 +29,10 @@ impl KeyOf for tongbao_core::platform::secrets::MemoryStore {
 #[test]
 fn register_signs_in_and_greets_by_display_name() {
     let env = Env::start();
-    let s = env.wallet.register(&input(&P1)).unwrap();
+    let s = env.wallet.accounts().register(&input(&P1)).unwrap();
     assert_eq!(s.display_name, "小张");
     assert!(!s.locked);
-    let p = env.wallet.profile().unwrap();
+    let p = env.wallet.accounts().profile().unwrap();
     assert_eq!(p.real_name_masked, "*三");
     assert_eq!(p.phone_masked, "138****8000");
     assert_eq!(p.registered_at, T0);
@@ -41,11 +41,11 @@ fn register_signs_in_and_greets_by_display_name() {
 #[test]
 fn one_account_per_phone() {
     let env = Env::start();
-    env.wallet.register(&input(&P1)).unwrap();
-    env.wallet.logout();
-    let e = env.wallet.check_registration(&details(&P1)).unwrap_err();
+    env.wallet.accounts().register(&input(&P1)).unwrap();
+    env.wallet.accounts().logout();
+    let e = env.wallet.accounts().check_registration(&details(&P1)).unwrap_err();
     assert_eq!((e.code, e.field), (ErrorCode::PhoneTaken, Some(Field::Phone)));
-    let e = env.wallet.register(&input(&P1)).unwrap_err();
+    let e = env.wallet.accounts().register(&input(&P1)).unwrap_err();
     assert_eq!(e.code, ErrorCode::PhoneTaken);
     assert_eq!(account_count(&env), 1);
 }
@@ -101,11 +101,11 @@ fn every_registration_code_is_enforced_in_rust_and_nothing_is_saved() {
     for (mutate, code, field) in cases {
         let mut i = input(&P1);
         mutate(&mut i);
-        let e = env.wallet.register(&i).unwrap_err();
+        let e = env.wallet.accounts().register(&i).unwrap_err();
         assert_eq!((e.code, e.field), (code, Some(field)), "{}", e.message);
         assert_eq!(account_count(&env), 0, "nothing saved after {code:?}");
     }
-    assert!(env.wallet.status().unwrap().session.is_none());
+    assert!(env.wallet.accounts().status().unwrap().session.is_none());
 }
 
 fn young_id() -> String {
@@ -117,8 +117,8 @@ fn young_id() -> String {
 #[test]
 fn login_failed_never_says_which_part_was_wrong() {
     let env = Env::with_p1_signed_out();
-    let unknown = env.wallet.login(&login("13700137000", PASSWORD)).unwrap_err();
-    let wrong = env.wallet.login(&login(P1.phone, WRONG)).unwrap_err();
+    let unknown = env.wallet.accounts().login(&login("13700137000", PASSWORD)).unwrap_err();
+    let wrong = env.wallet.accounts().login(&login(P1.phone, WRONG)).unwrap_err();
     assert_eq!(unknown.code, ErrorCode::LoginFailed);
     assert_eq!(wrong.code, ErrorCode::LoginFailed);
     assert_eq!(unknown.message, wrong.message);
@@ -129,11 +129,11 @@ fn login_failed_never_says_which_part_was_wrong() {
 fn five_wrong_passwords_lock_the_account_for_15_minutes() {
     let env = Env::with_p1_signed_out();
     assert_eq!(env.p1_wrong_logins(4), vec![ErrorCode::LoginFailed; 4]);
-    let e = env.wallet.login(&login(P1.phone, WRONG)).unwrap_err();
+    let e = env.wallet.accounts().login(&login(P1.phone, WRONG)).unwrap_err();
     assert_eq!((e.code, e.until), (ErrorCode::LoginLocked, Some(T0 + 15 * MINUTE)));
     // Locked: even the right password is refused, and says until when.
     env.clock.advance(15 * MINUTE - 1);
-    let e = env.wallet.login(&login(P1.phone, PASSWORD)).unwrap_err();
+    let e = env.wallet.accounts().login(&login(P1.phone, PASSWORD)).unwrap_err();
     assert_eq!((e.code, e.until), (ErrorCode::LoginLocked, Some(T0 + 15 * MINUTE)));
     // At the end of the lock, the right password works.
     env.clock.advance(1);
@@ -153,7 +153,7 @@ fn a_success_resets_the_wrong_password_count() {
     let env = Env::with_p1_signed_out();
     env.p1_wrong_logins(4);
     assert_eq!(env.p1_login(PASSWORD), None);
-    env.wallet.logout();
+    env.wallet.accounts().logout();
     assert_eq!(env.p1_wrong_logins(4), vec![ErrorCode::LoginFailed; 4]);
 }
 
@@ -172,69 +172,69 @@ fn after_a_lock_ends_the_count_starts_again() {
 #[test]
 fn idle_session_auto_locks_after_the_setting() {
     let env = Env::start();
-    env.wallet.register(&input(&P1)).unwrap();
+    env.wallet.accounts().register(&input(&P1)).unwrap();
     env.clock.advance(4 * MINUTE);
-    env.wallet.touch().unwrap();
+    env.wallet.accounts().touch().unwrap();
     env.clock.advance(4 * MINUTE);
-    env.wallet.profile().unwrap(); // 4 min after the last activity: still open
+    env.wallet.accounts().profile().unwrap(); // 4 min after the last activity: still open
     env.clock.advance(5 * MINUTE);
-    assert_eq!(env.wallet.profile().unwrap_err().code, ErrorCode::SessionLocked);
-    assert!(env.wallet.status().unwrap().session.unwrap().locked);
+    assert_eq!(env.wallet.accounts().profile().unwrap_err().code, ErrorCode::SessionLocked);
+    assert!(env.wallet.accounts().status().unwrap().session.unwrap().locked);
     // Wrong password: still locked. Right one: open again.
-    assert_eq!(env.wallet.unlock(&SecretString::new(WRONG)).unwrap_err().code, ErrorCode::LoginFailed);
-    assert_eq!(env.wallet.touch().unwrap_err().code, ErrorCode::SessionLocked);
-    let s = env.wallet.unlock(&SecretString::new(PASSWORD)).unwrap();
+    assert_eq!(env.wallet.accounts().unlock(&SecretString::new(WRONG)).unwrap_err().code, ErrorCode::LoginFailed);
+    assert_eq!(env.wallet.accounts().touch().unwrap_err().code, ErrorCode::SessionLocked);
+    let s = env.wallet.accounts().unlock(&SecretString::new(PASSWORD)).unwrap();
     assert!(!s.locked);
-    env.wallet.profile().unwrap();
+    env.wallet.accounts().profile().unwrap();
 }
 
 #[test]
 fn status_reports_auto_lock_without_counting_as_activity() {
     let env = Env::start();
-    env.wallet.register(&input(&P1)).unwrap();
+    env.wallet.accounts().register(&input(&P1)).unwrap();
     for _ in 0..4 {
         env.clock.advance(MINUTE + 15_000);
-        let _ = env.wallet.status().unwrap();
+        let _ = env.wallet.accounts().status().unwrap();
     }
-    assert!(env.wallet.status().unwrap().session.unwrap().locked, "polling must not keep the session open");
+    assert!(env.wallet.accounts().status().unwrap().session.unwrap().locked, "polling must not keep the session open");
 }
 
 #[test]
 fn auto_lock_follows_the_setting() {
     let env = Env::start();
-    env.wallet.register(&input(&P1)).unwrap();
-    env.wallet.update_settings(&Settings { autolock_minutes: 1, ..Settings::default() }).unwrap();
+    env.wallet.accounts().register(&input(&P1)).unwrap();
+    env.wallet.accounts().update_settings(&Settings { autolock_minutes: 1, ..Settings::default() }).unwrap();
     env.clock.advance(MINUTE);
-    assert_eq!(env.wallet.touch().unwrap_err().code, ErrorCode::SessionLocked);
+    assert_eq!(env.wallet.accounts().touch().unwrap_err().code, ErrorCode::SessionLocked);
 }
 
 #[test]
 fn wrong_unlocks_count_toward_the_lockout_and_end_the_session() {
     let env = Env::start();
-    env.wallet.register(&input(&P1)).unwrap();
-    env.wallet.lock().unwrap();
+    env.wallet.accounts().register(&input(&P1)).unwrap();
+    env.wallet.accounts().lock().unwrap();
     for _ in 0..4 {
-        let _ = env.wallet.unlock(&SecretString::new(WRONG));
+        let _ = env.wallet.accounts().unlock(&SecretString::new(WRONG));
     }
-    let e = env.wallet.unlock(&SecretString::new(WRONG)).unwrap_err();
+    let e = env.wallet.accounts().unlock(&SecretString::new(WRONG)).unwrap_err();
     assert_eq!(e.code, ErrorCode::LoginLocked);
-    assert!(env.wallet.status().unwrap().session.is_none());
-    assert_eq!(env.wallet.profile().unwrap_err().code, ErrorCode::NotLoggedIn);
+    assert!(env.wallet.accounts().status().unwrap().session.is_none());
+    assert_eq!(env.wallet.accounts().profile().unwrap_err().code, ErrorCode::NotLoggedIn);
 }
 
 #[test]
 fn each_account_sees_only_its_own_data() {
     let env = Env::start();
-    env.wallet.register(&input(&P1)).unwrap();
-    env.wallet.logout();
-    assert_eq!(env.wallet.profile().unwrap_err().code, ErrorCode::NotLoggedIn);
+    env.wallet.accounts().register(&input(&P1)).unwrap();
+    env.wallet.accounts().logout();
+    assert_eq!(env.wallet.accounts().profile().unwrap_err().code, ErrorCode::NotLoggedIn);
     env.clock.advance(MINUTE);
-    env.wallet.register(&input(&P2)).unwrap();
-    let p = env.wallet.profile().unwrap();
+    env.wallet.accounts().register(&input(&P2)).unwrap();
+    let p = env.wallet.accounts().profile().unwrap();
     assert_eq!((p.real_name_masked.as_str(), p.phone_masked.as_str()), ("*四", "139****9000"));
-    env.wallet.logout();
-    env.wallet.login(&login(P1.phone, PASSWORD)).unwrap();
-    let p = env.wallet.profile().unwrap();
+    env.wallet.accounts().logout();
+    env.wallet.accounts().login(&login(P1.phone, PASSWORD)).unwrap();
+    let p = env.wallet.accounts().profile().unwrap();
     assert_eq!(p.real_name_masked, "*三");
     assert_eq!(p.previous_login_at, Some(T0), "P1's own sign-in history, not P2's");
 }
@@ -242,30 +242,34 @@ fn each_account_sees_only_its_own_data() {
 #[test]
 fn accounts_and_settings_survive_a_restart() {
     let env = Env::start();
-    env.wallet.register(&input(&P1)).unwrap();
+    env.wallet.accounts().register(&input(&P1)).unwrap();
     let s = Settings { language: Language::En, theme: Theme::Dark, autolock_minutes: 10 };
-    env.wallet.update_settings(&s).unwrap();
+    env.wallet.accounts().update_settings(&s).unwrap();
     let env = env.restart();
-    let st = env.wallet.status().unwrap();
+    let st = env.wallet.accounts().status().unwrap();
     assert!(st.session.is_none(), "a restart signs out");
     assert_eq!(st.settings, s);
-    env.wallet.login(&login(P1.phone, PASSWORD)).unwrap();
+    env.wallet.accounts().login(&login(P1.phone, PASSWORD)).unwrap();
 }
 
 #[test]
 fn autolock_setting_out_of_range_is_refused() {
     let env = Env::start();
     for m in [0, 61] {
-        let e = env.wallet.update_settings(&Settings { autolock_minutes: m, ..Settings::default() }).unwrap_err();
+        let e = env
+            .wallet
+            .accounts()
+            .update_settings(&Settings { autolock_minutes: m, ..Settings::default() })
+            .unwrap_err();
         assert_eq!((e.code, e.field), (ErrorCode::SettingInvalid, Some(Field::AutolockMinutes)));
     }
-    assert_eq!(env.wallet.settings().unwrap(), Settings::default());
+    assert_eq!(env.wallet.accounts().settings().unwrap(), Settings::default());
 }
 
 #[test]
 fn passwords_are_stored_only_as_argon2id_hashes() {
     let env = Env::start();
-    env.wallet.register(&input(&P1)).unwrap();
+    env.wallet.accounts().register(&input(&P1)).unwrap();
     let key = env.secrets.get_key();
     let conn = tongbao_core::platform::storage::open(&env.dir.path().join("wallet.db"), &key, false).unwrap();
     let (pw, pay): (String, String) = conn
@@ -286,8 +290,11 @@ fn registration_needs_the_user_agreement_and_privacy_policy_accepted() {
     let env = Env::start();
     let mut unticked = input(&P1);
     unticked.details.agree = false;
-    assert_eq!(env.wallet.check_registration(&unticked.details).unwrap_err().code, ErrorCode::ConsentRequired);
-    assert_eq!(env.wallet.register(&unticked).unwrap_err().code, ErrorCode::ConsentRequired);
+    assert_eq!(
+        env.wallet.accounts().check_registration(&unticked.details).unwrap_err().code,
+        ErrorCode::ConsentRequired
+    );
+    assert_eq!(env.wallet.accounts().register(&unticked).unwrap_err().code, ErrorCode::ConsentRequired);
     assert_eq!(account_count(&env), 0);
     // A caller that leaves the member out has not accepted either.
     let mut json = serde_json::to_value(serde_json::json!({
@@ -296,6 +303,6 @@ fn registration_needs_the_user_agreement_and_privacy_policy_accepted() {
     }))
     .unwrap();
     let details: tongbao_core::accounts::RegisterDetails = serde_json::from_value(json.take()).unwrap();
-    assert_eq!(env.wallet.check_registration(&details).unwrap_err().code, ErrorCode::ConsentRequired);
-    env.wallet.register(&input(&P1)).unwrap();
+    assert_eq!(env.wallet.accounts().check_registration(&details).unwrap_err().code, ErrorCode::ConsentRequired);
+    env.wallet.accounts().register(&input(&P1)).unwrap();
 }

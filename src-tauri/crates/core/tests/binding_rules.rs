@@ -122,12 +122,12 @@ fn form(number: &str) -> BindStart {
 
 fn signed_in(bank: Arc<ScriptedBank>) -> Env {
     let env = Env::start().with_bank(bank);
-    env.wallet.register(&input(&P1)).unwrap();
+    env.wallet.accounts().register(&input(&P1)).unwrap();
     env
 }
 
 fn start_code(env: &Env, f: &BindStart) -> ErrorCode {
-    env.wallet.bind_start(f, &|_, _| {}).unwrap_err().code
+    env.wallet.cards().bind_start(f, &|_, _| {}).unwrap_err().code
 }
 
 #[test]
@@ -154,12 +154,12 @@ fn every_bank_decline_and_fault_surfaces_as_its_catalogue_code() {
         let bank = Arc::new(ScriptedBank::default());
         bank.verify.lock().unwrap().push(Err(answer));
         let env = signed_in(bank.clone());
-        let e = env.wallet.bind_start(&form(T01), &|_, _| {}).unwrap_err();
+        let e = env.wallet.cards().bind_start(&form(T01), &|_, _| {}).unwrap_err();
         assert_eq!(e.code, code, "{answer:?}");
         assert_eq!(e.bank_code.as_deref(), answer.iso(), "{answer:?}");
         let expected_calls = if answer.retryable() { 3 } else { 1 };
         assert_eq!(*bank.verify_calls.lock().unwrap(), expected_calls, "{answer:?}");
-        assert!(env.wallet.cards().unwrap().is_empty());
+        assert!(env.wallet.cards().list().unwrap().is_empty());
     }
 }
 
@@ -182,9 +182,9 @@ fn refusals_before_any_bank_call() {
 #[test]
 fn bind_stores_token_bin_last4_and_fingerprint_never_the_number() {
     let env = signed_in(Arc::new(ScriptedBank::approving()));
-    let step = env.wallet.bind_start(&form(T01), &|_, _| {}).unwrap();
+    let step = env.wallet.cards().bind_start(&form(T01), &|_, _| {}).unwrap();
     assert_eq!(step.phone_masked, "138****8000");
-    let card = env.wallet.bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap();
+    let card = env.wallet.cards().bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap();
     assert_eq!((card.bin.as_str(), card.last4.as_str(), card.nickname.as_str()), ("622202", "0017", "工资卡"));
     assert!(card.is_default, "the first card is the default");
     let key = env.secrets.get("database-key").unwrap().unwrap();
@@ -207,15 +207,15 @@ fn bind_stores_token_bin_last4_and_fingerprint_never_the_number() {
 #[test]
 fn a_wrong_code_keeps_the_attempt_open_and_the_right_one_binds() {
     let env = signed_in(Arc::new(ScriptedBank::approving()));
-    let step = env.wallet.bind_start(&form(T01), &|_, _| {}).unwrap();
-    let e = env.wallet.bind_confirm(&step.attempt_id, &SecretString::new("000000"), &|_, _| {}).unwrap_err();
+    let step = env.wallet.cards().bind_start(&form(T01), &|_, _| {}).unwrap();
+    let e = env.wallet.cards().bind_confirm(&step.attempt_id, &SecretString::new("000000"), &|_, _| {}).unwrap_err();
     assert_eq!(e.code, ErrorCode::OtpInvalid);
     assert_eq!(
-        env.wallet.bind_confirm(&step.attempt_id, &SecretString::new("12345"), &|_, _| {}).unwrap_err().code,
+        env.wallet.cards().bind_confirm(&step.attempt_id, &SecretString::new("12345"), &|_, _| {}).unwrap_err().code,
         ErrorCode::OtpInvalid,
         "malformed codes never reach the bank"
     );
-    env.wallet.bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap();
+    env.wallet.cards().bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap();
 }
 
 #[test]
@@ -223,10 +223,11 @@ fn otp_locked_ends_the_attempt() {
     let bank = Arc::new(ScriptedBank::approving());
     bank.confirm.lock().unwrap().push(Err(BankFailure::Session(SessionProblem::OtpLocked)));
     let env = signed_in(bank);
-    let step = env.wallet.bind_start(&form(T01), &|_, _| {}).unwrap();
-    let e = env.wallet.bind_confirm(&step.attempt_id, &SecretString::new("000000"), &|_, _| {}).unwrap_err();
+    let step = env.wallet.cards().bind_start(&form(T01), &|_, _| {}).unwrap();
+    let e = env.wallet.cards().bind_confirm(&step.attempt_id, &SecretString::new("000000"), &|_, _| {}).unwrap_err();
     assert_eq!(e.code, ErrorCode::OtpLocked);
-    let again = env.wallet.bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap_err();
+    let again =
+        env.wallet.cards().bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap_err();
     assert_eq!(again.code, ErrorCode::OtpExpired, "the attempt has ended: start again");
 }
 
@@ -235,15 +236,15 @@ fn token_step_comes_first_when_the_bank_requires_it() {
     let bank = Arc::new(ScriptedBank::default());
     bank.verify.lock().unwrap().push(Ok(Verified::TokenRequired { session: "S".into() }));
     let env = signed_in(bank);
-    let step = env.wallet.bind_start(&form(T01), &|_, _| {}).unwrap();
+    let step = env.wallet.cards().bind_start(&form(T01), &|_, _| {}).unwrap();
     assert_eq!(step.stage, tongbao_core::cards::binding::BindStage::Token);
-    let e = env.wallet.bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap_err();
+    let e = env.wallet.cards().bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap_err();
     assert_eq!(e.code, ErrorCode::TokenRequired);
-    let e = env.wallet.bind_token(&step.attempt_id, &SecretString::new("222222"), &|_, _| {}).unwrap_err();
+    let e = env.wallet.cards().bind_token(&step.attempt_id, &SecretString::new("222222"), &|_, _| {}).unwrap_err();
     assert_eq!(e.code, ErrorCode::TokenInvalid);
-    let step = env.wallet.bind_token(&step.attempt_id, &SecretString::new("111111"), &|_, _| {}).unwrap();
+    let step = env.wallet.cards().bind_token(&step.attempt_id, &SecretString::new("111111"), &|_, _| {}).unwrap();
     assert_eq!(step.stage, tongbao_core::cards::binding::BindStage::Otp);
-    env.wallet.bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap();
+    env.wallet.cards().bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap();
 }
 
 #[test]
@@ -257,15 +258,15 @@ fn retries_are_reported_one_by_one() {
     }
     let env = signed_in(bank);
     let seen = Mutex::new(vec![]);
-    env.wallet.bind_start(&form(T01), &|n, max| seen.lock().unwrap().push((n, max))).unwrap();
+    env.wallet.cards().bind_start(&form(T01), &|n, max| seen.lock().unwrap().push((n, max))).unwrap();
     assert_eq!(*seen.lock().unwrap(), vec![(1, 2), (2, 2)]);
 }
 
 #[test]
 fn the_same_card_twice_is_already_bound() {
     let env = signed_in(Arc::new(ScriptedBank::approving()));
-    let step = env.wallet.bind_start(&form(T01), &|_, _| {}).unwrap();
-    env.wallet.bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap();
+    let step = env.wallet.cards().bind_start(&form(T01), &|_, _| {}).unwrap();
+    env.wallet.cards().bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap();
     assert_eq!(start_code(&env, &form("6222 0200 0000 0010 017")), ErrorCode::CardAlreadyBound);
 }
 
@@ -279,10 +280,10 @@ fn at_most_10_cards() {
         bank.verify.lock().unwrap().clear();
         bank.verify.lock().unwrap().push(Ok(Verified::Approved { session: format!("S{i}") }));
         *bank.confirmed.lock().unwrap() = Some(format!("AGR{i}"));
-        let step = env.wallet.bind_start(&form(n), &|_, _| {}).unwrap();
-        env.wallet.bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap();
+        let step = env.wallet.cards().bind_start(&form(n), &|_, _| {}).unwrap();
+        env.wallet.cards().bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap();
     }
-    assert_eq!(env.wallet.cards().unwrap().len(), 10);
+    assert_eq!(env.wallet.cards().list().unwrap().len(), 10);
     assert_eq!(start_code(&env, &form(&numbers[10])), ErrorCode::CardLimitReached);
 }
 
@@ -304,11 +305,11 @@ fn five_failures_in_24_hours_cool_the_card_down_for_an_hour() {
     for _ in 0..5 {
         assert_eq!(start_code(&env, &form(T01)), ErrorCode::PhoneMismatch);
     }
-    let e = env.wallet.bind_start(&form(T01), &|_, _| {}).unwrap_err();
+    let e = env.wallet.cards().bind_start(&form(T01), &|_, _| {}).unwrap_err();
     assert_eq!((e.code, e.until), (ErrorCode::BindCooldown, Some(T0 + 3_600_000)));
     assert_eq!(*bank.verify_calls.lock().unwrap(), 5, "no bank call during the cooldown");
     env.clock.advance(3_600_000);
-    env.wallet.unlock(&SecretString::new(PASSWORD)).unwrap(); // an hour idle locked the session
+    env.wallet.accounts().unlock(&SecretString::new(PASSWORD)).unwrap(); // an hour idle locked the session
     assert_eq!(start_code(&env, &form(T01)), ErrorCode::PhoneMismatch, "after an hour it may try again");
 }
 
@@ -332,35 +333,35 @@ fn a_crash_during_confirm_is_completed_or_rolled_back_at_the_next_start() {
         Err(BankFailure::Fault(Fault::Timeout)),
     ]);
     let env = signed_in(bank.clone());
-    let step = env.wallet.bind_start(&form(T01), &|_, _| {}).unwrap();
-    let e = env.wallet.bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap_err();
+    let step = env.wallet.cards().bind_start(&form(T01), &|_, _| {}).unwrap();
+    let e = env.wallet.cards().bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap_err();
     assert_eq!(e.code, ErrorCode::NetworkTimeout);
-    assert!(env.wallet.cards().unwrap().is_empty(), "nothing half-bound");
+    assert!(env.wallet.cards().list().unwrap().is_empty(), "nothing half-bound");
     *bank.confirmed.lock().unwrap() = Some("AGR-LATE".into());
     // Restart: resume asks the bank under the same session and completes the card.
     let env = env.restart().with_bank(bank);
-    env.wallet.login(&login(P1.phone, PASSWORD)).unwrap();
-    let cards = env.wallet.cards().unwrap();
+    env.wallet.accounts().login(&login(P1.phone, PASSWORD)).unwrap();
+    let cards = env.wallet.cards().list().unwrap();
     assert_eq!(cards.len(), 1);
 
     // An attempt left at the OTP step is rolled back, not bound.
     let bank2 = Arc::new(ScriptedBank::approving());
     let env2 = signed_in(bank2.clone());
-    let step = env2.wallet.bind_start(&form(T01), &|_, _| {}).unwrap();
+    let step = env2.wallet.cards().bind_start(&form(T01), &|_, _| {}).unwrap();
     let env2 = env2.restart().with_bank(bank2);
-    env2.wallet.login(&login(P1.phone, PASSWORD)).unwrap();
-    assert!(env2.wallet.cards().unwrap().is_empty());
-    let e = env2.wallet.bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap_err();
+    env2.wallet.accounts().login(&login(P1.phone, PASSWORD)).unwrap();
+    assert!(env2.wallet.cards().list().unwrap().is_empty());
+    let e = env2.wallet.cards().bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap_err();
     assert_eq!(e.code, ErrorCode::OtpExpired);
 }
 
 #[test]
 fn another_account_cannot_continue_my_attempt_or_see_my_cards() {
     let env = signed_in(Arc::new(ScriptedBank::approving()));
-    let step = env.wallet.bind_start(&form(T01), &|_, _| {}).unwrap();
-    env.wallet.logout();
-    env.wallet.register(&input(&P2)).unwrap();
-    let e = env.wallet.bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap_err();
+    let step = env.wallet.cards().bind_start(&form(T01), &|_, _| {}).unwrap();
+    env.wallet.accounts().logout();
+    env.wallet.accounts().register(&input(&P2)).unwrap();
+    let e = env.wallet.cards().bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap_err();
     assert_eq!(e.code, ErrorCode::OtpExpired);
-    assert!(env.wallet.cards().unwrap().is_empty());
+    assert!(env.wallet.cards().list().unwrap().is_empty());
 }

@@ -23,15 +23,15 @@ fn first_start_stores_a_random_256_bit_key_in_the_keychain() {
 #[test]
 fn restart_reopens_with_the_key_from_the_keychain() {
     let env = Env::start();
-    env.wallet.register(&input(&P1)).unwrap();
+    env.wallet.accounts().register(&input(&P1)).unwrap();
     let env = env.restart();
-    env.wallet.login(&login(P1.phone, PASSWORD)).unwrap();
+    env.wallet.accounts().login(&login(P1.phone, PASSWORD)).unwrap();
 }
 
 #[test]
 fn missing_key_with_an_existing_database_is_refused_not_replaced() {
     let env = Env::start();
-    env.wallet.register(&input(&P1)).unwrap();
+    env.wallet.accounts().register(&input(&P1)).unwrap();
     let Env { dir, wallet, .. } = env;
     drop(wallet);
     let db = dir.path().join("wallet.db");

@@ -309,3 +309,39 @@ fn the_checker_sees_a_loop_and_an_import_through_braces() {
     assert!(find_loop(&looped).is_some());
     assert!(find_loop(&edges).is_none());
 }
+
+/// The public methods left on `Services`: shared plumbing, not a domain's operation. A new
+/// operation goes on its domain's handle (`impl Cards<'_>` in `cards/`, …) so that a command's
+/// `w.cards().x(…)` leads to the folder that holds it.
+const SERVICES_PUBLIC: &[&str] =
+    &["storage_damaged", "check_session", "with_db_for_tests", "viewer_identity", "keychain_backend"];
+
+#[test]
+fn operations_live_on_their_domains_handle_and_the_wallet_derefs_to_nothing() {
+    let root = crate_root("src");
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    let mut stray = Vec::new();
+    for f in &files {
+        let source = std::fs::read_to_string(f).unwrap();
+        assert!(
+            !source.contains("Deref for Wallet"),
+            "{}: the wallet hands out handles, it does not deref",
+            f.display()
+        );
+        let mut in_services = false;
+        for line in source.lines() {
+            if line.starts_with("impl Services") {
+                in_services = true;
+            } else if line.starts_with('}') {
+                in_services = false;
+            } else if let Some(rest) = line.strip_prefix("    pub fn ").filter(|_| in_services) {
+                let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                if !SERVICES_PUBLIC.contains(&name.as_str()) {
+                    stray.push(format!("{}: Services::{name}", f.strip_prefix(&root).unwrap().display()));
+                }
+            }
+        }
+    }
+    assert!(stray.is_empty(), "operations on Services instead of a domain's handle:\n{}", stray.join("\n"));
+}

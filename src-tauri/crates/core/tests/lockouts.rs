@@ -51,11 +51,11 @@ fn parallel_wrong_logins_get_at_most_four_wrong_answers_then_the_lock() {
 fn parallel_wrong_unlocks_get_at_most_four_wrong_answers_then_the_lock() {
     let env = Env::with_p1_signed_out();
     assert_eq!(env.p1_login(PASSWORD), None);
-    env.wallet.lock().unwrap();
-    let codes = at_once(|| env.wallet.unlock(&SecretString::new(WRONG)).err().map(|e| e.code));
+    env.wallet.accounts().lock().unwrap();
+    let codes = at_once(|| env.wallet.accounts().unlock(&SecretString::new(WRONG)).err().map(|e| e.code));
     let wrong = count(&codes, ErrorCode::LoginFailed);
     assert!(wrong <= 4, "{wrong} wrong answers before the lock: {codes:?}");
     assert!(count(&codes, ErrorCode::LoginLocked) >= 1, "{codes:?}");
     // The lock ended the session.
-    assert!(env.wallet.status().unwrap().session.is_none());
+    assert!(env.wallet.accounts().status().unwrap().session.is_none());
 }

@@ -71,11 +71,11 @@ impl Env {
     }
 
     fn card(&self, id: i64) -> CardView {
-        self.wallet.card_detail(id).unwrap().card
+        self.wallet.cards().card_detail(id).unwrap().card
     }
 
     fn events(&self, id: i64) -> Vec<AuditEvent> {
-        self.wallet.card_detail(id).unwrap().audit.into_iter().map(|a| a.event).collect()
+        self.wallet.cards().card_detail(id).unwrap().audit.into_iter().map(|a| a.event).collect()
     }
 
     fn update(&self, card_id: i64, phone: Option<&str>, renewal: Option<(&str, &str)>) -> Result<String, ErrorCode> {
@@ -85,22 +85,22 @@ impl Env {
             expiry: renewal.map(|(e, _)| e.to_owned()),
             cvv: renewal.map(|(_, c)| SecretString::new(c)),
         };
-        self.wallet.card_update_start(&u, NO_RETRY).map(|s| s.attempt_id).map_err(|e| e.code)
+        self.wallet.cards().card_update_start(&u, NO_RETRY).map(|s| s.attempt_id).map_err(|e| e.code)
     }
 
     fn confirm(&self, update: &str, code: &str) -> Result<CardView, ErrorCode> {
-        self.wallet.card_update_confirm(update, &SecretString::new(code), NO_RETRY).map_err(|e| e.code)
+        self.wallet.cards().card_update_confirm(update, &SecretString::new(code), NO_RETRY).map_err(|e| e.code)
     }
 
     fn unbind(&self, card_id: i64, pw: &str) -> Result<Vec<CardView>, ErrorCode> {
         let u = CardUnbind { card_id, pay_password: SecretString::new(pw) };
-        self.wallet.unbind_card(&u, NO_RETRY).map_err(|e| e.code)
+        self.wallet.cards().unbind_card(&u, NO_RETRY).map_err(|e| e.code)
     }
 
     /// Moves the clock (an idle session locks) and unlocks.
     fn jump(&self, to: i64) {
         self.clock.set(to);
-        self.wallet.unlock(&SecretString::new(PASSWORD)).unwrap();
+        self.wallet.accounts().unlock(&SecretString::new(PASSWORD)).unwrap();
     }
 
     fn restart(self) -> Env {
@@ -127,12 +127,12 @@ impl Env {
             nickname: None,
             agree: true,
         };
-        assert_eq!(self.wallet.bind_start(&form, NO_RETRY).unwrap_err().code, ErrorCode::CardNotActivated);
+        assert_eq!(self.wallet.cards().bind_start(&form, NO_RETRY).unwrap_err().code, ErrorCode::CardNotActivated);
     }
 
     fn diagnose(&self, card: Option<&str>) -> Diagnostics {
         let input = DiagnoseInput { card_number: card.map(SecretString::new) };
-        self.wallet.run_diagnostics(&input, "0.1.0", &|_| {}).unwrap()
+        self.wallet.support().run_diagnostics(&input, "0.1.0", &|_| {}).unwrap()
     }
 }
 
@@ -151,21 +151,28 @@ fn nickname_and_default_save_at_once_and_survive_a_restart() {
     let a = env.bind(T01, None);
     let b = env.bind(T09, None);
     assert!(a.is_default && !b.is_default, "the first card is the default");
-    let renamed = env.wallet.rename_card(&CardRename { card_id: b.id, nickname: "  零花钱卡  ".into() }).unwrap();
+    let renamed =
+        env.wallet.cards().rename_card(&CardRename { card_id: b.id, nickname: "  零花钱卡  ".into() }).unwrap();
     assert_eq!(renamed.nickname, "零花钱卡");
-    let cards = env.wallet.set_default_card(&CardRef { card_id: b.id }).unwrap();
+    let cards = env.wallet.cards().set_default_card(&CardRef { card_id: b.id }).unwrap();
     assert_eq!(cards[0].id, b.id, "the default is listed first");
     assert_eq!(cards.iter().filter(|c| c.is_default).count(), 1);
     let env = env.restart();
-    let cards = env.wallet.cards().unwrap();
+    let cards = env.wallet.cards().list().unwrap();
     assert_eq!((cards[0].id, cards[0].nickname.as_str(), cards[0].is_default), (b.id, "零花钱卡", true));
     assert_eq!(env.events(b.id), [AuditEvent::DefaultSet, AuditEvent::Renamed, AuditEvent::Bound]);
     let long = "一二三四五六七八九十一二三四五六七八九十多余";
     assert_eq!(
-        env.wallet.rename_card(&CardRename { card_id: a.id, nickname: long.into() }).unwrap().nickname.chars().count(),
+        env.wallet
+            .cards()
+            .rename_card(&CardRename { card_id: a.id, nickname: long.into() })
+            .unwrap()
+            .nickname
+            .chars()
+            .count(),
         20
     );
-    let missing = env.wallet.rename_card(&CardRename { card_id: 999, nickname: "x".into() }).unwrap_err();
+    let missing = env.wallet.cards().rename_card(&CardRename { card_id: 999, nickname: "x".into() }).unwrap_err();
     assert_eq!(missing.code, ErrorCode::CardNotFound);
 }
 
@@ -191,7 +198,7 @@ fn a_new_reserved_phone_is_verified_by_the_bank_and_an_sms_to_it() {
         env.events(card.id),
         [AuditEvent::PhoneChanged, AuditEvent::UpdateFailed, AuditEvent::UpdateFailed, AuditEvent::Bound]
     );
-    let detail = env.wallet.card_detail(card.id).unwrap();
+    let detail = env.wallet.cards().card_detail(card.id).unwrap();
     assert_eq!(detail.audit[0].detail.as_deref(), Some("139****5678"), "the audit shows the phone masked");
     assert_eq!(detail.audit[1].code, Some(ErrorCode::OtpInvalid));
 }
@@ -262,9 +269,9 @@ fn t15_is_renewed_shows_pending_and_is_usable_again_after_the_new_expiry_and_sms
     let card = env.bind(T15, Some(("01/27", "321")));
     assert_eq!(card.status, CardStatusView::Active);
     assert!(!card.expires_soon, "two months ahead: no reminder yet");
-    assert_eq!(env.wallet.refresh_card_statuses().unwrap()[0].status, CardStatusView::Active);
+    assert_eq!(env.wallet.cards().refresh_card_statuses().unwrap()[0].status, CardStatusView::Active);
     env.jump(AFTER_RENEWAL);
-    let cards = env.wallet.refresh_card_statuses().unwrap();
+    let cards = env.wallet.cards().refresh_card_statuses().unwrap();
     assert_eq!(cards[0].status, CardStatusView::Pending, "the bank reports it renewed: 待验证");
     assert!(cards[0].expires_soon, "01/27 ends within 30 days");
     assert_eq!(env.events(card.id)[0], AuditEvent::StatusChanged);
@@ -279,7 +286,7 @@ fn t15_is_renewed_shows_pending_and_is_usable_again_after_the_new_expiry_and_sms
     );
     // The bank now knows the wallet has the new data: it stays usable.
     env.jump(env.clock.now() + HOUR);
-    assert_eq!(env.wallet.refresh_card_statuses().unwrap()[0].status, CardStatusView::Active);
+    assert_eq!(env.wallet.cards().refresh_card_statuses().unwrap()[0].status, CardStatusView::Active);
 }
 
 #[test]
@@ -300,19 +307,22 @@ fn unbinding_needs_the_payment_password_revokes_the_token_and_moves_the_default(
         assert_eq!(env.unbind(a.id, "111111").unwrap_err(), ErrorCode::PayPasswordWrong);
     }
     let before = env.clock.now();
-    let locked =
-        env.wallet.unbind_card(&CardUnbind { card_id: a.id, pay_password: "111111".into() }, NO_RETRY).unwrap_err();
+    let locked = env
+        .wallet
+        .cards()
+        .unbind_card(&CardUnbind { card_id: a.id, pay_password: "111111".into() }, NO_RETRY)
+        .unwrap_err();
     assert_eq!((locked.code, locked.until), (ErrorCode::PayPasswordLocked, Some(before + 3 * HOUR)));
     assert_eq!(env.unbind(a.id, PAY).unwrap_err(), ErrorCode::PayPasswordLocked, "even the right one while locked");
-    assert_eq!(env.wallet.cards().unwrap().len(), 2, "nothing unbound");
+    assert_eq!(env.wallet.cards().list().unwrap().len(), 2, "nothing unbound");
     env.jump(before + 3 * HOUR);
     let token = env.bank.active_agreements("T01").pop().expect("T01 is bound at the bank");
     let left = env.unbind(a.id, PAY).unwrap();
     assert_eq!(left.len(), 1);
     assert_eq!((left[0].id, left[0].is_default), (b.id, true), "the default moved");
     assert_eq!(env.bank.agreement_active(&token), Some(false), "revoked at the bank");
-    assert_eq!(env.wallet.card_detail(a.id).unwrap_err().code, ErrorCode::CardNotFound);
-    let account: Vec<AuditEvent> = env.wallet.account_audit().unwrap().into_iter().map(|e| e.event).collect();
+    assert_eq!(env.wallet.cards().card_detail(a.id).unwrap_err().code, ErrorCode::CardNotFound);
+    let account: Vec<AuditEvent> = env.wallet.cards().account_audit().unwrap().into_iter().map(|e| e.event).collect();
     assert_eq!(&account[..2], [AuditEvent::DefaultMoved, AuditEvent::Unbound]);
     assert!(account.contains(&AuditEvent::Bound), "history is kept");
     // The last card: the default goes to none; it can be bound again.
@@ -326,17 +336,17 @@ fn unbinding_while_the_bank_is_offline_keeps_the_card() {
     let a = env.bind(T01, None);
     env.bank.set_controls(Controls { offline: true, ..Controls::default() });
     assert_eq!(env.unbind(a.id, PAY).unwrap_err(), ErrorCode::NetworkOffline);
-    assert_eq!(env.wallet.cards().unwrap().len(), 1);
+    assert_eq!(env.wallet.cards().list().unwrap().len(), 1);
     assert_eq!(env.events(a.id)[0], AuditEvent::UnbindFailed);
 }
 
 #[test]
 fn the_last_failure_outlives_a_restart_and_ends_when_the_card_binds() {
     let env = p1();
-    assert_eq!(env.wallet.last_failure().unwrap(), None, "nothing failed yet");
+    assert_eq!(env.wallet.cards().last_failure().unwrap(), None, "nothing failed yet");
     env.t02_fails();
     let env = env.restart();
-    let last = env.wallet.last_failure().unwrap().expect("remembered across a restart and a sign-in");
+    let last = env.wallet.cards().last_failure().unwrap().expect("remembered across a restart and a sign-in");
     assert_eq!(
         (last.event, last.code, last.last4.as_str(), last.bank.map(|b| b.code())),
         (AuditEvent::BindFailed, ErrorCode::CardNotActivated, "0025", Some("ICBC"))
@@ -344,18 +354,18 @@ fn the_last_failure_outlives_a_restart_and_ends_when_the_card_binds() {
     assert!(last.bank_code.is_some(), "the bank's own code is kept");
     assert!(last.remedy.is_some() && last.category.is_some(), "with Rust's verdict");
     // Another person sees none of it.
-    env.wallet.logout();
+    env.wallet.accounts().logout();
     register(&env.wallet, &P2);
-    assert_eq!(env.wallet.last_failure().unwrap(), None);
-    env.wallet.logout();
+    assert_eq!(env.wallet.cards().last_failure().unwrap(), None);
+    env.wallet.accounts().logout();
     sign_in(&env.wallet, &P1);
     // Activated at the counter and bound: nothing left to explain.
     env.bank.act(None, &BankAction::Activate { card_id: "T02".into() }).unwrap();
     let card = env.bind(T02, None);
-    assert_eq!(env.wallet.last_failure().unwrap(), None);
+    assert_eq!(env.wallet.cards().last_failure().unwrap(), None);
     // A card change that fails is explained too.
     assert_eq!(env.update(card.id, Some("13912345678"), None), Err(ErrorCode::PhoneMismatch));
-    let last = env.wallet.last_failure().unwrap().unwrap();
+    let last = env.wallet.cards().last_failure().unwrap().unwrap();
     assert_eq!(
         (last.event, last.code, last.card_id),
         (AuditEvent::UpdateFailed, ErrorCode::PhoneMismatch, Some(card.id))
@@ -434,7 +444,7 @@ fn a_healthy_database_passes_the_background_check() {
     env.bind(T01, None);
     env.wallet.check_storage_in_background();
     assert!(!wait_for_storage_check(&env.wallet));
-    assert!(env.wallet.status().is_ok());
+    assert!(env.wallet.accounts().status().is_ok());
 }
 
 #[test]
@@ -461,17 +471,17 @@ fn a_damaged_database_fails_the_integrity_check() {
         let policy = RetryPolicy::default();
         let Ok(wallet) = wallet.with_bank(bank.clone(), policy, "0.1.0") else { continue };
         let login = serde_json::json!({"phone": P1.phone, "password": PASSWORD});
-        if wallet.login(&serde_json::from_value(login).unwrap()).is_err() {
+        if wallet.accounts().login(&serde_json::from_value(login).unwrap()).is_err() {
             continue;
         }
-        let d = wallet.run_diagnostics(&DiagnoseInput::default(), "0.1.0", &|_| {}).unwrap();
+        let d = wallet.support().run_diagnostics(&DiagnoseInput::default(), "0.1.0", &|_| {}).unwrap();
         assert_eq!(check(&d, CheckId::Database), (false, Some(ErrorCode::StorageError)), "page {page}");
         // Start-up's own check, on a thread of its own, finds it too: the app says so.
-        assert_eq!(wallet.status().map(|_| ()), Ok(()), "not known before the check has run");
+        assert_eq!(wallet.accounts().status().map(|_| ()), Ok(()), "not known before the check has run");
         wallet.check_storage_in_background();
         let verdict = wait_for_storage_check(&wallet);
         assert!(verdict, "page {page}");
-        assert_eq!(wallet.status().unwrap_err().code, ErrorCode::DatabaseDamaged);
+        assert_eq!(wallet.accounts().status().unwrap_err().code, ErrorCode::DatabaseDamaged);
         found = true;
         break;
     }
@@ -490,15 +500,18 @@ fn clear_cache_ends_unfinished_attempts_and_keeps_accounts_and_cards() {
         nickname: None,
         agree: true,
     };
-    let open = env.wallet.bind_start(&form, NO_RETRY).unwrap();
+    let open = env.wallet.cards().bind_start(&form, NO_RETRY).unwrap();
     env.diagnose(None);
-    let cleared = env.wallet.clear_cache().unwrap();
+    let cleared = env.wallet.support().clear_cache().unwrap();
     assert_eq!((cleared.attempts, cleared.updates, cleared.statuses), (1, 0, 1));
     let code = SecretString::new(env.sms_code(P1.phone));
-    assert_eq!(env.wallet.bind_confirm(&open.attempt_id, &code, NO_RETRY).unwrap_err().code, ErrorCode::OtpExpired);
-    assert_eq!(env.wallet.cards().unwrap().iter().map(|c| c.id).collect::<Vec<_>>(), [kept.id]);
-    assert!(env.wallet.profile().is_ok());
-    let report = env.wallet.support_report("0.1.0", "").unwrap();
+    assert_eq!(
+        env.wallet.cards().bind_confirm(&open.attempt_id, &code, NO_RETRY).unwrap_err().code,
+        ErrorCode::OtpExpired
+    );
+    assert_eq!(env.wallet.cards().list().unwrap().iter().map(|c| c.id).collect::<Vec<_>>(), [kept.id]);
+    assert!(env.wallet.accounts().profile().is_ok());
+    let report = env.wallet.support().support_report("0.1.0", "").unwrap();
     assert!(report.json.contains("\"checks\": null"), "the last checks were cleared too");
 }
 
@@ -511,7 +524,7 @@ fn the_support_report_carries_codes_and_checks_but_no_secret() {
         "2026-11-25T19:37:09Z  INFO tongbao_core::wallet: binding attempt failed code=\"CARD_NOT_ACTIVATED\"\n\
          2026-11-25T19:37:10Z  INFO tongbao_wallet_lib::commands: oops pan={T02} cvv=123 otp=482913 pw=Tongbao2026! id=110101199003071233 {T13}"
     );
-    let r = env.wallet.support_report("0.1.0", &log).unwrap();
+    let r = env.wallet.support().support_report("0.1.0", &log).unwrap();
     for secret in [T02, T13, "cvv=123", "482913", "Tongbao2026!", "110101199003071233", "张三"] {
         assert!(!r.json.contains(secret) && !r.text.contains(secret), "{secret} leaked");
     }
@@ -523,18 +536,18 @@ fn the_support_report_carries_codes_and_checks_but_no_secret() {
 #[test]
 fn the_auto_lock_is_due_after_the_idle_time_and_none_once_locked_or_signed_out() {
     let env = p1();
-    let autolock = i64::from(env.wallet.settings().unwrap().autolock_minutes) * MINUTE;
-    assert_eq!(env.wallet.lock_due_in().unwrap(), Some(autolock));
+    let autolock = i64::from(env.wallet.accounts().settings().unwrap().autolock_minutes) * MINUTE;
+    assert_eq!(env.wallet.accounts().lock_due_in().unwrap(), Some(autolock));
     env.clock.advance(2 * MINUTE);
-    assert_eq!(env.wallet.lock_due_in().unwrap(), Some(autolock - 2 * MINUTE));
-    env.wallet.touch().unwrap();
-    assert_eq!(env.wallet.lock_due_in().unwrap(), Some(autolock), "activity moves it");
+    assert_eq!(env.wallet.accounts().lock_due_in().unwrap(), Some(autolock - 2 * MINUTE));
+    env.wallet.accounts().touch().unwrap();
+    assert_eq!(env.wallet.accounts().lock_due_in().unwrap(), Some(autolock), "activity moves it");
     env.clock.advance(autolock);
-    assert_eq!(env.wallet.lock_due_in().unwrap(), Some(0), "due now");
-    assert!(env.wallet.status().unwrap().session.unwrap().locked, "status locks it when due");
-    assert_eq!(env.wallet.lock_due_in().unwrap(), None, "locked: nothing due");
-    env.wallet.unlock(&SecretString::new(PASSWORD)).unwrap();
-    assert_eq!(env.wallet.lock_due_in().unwrap(), Some(autolock));
-    env.wallet.logout();
-    assert_eq!(env.wallet.lock_due_in().unwrap(), None);
+    assert_eq!(env.wallet.accounts().lock_due_in().unwrap(), Some(0), "due now");
+    assert!(env.wallet.accounts().status().unwrap().session.unwrap().locked, "status locks it when due");
+    assert_eq!(env.wallet.accounts().lock_due_in().unwrap(), None, "locked: nothing due");
+    env.wallet.accounts().unlock(&SecretString::new(PASSWORD)).unwrap();
+    assert_eq!(env.wallet.accounts().lock_due_in().unwrap(), Some(autolock));
+    env.wallet.accounts().logout();
+    assert_eq!(env.wallet.accounts().lock_due_in().unwrap(), None);
 }

@@ -47,7 +47,7 @@ fn world() -> (World, Wallet) {
 }
 
 fn check_invariants(w: &Wallet, world: &World, amount: i64) {
-    w.balance().unwrap(); // settles the signed-in person's payments
+    w.money().balance().unwrap(); // settles the signed-in person's payments
     let now = world.clock.now();
     w.with_db_for_tests(|db| {
         ledger::audit_books(db).unwrap();
@@ -181,7 +181,7 @@ fn crash_in_the_settlement_after_the_inquiry() {
         assert!(pay_with(&w, KEY, withdraw_30(world.card), PAY).is_err(), "no answer: left pending");
         world.bank.set_controls(Controls::default());
         fail::cfg("settle::after_inquire", action).unwrap();
-        let r = catch_unwind(AssertUnwindSafe(|| w.balance()));
+        let r = catch_unwind(AssertUnwindSafe(|| w.money().balance()));
         fail::remove("settle::after_inquire");
         assert!(matches!((action, &r), ("panic", Err(_)) | ("return", Ok(_))), "{action}: {r:?}");
         let w = if action == "panic" {
@@ -215,14 +215,14 @@ fn closing_an_account_that_stops_after_unbinding_its_cards() {
         .act(None, &tongbao_mockbank::BankAction::ChangePhone { card_id: "T01".into(), phone: phone.into() })
         .unwrap();
     let update = CardUpdate { card_id: world.card, phone: Some(phone.into()), expiry: None, cvv: None };
-    w.card_update_start(&update, NO_RETRY).unwrap();
+    w.cards().card_update_start(&update, NO_RETRY).unwrap();
     let close = CloseAccount { password: SecretString::new(PASSWORD) };
     fail::cfg("close::after_cards", "return").unwrap();
     let r = w.close_account(&close, NO_RETRY);
     fail::remove("close::after_cards");
     assert!(r.is_err(), "the fail point was reached");
-    assert!(w.cards().unwrap().is_empty(), "the card is unbound");
-    assert_eq!(w.account_audit().unwrap()[0].event, AuditEvent::Unbound, "and audited as an unbinding");
+    assert!(w.cards().list().unwrap().is_empty(), "the card is unbound");
+    assert_eq!(w.cards().account_audit().unwrap()[0].event, AuditEvent::Unbound, "and audited as an unbinding");
     w.with_db_for_tests(|db| {
         let open: i64 = db
             .query_row("SELECT count(*) FROM card_updates WHERE stage IN ('verifying', 'otp', 'confirming')", [], |r| {
@@ -232,7 +232,7 @@ fn closing_an_account_that_stops_after_unbinding_its_cards() {
         assert_eq!(open, 0, "its open edit abandoned");
     });
     assert!(world.bank.active_agreements("T01").is_empty(), "revoked at the bank");
-    w.logout();
+    w.accounts().logout();
     sign_in(&w, &P1); // the account is still whole
     w.close_account(&close, NO_RETRY).unwrap();
     scenario.teardown();
@@ -262,9 +262,9 @@ fn money_arriving_while_an_account_closes_keeps_it_open() {
     let err = w.close_account(&CloseAccount { password: SecretString::new(PASSWORD) }, NO_RETRY).unwrap_err();
     fail::remove("close::after_cards");
     assert_eq!((err.code, err.detail.as_deref()), (ErrorCode::AccountNotEmpty, Some("balance")));
-    w.logout();
+    w.accounts().logout();
     sign_in(&w, &P1);
-    assert_eq!(w.balance().unwrap(), 1_000, "the account and the money it received are kept");
+    assert_eq!(w.money().balance().unwrap(), 1_000, "the account and the money it received are kept");
     books(&w);
     scenario.teardown();
 }

@@ -89,7 +89,7 @@ fn an_expired_card_does_not_pay_and_the_bank_refuses_it_too() {
     e.clock.advance(5 * 365 * DAY + 60 * DAY); // past December 2030
     sign_in(&e.wallet, &P1);
     assert_eq!(pay(&e.wallet, topup(t13, "10")), Err(ErrorCode::CardExpired));
-    assert_eq!(e.wallet.quote_payment(&topup(t13, "10")).unwrap_err().code, ErrorCode::CardExpired);
+    assert_eq!(e.wallet.money().quote_payment(&topup(t13, "10")).unwrap_err().code, ErrorCode::CardExpired);
     // The issuer checks too: a debit on the expired card's agreement is declined 33.
     let token = e.bank.active_agreements("T13").pop().unwrap();
     let r = e.bank.debit(&token, 1_000, "key-expired-direct", CallOptions { timeout_ms: 2_000 });
@@ -109,14 +109,14 @@ fn a_balance_request_settles_only_the_signed_in_persons_payments() {
     e.bank.set_controls(Controls::default());
     // P2 looks at their balance: P1's payment is not touched.
     sign_in(&e.wallet, &P2);
-    e.wallet.balance().unwrap();
+    e.wallet.money().balance().unwrap();
     let pending: i64 = e.wallet.with_db_for_tests(|db| {
         db.query_row("SELECT count(*) FROM payments WHERE status = 'pending'", [], |r| r.get(0)).unwrap()
     });
     assert_eq!(pending, 1, "another person's balance settled P1's payment");
     // P1's own balance settles it.
     sign_in(&e.wallet, &P1);
-    assert_eq!(e.wallet.balance().unwrap(), 7_000);
+    assert_eq!(e.wallet.money().balance().unwrap(), 7_000);
     books(&e.wallet);
 }
 
@@ -161,7 +161,7 @@ fn t01_form() -> BindStart {
 }
 
 fn start_t01_on(w: &tongbao_core::Wallet) -> tongbao_core::cards::binding::BindStep {
-    w.bind_start(&t01_form(), NO_RETRY).unwrap()
+    w.cards().bind_start(&t01_form(), NO_RETRY).unwrap()
 }
 
 #[test]
@@ -171,14 +171,18 @@ fn parallel_wrong_sms_codes_lock_the_session_after_its_tries() {
     let right = sms_code(&e.bank, P1.phone);
     let wrong = if right == "000000" { "111111" } else { "000000" };
     let codes = at_once(16, |_| {
-        e.wallet.bind_confirm(&step.attempt_id, &SecretString::new(wrong), NO_RETRY).map(|_| ()).map_err(|e| e.code)
+        e.wallet
+            .cards()
+            .bind_confirm(&step.attempt_id, &SecretString::new(wrong), NO_RETRY)
+            .map(|_| ())
+            .map_err(|e| e.code)
     });
     let invalid = codes.iter().filter(|c| **c == Err(ErrorCode::OtpInvalid)).count();
     assert!(invalid <= 2, "3 tries: at most 2 wrong answers before OTP_LOCKED: {codes:?}");
     assert!(codes.iter().all(|c| c.is_err()));
     assert!(codes.contains(&Err(ErrorCode::OtpLocked)), "{codes:?}");
     // The right code no longer binds: the session is void.
-    let r = e.wallet.bind_confirm(&step.attempt_id, &SecretString::new(&right), NO_RETRY);
+    let r = e.wallet.cards().bind_confirm(&step.attempt_id, &SecretString::new(&right), NO_RETRY);
     assert!(r.is_err());
     assert!(e.bank.active_agreements("T01").is_empty());
 }
@@ -187,18 +191,18 @@ fn parallel_wrong_sms_codes_lock_the_session_after_its_tries() {
 fn a_resend_before_the_countdown_is_otp_resend_too_soon_with_until() {
     let e = env();
     let step = start_t01_on(&e.wallet);
-    let err = e.wallet.bind_resend(&step.attempt_id, NO_RETRY).unwrap_err();
+    let err = e.wallet.cards().bind_resend(&step.attempt_id, NO_RETRY).unwrap_err();
     assert_eq!(err.code, ErrorCode::OtpResendTooSoon);
     assert_eq!(err.until, step.resend_at);
     e.clock.advance(61_000);
-    assert!(e.wallet.bind_resend(&step.attempt_id, NO_RETRY).is_ok());
+    assert!(e.wallet.cards().bind_resend(&step.attempt_id, NO_RETRY).is_ok());
 }
 
 #[test]
 fn a_lost_confirmation_is_reconciled_later_and_never_makes_a_second_agreement() {
     let (dir, clock, bank, wallet) = on_disk(10);
     let form = t01_form();
-    let step = wallet.bind_start(&form, NO_RETRY).unwrap();
+    let step = wallet.cards().bind_start(&form, NO_RETRY).unwrap();
     let code = sms_code(&bank, P1.phone);
     // The bank binds, but every answer is lost: the wallet keeps the attempt 'confirming'.
     bank.set_controls(Controls {
@@ -206,19 +210,19 @@ fn a_lost_confirmation_is_reconciled_later_and_never_makes_a_second_agreement() 
         faults: FaultRates { drop_reply: 1.0, ..FaultRates::default() },
         ..Controls::default()
     });
-    assert!(wallet.bind_confirm(&step.attempt_id, &SecretString::new(&code), NO_RETRY).is_err());
+    assert!(wallet.cards().bind_confirm(&step.attempt_id, &SecretString::new(&code), NO_RETRY).is_err());
     assert_eq!(bank.active_agreements("T01").len(), 1, "the bank did bind");
     drop(wallet);
     // Restart while the bank is unreachable: the attempt is kept to reconcile, not abandoned.
     bank.set_controls(Controls { latency_ms: 10, offline: true, ..Controls::default() });
     let wallet = open_in(dir.path(), bank.clone(), clock.clone());
     sign_in(&wallet, &P1);
-    assert!(wallet.cards().unwrap().is_empty());
+    assert!(wallet.cards().list().unwrap().is_empty());
     // Back online: binding the card again first reconciles — the card is there, bound once.
     bank.set_controls(Controls { latency_ms: 10, ..Controls::default() });
-    let again = wallet.bind_start(&form, NO_RETRY).unwrap_err();
+    let again = wallet.cards().bind_start(&form, NO_RETRY).unwrap_err();
     assert_eq!(again.code, ErrorCode::CardAlreadyBound);
-    let cards = wallet.cards().unwrap();
+    let cards = wallet.cards().list().unwrap();
     assert_eq!(cards.iter().filter(|c| c.last4 == "0017").count(), 1);
     assert_eq!(bank.active_agreements("T01").len(), 1, "never two agreements for one card");
 }

@@ -28,15 +28,15 @@ fn top_up_transfer_to_a_user_and_the_payee_sees_it() {
     let t01 = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone, None).id;
     let v = pay(&e.wallet, topup(t01, "1,000")).unwrap();
     assert_eq!((v.status, v.amount_fen, v.direction), (PaymentStatus::Succeeded, 100_000, Direction::In));
-    assert_eq!(e.wallet.balance().unwrap(), 100_000);
+    assert_eq!(e.wallet.money().balance().unwrap(), 100_000);
     assert_eq!(e.bank.balance_of("T01"), Some(50_000 * 100 - 1_000 * 100));
-    assert_eq!(e.wallet.find_payee(P2.phone).unwrap().name_masked, "*四");
+    assert_eq!(e.wallet.money().find_payee(P2.phone).unwrap().name_masked, "*四");
     let sent = pay(&e.wallet, to_user(P2.phone, "200")).unwrap();
     assert_eq!((sent.status, sent.counterparty), (PaymentStatus::Succeeded, Some(person("*四"))));
-    assert_eq!(e.wallet.balance().unwrap(), 80_000);
+    assert_eq!(e.wallet.money().balance().unwrap(), 80_000);
     sign_in(&e.wallet, &P2);
-    assert_eq!(e.wallet.balance().unwrap(), 20_000);
-    let seen = e.wallet.history(&HistoryQuery { page_size: 20, ..Default::default() }).unwrap();
+    assert_eq!(e.wallet.money().balance().unwrap(), 20_000);
+    let seen = e.wallet.money().history(&HistoryQuery { page_size: 20, ..Default::default() }).unwrap();
     assert_eq!((seen.items.len(), seen.has_more), (1, false));
     let got = &seen.items[0];
     assert_eq!((got.direction, got.amount_fen, &got.counterparty), (Direction::In, 20_000, &Some(person("*三"))));
@@ -65,18 +65,20 @@ fn each_code_of_the_money_rules() {
     let before = e.bank.balance_of("T23").unwrap();
     // The payee is named (masked) with the card, before the password and everywhere after.
     let icbc_0231 = Counterparty::Card { bank: BankId::Icbc, last4: "0231".into(), name_masked: Some("*五".into()) };
-    let quote = e.wallet.quote_payment(&to_card("6222020000000010231", "王五", "10", Arrival::Instant)).unwrap();
+    let quote =
+        e.wallet.money().quote_payment(&to_card("6222020000000010231", "王五", "10", Arrival::Instant)).unwrap();
     assert_eq!(quote.payee.as_ref(), Some(&icbc_0231), "the confirmation names the card and its holder");
     let ok = pay(&e.wallet, to_card("6222020000000010231", "王五", "10", Arrival::Instant)).unwrap();
     assert_eq!((ok.status, ok.counterparty.clone()), (PaymentStatus::Succeeded, Some(icbc_0231.clone())));
-    assert_eq!(e.wallet.payment_detail(ok.id).unwrap().payment.counterparty, Some(icbc_0231));
+    assert_eq!(e.wallet.money().payment_detail(ok.id).unwrap().payment.counterparty, Some(icbc_0231));
     assert_eq!(e.bank.balance_of("T23").unwrap(), before + 1_000);
     let out = pay(&e.wallet, withdraw(t11, "40")).unwrap();
     assert_eq!(out.status, PaymentStatus::Succeeded);
-    assert_eq!(e.wallet.balance().unwrap(), 100 * 100 - 10 * 100 - 40 * 100);
+    assert_eq!(e.wallet.money().balance().unwrap(), 100 * 100 - 10 * 100 - 40 * 100);
     // Failed payments are in the history with their code; nothing moved for them.
     let failed = e
         .wallet
+        .money()
         .history(&HistoryQuery { status: Some(PaymentStatus::Failed), page_size: 20, ..Default::default() })
         .unwrap();
     let codes: Vec<_> = failed.items.iter().map(|p| p.failure).collect();
@@ -98,7 +100,7 @@ fn the_payment_password_guards_payments_and_locks_after_five() {
     assert_eq!(locked.code, ErrorCode::PayPasswordLocked);
     assert!(locked.until.unwrap() >= T0 + 3 * HOUR);
     assert_eq!(pay(&e.wallet, topup(t01, "1")).unwrap_err(), ErrorCode::PayPasswordLocked);
-    assert_eq!(e.wallet.balance().unwrap(), 0, "nothing paid");
+    assert_eq!(e.wallet.money().balance().unwrap(), 0, "nothing paid");
     assert_eq!(e.bank.balance_of("T01"), Some(50_000 * 100));
 }
 
@@ -110,7 +112,7 @@ fn a_double_submit_and_a_retry_after_a_lost_answer_pay_once() {
     let first = pay_with(&e.wallet, &k, topup(t01, "300"), PAY).unwrap();
     let again = pay_with(&e.wallet, &k, topup(t01, "300"), PAY).unwrap();
     assert_eq!(first.id, again.id);
-    assert_eq!(e.wallet.balance().unwrap(), 30_000);
+    assert_eq!(e.wallet.money().balance().unwrap(), 30_000);
     // The bank does the work but its answer is lost (every time, so retries don't help).
     e.bank.set_controls(Controls {
         faults: FaultRates { drop_reply: 1.0, ..FaultRates::default() },
@@ -124,7 +126,7 @@ fn a_double_submit_and_a_retry_after_a_lost_answer_pay_once() {
     let done = pay_with(&e.wallet, &k2, topup(t01, "200"), PAY).unwrap();
     assert_eq!(done.status, PaymentStatus::Succeeded);
     assert_eq!(e.bank.movements_for(&k2), 1);
-    assert_eq!(e.wallet.balance().unwrap(), 50_000);
+    assert_eq!(e.wallet.money().balance().unwrap(), 50_000);
     assert_eq!(e.bank.balance_of("T01"), Some(50_000 * 100 - 500 * 100));
     books(&e.wallet);
 }
@@ -140,26 +142,26 @@ fn a_delayed_transfer_can_be_revoked_until_it_posts_and_posts_when_due() {
         (later.status, later.revocable, later.posts_at),
         (PaymentStatus::Pending, true, Some(e.clock.now() + 2 * HOUR))
     );
-    assert_eq!(e.wallet.balance().unwrap(), 90_000, "held");
-    let revoked = e.wallet.revoke_payment(later.id).unwrap();
+    assert_eq!(e.wallet.money().balance().unwrap(), 90_000, "held");
+    let revoked = e.wallet.money().revoke_payment(later.id).unwrap();
     assert_eq!(revoked.status, PaymentStatus::Revoked);
-    assert_eq!(e.wallet.balance().unwrap(), 100_000, "given back");
-    assert_eq!(e.wallet.revoke_payment(later.id).unwrap_err().code, ErrorCode::PaymentNotRevocable);
+    assert_eq!(e.wallet.money().balance().unwrap(), 100_000, "given back");
+    assert_eq!(e.wallet.money().revoke_payment(later.id).unwrap_err().code, ErrorCode::PaymentNotRevocable);
     let next_day = pay(&e.wallet, to_card("6222020000000010231", "王五", "50", Arrival::NextDay)).unwrap();
     e.clock.advance(23 * HOUR);
-    e.wallet.unlock(&SecretString::new(PASSWORD)).unwrap();
+    e.wallet.accounts().unlock(&SecretString::new(PASSWORD)).unwrap();
     assert_eq!(e.bank.balance_of("T23").unwrap(), t23, "not yet");
     e.clock.advance(HOUR + MINUTE);
-    e.wallet.unlock(&SecretString::new(PASSWORD)).unwrap();
-    e.wallet.history(&HistoryQuery { page_size: 10, ..Default::default() }).unwrap();
+    e.wallet.accounts().unlock(&SecretString::new(PASSWORD)).unwrap();
+    e.wallet.money().history(&HistoryQuery { page_size: 10, ..Default::default() }).unwrap();
     assert_eq!(e.bank.balance_of("T23").unwrap(), t23 + 5_000, "posted when due");
-    let d = e.wallet.payment_detail(next_day.id).unwrap();
+    let d = e.wallet.money().payment_detail(next_day.id).unwrap();
     assert_eq!(d.payment.status, PaymentStatus::Succeeded);
     assert_eq!(
         d.timeline.iter().map(|t| t.status).collect::<Vec<_>>(),
         [PaymentStatus::Pending, PaymentStatus::Succeeded]
     );
-    assert_eq!(e.wallet.revoke_payment(next_day.id).unwrap_err().code, ErrorCode::PaymentNotRevocable);
+    assert_eq!(e.wallet.money().revoke_payment(next_day.id).unwrap_err().code, ErrorCode::PaymentNotRevocable);
     books(&e.wallet);
 }
 
@@ -172,7 +174,7 @@ fn the_daily_limit_follows_the_shanghai_calendar_day() {
     t01.daily_limit_fen = 1_000_000 * 100;
     let e = env_with(f);
     e.clock.set(1_795_621_800_000); // 2026-11-25T23:50:00+08:00
-    e.wallet.unlock(&SecretString::new(PASSWORD)).unwrap();
+    e.wallet.accounts().unlock(&SecretString::new(PASSWORD)).unwrap();
     let card = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone, None).id;
     for _ in 0..5 {
         pay(&e.wallet, topup(card, "50000")).unwrap();
@@ -180,12 +182,12 @@ fn the_daily_limit_follows_the_shanghai_calendar_day() {
     for _ in 0..4 {
         pay(&e.wallet, to_user(P2.phone, "50000")).unwrap();
     }
-    let q = e.wallet.quote_payment(&to_user(P2.phone, "0.01"));
+    let q = e.wallet.money().quote_payment(&to_user(P2.phone, "0.01"));
     assert_eq!(q.unwrap_err().code, ErrorCode::LimitExceeded, "¥200,000 out today");
     assert_eq!(pay(&e.wallet, to_user(P2.phone, "0.01")).unwrap_err(), ErrorCode::LimitExceeded);
     e.clock.advance(11 * MINUTE); // 00:01 in Shanghai: a new day
-    e.wallet.unlock(&SecretString::new(PASSWORD)).unwrap();
-    let q = e.wallet.quote_payment(&to_user(P2.phone, "100")).unwrap();
+    e.wallet.accounts().unlock(&SecretString::new(PASSWORD)).unwrap();
+    let q = e.wallet.money().quote_payment(&to_user(P2.phone, "100")).unwrap();
     assert_eq!(q.daily_remaining_fen, Some(200_000 * 100 - 100 * 100));
     assert_eq!(pay(&e.wallet, to_user(P2.phone, "100")).unwrap().status, PaymentStatus::Succeeded);
 }
@@ -205,7 +207,7 @@ fn concurrent_payments_from_one_account_never_overdraw() {
     let ok = results.iter().filter(|r| r.is_ok()).count();
     assert_eq!(ok, 3, "{results:?}");
     assert!(results.iter().filter_map(|r| r.as_ref().err()).all(|c| *c == ErrorCode::InsufficientFunds));
-    assert_eq!(e.wallet.balance().unwrap(), 10_000);
+    assert_eq!(e.wallet.money().balance().unwrap(), 10_000);
     books(&e.wallet);
 }
 
@@ -307,8 +309,8 @@ fn the_books_balance_after_a_kill_between_hold_and_post() {
         Arc::new(MockBank::open(&dir.path().join("bank.db"), &Fixture::default_fixture(), clock.clone()).unwrap());
     let wallet = open_in(dir.path(), bank.clone(), clock);
     sign_in(&wallet, &P1);
-    assert_eq!(wallet.balance().unwrap(), 70_000);
-    let h = wallet.history(&HistoryQuery { page_size: 10, ..Default::default() }).unwrap();
+    assert_eq!(wallet.money().balance().unwrap(), 70_000);
+    let h = wallet.money().history(&HistoryQuery { page_size: 10, ..Default::default() }).unwrap();
     assert_eq!((h.items[0].kind, h.items[0].status), (PaymentKind::Withdraw, PaymentStatus::Succeeded));
     assert_eq!(bank.movements_for(WITHDRAW_KEY), 1);
     assert_eq!(bank.balance_of("T01"), Some(50_000 * 100 - 1_000 * 100 + 300 * 100));
@@ -405,9 +407,9 @@ proptest! {
                 }
                 Op::Revoke { who } => {
                     sign_in(&e.wallet, people[who]);
-                    let h = e.wallet.history(&HistoryQuery { page_size: 50, ..Default::default() }).unwrap();
+                    let h = e.wallet.money().history(&HistoryQuery { page_size: 50, ..Default::default() }).unwrap();
                     if let Some(p) = h.items.iter().find(|p| p.revocable) {
-                        e.wallet.revoke_payment(p.id).unwrap();
+                        e.wallet.money().revoke_payment(p.id).unwrap();
                     }
                 }
                 Op::RetryLast => {
@@ -430,7 +432,7 @@ proptest! {
             // Settle what got no answer with a healthy bank, then check the books.
             let faults = e.bank.controls();
             e.bank.set_controls(Controls::default());
-            e.wallet.settle_payments(None).unwrap();
+            e.wallet.money().settle_payments(None).unwrap();
             e.bank.set_controls(faults);
             prop_assert_eq!(total(&e), start);
             e.wallet.with_db_for_tests(ledger::audit_books).map_err(TestCaseError::fail)?;
@@ -451,14 +453,14 @@ fn history_pages_and_filters_by_date_card_kind_and_status_and_sums_months() {
         pay(&e.wallet, topup(t01, "10")).unwrap();
     }
     e.clock.advance(24 * HOUR);
-    e.wallet.unlock(&SecretString::new(PASSWORD)).unwrap();
+    e.wallet.accounts().unlock(&SecretString::new(PASSWORD)).unwrap();
     pay(&e.wallet, topup(t17, "20")).unwrap();
     pay(&e.wallet, to_user(P2.phone, "5")).unwrap();
     assert_eq!(pay(&e.wallet, topup(t17, "20000")).unwrap_err(), ErrorCode::InsufficientFunds, "T17 holds ¥12,000");
     let q = |f: fn(&mut HistoryQuery)| {
         let mut q = HistoryQuery { page_size: 2, ..Default::default() };
         f(&mut q);
-        e.wallet.history(&q).unwrap()
+        e.wallet.money().history(&q).unwrap()
     };
     let first = q(|_| {});
     assert_eq!((first.items.len(), first.has_more), (2, true));
@@ -476,13 +478,21 @@ fn history_pages_and_filters_by_date_card_kind_and_status_and_sums_months() {
     for (status, size) in [(None, 2), (None, 4), (Some(PaymentStatus::Succeeded), 1)] {
         let (mut keyset, mut offset, mut before, mut page) = (vec![], vec![], None, 0);
         loop {
-            let p = e.wallet.history(&HistoryQuery { page_size: size, status, before, ..Default::default() }).unwrap();
+            let p = e
+                .wallet
+                .money()
+                .history(&HistoryQuery { page_size: size, status, before, ..Default::default() })
+                .unwrap();
             keyset.extend(p.items.iter().map(|v| v.id));
             let Some(next) = p.next else { break };
             before = Some(next);
         }
         loop {
-            let p = e.wallet.history(&HistoryQuery { page_size: size, status, page, ..Default::default() }).unwrap();
+            let p = e
+                .wallet
+                .money()
+                .history(&HistoryQuery { page_size: size, status, page, ..Default::default() })
+                .unwrap();
             offset.extend(p.items.iter().map(|v| v.id));
             if !p.has_more {
                 break;
@@ -509,7 +519,8 @@ fn history_pages_and_filters_by_date_card_kind_and_status_and_sums_months() {
     );
     let failed = q(|q| q.status = Some(PaymentStatus::Failed));
     assert_eq!(failed.items.iter().map(|p| p.failure).collect::<Vec<_>>(), [Some(ErrorCode::InsufficientFunds)]);
-    let bad = e.wallet.history(&HistoryQuery { from: Some("2026-13-01".into()), page_size: 5, ..Default::default() });
+    let bad =
+        e.wallet.money().history(&HistoryQuery { from: Some("2026-13-01".into()), page_size: 5, ..Default::default() });
     assert_eq!(bad.unwrap_err().code, ErrorCode::InputInvalid);
     // Far-off years are a typed error, not an overflow (it panicked in debug builds).
     for day in ["2147483647-01-01", "-2147483648-01-01", "0000-01-01", "99999-12-31"] {
@@ -517,13 +528,13 @@ fn history_pages_and_filters_by_date_card_kind_and_status_and_sums_months() {
             HistoryQuery { from: Some(day.into()), page_size: 5, ..Default::default() },
             HistoryQuery { to: Some(day.into()), page_size: 5, ..Default::default() },
         ] {
-            assert_eq!(e.wallet.history(&q).unwrap_err().code, ErrorCode::InputInvalid, "{day}");
+            assert_eq!(e.wallet.money().history(&q).unwrap_err().code, ErrorCode::InputInvalid, "{day}");
         }
     }
-    let months = e.wallet.monthly_flows(2).unwrap();
+    let months = e.wallet.money().monthly_flows(2).unwrap();
     assert_eq!(months.iter().map(|m| m.month.as_str()).collect::<Vec<_>>(), ["2026-10", "2026-11"]);
     assert_eq!((months[1].in_fen, months[1].out_fen), (5_000, 500));
-    let csv = e.wallet.history_csv(&HistoryQuery::default()).unwrap();
+    let csv = e.wallet.money().history_csv(&HistoryQuery::default()).unwrap();
     assert_eq!(csv.lines().count(), 1 + 6, "a header and every payment across pages");
     assert!(csv.contains("to_user,out,\"¥5.00\",succeeded,\"*四\""));
 }
@@ -537,7 +548,7 @@ fn an_unknown_stored_name_is_an_error_never_a_default() {
     let t01 = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone, None).id;
     let v = pay(&e.wallet, topup(t01, "100")).unwrap();
     let everything = HistoryQuery { page_size: 20, ..Default::default() };
-    assert_eq!(e.wallet.history(&everything).unwrap().items.len(), 1);
+    assert_eq!(e.wallet.money().history(&everything).unwrap().items.len(), 1);
     // The schema's CHECKs would refuse these names; a newer build's schema might not.
     let damaged = |sql: &str| {
         e.wallet.with_db_for_tests(|db| {
@@ -551,25 +562,25 @@ fn an_unknown_stored_name_is_an_error_never_a_default() {
         [("kind", "gift", "topup"), ("status", "lost_in_space", "succeeded"), ("arrival", "someday", "instant")]
     {
         damaged(&format!("UPDATE payments SET {column} = '{bad}' WHERE id = {}", v.id));
-        assert_eq!(e.wallet.history(&everything).unwrap_err().code, ErrorCode::StorageError, "{column}");
-        assert_eq!(e.wallet.payment_detail(v.id).unwrap_err().code, ErrorCode::StorageError, "{column}");
+        assert_eq!(e.wallet.money().history(&everything).unwrap_err().code, ErrorCode::StorageError, "{column}");
+        assert_eq!(e.wallet.money().payment_detail(v.id).unwrap_err().code, ErrorCode::StorageError, "{column}");
         damaged(&format!("UPDATE payments SET {column} = '{good}' WHERE id = {}", v.id));
     }
     damaged(&format!("UPDATE payments SET failure = 'NOT_A_CODE' WHERE id = {}", v.id));
-    assert_eq!(e.wallet.history(&everything).unwrap_err().code, ErrorCode::StorageError);
+    assert_eq!(e.wallet.money().history(&everything).unwrap_err().code, ErrorCode::StorageError);
     damaged(&format!("UPDATE payments SET failure = NULL WHERE id = {}", v.id));
-    assert_eq!(e.wallet.history(&everything).unwrap().items.len(), 1);
+    assert_eq!(e.wallet.money().history(&everything).unwrap().items.len(), 1);
 
     for (column, bad, good) in [("status", "vanished", "active"), ("kind", "golden", "debit"), ("bank", "XXB", "ICBC")]
     {
         damaged(&format!("UPDATE cards SET {column} = '{bad}' WHERE id = {t01}"));
-        assert_eq!(e.wallet.cards().unwrap_err().code, ErrorCode::StorageError, "{column}");
+        assert_eq!(e.wallet.cards().list().unwrap_err().code, ErrorCode::StorageError, "{column}");
         damaged(&format!("UPDATE cards SET {column} = '{good}' WHERE id = {t01}"));
     }
-    assert_eq!(e.wallet.cards().unwrap().len(), 1);
-    assert!(!e.wallet.account_audit().unwrap().is_empty());
+    assert_eq!(e.wallet.cards().list().unwrap().len(), 1);
+    assert!(!e.wallet.cards().account_audit().unwrap().is_empty());
     damaged("UPDATE card_audit SET event = 'exploded'");
-    assert_eq!(e.wallet.account_audit().unwrap_err().code, ErrorCode::StorageError);
+    assert_eq!(e.wallet.cards().account_audit().unwrap_err().code, ErrorCode::StorageError);
 
     // The bank's own books: an outcome it can't read is its fault (96), not a decline.
     let key = e.bank.moved_keys().pop().unwrap();

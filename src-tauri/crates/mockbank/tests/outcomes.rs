@@ -26,7 +26,7 @@ fn start(w: &Wallet, number: &str, phone: &str) -> Result<(), AppError> {
         nickname: None,
         agree: true,
     };
-    w.bind_start(&form, NO_RETRY).map(|_| ())
+    w.cards().bind_start(&form, NO_RETRY).map(|_| ())
 }
 
 fn restore(bank: &MockBank, card: &str) {
@@ -60,7 +60,7 @@ fn t25_stays_busy_so_the_final_answer_is_91_after_every_retry() {
         nickname: None,
         agree: true,
     };
-    let err = e.wallet.bind_start(&form, &|n, max| seen.lock().unwrap().push((n, max))).unwrap_err();
+    let err = e.wallet.cards().bind_start(&form, &|n, max| seen.lock().unwrap().push((n, max))).unwrap_err();
     assert_eq!((err.code, err.bank_code.as_deref()), (ErrorCode::BankUnavailable, Some("91")));
     let seen = seen.into_inner().unwrap();
     assert_eq!(seen.len() as u32, policy().max_retries, "told before each automatic retry: {seen:?}");
@@ -89,15 +89,15 @@ fn t27_returns_a_delayed_transfer_when_it_posts_and_the_money_comes_back() {
     let t01 = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone, None).id;
     pay(&e.wallet, topup(t01, "500")).unwrap();
     let sent = pay(&e.wallet, to_card("6222020000000010272", "王五", "200", Arrival::TwoHours)).unwrap();
-    assert_eq!((sent.status, e.wallet.balance().unwrap()), (PaymentStatus::Pending, 30_000));
+    assert_eq!((sent.status, e.wallet.money().balance().unwrap()), (PaymentStatus::Pending, 30_000));
     e.clock.advance(2 * HOUR + 1);
-    e.wallet.settle_payments(None).unwrap();
+    e.wallet.money().settle_payments(None).unwrap();
     sign_in(&e.wallet, &P1);
-    let detail = e.wallet.payment_detail(sent.id).unwrap();
+    let detail = e.wallet.money().payment_detail(sent.id).unwrap();
     assert_eq!(detail.payment.status, PaymentStatus::Returned);
     assert_eq!(detail.payment.failure, Some(ErrorCode::CardRestricted));
     assert_eq!(detail.timeline.last().map(|ev| ev.status), Some(PaymentStatus::Returned));
-    assert_eq!(e.wallet.balance().unwrap(), 50_000, "the held money is back");
+    assert_eq!(e.wallet.money().balance().unwrap(), 50_000, "the held money is back");
     assert_eq!(e.bank.balance_of("T27"), Some(0));
     books(&e.wallet);
 }

@@ -29,8 +29,9 @@ fn change(current: &str, new: &str, confirm: &str) -> ChangePassword {
 }
 
 fn login(w: &Wallet, phone: &str, pw: &str) -> Result<(), ErrorCode> {
-    w.logout();
-    w.login(&serde_json::from_value(serde_json::json!({"phone": phone, "password": pw})).unwrap())
+    w.accounts().logout();
+    w.accounts()
+        .login(&serde_json::from_value(serde_json::json!({"phone": phone, "password": pw})).unwrap())
         .map(|_| ())
         .map_err(|e| e.code)
 }
@@ -48,18 +49,21 @@ const NEW_PASSWORD: &str = "Harbour2027?";
 fn change_the_login_password_with_its_rules_and_lockout() {
     let e = env();
     let w = &e.wallet;
-    let err = w.change_password(&change("Wrong2026!", NEW_PASSWORD, NEW_PASSWORD)).unwrap_err();
+    let err = w.accounts().change_password(&change("Wrong2026!", NEW_PASSWORD, NEW_PASSWORD)).unwrap_err();
     assert_eq!((err.code, err.field), (ErrorCode::LoginFailed, Some(Field::CurrentPassword)));
-    assert_eq!(w.change_password(&change(PASSWORD, "short", "short")).unwrap_err().code, ErrorCode::PasswordWeak);
     assert_eq!(
-        w.change_password(&change(PASSWORD, NEW_PASSWORD, "Other2027?")).unwrap_err().code,
+        w.accounts().change_password(&change(PASSWORD, "short", "short")).unwrap_err().code,
+        ErrorCode::PasswordWeak
+    );
+    assert_eq!(
+        w.accounts().change_password(&change(PASSWORD, NEW_PASSWORD, "Other2027?")).unwrap_err().code,
         ErrorCode::PasswordMismatch
     );
     assert_eq!(
-        w.change_password(&change(PASSWORD, PASSWORD, PASSWORD)).unwrap_err().code,
+        w.accounts().change_password(&change(PASSWORD, PASSWORD, PASSWORD)).unwrap_err().code,
         ErrorCode::PasswordSameAsOld
     );
-    w.change_password(&change(PASSWORD, NEW_PASSWORD, NEW_PASSWORD)).unwrap();
+    w.accounts().change_password(&change(PASSWORD, NEW_PASSWORD, NEW_PASSWORD)).unwrap();
     assert!(e.bank.latest_sms(P1.phone).unwrap().contains("登录密码已修改"));
     assert_eq!(login(w, P1.phone, PASSWORD), Err(ErrorCode::LoginFailed));
     assert_eq!(login(w, P1.phone, NEW_PASSWORD), Ok(()));
@@ -68,13 +72,16 @@ fn change_the_login_password_with_its_rules_and_lockout() {
     // The login lockout guards the current-password check.
     for _ in 0..4 {
         assert_eq!(
-            w.change_password(&change("Wrong2026!", PASSWORD, PASSWORD)).unwrap_err().code,
+            w.accounts().change_password(&change("Wrong2026!", PASSWORD, PASSWORD)).unwrap_err().code,
             ErrorCode::LoginFailed
         );
     }
-    assert_eq!(w.change_password(&change("Wrong2026!", PASSWORD, PASSWORD)).unwrap_err().code, ErrorCode::LoginLocked);
     assert_eq!(
-        w.change_password(&change(NEW_PASSWORD, PASSWORD, PASSWORD)).unwrap_err().code,
+        w.accounts().change_password(&change("Wrong2026!", PASSWORD, PASSWORD)).unwrap_err().code,
+        ErrorCode::LoginLocked
+    );
+    assert_eq!(
+        w.accounts().change_password(&change(NEW_PASSWORD, PASSWORD, PASSWORD)).unwrap_err().code,
         ErrorCode::LoginLocked,
         "even the right password waits for the lock"
     );
@@ -86,22 +93,31 @@ fn change_the_payment_password_with_its_rules_and_lockout() {
     let w = &e.wallet;
     let t01 = bind(w, &e.bank, "6222020000000010017", P1.phone, None).id;
     pay(w, topup(t01, "100")).unwrap();
-    let err = w.change_pay_password(&change("147036", "369258", "369258")).unwrap_err();
+    let err = w.accounts().change_pay_password(&change("147036", "369258", "369258")).unwrap_err();
     assert_eq!(
         (err.code, err.field, err.tries_left),
         (ErrorCode::PayPasswordWrong, Some(Field::CurrentPayPassword), Some(4))
     );
-    assert_eq!(w.change_pay_password(&change(PAY, "123456", "123456")).unwrap_err().code, ErrorCode::PayPasswordWeak);
-    assert_eq!(w.change_pay_password(&change(PAY, "369258", "369257")).unwrap_err().code, ErrorCode::PasswordMismatch);
-    assert_eq!(w.change_pay_password(&change(PAY, PAY, PAY)).unwrap_err().code, ErrorCode::PasswordSameAsOld);
-    w.change_pay_password(&change(PAY, "369258", "369258")).unwrap();
+    assert_eq!(
+        w.accounts().change_pay_password(&change(PAY, "123456", "123456")).unwrap_err().code,
+        ErrorCode::PayPasswordWeak
+    );
+    assert_eq!(
+        w.accounts().change_pay_password(&change(PAY, "369258", "369257")).unwrap_err().code,
+        ErrorCode::PasswordMismatch
+    );
+    assert_eq!(
+        w.accounts().change_pay_password(&change(PAY, PAY, PAY)).unwrap_err().code,
+        ErrorCode::PasswordSameAsOld
+    );
+    w.accounts().change_pay_password(&change(PAY, "369258", "369258")).unwrap();
     assert_eq!(pay_with(w, &key(), to_user(P2.phone, "1"), PAY).unwrap_err().code, ErrorCode::PayPasswordWrong);
     assert!(pay_with(w, &key(), to_user(P2.phone, "1"), "369258").is_ok());
     for _ in 0..4 {
-        let _ = w.change_pay_password(&change("147036", "258147", "258147"));
+        let _ = w.accounts().change_pay_password(&change("147036", "258147", "258147"));
     }
     assert_eq!(
-        w.change_pay_password(&change("147036", "258147", "258147")).unwrap_err().code,
+        w.accounts().change_pay_password(&change("147036", "258147", "258147")).unwrap_err().code,
         ErrorCode::PayPasswordLocked
     );
 }
@@ -109,40 +125,40 @@ fn change_the_payment_password_with_its_rules_and_lockout() {
 #[test]
 fn recover_the_login_password_step_by_step() {
     let e = env();
-    e.wallet.logout();
+    e.wallet.accounts().logout();
     let w = &e.wallet;
-    let step = w.recover_start(&RecoverStart { phone: P1.phone.into() }).unwrap();
+    let step = w.accounts().recover_start(&RecoverStart { phone: P1.phone.into() }).unwrap();
     assert_eq!((step.stage, step.phone_masked.as_str()), (RecoveryStage::Otp, "138****8000"));
     let id = step.recovery_id.clone();
     let code = wallet_code(&e, P1.phone);
     // No step can be skipped.
     let finish = RecoveryFinish { recovery_id: id.clone(), new: s(NEW_PASSWORD), confirm: s(NEW_PASSWORD) };
-    assert_eq!(w.recover_finish(&finish).unwrap_err().code, ErrorCode::InputInvalid);
+    assert_eq!(w.accounts().recover_finish(&finish).unwrap_err().code, ErrorCode::InputInvalid);
     let identity =
         RecoveryIdentity { recovery_id: id.clone(), real_name: Some(P1.name.into()), id_number: P1.id.into() };
-    assert_eq!(w.recover_identity(&identity).unwrap_err().code, ErrorCode::InputInvalid);
+    assert_eq!(w.accounts().recover_identity(&identity).unwrap_err().code, ErrorCode::InputInvalid);
     // Resend: not before 60 s.
-    let early = w.recover_resend(&RecoveryRef { recovery_id: id.clone() }).unwrap_err();
+    let early = w.accounts().recover_resend(&RecoveryRef { recovery_id: id.clone() }).unwrap_err();
     assert_eq!((early.code, early.until), (ErrorCode::OtpResendTooSoon, step.resend_at));
     let wrong = if code == "000000" { "111111" } else { "000000" };
-    let err = w.recover_code(&RecoveryCode { recovery_id: id.clone(), code: s(wrong) }).unwrap_err();
+    let err = w.accounts().recover_code(&RecoveryCode { recovery_id: id.clone(), code: s(wrong) }).unwrap_err();
     assert_eq!((err.code, err.tries_left), (ErrorCode::OtpInvalid, Some(2)));
-    let step = w.recover_code(&RecoveryCode { recovery_id: id.clone(), code: s(&code) }).unwrap();
+    let step = w.accounts().recover_code(&RecoveryCode { recovery_id: id.clone(), code: s(&code) }).unwrap();
     assert_eq!(step.stage, RecoveryStage::Identity);
     // A wrong identity never says which part.
     for bad in [
         RecoveryIdentity { recovery_id: id.clone(), real_name: Some("李四".into()), id_number: P1.id.into() },
         RecoveryIdentity { recovery_id: id.clone(), real_name: Some(P1.name.into()), id_number: P2.id.into() },
     ] {
-        let err = w.recover_identity(&bad).unwrap_err();
+        let err = w.accounts().recover_identity(&bad).unwrap_err();
         assert_eq!(err.code, ErrorCode::IdentityMismatch);
         assert_eq!(err.field, None);
     }
-    assert_eq!(w.recover_identity(&identity).unwrap().stage, RecoveryStage::NewPassword);
+    assert_eq!(w.accounts().recover_identity(&identity).unwrap().stage, RecoveryStage::NewPassword);
     let same = RecoveryFinish { recovery_id: id.clone(), new: s(PASSWORD), confirm: s(PASSWORD) };
-    assert_eq!(w.recover_finish(&same).unwrap_err().code, ErrorCode::PasswordSameAsOld);
-    w.recover_finish(&finish).unwrap();
-    assert_eq!(w.recover_finish(&finish).unwrap_err().code, ErrorCode::InputInvalid, "done once");
+    assert_eq!(w.accounts().recover_finish(&same).unwrap_err().code, ErrorCode::PasswordSameAsOld);
+    w.accounts().recover_finish(&finish).unwrap();
+    assert_eq!(w.accounts().recover_finish(&finish).unwrap_err().code, ErrorCode::InputInvalid, "done once");
     assert_eq!(login(w, P1.phone, PASSWORD), Err(ErrorCode::LoginFailed));
     assert_eq!(login(w, P1.phone, NEW_PASSWORD), Ok(()));
 }
@@ -150,35 +166,42 @@ fn recover_the_login_password_step_by_step() {
 #[test]
 fn an_unknown_phone_answers_like_a_known_one_until_the_identity_step() {
     let e = env();
-    e.wallet.logout();
+    e.wallet.accounts().logout();
     let w = &e.wallet;
-    let known = w.recover_start(&RecoverStart { phone: P1.phone.into() }).unwrap();
-    let unknown = w.recover_start(&RecoverStart { phone: "13600136000".into() }).unwrap();
+    let known = w.accounts().recover_start(&RecoverStart { phone: P1.phone.into() }).unwrap();
+    let unknown = w.accounts().recover_start(&RecoverStart { phone: "13600136000".into() }).unwrap();
     assert_eq!(
         (known.stage, known.code_expires_at, known.resend_at),
         (unknown.stage, unknown.code_expires_at, unknown.resend_at)
     );
     assert!(e.bank.latest_sms("13600136000").is_none(), "no SMS to an unknown phone");
     for (i, code) in ["123456", "654321"].iter().enumerate() {
-        let err =
-            w.recover_code(&RecoveryCode { recovery_id: unknown.recovery_id.clone(), code: s(code) }).unwrap_err();
+        let err = w
+            .accounts()
+            .recover_code(&RecoveryCode { recovery_id: unknown.recovery_id.clone(), code: s(code) })
+            .unwrap_err();
         assert_eq!((err.code, err.tries_left), (ErrorCode::OtpInvalid, Some(2 - i as i64)));
     }
-    let err =
-        w.recover_code(&RecoveryCode { recovery_id: unknown.recovery_id.clone(), code: s("111111") }).unwrap_err();
+    let err = w
+        .accounts()
+        .recover_code(&RecoveryCode { recovery_id: unknown.recovery_id.clone(), code: s("111111") })
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::OtpLocked);
     // A malformed phone is refused as at registration.
-    assert_eq!(w.recover_start(&RecoverStart { phone: "12345".into() }).unwrap_err().code, ErrorCode::PhoneInvalid);
+    assert_eq!(
+        w.accounts().recover_start(&RecoverStart { phone: "12345".into() }).unwrap_err().code,
+        ErrorCode::PhoneInvalid
+    );
 }
 
 #[test]
 fn parallel_wrong_identities_get_at_most_four_answers_then_recovery_locks() {
     let e = env();
-    e.wallet.logout();
+    e.wallet.accounts().logout();
     let w = e.wallet.clone();
-    let step = w.recover_start(&RecoverStart { phone: P1.phone.into() }).unwrap();
+    let step = w.accounts().recover_start(&RecoverStart { phone: P1.phone.into() }).unwrap();
     let code = wallet_code(&e, P1.phone);
-    w.recover_code(&RecoveryCode { recovery_id: step.recovery_id.clone(), code: s(&code) }).unwrap();
+    w.accounts().recover_code(&RecoveryCode { recovery_id: step.recovery_id.clone(), code: s(&code) }).unwrap();
     let barrier = Barrier::new(16);
     let codes: Vec<ErrorCode> = std::thread::scope(|sc| {
         let hs: Vec<_> = (0..16)
@@ -188,7 +211,7 @@ fn parallel_wrong_identities_get_at_most_four_answers_then_recovery_locks() {
                     b.wait();
                     let bad =
                         RecoveryIdentity { recovery_id: id, real_name: Some("李四".into()), id_number: P2.id.into() };
-                    w.recover_identity(&bad).unwrap_err().code
+                    w.accounts().recover_identity(&bad).unwrap_err().code
                 })
             })
             .collect();
@@ -198,11 +221,11 @@ fn parallel_wrong_identities_get_at_most_four_answers_then_recovery_locks() {
     assert!(mismatches <= 4, "{codes:?}");
     assert!(codes.iter().all(|c| matches!(c, ErrorCode::IdentityMismatch | ErrorCode::RecoveryLocked)));
     // Locked for the phone: a new recovery is refused, with until; 15 minutes later it works.
-    let locked = w.recover_start(&RecoverStart { phone: P1.phone.into() }).unwrap_err();
+    let locked = w.accounts().recover_start(&RecoverStart { phone: P1.phone.into() }).unwrap_err();
     assert_eq!(locked.code, ErrorCode::RecoveryLocked);
     assert!(locked.until.is_some());
     e.clock.advance(15 * MINUTE + 1);
-    assert!(w.recover_start(&RecoverStart { phone: P1.phone.into() }).is_ok());
+    assert!(w.accounts().recover_start(&RecoverStart { phone: P1.phone.into() }).is_ok());
 }
 
 #[test]
@@ -215,27 +238,31 @@ fn recover_the_payment_password_by_verifying_a_bound_card_at_the_bank() {
         let _ = pay_with(w, &key(), to_user(P2.phone, "1"), "147036");
     }
     assert_eq!(pay(w, to_user(P2.phone, "1")), Err(ErrorCode::PayPasswordLocked));
-    let step = w.pay_recover_start().unwrap();
+    let step = w.accounts().pay_recover_start().unwrap();
     let id = step.recovery_id.clone();
     // The card step can't come first.
     let card = RecoveryCard { recovery_id: id.clone(), card_number: s("6222020000000010017") };
-    assert_eq!(w.pay_recover_card(&card, NO_RETRY).unwrap_err().code, ErrorCode::InputInvalid);
+    assert_eq!(w.cards().pay_recover_card(&card, NO_RETRY).unwrap_err().code, ErrorCode::InputInvalid);
     let code = wallet_code(&e, P1.phone);
     assert_eq!(
-        w.pay_recover_code(&RecoveryCode { recovery_id: id.clone(), code: s(&code) }).unwrap().stage,
+        w.cards().pay_recover_code(&RecoveryCode { recovery_id: id.clone(), code: s(&code) }).unwrap().stage,
         RecoveryStage::Card
     );
     // Not one of the person's cards.
     let other = RecoveryCard { recovery_id: id.clone(), card_number: s("6222020000000010090") };
-    assert_eq!(w.pay_recover_card(&other, NO_RETRY).unwrap_err().code, ErrorCode::CardNotFound);
-    assert_eq!(w.pay_recover_card(&card, NO_RETRY).unwrap().stage, RecoveryStage::CardOtp);
+    assert_eq!(w.cards().pay_recover_card(&other, NO_RETRY).unwrap_err().code, ErrorCode::CardNotFound);
+    assert_eq!(w.cards().pay_recover_card(&card, NO_RETRY).unwrap().stage, RecoveryStage::CardOtp);
     let text = e.bank.latest_sms(P1.phone).unwrap();
     assert!(text.starts_with("【工商银行】") && text.contains("重置支付密码"), "{text}");
     let bank_code = sms_code(&e.bank, P1.phone);
-    let next =
-        w.pay_recover_card_code(&RecoveryCode { recovery_id: id.clone(), code: s(&bank_code) }, NO_RETRY).unwrap();
+    let next = w
+        .cards()
+        .pay_recover_card_code(&RecoveryCode { recovery_id: id.clone(), code: s(&bank_code) }, NO_RETRY)
+        .unwrap();
     assert_eq!(next.stage, RecoveryStage::NewPassword);
-    w.pay_recover_finish(&RecoveryFinish { recovery_id: id, new: s("369258"), confirm: s("369258") }).unwrap();
+    w.accounts()
+        .pay_recover_finish(&RecoveryFinish { recovery_id: id, new: s("369258"), confirm: s("369258") })
+        .unwrap();
     // The lock ended; the new password pays.
     assert!(pay_with(w, &key(), to_user(P2.phone, "1"), "369258").is_ok());
     assert_eq!(e.bank.active_agreements("T01").len(), 1, "the check did not touch the agreement");
@@ -245,24 +272,26 @@ fn recover_the_payment_password_by_verifying_a_bound_card_at_the_bank() {
 fn recover_the_payment_password_with_the_id_number_when_no_card_is_bound() {
     let e = env();
     let w = &e.wallet;
-    let step = w.pay_recover_start().unwrap();
+    let step = w.accounts().pay_recover_start().unwrap();
     let id = step.recovery_id.clone();
     let code = wallet_code(&e, P1.phone);
     assert_eq!(
-        w.pay_recover_code(&RecoveryCode { recovery_id: id.clone(), code: s(&code) }).unwrap().stage,
+        w.cards().pay_recover_code(&RecoveryCode { recovery_id: id.clone(), code: s(&code) }).unwrap().stage,
         RecoveryStage::Identity
     );
     let bad = RecoveryIdentity { recovery_id: id.clone(), real_name: None, id_number: P2.id.into() };
-    assert_eq!(w.pay_recover_identity(&bad).unwrap_err().code, ErrorCode::IdentityMismatch);
+    assert_eq!(w.accounts().pay_recover_identity(&bad).unwrap_err().code, ErrorCode::IdentityMismatch);
     let good = RecoveryIdentity { recovery_id: id.clone(), real_name: None, id_number: P1.id.into() };
-    assert_eq!(w.pay_recover_identity(&good).unwrap().stage, RecoveryStage::NewPassword);
-    w.pay_recover_finish(&RecoveryFinish { recovery_id: id, new: s("369258"), confirm: s("369258") }).unwrap();
+    assert_eq!(w.accounts().pay_recover_identity(&good).unwrap().stage, RecoveryStage::NewPassword);
+    w.accounts()
+        .pay_recover_finish(&RecoveryFinish { recovery_id: id, new: s("369258"), confirm: s("369258") })
+        .unwrap();
     // Another person can't use this recovery.
     sign_in(w, &P2);
-    let theirs = w.pay_recover_start().unwrap();
+    let theirs = w.accounts().pay_recover_start().unwrap();
     sign_in(w, &P1);
     let code = RecoveryCode { recovery_id: theirs.recovery_id, code: s("123456") };
-    assert_eq!(w.pay_recover_code(&code).unwrap_err().code, ErrorCode::OtpExpired);
+    assert_eq!(w.cards().pay_recover_code(&code).unwrap_err().code, ErrorCode::OtpExpired);
 }
 
 #[test]
@@ -293,7 +322,7 @@ fn closing_an_account_needs_it_empty_revokes_cards_and_frees_the_phone() {
     pay(w, withdraw(t01, "50")).unwrap();
     let err = w.close_account(&close, NO_RETRY).unwrap_err();
     assert_eq!((err.code, err.detail.as_deref()), (ErrorCode::AccountNotEmpty, Some("pending")));
-    w.revoke_payment(delayed.id).unwrap();
+    w.money().revoke_payment(delayed.id).unwrap();
     pay(w, withdraw(t01, "40")).unwrap();
     assert_eq!(
         w.close_account(&CloseAccount { password: s("Wrong2026!") }, NO_RETRY).unwrap_err().code,
@@ -301,7 +330,7 @@ fn closing_an_account_needs_it_empty_revokes_cards_and_frees_the_phone() {
     );
     w.close_account(&close, NO_RETRY).unwrap();
     assert!(e.bank.active_agreements("T01").is_empty(), "tokens revoked at the bank");
-    assert!(w.status().unwrap().session.is_none(), "signed out");
+    assert!(w.accounts().status().unwrap().session.is_none(), "signed out");
     assert_eq!(login(w, P1.phone, PASSWORD), Err(ErrorCode::LoginFailed));
     w.with_db_for_tests(|db| {
         ledger::audit_books(db).unwrap();
@@ -312,9 +341,9 @@ fn closing_an_account_needs_it_empty_revokes_cards_and_frees_the_phone() {
     });
     // The payee still sees the money they got; the phone registers again.
     sign_in(w, &P2);
-    assert_eq!(w.balance().unwrap(), 1_000);
+    assert_eq!(w.money().balance().unwrap(), 1_000);
     register(w, &P1);
-    assert!(w.cards().unwrap().is_empty());
+    assert!(w.cards().list().unwrap().is_empty());
 }
 
 #[test]

@@ -9,6 +9,7 @@
 //!
 //! Owns the tables `accounts`, `login_events`, `security_events`, `recoveries`, `settings`.
 
+pub mod ops;
 pub mod password;
 pub mod security;
 pub mod session;

@@ -20,6 +20,7 @@ use ts_rs::TS;
 
 use super::{password, validate, AccountId, Counted};
 use crate::accounts;
+use crate::accounts::ops::Accounts;
 use crate::platform::clock::{Millis, MINUTE, SECOND};
 use crate::platform::error::{AppError, ErrorCode, Field};
 use crate::platform::secrets::SecretString;
@@ -428,34 +429,6 @@ impl Services {
         self.step(&r, RecoveryStage::Otp, &r.phone)
     }
 
-    // --- Changing passwords ------------------------------------------------------------------
-
-    /// Changes the login password: the current one is checked under the login lockout.
-    pub fn change_password(&self, input: &ChangePassword) -> Result<(), AppError> {
-        let account = self.require_account()?;
-        let creds =
-            accounts::credentials_by_id(&self.db(), account)?.ok_or_else(crate::accounts::session::not_logged_in)?;
-        self.check_password_for(&creds, &input.current).map_err(|e| e.on(Field::CurrentPassword))?;
-        validate::password(input.new.expose())?;
-        validate::confirmed(input.new.expose(), input.confirm.expose(), Field::PasswordConfirm)?;
-        self.save_password(account, Which::Login, &input.new, SecurityEvent::PasswordChanged, None)
-    }
-
-    /// Changes the payment password: the current one is checked under the payment lockout.
-    pub fn change_pay_password(&self, input: &ChangePassword) -> Result<(), AppError> {
-        let account = self.require_account()?;
-        accounts::check_pay_password(&self.db, account, input.current.expose(), self.clock.now()).map_err(|e| {
-            if e.field == Some(Field::PayPassword) {
-                e.on(Field::CurrentPayPassword)
-            } else {
-                e
-            }
-        })?;
-        validate::pay_password(input.new.expose())?;
-        validate::confirmed(input.new.expose(), input.confirm.expose(), Field::PayPasswordConfirm)?;
-        self.save_password(account, Which::Pay, &input.new, SecurityEvent::PayPasswordChanged, None)
-    }
-
     /// Saves a new login or payment password in one transaction with its security event (and
     /// the end of the recovery that led to it): refuses the current one (PASSWORD_SAME_AS_OLD),
     /// ends that password's lock, and sends the account phone a notice.
@@ -491,43 +464,6 @@ impl Services {
         self.send_sms(&phone, notice)
     }
 
-    // --- Forgot the login password -------------------------------------------------------------
-
-    /// Starts recovering a login password: an SMS code to the phone. An unknown phone answers
-    /// the same (and gets no SMS).
-    pub fn recover_start(&self, input: &RecoverStart) -> Result<RecoveryStep, AppError> {
-        let phone = validate::phone(&input.phone)?;
-        if let Some(until) = RECOVERY_LOCKOUT.active(&self.db(), &phone, self.clock.now())? {
-            return Err(recovery_locked(until));
-        }
-        let account: Option<AccountId> = self
-            .db()
-            .query_row("SELECT id FROM accounts WHERE phone = ?1 AND closed_at IS NULL", [&phone], |r| r.get(0))
-            .optional()?;
-        let r = self.new_recovery("login", &phone, account)?;
-        tracing::info!("login password recovery started");
-        self.step(&r, RecoveryStage::Otp, &phone)
-    }
-
-    pub fn recover_resend(&self, input: &RecoveryRef) -> Result<RecoveryStep, AppError> {
-        self.resend(&input.recovery_id, "login")
-    }
-
-    pub fn recover_code(&self, input: &RecoveryCode) -> Result<RecoveryStep, AppError> {
-        let r = self.live(&input.recovery_id, "login", RecoveryStage::Otp)?;
-        self.check_code(&r, &input.code)?;
-        set_stage(&self.db(), &r.id, "identity", self.clock.now())?;
-        self.step(&r, RecoveryStage::Identity, &r.phone)
-    }
-
-    /// The identity step: the account's real name and ID number. A mismatch never says which
-    /// part was wrong; 5 lock recovery for the phone for 15 minutes.
-    pub fn recover_identity(&self, input: &RecoveryIdentity) -> Result<RecoveryStep, AppError> {
-        let r = self.live(&input.recovery_id, "login", RecoveryStage::Identity)?;
-        let name = input.real_name.as_deref().unwrap_or("").trim();
-        self.check_identity(&r, |(n, id)| n == name && same_id_number(id, &input.id_number))
-    }
-
     /// The identity step of either recovery, under the per-phone lockout: `matches` judges the
     /// account's (real name, ID number); an unknown phone never matches.
     fn check_identity(&self, r: &Recovery, matches: impl Fn((&str, &str)) -> bool) -> Result<RecoveryStep, AppError> {
@@ -553,27 +489,6 @@ impl Services {
         self.step(r, RecoveryStage::NewPassword, &r.phone)
     }
 
-    /// The last step: the new login password (the registration rules; not the old one). Ends a
-    /// login lock.
-    pub fn recover_finish(&self, input: &RecoveryFinish) -> Result<(), AppError> {
-        let r = self.live(&input.recovery_id, "login", RecoveryStage::NewPassword)?;
-        let account = r.account.ok_or_else(|| wrong_step(RecoveryStage::Identity))?;
-        validate::password(input.new.expose())?;
-        validate::confirmed(input.new.expose(), input.confirm.expose(), Field::PasswordConfirm)?;
-        self.save_password(account, Which::Login, &input.new, SecurityEvent::PasswordRecovered, Some(&r.id))
-    }
-
-    // --- Forgot the payment password -----------------------------------------------------------
-
-    /// Starts recovering the payment password of the signed-in person: an SMS code to the
-    /// account phone.
-    pub fn pay_recover_start(&self) -> Result<RecoveryStep, AppError> {
-        let account = self.require_account()?;
-        let phone: String = self.db().query_row("SELECT phone FROM accounts WHERE id = ?1", [account], |r| r.get(0))?;
-        let r = self.new_recovery("pay", &phone, Some(account))?;
-        self.step(&r, RecoveryStage::Otp, &phone)
-    }
-
     pub(crate) fn own_pay_recovery(&self, id: &str, stage: RecoveryStage) -> Result<(AccountId, Recovery), AppError> {
         let account = self.require_account()?;
         let r = self.live(id, "pay", stage)?;
@@ -581,26 +496,6 @@ impl Services {
             return Err(AppError::new(ErrorCode::OtpExpired, "no such recovery: start again"));
         }
         Ok((account, r))
-    }
-
-    pub fn pay_recover_resend(&self, input: &RecoveryRef) -> Result<RecoveryStep, AppError> {
-        self.own_pay_recovery(&input.recovery_id, RecoveryStage::Otp)?;
-        self.resend(&input.recovery_id, "pay")
-    }
-
-    /// With no card bound: the account's ID number.
-    pub fn pay_recover_identity(&self, input: &RecoveryIdentity) -> Result<RecoveryStep, AppError> {
-        let (_, r) = self.own_pay_recovery(&input.recovery_id, RecoveryStage::Identity)?;
-        self.check_identity(&r, |(_, id)| same_id_number(id, &input.id_number))
-    }
-
-    /// The new payment password, twice: ends a payment lock.
-    pub fn pay_recover_finish(&self, input: &RecoveryFinish) -> Result<(), AppError> {
-        let (account, r) = self.own_pay_recovery(&input.recovery_id, RecoveryStage::NewPassword)?;
-        validate::pay_password(input.new.expose())?;
-        validate::confirmed(input.new.expose(), input.confirm.expose(), Field::PayPasswordConfirm)?;
-        debug_assert_eq!(r.purpose, "pay");
-        self.save_password(account, Which::Pay, &input.new, SecurityEvent::PayPasswordRecovered, Some(&r.id))
     }
 
     // --- History and closing -------------------------------------------------------------------
@@ -642,6 +537,114 @@ impl Services {
             accounts::credentials_by_id(&self.db(), account)?.ok_or_else(crate::accounts::session::not_logged_in)?;
         self.check_password_for(&creds, &input.password).map_err(|e| e.on(Field::Password))?;
         Ok(account)
+    }
+}
+
+impl Accounts<'_> {
+    // --- Changing passwords ------------------------------------------------------------------
+
+    /// Changes the login password: the current one is checked under the login lockout.
+    pub fn change_password(&self, input: &ChangePassword) -> Result<(), AppError> {
+        let account = self.require_account()?;
+        let creds =
+            accounts::credentials_by_id(&self.db(), account)?.ok_or_else(crate::accounts::session::not_logged_in)?;
+        self.check_password_for(&creds, &input.current).map_err(|e| e.on(Field::CurrentPassword))?;
+        validate::password(input.new.expose())?;
+        validate::confirmed(input.new.expose(), input.confirm.expose(), Field::PasswordConfirm)?;
+        self.save_password(account, Which::Login, &input.new, SecurityEvent::PasswordChanged, None)
+    }
+
+    /// Changes the payment password: the current one is checked under the payment lockout.
+    pub fn change_pay_password(&self, input: &ChangePassword) -> Result<(), AppError> {
+        let account = self.require_account()?;
+        accounts::check_pay_password(&self.db, account, input.current.expose(), self.clock.now()).map_err(|e| {
+            if e.field == Some(Field::PayPassword) {
+                e.on(Field::CurrentPayPassword)
+            } else {
+                e
+            }
+        })?;
+        validate::pay_password(input.new.expose())?;
+        validate::confirmed(input.new.expose(), input.confirm.expose(), Field::PayPasswordConfirm)?;
+        self.save_password(account, Which::Pay, &input.new, SecurityEvent::PayPasswordChanged, None)
+    }
+
+    // --- Forgot the login password -------------------------------------------------------------
+
+    /// Starts recovering a login password: an SMS code to the phone. An unknown phone answers
+    /// the same (and gets no SMS).
+    pub fn recover_start(&self, input: &RecoverStart) -> Result<RecoveryStep, AppError> {
+        let phone = validate::phone(&input.phone)?;
+        if let Some(until) = RECOVERY_LOCKOUT.active(&self.db(), &phone, self.clock.now())? {
+            return Err(recovery_locked(until));
+        }
+        let account: Option<AccountId> = self
+            .db()
+            .query_row("SELECT id FROM accounts WHERE phone = ?1 AND closed_at IS NULL", [&phone], |r| r.get(0))
+            .optional()?;
+        let r = self.new_recovery("login", &phone, account)?;
+        tracing::info!("login password recovery started");
+        self.step(&r, RecoveryStage::Otp, &phone)
+    }
+
+    pub fn recover_resend(&self, input: &RecoveryRef) -> Result<RecoveryStep, AppError> {
+        self.resend(&input.recovery_id, "login")
+    }
+
+    pub fn recover_code(&self, input: &RecoveryCode) -> Result<RecoveryStep, AppError> {
+        let r = self.live(&input.recovery_id, "login", RecoveryStage::Otp)?;
+        self.check_code(&r, &input.code)?;
+        set_stage(&self.db(), &r.id, "identity", self.clock.now())?;
+        self.step(&r, RecoveryStage::Identity, &r.phone)
+    }
+
+    /// The identity step: the account's real name and ID number. A mismatch never says which
+    /// part was wrong; 5 lock recovery for the phone for 15 minutes.
+    pub fn recover_identity(&self, input: &RecoveryIdentity) -> Result<RecoveryStep, AppError> {
+        let r = self.live(&input.recovery_id, "login", RecoveryStage::Identity)?;
+        let name = input.real_name.as_deref().unwrap_or("").trim();
+        self.check_identity(&r, |(n, id)| n == name && same_id_number(id, &input.id_number))
+    }
+
+    /// The last step: the new login password (the registration rules; not the old one). Ends a
+    /// login lock.
+    pub fn recover_finish(&self, input: &RecoveryFinish) -> Result<(), AppError> {
+        let r = self.live(&input.recovery_id, "login", RecoveryStage::NewPassword)?;
+        let account = r.account.ok_or_else(|| wrong_step(RecoveryStage::Identity))?;
+        validate::password(input.new.expose())?;
+        validate::confirmed(input.new.expose(), input.confirm.expose(), Field::PasswordConfirm)?;
+        self.save_password(account, Which::Login, &input.new, SecurityEvent::PasswordRecovered, Some(&r.id))
+    }
+
+    // --- Forgot the payment password -----------------------------------------------------------
+
+    /// Starts recovering the payment password of the signed-in person: an SMS code to the
+    /// account phone.
+    pub fn pay_recover_start(&self) -> Result<RecoveryStep, AppError> {
+        let account = self.require_account()?;
+        let phone: String = self.db().query_row("SELECT phone FROM accounts WHERE id = ?1", [account], |r| r.get(0))?;
+        let r = self.new_recovery("pay", &phone, Some(account))?;
+        self.step(&r, RecoveryStage::Otp, &phone)
+    }
+
+    pub fn pay_recover_resend(&self, input: &RecoveryRef) -> Result<RecoveryStep, AppError> {
+        self.own_pay_recovery(&input.recovery_id, RecoveryStage::Otp)?;
+        self.resend(&input.recovery_id, "pay")
+    }
+
+    /// With no card bound: the account's ID number.
+    pub fn pay_recover_identity(&self, input: &RecoveryIdentity) -> Result<RecoveryStep, AppError> {
+        let (_, r) = self.own_pay_recovery(&input.recovery_id, RecoveryStage::Identity)?;
+        self.check_identity(&r, |(_, id)| same_id_number(id, &input.id_number))
+    }
+
+    /// The new payment password, twice: ends a payment lock.
+    pub fn pay_recover_finish(&self, input: &RecoveryFinish) -> Result<(), AppError> {
+        let (account, r) = self.own_pay_recovery(&input.recovery_id, RecoveryStage::NewPassword)?;
+        validate::pay_password(input.new.expose())?;
+        validate::confirmed(input.new.expose(), input.confirm.expose(), Field::PayPasswordConfirm)?;
+        debug_assert_eq!(r.purpose, "pay");
+        self.save_password(account, Which::Pay, &input.new, SecurityEvent::PayPasswordRecovered, Some(&r.id))
     }
 
     /// Phones with a login-password recovery under way in this app (the mock phone shows their

@@ -10,6 +10,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::accounts::ops::Accounts;
 use crate::accounts::session::{not_logged_in, Session, SessionView};
 use crate::accounts::settings::{self, Settings};
 use crate::accounts::{self, password, validate, LoginInput, Profile, RegisterDetails, RegisterInput};
@@ -31,6 +32,71 @@ impl Services {
         Ok(SessionView { display_name: accounts::display_name(&self.db(), s.account_id)?, locked: s.locked })
     }
 
+    fn start_session(&self, id: accounts::AccountId, now: i64) -> Result<SessionView, AppError> {
+        let s = Session::start(id, now);
+        let view = self.view(&s)?;
+        *self.session() = Some(s);
+        Ok(view)
+    }
+
+    /// Checks a password against an account, applying the lockout rule. `Ok(())` when right.
+    /// The count changes in one SQL statement after the (slow) hash check, so parallel guesses
+    /// get at most 4 "wrong" answers before the lock.
+    pub(crate) fn check_password_for(&self, creds: &accounts::Credentials, pw: &SecretString) -> Result<(), AppError> {
+        let lockout = &accounts::LOGIN_LOCKOUT;
+        if let Some(until) = lockout.active(&self.db(), creds.id, self.clock.now())? {
+            return Err(accounts::locked_error(until));
+        }
+        if password::verify(pw.expose(), &creds.password_hash) {
+            return lockout.succeed(&self.db(), creds.id, self.clock.now())?.map_err(accounts::locked_error);
+        }
+        let now = self.clock.now();
+        let db = self.db();
+        match lockout.fail(&db, creds.id, now)? {
+            accounts::Counted::Locked(until) => {
+                accounts::log_event(&db, creds.id, now, "locked")?;
+                tracing::warn!(account = creds.id, "account locked after repeated wrong passwords");
+                Err(accounts::locked_error(until))
+            }
+            // No tries left here: an unknown phone must answer the same (no enumeration).
+            accounts::Counted::Wrong { .. } => {
+                accounts::log_event(&db, creds.id, now, "failed")?;
+                Err(login_failed())
+            }
+        }
+    }
+
+    /// Refuses unless someone is signed in and unlocked, without counting as activity (the mock
+    /// panels poll with it).
+    pub fn check_session(&self) -> Result<(), AppError> {
+        let minutes = self.autolock_minutes()?;
+        Session::peek(&mut self.session(), self.clock.now(), minutes).map(|_| ())
+    }
+
+    /// Runs `f` on the wallet's database connection: for tests and benchmarks that check the
+    /// books or load data directly. Not for the app.
+    #[doc(hidden)]
+    pub fn with_db_for_tests<T>(&self, f: impl FnOnce(&Connection) -> T) -> T {
+        f(&self.db())
+    }
+
+    /// The signed-in person's ID number and account phone, for the mock panels outside test
+    /// mode (their own SMS and cards). Not counted as activity.
+    pub fn viewer_identity(&self) -> Result<(String, String), AppError> {
+        self.check_session()?;
+        let id = self.session().as_ref().map(|s| s.account_id).ok_or_else(not_logged_in)?;
+        let (_, id_number) = accounts::holder(&self.db(), id)?;
+        let phone: String = self.db().query_row("SELECT phone FROM accounts WHERE id = ?1", [id], |r| r.get(0))?;
+        Ok((id_number, phone))
+    }
+
+    /// Which keychain backend holds the keys (for diagnostics).
+    pub fn keychain_backend(&self) -> &'static str {
+        self.secrets.backend()
+    }
+}
+
+impl Accounts<'_> {
     /// Who is signed in (applying auto-lock, but not counting as activity) and the settings.
     pub fn status(&self) -> Result<AppStatus, AppError> {
         if self.storage_damaged() == Some(true) {
@@ -96,40 +162,6 @@ impl Services {
         self.start_session(id, now)
     }
 
-    fn start_session(&self, id: accounts::AccountId, now: i64) -> Result<SessionView, AppError> {
-        let s = Session::start(id, now);
-        let view = self.view(&s)?;
-        *self.session() = Some(s);
-        Ok(view)
-    }
-
-    /// Checks a password against an account, applying the lockout rule. `Ok(())` when right.
-    /// The count changes in one SQL statement after the (slow) hash check, so parallel guesses
-    /// get at most 4 "wrong" answers before the lock.
-    pub(crate) fn check_password_for(&self, creds: &accounts::Credentials, pw: &SecretString) -> Result<(), AppError> {
-        let lockout = &accounts::LOGIN_LOCKOUT;
-        if let Some(until) = lockout.active(&self.db(), creds.id, self.clock.now())? {
-            return Err(accounts::locked_error(until));
-        }
-        if password::verify(pw.expose(), &creds.password_hash) {
-            return lockout.succeed(&self.db(), creds.id, self.clock.now())?.map_err(accounts::locked_error);
-        }
-        let now = self.clock.now();
-        let db = self.db();
-        match lockout.fail(&db, creds.id, now)? {
-            accounts::Counted::Locked(until) => {
-                accounts::log_event(&db, creds.id, now, "locked")?;
-                tracing::warn!(account = creds.id, "account locked after repeated wrong passwords");
-                Err(accounts::locked_error(until))
-            }
-            // No tries left here: an unknown phone must answer the same (no enumeration).
-            accounts::Counted::Wrong { .. } => {
-                accounts::log_event(&db, creds.id, now, "failed")?;
-                Err(login_failed())
-            }
-        }
-    }
-
     /// Signs in by phone and password. Unknown phone and wrong password answer alike.
     pub fn login(&self, input: &LoginInput) -> Result<SessionView, AppError> {
         let phone = input.phone.trim();
@@ -177,13 +209,6 @@ impl Services {
         }
     }
 
-    /// Refuses unless someone is signed in and unlocked, without counting as activity (the mock
-    /// panels poll with it).
-    pub fn check_session(&self) -> Result<(), AppError> {
-        let minutes = self.autolock_minutes()?;
-        Session::peek(&mut self.session(), self.clock.now(), minutes).map(|_| ())
-    }
-
     /// The person did something in the UI: keeps the session from auto-locking.
     pub fn touch(&self) -> Result<(), AppError> {
         self.require_account().map(|_| ())
@@ -202,28 +227,6 @@ impl Services {
 
     pub fn update_settings(&self, s: &Settings) -> Result<Settings, AppError> {
         settings::save(&mut self.db(), s)
-    }
-
-    /// Runs `f` on the wallet's database connection: for tests and benchmarks that check the
-    /// books or load data directly. Not for the app.
-    #[doc(hidden)]
-    pub fn with_db_for_tests<T>(&self, f: impl FnOnce(&Connection) -> T) -> T {
-        f(&self.db())
-    }
-
-    /// Which keychain backend holds the keys (for diagnostics).
-    /// The signed-in person's ID number and account phone, for the mock panels outside test
-    /// mode (their own SMS and cards). Not counted as activity.
-    pub fn viewer_identity(&self) -> Result<(String, String), AppError> {
-        self.check_session()?;
-        let id = self.session().as_ref().map(|s| s.account_id).ok_or_else(not_logged_in)?;
-        let (_, id_number) = accounts::holder(&self.db(), id)?;
-        let phone: String = self.db().query_row("SELECT phone FROM accounts WHERE id = ?1", [id], |r| r.get(0))?;
-        Ok((id_number, phone))
-    }
-
-    pub fn keychain_backend(&self) -> &'static str {
-        self.secrets.backend()
     }
 }
 

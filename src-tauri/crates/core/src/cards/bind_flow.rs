@@ -12,19 +12,76 @@ use crate::bank::{BankFailure, CallOptions, VerifyCard};
 use crate::cards;
 use crate::cards::binding::{self, BindStage, BindStart, BindStep, CardRecognition, CardView};
 use crate::cards::code_flow::{self, CodeStage, Confirmed};
+use crate::cards::ops::Cards;
 use crate::platform::error::{AppError, ErrorCode};
 use crate::platform::secrets::SecretString;
 use crate::services::{new_attempt_id, BankLink, Services};
 
 /// Binding a card (docs/features.md, binding a card). `on_retry(n, max)` is told before each automatic retry.
 impl Services {
+    fn send_code(
+        &self,
+        account: accounts::AccountId,
+        link: &BankLink,
+        attempt_id: &str,
+        on_retry: &dyn Fn(u32, u32),
+    ) -> Result<BindStep, AppError> {
+        let (session, phone, fp) = {
+            let a = binding::open_attempt(&self.db(), account, attempt_id)?;
+            (a.bank_session.unwrap_or_default(), a.phone, a.fingerprint)
+        };
+        let sent = self
+            .call_bank(link, |o| link.bank.send_otp(&session, o), on_retry)
+            .map_err(|f| self.attempt_failed(account, attempt_id, &fp, f, false))?;
+        Ok(BindStep {
+            attempt_id: attempt_id.to_owned(),
+            stage: BindStage::Otp,
+            phone_masked: accounts::mask_phone(&phone),
+            otp_expires_at: Some(sent.expires_at),
+            resend_at: Some(sent.resend_at),
+            issued_at: self.clock.now(),
+        })
+    }
+
+    /// Turns a bank failure into the catalogue error, counting it toward the cooldown when it
+    /// was the person's (a decline or a wrong code), and ending the attempt when `terminal`.
+    fn attempt_failed(
+        &self,
+        account: accounts::AccountId,
+        attempt_id: &str,
+        fp: &str,
+        f: BankFailure,
+        terminal: bool,
+    ) -> AppError {
+        let e = f.to_error();
+        let now = self.clock.now();
+        let db = self.db();
+        let record = || -> Result<(), AppError> {
+            if binding::counts_toward_cooldown(&f) {
+                binding::record_failure(&db, account, fp, e.code, now)?;
+            }
+            if terminal {
+                binding::set_stage(&db, attempt_id, CodeStage::Failed, None, Some(e.code.as_str()), now)?;
+            }
+            crate::cards::audit::record_attempt_failure(&db, attempt_id, &e, now)?;
+            Ok(())
+        };
+        if let Err(storage) = record() {
+            tracing::error!(code = storage.code.as_str(), "could not record a failed binding attempt");
+        }
+        tracing::info!(attempt = %attempt_id, code = e.code.as_str(), "binding attempt failed");
+        e
+    }
+}
+
+impl Cards<'_> {
     /// The bank and card type of a number being typed (from 6 digits on), or None.
     pub fn recognise_card(&self, partial_number: &str) -> Option<CardRecognition> {
         cards::recognise(partial_number).map(CardRecognition::from)
     }
 
     /// The signed-in person's bound cards, default first.
-    pub fn cards(&self) -> Result<Vec<CardView>, AppError> {
+    pub fn list(&self) -> Result<Vec<CardView>, AppError> {
         let account = self.require_account()?;
         binding::cards(&self.db(), account, self.clock.now())
     }
@@ -165,7 +222,7 @@ impl Services {
             Confirmed::Yes(b) => {
                 let card_id = binding::complete(&mut self.db(), &a, &b.token, self.clock.now())?;
                 tracing::info!(attempt = %a.id, card = card_id, "card bound");
-                self.cards()?
+                self.list()?
                     .into_iter()
                     .find(|c| c.id == card_id)
                     .ok_or_else(|| AppError::internal("the bound card is missing"))
@@ -177,59 +234,5 @@ impl Services {
                 Err(self.attempt_failed(account, &a.id, &a.fingerprint, failure, next == CodeStage::Failed))
             }
         }
-    }
-
-    fn send_code(
-        &self,
-        account: accounts::AccountId,
-        link: &BankLink,
-        attempt_id: &str,
-        on_retry: &dyn Fn(u32, u32),
-    ) -> Result<BindStep, AppError> {
-        let (session, phone, fp) = {
-            let a = binding::open_attempt(&self.db(), account, attempt_id)?;
-            (a.bank_session.unwrap_or_default(), a.phone, a.fingerprint)
-        };
-        let sent = self
-            .call_bank(link, |o| link.bank.send_otp(&session, o), on_retry)
-            .map_err(|f| self.attempt_failed(account, attempt_id, &fp, f, false))?;
-        Ok(BindStep {
-            attempt_id: attempt_id.to_owned(),
-            stage: BindStage::Otp,
-            phone_masked: accounts::mask_phone(&phone),
-            otp_expires_at: Some(sent.expires_at),
-            resend_at: Some(sent.resend_at),
-            issued_at: self.clock.now(),
-        })
-    }
-
-    /// Turns a bank failure into the catalogue error, counting it toward the cooldown when it
-    /// was the person's (a decline or a wrong code), and ending the attempt when `terminal`.
-    fn attempt_failed(
-        &self,
-        account: accounts::AccountId,
-        attempt_id: &str,
-        fp: &str,
-        f: BankFailure,
-        terminal: bool,
-    ) -> AppError {
-        let e = f.to_error();
-        let now = self.clock.now();
-        let db = self.db();
-        let record = || -> Result<(), AppError> {
-            if binding::counts_toward_cooldown(&f) {
-                binding::record_failure(&db, account, fp, e.code, now)?;
-            }
-            if terminal {
-                binding::set_stage(&db, attempt_id, CodeStage::Failed, None, Some(e.code.as_str()), now)?;
-            }
-            crate::cards::audit::record_attempt_failure(&db, attempt_id, &e, now)?;
-            Ok(())
-        };
-        if let Err(storage) = record() {
-            tracing::error!(code = storage.code.as_str(), "could not record a failed binding attempt");
-        }
-        tracing::info!(attempt = %attempt_id, code = e.code.as_str(), "binding attempt failed");
-        e
     }
 }

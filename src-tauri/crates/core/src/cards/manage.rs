@@ -17,6 +17,7 @@ use crate::cards;
 use crate::cards::audit::{self, AuditEntry, AuditEvent, Subject};
 use crate::cards::binding::{self, BindStage, BindStep, CardView};
 use crate::cards::code_flow::{self, BankSays, CodeStage, Confirmed, Settle};
+use crate::cards::ops::Cards;
 use crate::platform::clock::{Millis, MINUTE};
 use crate::platform::error::{AppError, ErrorCode};
 use crate::platform::secrets::SecretString;
@@ -274,6 +275,138 @@ pub fn resume(
 
 /// Card management: each method is one command, for the signed-in person's own cards.
 impl Services {
+    fn card_view(&self, account: AccountId, card_id: i64) -> Result<CardView, AppError> {
+        binding::cards(&self.db(), account, self.clock.now())?
+            .into_iter()
+            .find(|c| c.id == card_id)
+            .ok_or_else(not_found)
+    }
+
+    fn send_update_code(&self, card: &StoredCard, id: &str, on_retry: &dyn Fn(u32, u32)) -> Result<BindStep, AppError> {
+        let link = self.bank()?;
+        let u = open_update(&self.db(), card.account, id)?;
+        let session = u.bank_session.clone().unwrap_or_default();
+        let sent = self
+            .call_bank(link, |o| link.bank.send_otp(&session, o), on_retry)
+            .map_err(|f| self.update_failed(card, id, f, false))?;
+        let phone = u.phone.as_ref().or(card.phone.as_ref()).map(|p| accounts::mask_phone(p)).unwrap_or_default();
+        Ok(BindStep {
+            attempt_id: id.to_owned(),
+            stage: BindStage::Otp,
+            phone_masked: phone,
+            otp_expires_at: Some(sent.expires_at),
+            resend_at: Some(sent.resend_at),
+            issued_at: self.clock.now(),
+        })
+    }
+
+    /// The catalogue error for a failed change; recorded in the audit log; the attempt ends
+    /// when `terminal`. The card itself is untouched.
+    fn update_failed(&self, card: &StoredCard, id: &str, f: BankFailure, terminal: bool) -> AppError {
+        let e = f.to_error();
+        let now = self.clock.now();
+        let db = self.db();
+        let record = || -> Result<(), AppError> {
+            if terminal {
+                set_update_stage(&db, id, CodeStage::Failed, None, Some(e.code), now)?;
+            }
+            audit::record(&db, &card.subject(), AuditEvent::UpdateFailed, Some(e.code), e.bank_code.as_deref(), now)
+        };
+        if let Err(storage) = record() {
+            tracing::error!(code = storage.code.as_str(), "could not record a failed card change");
+        }
+        tracing::info!(update = %id, code = e.code.as_str(), "card change failed");
+        e
+    }
+
+    /// Revokes a card's agreement at the bank, then marks it unbound in one transaction: open
+    /// verified edits abandoned, the audit entry written, the default moved to the oldest card
+    /// left. A refusal by the bank is audited and nothing changes. The one way a card is
+    /// unbound: by the person, or by closing their account.
+    fn revoke_and_unbind(&self, card: &StoredCard, on_retry: &dyn Fn(u32, u32)) -> Result<(), AppError> {
+        let link = self.bank()?;
+        if let Err(f) = self.call_bank(link, |o| link.bank.revoke_token(&card.token, o), on_retry) {
+            let e = f.to_error();
+            let detail = e.bank_code.as_deref();
+            audit::record(
+                &self.db(),
+                &card.subject(),
+                AuditEvent::UnbindFailed,
+                Some(e.code),
+                detail,
+                self.clock.now(),
+            )?;
+            return Err(e);
+        }
+        let now = self.clock.now();
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        tx.execute("UPDATE cards SET unbound_at = ?2, is_default = 0 WHERE id = ?1", params![card.id, now])?;
+        tx.execute(
+            "UPDATE card_updates SET stage = 'abandoned', updated_at = ?2
+             WHERE card_id = ?1 AND stage IN ('verifying', 'otp', 'confirming')",
+            params![card.id, now],
+        )?;
+        audit::record(&tx, &card.subject(), AuditEvent::Unbound, None, None, now)?;
+        if card.is_default {
+            let next: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM cards WHERE account_id = ?1 AND unbound_at IS NULL ORDER BY bound_at, id LIMIT 1",
+                    [card.account],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(next) = next {
+                tx.execute("UPDATE cards SET is_default = 1 WHERE id = ?1", [next])?;
+                let next_card = stored_card(&tx, card.account, next)?;
+                audit::record(&tx, &next_card.subject(), AuditEvent::DefaultMoved, None, Some(&card.last4), now)?;
+            }
+        }
+        tx.commit()?;
+        tracing::info!(card = card.id, "card unbound");
+        Ok(())
+    }
+
+    /// Unbinds every live card of an account that is being closed, each as
+    /// [`Services::unbind_card`] does after its password check (revoked at the bank, audited,
+    /// open edits abandoned). Stops at the first card the bank will not revoke.
+    pub(crate) fn unbind_all_cards(&self, account: AccountId, on_retry: &dyn Fn(u32, u32)) -> Result<(), AppError> {
+        let ids: Vec<i64> = {
+            let db = self.db();
+            let mut st = db.prepare("SELECT id FROM cards WHERE account_id = ?1 AND unbound_at IS NULL ORDER BY id")?;
+            let rows = st.query_map([account], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        for id in ids {
+            let card = stored_card(&self.db(), account, id)?;
+            self.revoke_and_unbind(&card, on_retry)?;
+        }
+        Ok(())
+    }
+
+    /// The bank's token of one of the account's cards, bound or unbound since (a payment
+    /// recorded before an unbinding still settles against its card).
+    pub(crate) fn card_token(&self, card: i64) -> Result<String, AppError> {
+        Ok(self.db().query_row("SELECT token FROM cards WHERE id = ?1", [card], |r| r.get(0))?)
+    }
+
+    /// One of the person's live cards by its number (its keyed fingerprint): never stored.
+    pub(crate) fn card_by_number(&self, account: AccountId, pan: &cards::CardNumber) -> Result<StoredCard, AppError> {
+        let fp = binding::fingerprint(&self.fingerprint_key, pan);
+        let id: Option<i64> = self
+            .db()
+            .query_row(
+                "SELECT id FROM cards WHERE account_id = ?1 AND fingerprint = ?2 AND unbound_at IS NULL",
+                params![account, fp],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let id = id.ok_or_else(|| AppError::new(ErrorCode::CardNotFound, "this is not one of your bound cards"))?;
+        stored_card(&self.db(), account, id)
+    }
+}
+
+impl Cards<'_> {
     /// A card with its audit log.
     pub fn card_detail(&self, card_id: i64) -> Result<CardDetail, AppError> {
         let account = self.require_account()?;
@@ -297,13 +430,6 @@ impl Services {
     pub fn last_failure(&self) -> Result<Option<audit::LastFailure>, AppError> {
         let account = self.require_account()?;
         audit::last_failure(&self.db(), account)
-    }
-
-    fn card_view(&self, account: AccountId, card_id: i64) -> Result<CardView, AppError> {
-        binding::cards(&self.db(), account, self.clock.now())?
-            .into_iter()
-            .find(|c| c.id == card_id)
-            .ok_or_else(not_found)
     }
 
     /// Renames a card at once (trimmed, at most 20 characters; empty clears it).
@@ -444,24 +570,6 @@ impl Services {
         self.send_update_code(&card, &u.id, on_retry)
     }
 
-    fn send_update_code(&self, card: &StoredCard, id: &str, on_retry: &dyn Fn(u32, u32)) -> Result<BindStep, AppError> {
-        let link = self.bank()?;
-        let u = open_update(&self.db(), card.account, id)?;
-        let session = u.bank_session.clone().unwrap_or_default();
-        let sent = self
-            .call_bank(link, |o| link.bank.send_otp(&session, o), on_retry)
-            .map_err(|f| self.update_failed(card, id, f, false))?;
-        let phone = u.phone.as_ref().or(card.phone.as_ref()).map(|p| accounts::mask_phone(p)).unwrap_or_default();
-        Ok(BindStep {
-            attempt_id: id.to_owned(),
-            stage: BindStage::Otp,
-            phone_masked: phone,
-            otp_expires_at: Some(sent.expires_at),
-            resend_at: Some(sent.resend_at),
-            issued_at: self.clock.now(),
-        })
-    }
-
     /// The SMS code: the bank confirms and the wallet saves the new data.
     pub fn card_update_confirm(
         &self,
@@ -493,25 +601,6 @@ impl Services {
         }
     }
 
-    /// The catalogue error for a failed change; recorded in the audit log; the attempt ends
-    /// when `terminal`. The card itself is untouched.
-    fn update_failed(&self, card: &StoredCard, id: &str, f: BankFailure, terminal: bool) -> AppError {
-        let e = f.to_error();
-        let now = self.clock.now();
-        let db = self.db();
-        let record = || -> Result<(), AppError> {
-            if terminal {
-                set_update_stage(&db, id, CodeStage::Failed, None, Some(e.code), now)?;
-            }
-            audit::record(&db, &card.subject(), AuditEvent::UpdateFailed, Some(e.code), e.bank_code.as_deref(), now)
-        };
-        if let Err(storage) = record() {
-            tracing::error!(code = storage.code.as_str(), "could not record a failed card change");
-        }
-        tracing::info!(update = %id, code = e.code.as_str(), "card change failed");
-        e
-    }
-
     /// Unbinds a card: the payment password (with its lockout), the bank revokes the token,
     /// then the card leaves the list (its history and audit stay) and the default moves to the
     /// earliest-bound remaining card, or to none. Returns the remaining cards.
@@ -522,92 +611,6 @@ impl Services {
         accounts::check_pay_password(&self.db, account, input.pay_password.expose(), self.clock.now())?;
         self.revoke_and_unbind(&card, on_retry)?;
         binding::cards(&self.db(), account, self.clock.now())
-    }
-
-    /// Revokes a card's agreement at the bank, then marks it unbound in one transaction: open
-    /// verified edits abandoned, the audit entry written, the default moved to the oldest card
-    /// left. A refusal by the bank is audited and nothing changes. The one way a card is
-    /// unbound: by the person, or by closing their account.
-    fn revoke_and_unbind(&self, card: &StoredCard, on_retry: &dyn Fn(u32, u32)) -> Result<(), AppError> {
-        let link = self.bank()?;
-        if let Err(f) = self.call_bank(link, |o| link.bank.revoke_token(&card.token, o), on_retry) {
-            let e = f.to_error();
-            let detail = e.bank_code.as_deref();
-            audit::record(
-                &self.db(),
-                &card.subject(),
-                AuditEvent::UnbindFailed,
-                Some(e.code),
-                detail,
-                self.clock.now(),
-            )?;
-            return Err(e);
-        }
-        let now = self.clock.now();
-        let mut db = self.db();
-        let tx = db.transaction()?;
-        tx.execute("UPDATE cards SET unbound_at = ?2, is_default = 0 WHERE id = ?1", params![card.id, now])?;
-        tx.execute(
-            "UPDATE card_updates SET stage = 'abandoned', updated_at = ?2
-             WHERE card_id = ?1 AND stage IN ('verifying', 'otp', 'confirming')",
-            params![card.id, now],
-        )?;
-        audit::record(&tx, &card.subject(), AuditEvent::Unbound, None, None, now)?;
-        if card.is_default {
-            let next: Option<i64> = tx
-                .query_row(
-                    "SELECT id FROM cards WHERE account_id = ?1 AND unbound_at IS NULL ORDER BY bound_at, id LIMIT 1",
-                    [card.account],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if let Some(next) = next {
-                tx.execute("UPDATE cards SET is_default = 1 WHERE id = ?1", [next])?;
-                let next_card = stored_card(&tx, card.account, next)?;
-                audit::record(&tx, &next_card.subject(), AuditEvent::DefaultMoved, None, Some(&card.last4), now)?;
-            }
-        }
-        tx.commit()?;
-        tracing::info!(card = card.id, "card unbound");
-        Ok(())
-    }
-
-    /// Unbinds every live card of an account that is being closed, each as
-    /// [`Services::unbind_card`] does after its password check (revoked at the bank, audited,
-    /// open edits abandoned). Stops at the first card the bank will not revoke.
-    pub(crate) fn unbind_all_cards(&self, account: AccountId, on_retry: &dyn Fn(u32, u32)) -> Result<(), AppError> {
-        let ids: Vec<i64> = {
-            let db = self.db();
-            let mut st = db.prepare("SELECT id FROM cards WHERE account_id = ?1 AND unbound_at IS NULL ORDER BY id")?;
-            let rows = st.query_map([account], |r| r.get(0))?;
-            rows.collect::<Result<_, _>>()?
-        };
-        for id in ids {
-            let card = stored_card(&self.db(), account, id)?;
-            self.revoke_and_unbind(&card, on_retry)?;
-        }
-        Ok(())
-    }
-
-    /// The bank's token of one of the account's cards, bound or unbound since (a payment
-    /// recorded before an unbinding still settles against its card).
-    pub(crate) fn card_token(&self, card: i64) -> Result<String, AppError> {
-        Ok(self.db().query_row("SELECT token FROM cards WHERE id = ?1", [card], |r| r.get(0))?)
-    }
-
-    /// One of the person's live cards by its number (its keyed fingerprint): never stored.
-    pub(crate) fn card_by_number(&self, account: AccountId, pan: &cards::CardNumber) -> Result<StoredCard, AppError> {
-        let fp = binding::fingerprint(&self.fingerprint_key, pan);
-        let id: Option<i64> = self
-            .db()
-            .query_row(
-                "SELECT id FROM cards WHERE account_id = ?1 AND fingerprint = ?2 AND unbound_at IS NULL",
-                params![account, fp],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let id = id.ok_or_else(|| AppError::new(ErrorCode::CardNotFound, "this is not one of your bound cards"))?;
-        stored_card(&self.db(), account, id)
     }
 }
 

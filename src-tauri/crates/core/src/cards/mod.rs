@@ -22,6 +22,7 @@ pub mod binding;
 pub mod code_flow;
 pub mod kinds;
 pub mod manage;
+pub mod ops;
 pub mod pay_recovery;
 
 use zeroize::Zeroizing;

@@ -8,11 +8,11 @@ use crate::accounts::security::{
     self, RecoveryCard, RecoveryCode, RecoveryStage, RecoveryStep, CODE_TTL, RESEND_AFTER,
 };
 use crate::bank::{BankFailure, HolderCheck};
+use crate::cards::ops::Cards;
 use crate::cards::{self, binding};
 use crate::platform::error::{AppError, ErrorCode};
-use crate::services::Services;
 
-impl Services {
+impl Cards<'_> {
     /// The account phone's code: next, a bound card (or the ID number with no card bound).
     pub fn pay_recover_code(&self, input: &RecoveryCode) -> Result<RecoveryStep, AppError> {
         let (account, r) = self.own_pay_recovery(&input.recovery_id, RecoveryStage::Otp)?;

@@ -10,6 +10,7 @@
 
 pub mod amount;
 pub mod ledger;
+pub mod ops;
 pub mod payments;
 
 pub use amount::*;

@@ -13,9 +13,9 @@ use crate::bank::{version_at_least, CallOptions};
 use crate::cards;
 use crate::platform::error::{AppError, ErrorCode};
 use crate::platform::secrets::DB_KEY_NAME;
-use crate::services::Services;
+use crate::support::ops::Support;
 
-impl Services {
+impl Support<'_> {
     /// Runs every check concurrently; `on_check` hears each as it ends (in the caller's
     /// thread). The result is kept for the support report.
     pub fn run_diagnostics(

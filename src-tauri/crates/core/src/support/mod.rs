@@ -6,5 +6,6 @@
 
 pub mod checks;
 pub mod diagnose;
+pub mod ops;
 pub mod redact;
 pub mod report;

@@ -14,8 +14,8 @@ use ts_rs::TS;
 use crate::cards::audit::AuditEntry;
 use crate::platform::clock::Millis;
 use crate::platform::error::{AppError, ErrorCode};
-use crate::services::Services;
 use crate::support::checks::{CheckResult, CheckStatus};
+use crate::support::ops::Support;
 
 /// How many log lines and error codes a report carries.
 pub const REPORT_LOG_LINES: usize = 200;
@@ -210,11 +210,11 @@ pub fn build(
     Ok(ReportFiles { json, text: render_text(&report) })
 }
 
-impl Services {
+impl Support<'_> {
     /// The support report for the signed-in person: the last checks, their recent error codes,
     /// and `log_tail` (the end of the app's log) made safe line by line.
     pub fn support_report(&self, app_version: &str, log_tail: &str) -> Result<ReportFiles, AppError> {
-        let audit = self.account_audit()?;
+        let audit = crate::cards::ops::Cards(self.0).account_audit()?;
         let checks = self.last_diagnostics.lock().unwrap_or_else(|p| p.into_inner()).clone().map(|d| d.checks);
         build(app_version, self.keychain_backend(), self.clock.now(), checks, &audit, log_tail)
     }

@@ -29,7 +29,7 @@ impl Wallet {
     pub fn close_account(&self, input: &CloseAccount, on_retry: &dyn Fn(u32, u32)) -> Result<(), AppError> {
         let s = &self.svc;
         let account = s.confirm_closing(input)?;
-        s.settle_payments(Some(account))?;
+        self.money().settle_payments(Some(account))?;
         check_empty(&s.db(), account)?;
         s.unbind_all_cards(account, on_retry)?;
         fail::fail_point!("close::after_cards", |_| Err(AppError::new(
@@ -48,7 +48,7 @@ impl Wallet {
             tx.commit()?;
         }
         tracing::info!(account, "account closed");
-        s.logout();
+        self.accounts().logout();
         Ok(())
     }
 }

@@ -1,9 +1,11 @@
 //! The wallet: the one object the Tauri shell holds. It is built here (opened, connected to
-//! its bank and SMS sender) and derefs to [`Services`], whose public methods — one IPC
-//! command's worth of work each — are the domain operations in `accounts/`, `cards/`,
-//! `money/` and `support/`; each takes the time from the clock port and checks the session
-//! itself. Only this module puts them together; none of them imports it, so dependencies run
-//! one way.
+//! its bank and SMS sender) and hands out one handle per domain — `wallet.accounts()`,
+//! `.cards()`, `.money()`, `.support()` — whose methods, one IPC command's worth of work each,
+//! are written in that domain's folder (`impl Cards<'_>` blocks in `cards/`, and so on); each
+//! takes the time from the clock port and checks the session itself. What needs several
+//! domains at once (closing an account, the security overview) is a method of the wallet
+//! itself, in `account.rs`. Only this module puts the domains together; none of them imports
+//! it, so dependencies run one way.
 //!
 //! Methods block (Argon2, SQLite): the shell calls them off the async workers.
 
@@ -13,10 +15,14 @@ pub mod bootstrap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::accounts::ops::Accounts;
 use crate::bank::{Bank, CallOptions, RetryPolicy, SmsGateway};
+use crate::cards::ops::Cards;
 use crate::cards::{binding, manage};
+use crate::money::ops::Money;
 use crate::platform::error::{AppError, ErrorCode};
 use crate::services::{BankLink, Services};
+use crate::support::ops::Support;
 
 pub use crate::accounts::signin::AppStatus;
 
@@ -76,7 +82,7 @@ impl Wallet {
         }
         svc.bank = Some(BankLink { bank, policy, client_version: client_version.to_owned() });
         // Payments a crash or a lost answer left unfinished: ask the bank, then post or void.
-        match svc.settle_payments(None) {
+        match Money(svc).settle_payments(None) {
             Ok(0) => {}
             Ok(n) => tracing::info!(settled = n, "unfinished payments settled at start-up"),
             Err(e) => tracing::warn!(code = e.code.as_str(), "unfinished payments could not be settled yet"),
@@ -91,11 +97,50 @@ impl Wallet {
     }
 }
 
-/// The operations: `wallet.pay(…)`, `wallet.login(…)` … are [`Services`]' public methods.
-impl std::ops::Deref for Wallet {
-    type Target = Services;
+/// The operations, by domain: each handle's methods live in its domain's folder.
+impl Wallet {
+    /// Signing up and in, the session, settings, passwords and their recovery (`accounts/`).
+    pub fn accounts(&self) -> Accounts<'_> {
+        Accounts(&self.svc)
+    }
 
-    fn deref(&self) -> &Services {
-        &self.svc
+    /// Binding, the cards, card updates and unbinding (`cards/`).
+    pub fn cards(&self) -> Cards<'_> {
+        Cards(&self.svc)
+    }
+
+    /// The balance, payments and their history (`money/`).
+    pub fn money(&self) -> Money<'_> {
+        Money(&self.svc)
+    }
+
+    /// Diagnostics, the cache and the support report (`support/`).
+    pub fn support(&self) -> Support<'_> {
+        Support(&self.svc)
+    }
+
+    /// What the background database check found: Some(true) when the file is damaged.
+    pub fn storage_damaged(&self) -> Option<bool> {
+        self.svc.storage_damaged()
+    }
+
+    /// Fails SESSION_EXPIRED (or LOCKED) unless someone is signed in and the session is live.
+    pub fn check_session(&self) -> Result<(), AppError> {
+        self.svc.check_session()
+    }
+
+    /// Where the database key is kept (the keychain's name, for the support report and tests).
+    pub fn keychain_backend(&self) -> &'static str {
+        self.svc.keychain_backend()
+    }
+
+    /// The signed-in person's real name and ID number, for the mock bank's viewer.
+    pub fn viewer_identity(&self) -> Result<(String, String), AppError> {
+        self.svc.viewer_identity()
+    }
+
+    /// Runs `f` on the database connection (tests only: reading what a rule left behind).
+    pub fn with_db_for_tests<T>(&self, f: impl FnOnce(&rusqlite::Connection) -> T) -> T {
+        self.svc.with_db_for_tests(f)
     }
 }

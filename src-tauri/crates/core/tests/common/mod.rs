@@ -68,14 +68,14 @@ impl Env {
     /// A wallet where P1 has registered and signed out again.
     pub fn with_p1_signed_out() -> Env {
         let env = Env::start();
-        env.wallet.register(&input(&P1)).unwrap();
-        env.wallet.logout();
+        env.wallet.accounts().register(&input(&P1)).unwrap();
+        env.wallet.accounts().logout();
         env
     }
 
     /// Signs in as P1 with `password`; the error code, or None on success.
     pub fn p1_login(&self, password: &str) -> Option<ErrorCode> {
-        self.wallet.login(&login(P1.phone, password)).err().map(|e| e.code)
+        self.wallet.accounts().login(&login(P1.phone, password)).err().map(|e| e.code)
     }
 
     /// `n` wrong passwords for P1; the codes they got.

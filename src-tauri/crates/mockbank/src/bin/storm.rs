@@ -110,8 +110,8 @@ fn json<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
 }
 
 fn sign_in(w: &Wallet, phone: &str) {
-    w.logout();
-    w.login(&json(serde_json::json!({"phone": phone, "password": PASSWORD}))).expect("sign in");
+    w.accounts().logout();
+    w.accounts().login(&json(serde_json::json!({"phone": phone, "password": PASSWORD}))).expect("sign in");
 }
 
 /// The storm's world: P1 (who pays) and P2, P1's card T01, autolock at its longest.
@@ -125,9 +125,9 @@ fn set_up(p: &Paths) {
                          "password": PASSWORD, "passwordConfirm": PASSWORD, "agree": true },
             "payPassword": PAY, "payPasswordConfirm": PAY
         });
-        w.register(&json(input)).expect("register");
+        w.accounts().register(&json(input)).expect("register");
     }
-    w.update_settings(&Settings { autolock_minutes: 60, ..Settings::default() }).expect("settings");
+    w.accounts().update_settings(&Settings { autolock_minutes: 60, ..Settings::default() }).expect("settings");
     let form = BindStart {
         number: SecretString::new("6222020000000010017"),
         expiry: None,
@@ -136,10 +136,10 @@ fn set_up(p: &Paths) {
         nickname: None,
         agree: true,
     };
-    let step = w.bind_start(&form, &|_, _| {}).expect("bind T01");
+    let step = w.cards().bind_start(&form, &|_, _| {}).expect("bind T01");
     let sms = bank.latest_sms(P1.0).expect("an SMS");
     let at = sms.find("验证码 ").expect("a code") + "验证码 ".len();
-    w.bind_confirm(&step.attempt_id, &SecretString::new(&sms[at..at + 6]), &|_, _| {}).expect("bound");
+    w.cards().bind_confirm(&step.attempt_id, &SecretString::new(&sms[at..at + 6]), &|_, _| {}).expect("bound");
 }
 
 fn form(kind: PaymentKind, fen: i64) -> PaymentInput {
@@ -159,7 +159,7 @@ fn form(kind: PaymentKind, fen: i64) -> PaymentInput {
 fn worker(p: &Paths, id: u32) -> ! {
     let (w, _bank, _clock) = open(p, true);
     sign_in(&w, P1.0);
-    let card = w.cards().expect("cards").first().expect("T01 bound").id;
+    let card = w.cards().list().expect("cards").first().expect("T01 bound").id;
     let mut rng = rand::rngs::StdRng::seed_from_u64(u64::from(std::process::id()) << 8 | u64::from(id));
     let mut acks = std::fs::OpenOptions::new().create(true).append(true).open(p.acks(id)).expect("acks");
     let mut storage = std::fs::OpenOptions::new().create(true).append(true).open(p.storage_errors(id)).expect("log");
@@ -180,7 +180,7 @@ fn worker(p: &Paths, id: u32) -> ! {
         };
         let key = format!("storm-{id}-{}-{n}", std::process::id());
         let req = PaymentRequest { idem_key: key.clone(), input, pay_password: SecretString::new(PAY) };
-        let result = w.pay(&req, &|_, _| {});
+        let result = w.money().pay(&req, &|_, _| {});
         match result {
             Ok(v) if v.status != PaymentStatus::Pending => {
                 writeln!(acks, "{key} {}", status_word(v.status)).expect("ack");
@@ -199,14 +199,14 @@ fn worker(p: &Paths, id: u32) -> ! {
         }
         if rng.gen_bool(0.1) {
             if let Some(id) = delayed.pop() {
-                if let Ok(v) = w.revoke_payment(id) {
+                if let Ok(v) = w.money().revoke_payment(id) {
                     writeln!(acks, "id:{} {}", v.id, status_word(v.status)).expect("ack");
                     acks.sync_data().expect("sync");
                 }
             }
         }
         if rng.gen_bool(0.05) {
-            let _ = w.history(&HistoryQuery { page_size: 20, ..Default::default() });
+            let _ = w.money().history(&HistoryQuery { page_size: 20, ..Default::default() });
             // settles
         }
     }
@@ -237,7 +237,7 @@ fn spawn_worker(p: &Paths, id: u32) -> Child {
 fn check(p: &Paths) -> (Vec<String>, usize) {
     let (w, bank, clock) = open(p, false);
     sign_in(&w, P1.0);
-    w.balance().expect("settles P1"); // start-up settled everyone; this settles again
+    w.money().balance().expect("settles P1"); // start-up settled everyone; this settles again
     let now = clock.now();
     let mut bad = vec![];
     // The acknowledgements: key or id → status.

@@ -37,13 +37,15 @@ pub fn register(w: &Wallet, p: &Person) {
         "payPassword": PAY, "payPasswordConfirm": PAY
     }))
     .unwrap();
-    w.register(&input).unwrap();
+    w.accounts().register(&input).unwrap();
 }
 
 /// Signs out whoever is signed in and signs `p` in.
 pub fn sign_in(w: &Wallet, p: &Person) {
-    w.logout();
-    w.login(&serde_json::from_value(serde_json::json!({"phone": p.phone, "password": PASSWORD})).unwrap()).unwrap();
+    w.accounts().logout();
+    w.accounts()
+        .login(&serde_json::from_value(serde_json::json!({"phone": p.phone, "password": PASSWORD})).unwrap())
+        .unwrap();
 }
 
 /// The code in the latest SMS the bank sent to a phone.
@@ -63,6 +65,6 @@ pub fn bind(w: &Wallet, bank: &MockBank, number: &str, phone: &str, credit: Opti
         nickname: None,
         agree: true,
     };
-    let step = w.bind_start(&form, NO_RETRY).unwrap();
-    w.bind_confirm(&step.attempt_id, &SecretString::new(sms_code(bank, phone)), NO_RETRY).unwrap()
+    let step = w.cards().bind_start(&form, NO_RETRY).unwrap();
+    w.cards().bind_confirm(&step.attempt_id, &SecretString::new(sms_code(bank, phone)), NO_RETRY).unwrap()
 }

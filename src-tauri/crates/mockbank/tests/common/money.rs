@@ -72,7 +72,7 @@ pub fn pay_with(
     input: PaymentInput,
     pw: &str,
 ) -> Result<tongbao_core::money::payments::PaymentView, AppError> {
-    w.pay(&PaymentRequest { idem_key: key.into(), input, pay_password: SecretString::new(pw) }, NO_RETRY)
+    w.money().pay(&PaymentRequest { idem_key: key.into(), input, pay_password: SecretString::new(pw) }, NO_RETRY)
 }
 
 pub fn pay(w: &Wallet, input: PaymentInput) -> Result<tongbao_core::money::payments::PaymentView, ErrorCode> {

@@ -8,6 +8,7 @@ use super::*;
 use crate::accounts::{self, validate, AccountId};
 use crate::cards::manage::stored_card;
 use crate::money::ledger::{self, Acct};
+use crate::money::ops::Money;
 use crate::money::{self, Fen, DAILY_LIMIT_FEN, SINGLE_LIMIT_FEN};
 use crate::platform::clock::shanghai_day_start;
 use crate::platform::clock::Millis;
@@ -52,6 +53,36 @@ pub(super) fn admit(
 }
 
 impl Services {
+    pub(super) fn payee_by_phone(&self, me: AccountId, phone: &str) -> Result<(AccountId, String), AppError> {
+        let phone = validate::phone(phone)?;
+        let found = accounts::by_phone(&self.db(), &phone)?;
+        match found {
+            Some((id, _)) if id == me => Err(AppError::new(ErrorCode::SelfTransfer, "a transfer to oneself")),
+            Some(p) => Ok(p),
+            None => Err(AppError::new(ErrorCode::PayeeNotFound, "no wallet user has this phone number")),
+        }
+    }
+
+    /// The checks shared by the quote and the payment that need no outside call: the card, the
+    /// counterparty's fields, the limits, the balance. The limits and the balance are checked
+    /// again by [`admit`] in the transaction that records the payment.
+    pub(super) fn check_form(&self, account: AccountId, input: &PaymentInput, amount: Fen) -> Result<Target, AppError> {
+        let now = self.clock.now();
+        let card = match input.card_id {
+            Some(id) => {
+                let c = stored_card(&self.db(), account, id)?;
+                c.check_payable(now)?;
+                Some(c)
+            }
+            None => None,
+        };
+        let target = counterparty::of(input.kind).check(self, account, input, card.as_ref())?;
+        admit(&self.db(), account, input.kind, target.source(), amount, now)?;
+        Ok(target)
+    }
+}
+
+impl Money<'_> {
     /// The signed-in person's wallet balance, after settling what is due.
     pub fn balance(&self) -> Result<Fen, AppError> {
         let account = self.require_account()?;
@@ -64,16 +95,6 @@ impl Services {
         let account = self.require_account()?;
         let (_, name) = self.payee_by_phone(account, phone)?;
         Ok(PayeeView { name_masked: accounts::mask_name(&name) })
-    }
-
-    pub(super) fn payee_by_phone(&self, me: AccountId, phone: &str) -> Result<(AccountId, String), AppError> {
-        let phone = validate::phone(phone)?;
-        let found = accounts::by_phone(&self.db(), &phone)?;
-        match found {
-            Some((id, _)) if id == me => Err(AppError::new(ErrorCode::SelfTransfer, "a transfer to oneself")),
-            Some(p) => Ok(p),
-            None => Err(AppError::new(ErrorCode::PayeeNotFound, "no wallet user has this phone number")),
-        }
     }
 
     /// Checks the form against every rule that needs no password and no money moving: the
@@ -97,23 +118,5 @@ impl Services {
             arrives_at: party.arrival(input).posts_at(now).or(Some(now)),
             balance_fen,
         })
-    }
-
-    /// The checks shared by the quote and the payment that need no outside call: the card, the
-    /// counterparty's fields, the limits, the balance. The limits and the balance are checked
-    /// again by [`admit`] in the transaction that records the payment.
-    pub(super) fn check_form(&self, account: AccountId, input: &PaymentInput, amount: Fen) -> Result<Target, AppError> {
-        let now = self.clock.now();
-        let card = match input.card_id {
-            Some(id) => {
-                let c = stored_card(&self.db(), account, id)?;
-                c.check_payable(now)?;
-                Some(c)
-            }
-            None => None,
-        };
-        let target = counterparty::of(input.kind).check(self, account, input, card.as_ref())?;
-        admit(&self.db(), account, input.kind, target.source(), amount, now)?;
-        Ok(target)
     }
 }

@@ -7,6 +7,7 @@ use rusqlite::{params, OptionalExtension};
 use super::*;
 use crate::accounts::{self, AccountId};
 use crate::cards::BankId;
+use crate::money::ops::Money;
 use crate::money::{self, Fen};
 use crate::platform::clock::{shanghai_date, shanghai_midnight, Millis, DAY};
 use crate::platform::error::{AppError, ErrorCode};
@@ -30,34 +31,6 @@ impl Services {
         db.query_row(&sql, params![me, self.clock.now(), id], view_row)
             .optional()?
             .ok_or_else(|| AppError::new(ErrorCode::PaymentNotFound, "no such payment"))
-    }
-
-    /// A payment of the signed-in person (made or received) with its status timeline.
-    pub fn payment_detail(&self, id: i64) -> Result<PaymentDetail, AppError> {
-        let me = self.require_account()?;
-        let payment = self.payment_view(me, id)?;
-        let db = self.db();
-        let owner: (AccountId, Option<AccountId>) =
-            db.query_row("SELECT account_id, payee_account FROM payments WHERE id = ?1", [id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
-        if owner.0 != me && owner.1 != Some(me) {
-            return Err(AppError::new(ErrorCode::PaymentNotFound, "no such payment"));
-        }
-        let mut st = db.prepare("SELECT status, code, at FROM payment_events WHERE payment_id = ?1 ORDER BY id")?;
-        let timeline = st
-            .query_map([id], |r| Ok(PaymentEvent { status: r.get(0)?, code: r.get(1)?, at: r.get(2)? }))?
-            .collect::<Result<_, _>>()?;
-        Ok(PaymentDetail { payment, timeline })
-    }
-
-    /// The history: newest first, paged, filtered. A received transfer shows to its payee
-    /// (as money in) only once it has succeeded. Made and received payments are two index
-    /// walks merged in date order, so a page costs the same at 20 or 1 000 000 payments.
-    pub fn history(&self, q: &HistoryQuery) -> Result<HistoryPage, AppError> {
-        let me = self.require_account()?;
-        self.settle_payments(Some(me))?;
-        self.history_page(me, q)
     }
 
     pub(super) fn history_page(&self, me: AccountId, q: &HistoryQuery) -> Result<HistoryPage, AppError> {
@@ -95,6 +68,36 @@ impl Services {
         items.truncate(page_size as usize);
         let next = items.last().filter(|_| has_more).map(|v| HistoryCursor { at: v.created_at, id: v.id });
         Ok(HistoryPage { items, page: q.page, page_size, has_more, next })
+    }
+}
+
+impl Money<'_> {
+    /// A payment of the signed-in person (made or received) with its status timeline.
+    pub fn payment_detail(&self, id: i64) -> Result<PaymentDetail, AppError> {
+        let me = self.require_account()?;
+        let payment = self.payment_view(me, id)?;
+        let db = self.db();
+        let owner: (AccountId, Option<AccountId>) =
+            db.query_row("SELECT account_id, payee_account FROM payments WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        if owner.0 != me && owner.1 != Some(me) {
+            return Err(AppError::new(ErrorCode::PaymentNotFound, "no such payment"));
+        }
+        let mut st = db.prepare("SELECT status, code, at FROM payment_events WHERE payment_id = ?1 ORDER BY id")?;
+        let timeline = st
+            .query_map([id], |r| Ok(PaymentEvent { status: r.get(0)?, code: r.get(1)?, at: r.get(2)? }))?
+            .collect::<Result<_, _>>()?;
+        Ok(PaymentDetail { payment, timeline })
+    }
+
+    /// The history: newest first, paged, filtered. A received transfer shows to its payee
+    /// (as money in) only once it has succeeded. Made and received payments are two index
+    /// walks merged in date order, so a page costs the same at 20 or 1 000 000 payments.
+    pub fn history(&self, q: &HistoryQuery) -> Result<HistoryPage, AppError> {
+        let me = self.require_account()?;
+        self.settle_payments(Some(me))?;
+        self.history_page(me, q)
     }
 
     /// Money in and out per Shanghai month, for the last `months` months up to now.

@@ -9,11 +9,70 @@ use super::*;
 use crate::accounts::{self};
 use crate::cards::manage::stored_card;
 use crate::money::ledger::{self, Phase};
+use crate::money::ops::Money;
 use crate::money::{self};
 use crate::platform::error::{AppError, ErrorCode};
 use crate::services::Services;
 
 impl Services {
+    pub(super) fn payment_by_key(&self, key: &str) -> Result<Option<Stored>, AppError> {
+        Ok(self
+            .db()
+            .query_row(&format!("SELECT {STORED} FROM payments WHERE idem_key = ?1"), [key], stored)
+            .optional()?)
+    }
+
+    pub(super) fn payment(&self, id: i64) -> Result<Stored, AppError> {
+        Ok(self.db().query_row(&format!("SELECT {STORED} FROM payments WHERE id = ?1"), [id], stored)?)
+    }
+
+    /// Moves a pending payment as far as it can go now: its leg (sent again under the same key
+    /// when it had no answer, so the other side answers the original result), then the post or
+    /// the void. A delayed transfer before its time waits.
+    pub(super) fn finish(&self, p: &Stored, on_retry: &dyn Fn(u32, u32)) -> Result<(), AppError> {
+        if p.status != PaymentStatus::Pending {
+            return Ok(());
+        }
+        let now = self.clock.now();
+        if p.posts_at.is_some_and(|t| t > now) {
+            return Ok(());
+        }
+        let party = p.party();
+        if internal(p.source(), party) {
+            // Recorded but not posted (a payment recorded before posting moved into its
+            // transaction): post it now, inside the wallet's books.
+            let mut db = self.db();
+            let tx = db.transaction()?;
+            match ledger::journal(&tx, p.id, Phase::Post, &p.post_legs(), now) {
+                Ok(()) => set_status(&tx, p.id, PaymentStatus::Succeeded, "done", None, None, now)?,
+                Err(e) if e.code == ErrorCode::InsufficientFunds => {
+                    drop(tx);
+                    set_status(&db, p.id, PaymentStatus::Failed, "none", Some(e.code), None, now)?;
+                    return Err(e);
+                }
+                Err(e) => return Err(e),
+            }
+            tx.commit()?;
+            return Ok(());
+        }
+        let link = self.bank()?;
+        fail::fail_point!("finish::before_sent", |_| Err(fail_error()));
+        self.db().execute("UPDATE payments SET bank_state = 'sent' WHERE id = ?1 AND bank_state = 'none'", [p.id])?;
+        fail::fail_point!("finish::after_sent", |_| Err(fail_error()));
+        let answer = match p.source() {
+            // Funded by a card: the card's debit is the leg; the money lands inside the books.
+            Source::Card(card) => {
+                let t = self.card_token(card)?;
+                self.call_bank(link, |o| link.bank.debit(&t, p.amount, &p.key, o), on_retry)
+            }
+            Source::Balance => party.send(self, link, p, on_retry)?,
+        };
+        fail::fail_point!("finish::after_bank", |_| Err(fail_error()));
+        self.settle_answer(p, answer.map_err(Some))
+    }
+}
+
+impl Money<'_> {
     /// Makes a payment. A key seen before answers the payment it made (finishing it first if
     /// its bank leg had no answer): never a second payment.
     pub fn pay(&self, req: &PaymentRequest, on_retry: &dyn Fn(u32, u32)) -> Result<PaymentView, AppError> {
@@ -115,61 +174,5 @@ impl Services {
         let p = self.payment(id)?;
         self.finish(&p, on_retry)?;
         self.payment_view(account, id)
-    }
-
-    pub(super) fn payment_by_key(&self, key: &str) -> Result<Option<Stored>, AppError> {
-        Ok(self
-            .db()
-            .query_row(&format!("SELECT {STORED} FROM payments WHERE idem_key = ?1"), [key], stored)
-            .optional()?)
-    }
-
-    pub(super) fn payment(&self, id: i64) -> Result<Stored, AppError> {
-        Ok(self.db().query_row(&format!("SELECT {STORED} FROM payments WHERE id = ?1"), [id], stored)?)
-    }
-
-    /// Moves a pending payment as far as it can go now: its leg (sent again under the same key
-    /// when it had no answer, so the other side answers the original result), then the post or
-    /// the void. A delayed transfer before its time waits.
-    pub(super) fn finish(&self, p: &Stored, on_retry: &dyn Fn(u32, u32)) -> Result<(), AppError> {
-        if p.status != PaymentStatus::Pending {
-            return Ok(());
-        }
-        let now = self.clock.now();
-        if p.posts_at.is_some_and(|t| t > now) {
-            return Ok(());
-        }
-        let party = p.party();
-        if internal(p.source(), party) {
-            // Recorded but not posted (a payment recorded before posting moved into its
-            // transaction): post it now, inside the wallet's books.
-            let mut db = self.db();
-            let tx = db.transaction()?;
-            match ledger::journal(&tx, p.id, Phase::Post, &p.post_legs(), now) {
-                Ok(()) => set_status(&tx, p.id, PaymentStatus::Succeeded, "done", None, None, now)?,
-                Err(e) if e.code == ErrorCode::InsufficientFunds => {
-                    drop(tx);
-                    set_status(&db, p.id, PaymentStatus::Failed, "none", Some(e.code), None, now)?;
-                    return Err(e);
-                }
-                Err(e) => return Err(e),
-            }
-            tx.commit()?;
-            return Ok(());
-        }
-        let link = self.bank()?;
-        fail::fail_point!("finish::before_sent", |_| Err(fail_error()));
-        self.db().execute("UPDATE payments SET bank_state = 'sent' WHERE id = ?1 AND bank_state = 'none'", [p.id])?;
-        fail::fail_point!("finish::after_sent", |_| Err(fail_error()));
-        let answer = match p.source() {
-            // Funded by a card: the card's debit is the leg; the money lands inside the books.
-            Source::Card(card) => {
-                let t = self.card_token(card)?;
-                self.call_bank(link, |o| link.bank.debit(&t, p.amount, &p.key, o), on_retry)
-            }
-            Source::Balance => party.send(self, link, p, on_retry)?,
-        };
-        fail::fail_point!("finish::after_bank", |_| Err(fail_error()));
-        self.settle_answer(p, answer.map_err(Some))
     }
 }

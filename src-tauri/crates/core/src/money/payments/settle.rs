@@ -7,6 +7,7 @@ use super::*;
 use crate::accounts::AccountId;
 use crate::bank::{BankFailure, BankTxn, TxnState};
 use crate::money::ledger::{self, Phase};
+use crate::money::ops::Money;
 use crate::platform::error::{AppError, ErrorCode};
 use crate::services::Services;
 
@@ -54,7 +55,9 @@ impl Services {
         tx.commit()?;
         result
     }
+}
 
+impl Money<'_> {
     /// Settles what can be settled: delayed transfers that are due, payments recorded but never
     /// sent (a crash or a failed write between the two), and bank legs that got no answer (the
     /// bank is asked what became of their key). Runs at start-up for every account (`None`) and

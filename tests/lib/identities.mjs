@@ -1,10 +1,23 @@
-// The published test identities (tests/README.md) (the mock bank's people), with passwords for the tests.
+// The test people: phone, real name and ID number come from the mock bank's fixture (the file
+// the app's mock bank loads, so the scripts cannot drift from it); the display names and the
+// passwords are the wallet side's, the same as the Rust tests' (core/tests/common/people.rs).
+import { readFileSync } from "node:fs";
+
 export const PASSWORD = "Tongbao2026!";
 export const PAY_PASSWORD = "258036";
 
-export const P1 = { phone: "13800138000", realName: "张三", idNumber: "110101199003071233", displayName: "小张" };
-export const P2 = { phone: "13900139000", realName: "李四", idNumber: "310101198805204563", displayName: "小李" };
-export const P3 = { phone: "13700137000", realName: "王五", idNumber: "440305199512127891", displayName: "小王" };
+const fixture = JSON.parse(
+  readFileSync(new URL("../../src-tauri/crates/mockbank/fixture/default.json", import.meta.url), "utf8"),
+);
+const DISPLAY_NAMES = { P1: "小张", P2: "小李", P3: "小王" };
+function person(id) {
+  const p = fixture.people.find((f) => f.id === id);
+  if (!p) throw new Error(`${id} is not in the mock bank's fixture`);
+  return { phone: p.phone, realName: p.realName, idNumber: p.idNumber, displayName: DISPLAY_NAMES[id] };
+}
+export const P1 = person("P1");
+export const P2 = person("P2");
+export const P3 = person("P3");
 
 import { CARDS } from "./cards.mjs";
 

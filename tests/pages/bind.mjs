@@ -1,5 +1,6 @@
 // Page object: the binding flow and the mock phone.
 import { click, el, text, tid, type } from "../lib/dom.mjs";
+import { P1 } from "../lib/identities.mjs";
 
 export async function openBind(b) {
   await click(b, "nav-cards");
@@ -34,7 +35,7 @@ export async function rememberSms(b, phone) {
 }
 
 /** Submits the card form, remembering the phone's last SMS so only a new one is read. */
-export async function submitCard(b, phone = "13800138000") {
+export async function submitCard(b, phone = P1.phone) {
   await rememberSms(b, phone);
   await click(b, "bind-submit");
 }
@@ -61,7 +62,7 @@ export async function enterOtp(b, code) {
 }
 
 /** The whole happy path for a debit card of the signed-in person (P1's phone by default). */
-export async function bindDebit(b, number, phone = "13800138000") {
+export async function bindDebit(b, number, phone = P1.phone) {
   await openBind(b);
   await fillCard(b, { number, phone });
   await submitCard(b, phone);

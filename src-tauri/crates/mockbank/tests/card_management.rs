@@ -313,11 +313,15 @@ fn unbinding_needs_the_payment_password_revokes_the_token_and_moves_the_default(
         .unbind_card(&CardUnbind { card_id: a.id, pay_password: "111111".into() }, NO_RETRY)
         .unwrap_err();
     assert_eq!((locked.code, locked.until), (ErrorCode::PayPasswordLocked, Some(before + 3 * HOUR)));
-    assert_eq!(env.unbind(a.id, PAY).unwrap_err(), ErrorCode::PayPasswordLocked, "even the right one while locked");
+    assert_eq!(
+        env.unbind(a.id, PAY_PASSWORD).unwrap_err(),
+        ErrorCode::PayPasswordLocked,
+        "even the right one while locked"
+    );
     assert_eq!(env.wallet.cards().list().unwrap().len(), 2, "nothing unbound");
     env.jump(before + 3 * HOUR);
     let token = env.bank.active_agreements("T01").pop().expect("T01 is bound at the bank");
-    let left = env.unbind(a.id, PAY).unwrap();
+    let left = env.unbind(a.id, PAY_PASSWORD).unwrap();
     assert_eq!(left.len(), 1);
     assert_eq!((left[0].id, left[0].is_default), (b.id, true), "the default moved");
     assert_eq!(env.bank.agreement_active(&token), Some(false), "revoked at the bank");
@@ -326,7 +330,7 @@ fn unbinding_needs_the_payment_password_revokes_the_token_and_moves_the_default(
     assert_eq!(&account[..2], [AuditEvent::DefaultMoved, AuditEvent::Unbound]);
     assert!(account.contains(&AuditEvent::Bound), "history is kept");
     // The last card: the default goes to none; it can be bound again.
-    assert!(env.unbind(b.id, PAY).unwrap().is_empty());
+    assert!(env.unbind(b.id, PAY_PASSWORD).unwrap().is_empty());
     assert!(env.bind(T01, None).is_default);
 }
 
@@ -335,7 +339,7 @@ fn unbinding_while_the_bank_is_offline_keeps_the_card() {
     let env = p1();
     let a = env.bind(T01, None);
     env.bank.set_controls(Controls { offline: true, ..Controls::default() });
-    assert_eq!(env.unbind(a.id, PAY).unwrap_err(), ErrorCode::NetworkOffline);
+    assert_eq!(env.unbind(a.id, PAY_PASSWORD).unwrap_err(), ErrorCode::NetworkOffline);
     assert_eq!(env.wallet.cards().list().unwrap().len(), 1);
     assert_eq!(env.events(a.id)[0], AuditEvent::UnbindFailed);
 }

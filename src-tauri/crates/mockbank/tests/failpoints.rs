@@ -89,7 +89,7 @@ fn crash_payment_at(point: &str, input: impl Fn(i64) -> PaymentInput, signed_amo
         let scenario = FailScenario::setup();
         let (world, w) = world();
         fail::cfg(point, action).unwrap();
-        let r = catch_unwind(AssertUnwindSafe(|| pay_with(&w, KEY, input(world.card), PAY)));
+        let r = catch_unwind(AssertUnwindSafe(|| pay_with(&w, KEY, input(world.card), PAY_PASSWORD)));
         fail::remove(point);
         let fired = match action {
             "panic" => r.is_err(),
@@ -104,7 +104,7 @@ fn crash_payment_at(point: &str, input: impl Fn(i64) -> PaymentInput, signed_amo
         };
         check_invariants(&w, &world, signed_amount);
         // The person's retry under the same key answers the one payment.
-        let again = pay_with(&w, KEY, input(world.card), PAY);
+        let again = pay_with(&w, KEY, input(world.card), PAY_PASSWORD);
         if let Ok(v) = again {
             assert_ne!(v.status, PaymentStatus::Pending);
         }
@@ -178,7 +178,7 @@ fn crash_in_the_settlement_after_the_inquiry() {
             faults: FaultRates { drop_reply: 1.0, ..FaultRates::default() },
             ..Controls::default()
         });
-        assert!(pay_with(&w, KEY, withdraw_30(world.card), PAY).is_err(), "no answer: left pending");
+        assert!(pay_with(&w, KEY, withdraw_30(world.card), PAY_PASSWORD).is_err(), "no answer: left pending");
         world.bank.set_controls(Controls::default());
         fail::cfg("settle::after_inquire", action).unwrap();
         let r = catch_unwind(AssertUnwindSafe(|| w.money().balance()));

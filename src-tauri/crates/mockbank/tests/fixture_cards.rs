@@ -31,8 +31,8 @@ fn req<'a>(
 ) -> VerifyCard<'a> {
     VerifyCard {
         pan,
-        holder_name: p.name,
-        holder_id: p.id,
+        holder_name: p.real_name,
+        holder_id: p.id_number,
         phone: p.phone,
         expiry: expiry.map(|e| parse_expiry(e).unwrap()),
         cvv,
@@ -42,7 +42,7 @@ fn req<'a>(
 }
 
 fn verify(b: &MockBank, pan: &str, p: &Person) -> Result<Verified, BankFailure> {
-    b.verify_card(&req(pan, p, None, None, &format!("{pan}-{}", p.id)), OPTS)
+    b.verify_card(&req(pan, p, None, None, &format!("{pan}-{}", p.id_number)), OPTS)
 }
 
 fn session(v: Verified) -> String {
@@ -339,4 +339,33 @@ fn counter_actions_refuse_unknown_cards_and_bad_phones() {
     let (b, _) = bank();
     assert!(b.act(None, &BankAction::Activate { card_id: "T99".into() }).unwrap_err().contains("no card T99"));
     assert!(b.act(None, &BankAction::ChangePhone { card_id: "T01".into(), phone: "12ab".into() }).is_err());
+}
+
+/// The tests' people (one definition, `core/tests/common/people.rs`) are the fixture's.
+#[test]
+fn the_test_people_are_the_fixtures_people() {
+    let fixture = Fixture::default_fixture();
+    for (id, p) in [("P1", &P1), ("P2", &P2)] {
+        let f = fixture.people.iter().find(|f| f.id == id).expect("in the fixture");
+        assert_eq!((f.real_name.as_str(), f.id_number.as_str(), f.phone.as_str()), (p.real_name, p.id_number, p.phone));
+    }
+}
+
+#[test]
+fn a_changed_fixture_is_refused_naming_the_file_to_delete() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bank.db");
+    let clock = Arc::new(FakeClock::at(T0));
+    drop(MockBank::open(&path, &Fixture::default_fixture(), clock.clone()).unwrap());
+    // The same fixture opens again.
+    drop(MockBank::open(&path, &Fixture::default_fixture(), clock.clone()).unwrap());
+    let mut text: serde_json::Value = serde_json::from_str(tongbao_mockbank::fixture::DEFAULT_FIXTURE).unwrap();
+    text["cards"][0]["balanceFen"] = serde_json::json!(1);
+    let other = Fixture::parse(&text.to_string()).unwrap();
+    let err = MockBank::open(&path, &other, clock.clone()).err().expect("refused");
+    assert!(err.contains(&path.display().to_string()) && err.contains("delete"), "{err}");
+    // Deleted: the new fixture seeds a new bank.
+    std::fs::remove_file(&path).unwrap();
+    let b = MockBank::open(&path, &other, clock).unwrap();
+    assert_eq!(b.balance_of(other.cards[0].id.as_str()), Some(1));
 }

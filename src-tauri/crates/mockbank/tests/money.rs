@@ -12,7 +12,7 @@ use tongbao_core::money::ledger::{self, Acct};
 use tongbao_core::money::payments::{
     Arrival, Counterparty, Direction, HistoryQuery, PaymentInput, PaymentKind, PaymentStatus,
 };
-use tongbao_core::platform::clock::{Clock, FakeClock, HOUR, MINUTE};
+use tongbao_core::platform::clock::{Clock, FakeClock, DAY, HOUR, MINUTE};
 use tongbao_core::platform::error::ErrorCode;
 use tongbao_core::platform::secrets::SecretString;
 use tongbao_mockbank::fixture::Fixture;
@@ -109,8 +109,8 @@ fn a_double_submit_and_a_retry_after_a_lost_answer_pay_once() {
     let e = env();
     let t01 = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone, None).id;
     let k = key();
-    let first = pay_with(&e.wallet, &k, topup(t01, "300"), PAY).unwrap();
-    let again = pay_with(&e.wallet, &k, topup(t01, "300"), PAY).unwrap();
+    let first = pay_with(&e.wallet, &k, topup(t01, "300"), PAY_PASSWORD).unwrap();
+    let again = pay_with(&e.wallet, &k, topup(t01, "300"), PAY_PASSWORD).unwrap();
     assert_eq!(first.id, again.id);
     assert_eq!(e.wallet.money().balance().unwrap(), 30_000);
     // The bank does the work but its answer is lost (every time, so retries don't help).
@@ -119,11 +119,11 @@ fn a_double_submit_and_a_retry_after_a_lost_answer_pay_once() {
         ..Controls::default()
     });
     let k2 = key();
-    let lost = pay_with(&e.wallet, &k2, topup(t01, "200"), PAY).unwrap_err();
+    let lost = pay_with(&e.wallet, &k2, topup(t01, "200"), PAY_PASSWORD).unwrap_err();
     assert_eq!(lost.code, ErrorCode::NetworkTimeout);
     assert_eq!(e.bank.movements_for(&k2), 1, "the bank moved it once, despite the retries");
     e.bank.set_controls(Controls::default());
-    let done = pay_with(&e.wallet, &k2, topup(t01, "200"), PAY).unwrap();
+    let done = pay_with(&e.wallet, &k2, topup(t01, "200"), PAY_PASSWORD).unwrap();
     assert_eq!(done.status, PaymentStatus::Succeeded);
     assert_eq!(e.bank.movements_for(&k2), 1);
     assert_eq!(e.wallet.money().balance().unwrap(), 50_000);
@@ -290,7 +290,7 @@ fn withdraw_and_die() {
     register(&wallet, &P1);
     let t01 = bind(&wallet, &bank, "6222020000000010017", P1.phone, None).id;
     pay(&wallet, topup(t01, "1000")).unwrap();
-    let _ = pay_with(&wallet, WITHDRAW_KEY, withdraw(t01, "300"), PAY);
+    let _ = pay_with(&wallet, WITHDRAW_KEY, withdraw(t01, "300"), PAY_PASSWORD);
     panic!("the process should have died in the bank's credit");
 }
 
@@ -390,7 +390,7 @@ proptest! {
                 sign_in(&e.wallet, people[who]);
                 let k = key();
                 keys.lock().unwrap().push(k.clone());
-                let _ = pay_with(&e.wallet, &k, input.clone(), PAY);
+                let _ = pay_with(&e.wallet, &k, input.clone(), PAY_PASSWORD);
                 last = Some((who, k, input));
             };
             match op {
@@ -415,7 +415,7 @@ proptest! {
                 Op::RetryLast => {
                     if let Some((who, k, input)) = last.clone() {
                         sign_in(&e.wallet, people[who]);
-                        let _ = pay_with(&e.wallet, &k, input, PAY);
+                        let _ = pay_with(&e.wallet, &k, input, PAY_PASSWORD);
                     }
                 }
                 Op::Faults(n) => {
@@ -589,4 +589,120 @@ fn an_unknown_stored_name_is_an_error_never_a_default() {
     e.bank
         .with_db_for_tests(|db| db.execute("UPDATE txns SET outcome = 'Mystery' WHERE idem_key = ?1", [&key]).unwrap());
     assert_eq!(e.bank.inquire(&key, opts).unwrap_err(), BankFailure::Fault(Fault::SystemError));
+}
+
+// --- Under races and hostile callers: the daily limit under 8 parallel payers, an expired
+// card, settlement scoped to the signed-in person, the payment password under 16 guesses.
+
+fn rich_t01() -> Fixture {
+    let mut f = Fixture::default_fixture();
+    let t01 = f.cards.iter_mut().find(|c| c.id == "T01").unwrap();
+    t01.balance_fen = 1_000_000 * 100;
+    t01.single_limit_fen = 100_000 * 100;
+    t01.daily_limit_fen = 1_000_000 * 100;
+    f
+}
+
+#[test]
+fn parallel_payments_never_pass_the_daily_limit() {
+    let e = env_with(rich_t01());
+    let card = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone, None).id;
+    for _ in 0..7 {
+        e.clock.advance(61_000); // the bank allows 5 debits of a card a minute
+        pay(&e.wallet, topup(card, "50000")).unwrap();
+    }
+    for _ in 0..3 {
+        pay(&e.wallet, to_user(P2.phone, "50000")).unwrap(); // ¥150,000 out today
+    }
+    // 8 payers at once, ¥50,000 each, from the balance (¥200,000 left): only one fits the day.
+    let results = at_once(8, |_| pay(&e.wallet, to_user(P2.phone, "50000")));
+    let ok = results.iter().filter(|r| r.is_ok()).count();
+    assert_eq!(ok, 1, "{results:?}");
+    assert!(results.iter().filter_map(|r| r.as_ref().err()).all(|c| *c == ErrorCode::LimitExceeded), "{results:?}");
+    // Withdrawals count too, in parallel with transfers.
+    let mixed = at_once(8, |i| {
+        if i % 2 == 0 {
+            pay(&e.wallet, withdraw(card, "0.01"))
+        } else {
+            pay(&e.wallet, to_user(P2.phone, "0.01"))
+        }
+    });
+    assert!(mixed.iter().all(|r| *r == Err(ErrorCode::LimitExceeded)), "{mixed:?}");
+    let out_today: i64 = e.wallet.with_db_for_tests(|db| {
+        db.query_row(
+            "SELECT sum(amount_fen) FROM payments WHERE kind <> 'topup' AND status IN ('pending', 'succeeded')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    });
+    assert_eq!(out_today, 200_000 * 100);
+    books(&e.wallet);
+}
+
+#[test]
+fn an_expired_card_does_not_pay_and_the_bank_refuses_it_too() {
+    let e = env();
+    let t13 = bind(&e.wallet, &e.bank, "6253300000010137", P1.phone, Some(("12/30", "123"))).id;
+    pay(&e.wallet, topup(t13, "10")).unwrap();
+    e.clock.advance(5 * 365 * DAY + 60 * DAY); // past December 2030
+    sign_in(&e.wallet, &P1);
+    assert_eq!(pay(&e.wallet, topup(t13, "10")), Err(ErrorCode::CardExpired));
+    assert_eq!(e.wallet.money().quote_payment(&topup(t13, "10")).unwrap_err().code, ErrorCode::CardExpired);
+    // The issuer checks too: a debit on the expired card's agreement is declined 33.
+    let token = e.bank.active_agreements("T13").pop().unwrap();
+    let r = e.bank.debit(&token, 1_000, "key-expired-direct", CallOptions { timeout_ms: 2_000 });
+    let declined = r.unwrap_err();
+    assert_eq!(declined, BankFailure::Declined(Decline::ExpiredPickUp));
+    assert_eq!((declined.code(), declined.iso()), (ErrorCode::CardExpired, Some("33")));
+}
+
+#[test]
+fn a_balance_request_settles_only_the_signed_in_persons_payments() {
+    let e = env();
+    let t01 = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone, None).id;
+    pay(&e.wallet, topup(t01, "100")).unwrap();
+    // P1's withdrawal gets no answer: it stays pending.
+    e.bank.set_controls(Controls { offline: true, ..Controls::default() });
+    assert!(pay(&e.wallet, withdraw(t01, "30")).is_err());
+    e.bank.set_controls(Controls::default());
+    // P2 looks at their balance: P1's payment is not touched.
+    sign_in(&e.wallet, &P2);
+    e.wallet.money().balance().unwrap();
+    let pending: i64 = e.wallet.with_db_for_tests(|db| {
+        db.query_row("SELECT count(*) FROM payments WHERE status = 'pending'", [], |r| r.get(0)).unwrap()
+    });
+    assert_eq!(pending, 1, "another person's balance settled P1's payment");
+    // P1's own balance settles it.
+    sign_in(&e.wallet, &P1);
+    assert_eq!(e.wallet.money().balance().unwrap(), 7_000);
+    books(&e.wallet);
+}
+
+#[test]
+fn parallel_wrong_payment_passwords_get_at_most_four_wrong_answers() {
+    let e = env();
+    let t01 = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone, None).id;
+    pay(&e.wallet, topup(t01, "100")).unwrap();
+    let codes = at_once(16, |_| pay_with(&e.wallet, &key(), to_user(P2.phone, "1"), "147036").map_err(|e| e.code));
+    let wrong = codes.iter().filter(|c| **c == Err(ErrorCode::PayPasswordWrong)).count();
+    let locked = codes.iter().filter(|c| **c == Err(ErrorCode::PayPasswordLocked)).count();
+    assert_eq!(wrong + locked, 16, "{codes:?}");
+    assert!(wrong <= 4, "{wrong} wrong answers before the lock");
+    // Locked means locked: the right password waits 3 hours.
+    assert_eq!(pay(&e.wallet, to_user(P2.phone, "1")), Err(ErrorCode::PayPasswordLocked));
+    let left = pay_with(&e.wallet, &key(), to_user(P2.phone, "1"), "147036").unwrap_err();
+    assert_eq!(left.code, ErrorCode::PayPasswordLocked);
+    assert!(left.until.is_some());
+}
+
+#[test]
+fn a_wrong_payment_password_says_how_many_tries_are_left() {
+    let e = env();
+    let t01 = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone, None).id;
+    pay(&e.wallet, topup(t01, "100")).unwrap();
+    for left in [4, 3, 2, 1] {
+        let err = pay_with(&e.wallet, &key(), to_user(P2.phone, "1"), "147036").unwrap_err();
+        assert_eq!((err.code, err.tries_left), (ErrorCode::PayPasswordWrong, Some(left)));
+    }
 }

@@ -40,7 +40,7 @@ fn t24_answers_96_until_the_bank_restores_service_then_binds() {
     assert_eq!((err.code, err.bank_code.as_deref()), (ErrorCode::BankSystemError, Some("96")));
     assert!(e.bank.panel(None).cards.iter().any(|c| c.id == "T24" && c.system_error));
     // Outside test mode (a viewer: the signed-in person) the counter does not offer it.
-    let p1 = tongbao_mockbank::Viewer { id_number: P1.id.into(), phone: P1.phone.into() };
+    let p1 = tongbao_mockbank::Viewer { id_number: P1.id_number.into(), phone: P1.phone.into() };
     assert!(e.bank.act(Some(&p1), &BankAction::RestoreService { card_id: "T24".into() }).is_err());
     assert_eq!(start(&e.wallet, "6222020000000010249", P1.phone).unwrap_err().code, ErrorCode::BankSystemError);
     restore(&e.bank, "T24");

@@ -99,19 +99,22 @@ fn change_the_payment_password_with_its_rules_and_lockout() {
         (ErrorCode::PayPasswordWrong, Some(Field::CurrentPayPassword), Some(4))
     );
     assert_eq!(
-        w.accounts().change_pay_password(&change(PAY, "123456", "123456")).unwrap_err().code,
+        w.accounts().change_pay_password(&change(PAY_PASSWORD, "123456", "123456")).unwrap_err().code,
         ErrorCode::PayPasswordWeak
     );
     assert_eq!(
-        w.accounts().change_pay_password(&change(PAY, "369258", "369257")).unwrap_err().code,
+        w.accounts().change_pay_password(&change(PAY_PASSWORD, "369258", "369257")).unwrap_err().code,
         ErrorCode::PasswordMismatch
     );
     assert_eq!(
-        w.accounts().change_pay_password(&change(PAY, PAY, PAY)).unwrap_err().code,
+        w.accounts().change_pay_password(&change(PAY_PASSWORD, PAY_PASSWORD, PAY_PASSWORD)).unwrap_err().code,
         ErrorCode::PasswordSameAsOld
     );
-    w.accounts().change_pay_password(&change(PAY, "369258", "369258")).unwrap();
-    assert_eq!(pay_with(w, &key(), to_user(P2.phone, "1"), PAY).unwrap_err().code, ErrorCode::PayPasswordWrong);
+    w.accounts().change_pay_password(&change(PAY_PASSWORD, "369258", "369258")).unwrap();
+    assert_eq!(
+        pay_with(w, &key(), to_user(P2.phone, "1"), PAY_PASSWORD).unwrap_err().code,
+        ErrorCode::PayPasswordWrong
+    );
     assert!(pay_with(w, &key(), to_user(P2.phone, "1"), "369258").is_ok());
     for _ in 0..4 {
         let _ = w.accounts().change_pay_password(&change("147036", "258147", "258147"));
@@ -134,8 +137,11 @@ fn recover_the_login_password_step_by_step() {
     // No step can be skipped.
     let finish = RecoveryFinish { recovery_id: id.clone(), new: s(NEW_PASSWORD), confirm: s(NEW_PASSWORD) };
     assert_eq!(w.accounts().recover_finish(&finish).unwrap_err().code, ErrorCode::InputInvalid);
-    let identity =
-        RecoveryIdentity { recovery_id: id.clone(), real_name: Some(P1.name.into()), id_number: P1.id.into() };
+    let identity = RecoveryIdentity {
+        recovery_id: id.clone(),
+        real_name: Some(P1.real_name.into()),
+        id_number: P1.id_number.into(),
+    };
     assert_eq!(w.accounts().recover_identity(&identity).unwrap_err().code, ErrorCode::InputInvalid);
     // Resend: not before 60 s.
     let early = w.accounts().recover_resend(&RecoveryRef { recovery_id: id.clone() }).unwrap_err();
@@ -147,8 +153,12 @@ fn recover_the_login_password_step_by_step() {
     assert_eq!(step.stage, RecoveryStage::Identity);
     // A wrong identity never says which part.
     for bad in [
-        RecoveryIdentity { recovery_id: id.clone(), real_name: Some("李四".into()), id_number: P1.id.into() },
-        RecoveryIdentity { recovery_id: id.clone(), real_name: Some(P1.name.into()), id_number: P2.id.into() },
+        RecoveryIdentity { recovery_id: id.clone(), real_name: Some("李四".into()), id_number: P1.id_number.into() },
+        RecoveryIdentity {
+            recovery_id: id.clone(),
+            real_name: Some(P1.real_name.into()),
+            id_number: P2.id_number.into(),
+        },
     ] {
         let err = w.accounts().recover_identity(&bad).unwrap_err();
         assert_eq!(err.code, ErrorCode::IdentityMismatch);
@@ -209,8 +219,11 @@ fn parallel_wrong_identities_get_at_most_four_answers_then_recovery_locks() {
                 let (w, b, id) = (&w, &barrier, step.recovery_id.clone());
                 sc.spawn(move || {
                     b.wait();
-                    let bad =
-                        RecoveryIdentity { recovery_id: id, real_name: Some("李四".into()), id_number: P2.id.into() };
+                    let bad = RecoveryIdentity {
+                        recovery_id: id,
+                        real_name: Some("李四".into()),
+                        id_number: P2.id_number.into(),
+                    };
                     w.accounts().recover_identity(&bad).unwrap_err().code
                 })
             })
@@ -279,9 +292,9 @@ fn recover_the_payment_password_with_the_id_number_when_no_card_is_bound() {
         w.cards().pay_recover_code(&RecoveryCode { recovery_id: id.clone(), code: s(&code) }).unwrap().stage,
         RecoveryStage::Identity
     );
-    let bad = RecoveryIdentity { recovery_id: id.clone(), real_name: None, id_number: P2.id.into() };
+    let bad = RecoveryIdentity { recovery_id: id.clone(), real_name: None, id_number: P2.id_number.into() };
     assert_eq!(w.accounts().pay_recover_identity(&bad).unwrap_err().code, ErrorCode::IdentityMismatch);
-    let good = RecoveryIdentity { recovery_id: id.clone(), real_name: None, id_number: P1.id.into() };
+    let good = RecoveryIdentity { recovery_id: id.clone(), real_name: None, id_number: P1.id_number.into() };
     assert_eq!(w.accounts().pay_recover_identity(&good).unwrap().stage, RecoveryStage::NewPassword);
     w.accounts()
         .pay_recover_finish(&RecoveryFinish { recovery_id: id, new: s("369258"), confirm: s("369258") })

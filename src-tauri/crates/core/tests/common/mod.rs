@@ -1,5 +1,5 @@
-//! Shared fixtures for the core's integration tests: the published test identities (tests/README.md) and
-//! a wallet on a fake clock and an in-memory keychain.
+//! Shared fixtures for the core's integration tests: the test people (`people.rs`, shared with the mock bank's
+//! tests) and a wallet on a fake clock and an in-memory keychain.
 #![allow(dead_code)]
 
 use std::sync::Arc;
@@ -11,24 +11,8 @@ use tongbao_core::platform::error::ErrorCode;
 use tongbao_core::platform::secrets::{MemoryStore, SecretString};
 use tongbao_core::{open_wallet, Wallet};
 
-/// 2026-11-25T12:00:00Z
-pub const T0: i64 = 1_795_608_000_000;
-
-pub struct Person {
-    pub phone: &'static str,
-    pub real_name: &'static str,
-    pub id_number: &'static str,
-    pub display_name: &'static str,
-}
-
-pub const P1: Person =
-    Person { phone: "13800138000", real_name: "张三", id_number: "110101199003071233", display_name: "小张" };
-pub const P2: Person =
-    Person { phone: "13900139000", real_name: "李四", id_number: "310101198805204563", display_name: "小李" };
-
-pub const PASSWORD: &str = "Tongbao2026!";
-pub const WRONG: &str = "Wrong2026!";
-pub const PAY_PASSWORD: &str = "258036";
+mod people;
+pub use people::*;
 
 pub struct Env {
     pub dir: tempfile::TempDir,

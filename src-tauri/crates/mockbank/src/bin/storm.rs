@@ -35,12 +35,13 @@ use tongbao_mockbank::fixture::Fixture;
 use tongbao_mockbank::testkit::FolderStore;
 use tongbao_mockbank::{Controls, FaultRates, MockBank};
 
-const PASSWORD: &str = "Tongbao2026!";
-const PAY: &str = "258036";
-const P1: (&str, &str, &str) = ("13800138000", "张三", "110101199003071233");
-const P2: (&str, &str, &str) = ("13900139000", "李四", "310101198805204563");
+/// The test people and passwords, as the Rust tests have them (one definition).
+#[path = "../../../core/tests/common/people.rs"]
+#[allow(dead_code)]
+mod people;
+use people::{P1, P2, PASSWORD, PAY_PASSWORD};
 /// 2026-11-25 20:00 in Shanghai: where the storm's clock starts.
-const VIRTUAL_START: Millis = 1_795_608_000_000;
+const VIRTUAL_START: Millis = people::T0;
 /// The storm's clock runs this much faster than real time.
 const SPEED: i64 = 60;
 
@@ -119,11 +120,11 @@ fn set_up(p: &Paths) {
     std::fs::create_dir_all(&p.dir).expect("storm folder");
     std::fs::write(p.clock(), SystemClock.now().to_string()).expect("clock file");
     let (w, bank, _) = open(p, false);
-    for (phone, name, id) in [P2, P1] {
+    for p in [P2, P1] {
         let input = serde_json::json!({
-            "details": { "phone": phone, "displayName": name, "realName": name, "idNumber": id,
+            "details": { "phone": p.phone, "displayName": p.display_name, "realName": p.real_name, "idNumber": p.id_number,
                          "password": PASSWORD, "passwordConfirm": PASSWORD, "agree": true },
-            "payPassword": PAY, "payPasswordConfirm": PAY
+            "payPassword": PAY_PASSWORD, "payPasswordConfirm": PAY_PASSWORD
         });
         w.accounts().register(&json(input)).expect("register");
     }
@@ -132,12 +133,12 @@ fn set_up(p: &Paths) {
         number: SecretString::new("6222020000000010017"),
         expiry: None,
         cvv: None,
-        phone: P1.0.into(),
+        phone: P1.phone.into(),
         nickname: None,
         agree: true,
     };
     let step = w.cards().bind_start(&form, &|_, _| {}).expect("bind T01");
-    let sms = bank.latest_sms(P1.0).expect("an SMS");
+    let sms = bank.latest_sms(P1.phone).expect("an SMS");
     let at = sms.find("验证码 ").expect("a code") + "验证码 ".len();
     w.cards().bind_confirm(&step.attempt_id, &SecretString::new(&sms[at..at + 6]), &|_, _| {}).expect("bound");
 }
@@ -158,7 +159,7 @@ fn form(kind: PaymentKind, fen: i64) -> PaymentInput {
 /// (flushed and synced before the next one starts).
 fn worker(p: &Paths, id: u32) -> ! {
     let (w, _bank, _clock) = open(p, true);
-    sign_in(&w, P1.0);
+    sign_in(&w, P1.phone);
     let card = w.cards().list().expect("cards").first().expect("T01 bound").id;
     let mut rng = rand::rngs::StdRng::seed_from_u64(u64::from(std::process::id()) << 8 | u64::from(id));
     let mut acks = std::fs::OpenOptions::new().create(true).append(true).open(p.acks(id)).expect("acks");
@@ -169,8 +170,12 @@ fn worker(p: &Paths, id: u32) -> ! {
         let input = match rng.gen_range(0..10) {
             0..=2 => PaymentInput { card_id: Some(card), ..form(PaymentKind::Topup, fen) },
             3..=4 => PaymentInput { card_id: Some(card), ..form(PaymentKind::Withdraw, fen) },
-            5..=6 => PaymentInput { payee_phone: Some(P2.0.into()), ..form(PaymentKind::ToUser, fen) },
-            7 => PaymentInput { payee_phone: Some(P2.0.into()), card_id: Some(card), ..form(PaymentKind::ToUser, fen) },
+            5..=6 => PaymentInput { payee_phone: Some(P2.phone.into()), ..form(PaymentKind::ToUser, fen) },
+            7 => PaymentInput {
+                payee_phone: Some(P2.phone.into()),
+                card_id: Some(card),
+                ..form(PaymentKind::ToUser, fen)
+            },
             _ => PaymentInput {
                 payee_card: Some(SecretString::new("6222020000000010231")),
                 payee_name: Some("王五".into()),
@@ -179,7 +184,7 @@ fn worker(p: &Paths, id: u32) -> ! {
             },
         };
         let key = format!("storm-{id}-{}-{n}", std::process::id());
-        let req = PaymentRequest { idem_key: key.clone(), input, pay_password: SecretString::new(PAY) };
+        let req = PaymentRequest { idem_key: key.clone(), input, pay_password: SecretString::new(PAY_PASSWORD) };
         let result = w.money().pay(&req, &|_, _| {});
         match result {
             Ok(v) if v.status != PaymentStatus::Pending => {
@@ -236,7 +241,7 @@ fn spawn_worker(p: &Paths, id: u32) -> Child {
 /// Checks the invariants; returns the violations, described.
 fn check(p: &Paths) -> (Vec<String>, usize) {
     let (w, bank, clock) = open(p, false);
-    sign_in(&w, P1.0);
+    sign_in(&w, P1.phone);
     w.money().balance().expect("settles P1"); // start-up settled everyone; this settles again
     let now = clock.now();
     let mut bad = vec![];

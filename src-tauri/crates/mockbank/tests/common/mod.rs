@@ -3,6 +3,8 @@
 // Each test file uses its own part of this module.
 #![allow(dead_code)]
 
+use std::sync::Barrier;
+
 use tongbao_core::bank::RetryPolicy;
 use tongbao_core::cards::binding::{BindStart, CardView};
 use tongbao_core::platform::secrets::SecretString;
@@ -11,30 +13,21 @@ use tongbao_mockbank::MockBank;
 
 pub mod money;
 
-pub const T0: i64 = 1_795_608_000_000; // 2026-11-25T12:00:00Z = 20:00 in Shanghai
-pub const PASSWORD: &str = "Tongbao2026!";
-pub const PAY: &str = "258036";
+#[path = "../../../core/tests/common/people.rs"]
+mod people;
+pub use people::*;
 pub const NO_RETRY: &dyn Fn(u32, u32) = &|_, _| {};
-
-/// A holder of the fixture (the published test people, tests/README.md): the name and ID number the bank knows.
-pub struct Person {
-    pub phone: &'static str,
-    pub name: &'static str,
-    pub id: &'static str,
-}
-pub const P1: Person = Person { phone: "13800138000", name: "张三", id: "110101199003071233" };
-pub const P2: Person = Person { phone: "13900139000", name: "李四", id: "310101198805204563" };
 
 pub fn policy() -> RetryPolicy {
     RetryPolicy { timeout_ms: 2_000, max_retries: 2, base_backoff_ms: 500, jitter_ms: 0 }
 }
 
-/// Registers `p` (who stays signed in) with `PASSWORD` and the payment password `PAY`.
+/// Registers `p` (who stays signed in) with `PASSWORD` and the payment password `PAY_PASSWORD`.
 pub fn register(w: &Wallet, p: &Person) {
     let input = serde_json::from_value(serde_json::json!({
-        "details": { "phone": p.phone, "displayName": p.name, "realName": p.name, "idNumber": p.id,
+        "details": { "phone": p.phone, "displayName": p.display_name, "realName": p.real_name, "idNumber": p.id_number,
                      "password": PASSWORD, "passwordConfirm": PASSWORD, "agree": true },
-        "payPassword": PAY, "payPasswordConfirm": PAY
+        "payPassword": PAY_PASSWORD, "payPasswordConfirm": PAY_PASSWORD
     }))
     .unwrap();
     w.accounts().register(&input).unwrap();
@@ -67,4 +60,21 @@ pub fn bind(w: &Wallet, bank: &MockBank, number: &str, phone: &str, credit: Opti
     };
     let step = w.cards().bind_start(&form, NO_RETRY).unwrap();
     w.cards().bind_confirm(&step.attempt_id, &SecretString::new(sms_code(bank, phone)), NO_RETRY).unwrap()
+}
+
+/// Runs `f(i)` on `n` threads released at once; their results in order.
+pub fn at_once<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let barrier = Barrier::new(n);
+    std::thread::scope(|s| {
+        let hs: Vec<_> = (0..n)
+            .map(|i| {
+                let (b, f) = (&barrier, &f);
+                s.spawn(move || {
+                    b.wait();
+                    f(i)
+                })
+            })
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    })
 }

@@ -76,7 +76,7 @@ pub fn pay_with(
 }
 
 pub fn pay(w: &Wallet, input: PaymentInput) -> Result<tongbao_core::money::payments::PaymentView, ErrorCode> {
-    pay_with(w, &key(), input, PAY).map_err(|e| e.code)
+    pay_with(w, &key(), input, PAY_PASSWORD).map_err(|e| e.code)
 }
 
 pub fn topup(card: i64, amount: &str) -> PaymentInput {

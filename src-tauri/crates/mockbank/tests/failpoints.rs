@@ -184,6 +184,13 @@ fn crash_in_the_settlement_after_the_inquiry() {
         let r = catch_unwind(AssertUnwindSafe(|| w.money().balance()));
         fail::remove("settle::after_inquire");
         assert!(matches!((action, &r), ("panic", Err(_)) | ("return", Ok(_))), "{action}: {r:?}");
+        // Nothing lost: the payment is still pending, for the next settlement.
+        let status: String = w
+            .with_db_for_tests(|db| {
+                db.query_row("SELECT status FROM payments WHERE idem_key = ?1", [KEY], |r| r.get(0))
+            })
+            .unwrap();
+        assert_eq!(status, "pending", "{action}");
         let w = if action == "panic" {
             drop(w);
             reopen(world.dir.path(), &world.bank, &world.clock)
@@ -192,6 +199,14 @@ fn crash_in_the_settlement_after_the_inquiry() {
         };
         check_invariants(&w, &world, -3_000);
         assert_eq!(world.bank.movements_for(KEY), 1);
+        let (status, failure): (String, Option<String>) = w
+            .with_db_for_tests(|db| {
+                db.query_row("SELECT status, failure FROM payments WHERE idem_key = ?1", [KEY], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+            })
+            .unwrap();
+        assert_eq!((status.as_str(), failure), ("succeeded", None), "{action}: settled, with no reason left over");
         scenario.teardown();
     }
 }

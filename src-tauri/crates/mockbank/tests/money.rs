@@ -706,3 +706,34 @@ fn a_wrong_payment_password_says_how_many_tries_are_left() {
         assert_eq!((err.code, err.tries_left), (ErrorCode::PayPasswordWrong, Some(left)));
     }
 }
+
+/// A payment the bank cannot be asked about stays 处理中 with the reason (the history's detail
+/// shows it), is counted as not settled, and settles when the bank answers again — its reason
+/// then gone. Before, each settlement's error was dropped and the payment said nothing.
+#[test]
+fn a_payment_that_cannot_settle_stays_pending_with_its_reason_then_settles() {
+    let e = env();
+    let t01 = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone, None).id;
+    pay(&e.wallet, topup(t01, "100")).unwrap();
+    e.bank.set_controls(Controls {
+        faults: FaultRates { drop_reply: 1.0, ..FaultRates::default() },
+        ..Controls::default()
+    });
+    let k = key();
+    assert_eq!(pay_with(&e.wallet, &k, withdraw(t01, "30"), PAY_PASSWORD).unwrap_err().code, ErrorCode::NetworkTimeout);
+    let id: i64 = e
+        .wallet
+        .with_db_for_tests(|db| db.query_row("SELECT id FROM payments WHERE idem_key = ?1", [&k], |r| r.get(0)))
+        .unwrap();
+    e.bank.set_controls(Controls { offline: true, ..Controls::default() });
+    assert_eq!(e.wallet.money().settle_payments(None).unwrap(), 0, "nothing settled while the bank is away");
+    let p = e.wallet.money().payment_detail(id).unwrap().payment;
+    assert_eq!(p.status, PaymentStatus::Pending);
+    let why = p.failure.expect("the reason it is still pending");
+    assert!(why.transient(), "{why:?}: a reason that passes");
+    e.bank.set_controls(Controls::default());
+    assert_eq!(e.wallet.money().settle_payments(None).unwrap(), 1);
+    let p = e.wallet.money().payment_detail(id).unwrap().payment;
+    assert_eq!((p.status, p.failure), (PaymentStatus::Succeeded, None));
+    books(&e.wallet);
+}

@@ -360,7 +360,8 @@ fn set_status(
     now: Millis,
 ) -> Result<(), AppError> {
     db.execute(
-        "UPDATE payments SET status = ?2, bank_state = ?3, failure = coalesce(?4, failure), bank_ref = coalesce(?5, bank_ref),
+        "UPDATE payments SET status = ?2, bank_state = ?3, bank_ref = coalesce(?5, bank_ref),
+                failure = CASE WHEN ?2 = 'succeeded' THEN NULL ELSE coalesce(?4, failure) END,
                 updated_at = ?6 WHERE id = ?1",
         params![p, status.as_str(), bank_state, failure.map(|c| c.as_str()), bank_ref, now],
     )?;

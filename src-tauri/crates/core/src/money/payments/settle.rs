@@ -55,6 +55,34 @@ impl Services {
         tx.commit()?;
         result
     }
+
+    /// After a settlement that did not finish: when the payment is still pending (no answer,
+    /// a fault, a failed write), its reason is kept with it — the history shows 处理中 with why
+    /// — and logged (the code, never a secret); true then. A payment the bank declined is
+    /// final, not pending: false (its decline is already recorded and logged).
+    fn left_pending(&self, p: &Stored, e: &AppError) -> bool {
+        let kept = self.db().execute(
+            "UPDATE payments SET failure = ?2, updated_at = ?3 WHERE id = ?1 AND status = 'pending'",
+            params![p.id, e.code.as_str(), self.clock.now()],
+        );
+        match kept {
+            Ok(0) => false,
+            Ok(_) => {
+                tracing::warn!(payment = p.id, code = e.code.as_str(), "payment not settled yet: left 处理中");
+                true
+            }
+            Err(write) => {
+                let write = AppError::from(write);
+                tracing::warn!(
+                    payment = p.id,
+                    code = e.code.as_str(),
+                    write = write.code.as_str(),
+                    "payment not settled yet, and its reason could not be saved"
+                );
+                true
+            }
+        }
+    }
 }
 
 impl Money<'_> {
@@ -80,28 +108,26 @@ impl Money<'_> {
         let opts = self.call_opts()?;
         let mut settled = 0;
         for p in open {
-            if p.bank_state == "sent" {
+            let outcome = if p.bank_state == "sent" {
                 let state = link.bank.inquire(&p.key, opts);
                 fail::fail_point!("settle::after_inquire", |_| Err(fail_error()));
                 match state {
-                    Ok(TxnState::Done(t)) => {
-                        let _ = self.settle_answer(&p, Ok(t));
-                    }
-                    Ok(TxnState::Declined(d)) => {
-                        let _ = self.settle_answer(&p, Err(Some(BankFailure::Declined(d))));
-                    }
+                    Ok(TxnState::Done(t)) => self.settle_answer(&p, Ok(t)),
+                    Ok(TxnState::Declined(d)) => self.settle_answer(&p, Err(Some(BankFailure::Declined(d)))),
                     // Never reached the bank: send it now, under the same key.
-                    Ok(TxnState::NotFound) => {
-                        let _ = self.finish(&p, &|_, _| {});
-                    }
-                    Err(_) => continue, // the bank is not answering: try again later
+                    Ok(TxnState::NotFound) => self.finish(&p, &|_, _| {}).map(|_| ()),
+                    // The bank is not answering: try again later.
+                    Err(f) => Err(f.to_error()),
                 }
             } else {
                 // Recorded, never sent (or a due delayed transfer): send it under its key; the
                 // bank answers the original if it had it after all.
-                let _ = self.finish(&p, &|_, _| {});
+                self.finish(&p, &|_, _| {}).map(|_| ())
+            };
+            match outcome {
+                Ok(()) => settled += 1,
+                Err(e) => settled += usize::from(!self.left_pending(&p, &e)),
             }
-            settled += 1;
         }
         Ok(settled)
     }

@@ -595,6 +595,7 @@ export const en: Record<MessageKey, string> = {
   "errors.IDENTITY_MISMATCH": "The identity does not match the account. Check it and try again.",
   "errors.RECOVERY_LOCKED": "Too many failed identity checks. Try again after {until}.",
   "errors.ACCOUNT_NOT_EMPTY": "The account still has money or a pending payment: it can't be closed yet.",
+  "errors.RECOVERY_LOCKED.too_many_starts": "Too many recoveries were started for this phone within an hour. Try again after {until}.",
   "errors.ACCOUNT_NOT_EMPTY.balance": "The balance is not zero: withdraw it first.",
   "errors.ACCOUNT_NOT_EMPTY.pending": "A payment is still pending: wait for it or revoke it first.",
 };

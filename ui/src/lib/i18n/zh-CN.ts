@@ -593,6 +593,7 @@ export const zhCN = {
   "errors.IDENTITY_MISMATCH": "身份信息与账户不符，请核对后重试。",
   "errors.RECOVERY_LOCKED": "身份核验失败次数过多，请于 {until} 后再试。",
   "errors.ACCOUNT_NOT_EMPTY": "账户中还有余额或处理中的交易，暂不能注销。",
+  "errors.RECOVERY_LOCKED.too_many_starts": "这个手机号一小时内找回次数过多，请于 {until} 后再试。",
   "errors.ACCOUNT_NOT_EMPTY.balance": "零钱余额不为零，请先提现后再注销。",
   "errors.ACCOUNT_NOT_EMPTY.pending": "还有处理中的交易，请等待完成或撤销后再注销。",
 } as const;

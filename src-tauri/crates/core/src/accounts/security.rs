@@ -5,7 +5,8 @@
 //! step it belongs to, so no step can be skipped by calling a later command. Login recovery:
 //! phone → SMS code → real name and ID number → new password. An unknown phone gets a
 //! recovery that looks the same (no SMS is sent, every code is wrong), so neither wording nor
-//! timing tells whether an account exists before the identity step. Payment-password recovery
+//! timing (each start and resend is held to [`ANSWER_FLOOR`]) tells whether an account exists
+//! before the identity step. Payment-password recovery
 //! (signed in): SMS code to the account phone → a bound card verified at the bank with the
 //! bank's SMS code to its reserved phone — or, with no card bound, the ID number → new
 //! payment password. SMS codes follow the binding rules: 6 digits, 5 minutes, 3 tries, a new
@@ -35,6 +36,11 @@ pub const RECOVERY_TTL: Millis = 30 * MINUTE;
 /// Wrong identity checks for one phone before recovery locks for it.
 pub const MAX_IDENTITY_FAILURES: i64 = 5;
 pub const RECOVERY_LOCK_MS: Millis = 15 * MINUTE;
+/// Recoveries started for one phone within an hour (each sends an SMS with fresh tries): one
+/// more is RECOVERY_LOCKED until the oldest of them is an hour old. Known and unknown phones
+/// count alike, so the limit does not tell which phones have an account.
+pub const MAX_RECOVERY_STARTS: i64 = 5;
+pub const RECOVERY_STARTS_WINDOW: Millis = 60 * MINUTE;
 
 /// The recovery lockout: per phone, in `recovery_locks`.
 const RECOVERY_LOCKOUT: super::Lockout = super::Lockout {
@@ -361,7 +367,23 @@ impl Services {
         let id = new_attempt_id();
         {
             let mut db = self.db();
-            let tx = db.transaction()?;
+            // Counted and recorded in one IMMEDIATE transaction: parallel starts cannot all
+            // pass the limit.
+            let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let (started, oldest): (i64, Option<Millis>) = tx.query_row(
+                "SELECT count(*), min(created_at) FROM recoveries WHERE phone = ?1 AND created_at > ?2",
+                params![phone, now - RECOVERY_STARTS_WINDOW],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            if started >= MAX_RECOVERY_STARTS {
+                let until = oldest.unwrap_or(now) + RECOVERY_STARTS_WINDOW;
+                return Err(AppError::new(
+                    ErrorCode::RecoveryLocked,
+                    "too many recoveries started for this phone: try again later",
+                )
+                .until(until)
+                .detail("too_many_starts"));
+            }
             tx.execute(
                 "INSERT INTO recoveries (id, purpose, phone, account_id, stage, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, 'otp', ?5, ?5)",
@@ -572,23 +594,25 @@ impl Accounts<'_> {
     // --- Forgot the login password -------------------------------------------------------------
 
     /// Starts recovering a login password: an SMS code to the phone. An unknown phone answers
-    /// the same (and gets no SMS).
+    /// the same (and gets no SMS), in the same time: see [`ANSWER_FLOOR`].
     pub fn recover_start(&self, input: &RecoverStart) -> Result<RecoveryStep, AppError> {
-        let phone = validate::phone(&input.phone)?;
-        if let Some(until) = RECOVERY_LOCKOUT.active(&self.db(), &phone, self.clock.now())? {
-            return Err(recovery_locked(until));
-        }
-        let account: Option<AccountId> = self
-            .db()
-            .query_row("SELECT id FROM accounts WHERE phone = ?1 AND closed_at IS NULL", [&phone], |r| r.get(0))
-            .optional()?;
-        let r = self.new_recovery("login", &phone, account)?;
-        tracing::info!("login password recovery started");
-        self.step(&r, RecoveryStage::Otp, &phone)
+        padded(|| {
+            let phone = validate::phone(&input.phone)?;
+            if let Some(until) = RECOVERY_LOCKOUT.active(&self.db(), &phone, self.clock.now())? {
+                return Err(recovery_locked(until));
+            }
+            let account: Option<AccountId> = self
+                .db()
+                .query_row("SELECT id FROM accounts WHERE phone = ?1 AND closed_at IS NULL", [&phone], |r| r.get(0))
+                .optional()?;
+            let r = self.new_recovery("login", &phone, account)?;
+            tracing::info!("login password recovery started");
+            self.step(&r, RecoveryStage::Otp, &phone)
+        })
     }
 
     pub fn recover_resend(&self, input: &RecoveryRef) -> Result<RecoveryStep, AppError> {
-        self.resend(&input.recovery_id, "login")
+        padded(|| self.resend(&input.recovery_id, "login"))
     }
 
     pub fn recover_code(&self, input: &RecoveryCode) -> Result<RecoveryStep, AppError> {
@@ -679,6 +703,24 @@ pub(crate) fn forget_account(db: &Connection, account: AccountId, now: Millis) -
 
 fn same_as_old() -> AppError {
     AppError::new(ErrorCode::PasswordSameAsOld, "the new password is the same as the current one")
+}
+
+/// The least time a login recovery's start or resend takes. A known phone's answer includes
+/// handing its SMS to the sender (the mock phone's write: about 0.3 ms in a debug build here;
+/// an unknown phone's skips it), which would time whether the phone has an account: both are
+/// held to this floor, far above the hand-off and below what a person notices. A real SMS
+/// gateway, slower than the floor, would take the hand-off off the answer's path (an outbox).
+pub const ANSWER_FLOOR: std::time::Duration = std::time::Duration::from_millis(25);
+
+/// Runs `f`, then waits out the rest of [`ANSWER_FLOOR`] (real time, not the clock port: the
+/// point is what a caller can measure). Holds no lock while waiting.
+fn padded<T>(f: impl FnOnce() -> Result<T, AppError>) -> Result<T, AppError> {
+    let started = std::time::Instant::now();
+    let answer = f();
+    if let Some(rest) = ANSWER_FLOOR.checked_sub(started.elapsed()) {
+        std::thread::sleep(rest);
+    }
+    answer
 }
 
 fn recovery_locked(until: Millis) -> AppError {

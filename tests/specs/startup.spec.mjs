@@ -11,6 +11,11 @@ test(
     const screen = await el(b, "startup-problem", 30_000);
     assert.equal(await screen.getAttribute("data-error-code"), "KEYCHAIN_UNAVAILABLE");
     assert.match(await text(b, "startup-fix"), /钥匙串|Secret Service/);
+    // The code is for support: behind 「详情」, not in the sentence a person reads.
+    assert.doesNotMatch(await screen.getText(), /KEYCHAIN_UNAVAILABLE|错误代码/);
+    const details = await screen.$("[data-testid='error-details']");
+    await (await details.$("summary")).click();
+    await b.waitUntil(async () => /KEYCHAIN_UNAVAILABLE/.test(await details.getText()), { timeout: 5_000 });
     const db = path.join(app.env.XDG_DATA_HOME, "com.tongbao.wallet", "wallet.db");
     assert.equal(existsSync(db), false, "no database is created without a key");
   },

@@ -90,7 +90,6 @@ export const en: Record<MessageKey, string> = {
   "lock.submit": "Unlock",
   "lock.switch": "Switch account",
   "problem.title": "The wallet can't open right now",
-  "problem.code": "Error code: {code}",
   "problem.retry": "Try again",
   "toast.registered": "Account created. Welcome!",
   "toast.loggedOut": "Signed out",

@@ -88,7 +88,6 @@ export const zhCN = {
   "lock.submit": "解锁",
   "lock.switch": "切换账户",
   "problem.title": "钱包暂时无法打开",
-  "problem.code": "错误代码：{code}",
   "problem.retry": "重试",
   "toast.registered": "注册成功，欢迎！",
   "toast.loggedOut": "已退出登录",

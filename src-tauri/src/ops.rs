@@ -298,6 +298,10 @@ pub fn pay_recover_card_code(w: &Wallet, a: RecoveryCode, n: Notify) -> Result<R
     w.cards().pay_recover_card_code(&a, n)
 }
 
+pub fn pay_recover_card_resend(w: &Wallet, a: RecoveryRef, n: Notify) -> Result<RecoveryStep, AppError> {
+    w.cards().pay_recover_card_resend(&a, n)
+}
+
 pub fn pay_recover_identity(w: &Wallet, a: RecoveryIdentity) -> Result<RecoveryStep, AppError> {
     w.accounts().pay_recover_identity(&a)
 }

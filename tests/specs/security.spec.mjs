@@ -13,6 +13,7 @@ import { CARDS } from "../lib/cards.mjs";
 import { P1, PASSWORD, PAY_PASSWORD } from "../lib/identities.mjs";
 import * as auth from "../pages/auth.mjs";
 import * as bind from "../pages/bind.mjs";
+import * as cards from "../pages/cards.mjs";
 import * as money from "../pages/money.mjs";
 import * as sec from "../pages/security.mjs";
 
@@ -123,12 +124,25 @@ test("recover the payment password by verifying T01 at the bank", async ({ b }) 
   await type(b, "recover-card-number", CARDS.T01);
   await sec.next(b);
   await sec.waitStage(b, "card_otp");
-  const bankCode = await sec.newCode(b, beforeBank, P1.phone);
+  await sec.newCode(b, beforeBank, P1.phone);
+  assert.match(await sec.latestSms(b, P1.phone), /【工商银行】/);
+  // The bank's code did not come: its own resend, after the bank's countdown.
+  const resend = await el(b, "recover-otp-resend");
+  assert.ok(Number(await resend.getAttribute("data-seconds")) > 0, "a countdown first");
+  assert.equal(await resend.isEnabled(), false);
+  await cards.advanceClock(b, 1);
+  await b.waitUntil(async () => (await el(b, "recover-otp-resend")).isEnabled(), { timeout: 10_000 });
+  const firstBankSms = await sec.latestSms(b, P1.phone);
+  await click(b, "recover-otp-resend");
+  const bankCode = await sec.newCode(b, firstBankSms, P1.phone);
   assert.match(await sec.latestSms(b, P1.phone), /【工商银行】/);
   await type(b, "recover-otp", bankCode);
   await sec.next(b);
   await sec.waitStage(b, "new_password");
   await type(b, "recover-new-password", NEW_PAY);
+  // Both the new payment password and its confirmation are six boxes.
+  const confirmField = await el(b, "recover-new-password-confirm");
+  assert.equal(await confirmField.getAttribute("data-code-boxes"), "6");
   await type(b, "recover-new-password-confirm", NEW_PAY);
   await sec.next(b);
   await el(b, "change-paypwd-current");

@@ -221,6 +221,7 @@ macro_rules! with_commands {
             wallet pay_recover_code(RecoveryCode) -> RecoveryStep;
             bank pay_recover_card(RecoveryCard) -> RecoveryStep;
             bank pay_recover_card_code(RecoveryCode) -> RecoveryStep;
+            bank pay_recover_card_resend(RecoveryRef) -> RecoveryStep;
             wallet pay_recover_identity(RecoveryIdentity) -> RecoveryStep;
             wallet pay_recover_finish(RecoveryFinish) -> ();
             wallet security_overview() -> SecurityOverview;

@@ -267,6 +267,16 @@ fn recover_the_payment_password_by_verifying_a_bound_card_at_the_bank() {
     assert_eq!(w.cards().pay_recover_card(&card, NO_RETRY).unwrap().stage, RecoveryStage::CardOtp);
     let text = e.bank.latest_sms(P1.phone).unwrap();
     assert!(text.starts_with("【工商银行】") && text.contains("重置支付密码"), "{text}");
+    // The bank's code again: refused before the bank's countdown, then a new code that works.
+    let again = RecoveryRef { recovery_id: id.clone() };
+    let early = w.cards().pay_recover_card_resend(&again, NO_RETRY).unwrap_err();
+    assert_eq!(early.code, ErrorCode::OtpResendTooSoon);
+    assert!(early.until.is_some());
+    e.clock.advance(61_000);
+    let resent = w.cards().pay_recover_card_resend(&again, NO_RETRY).unwrap();
+    assert_eq!(resent.stage, RecoveryStage::CardOtp);
+    assert_eq!(resent.resend_at, Some(e.clock.now() + 60_000), "the bank's countdown starts again");
+    assert_ne!(e.bank.latest_sms(P1.phone).unwrap(), text, "a new SMS");
     let bank_code = sms_code(&e.bank, P1.phone);
     let next = w
         .cards()

@@ -471,6 +471,7 @@ export interface Commands {
   pay_recover_code: { args: RecoveryCode; result: RecoveryStep };
   pay_recover_card: { args: RecoveryCard; result: RecoveryStep };
   pay_recover_card_code: { args: RecoveryCode; result: RecoveryStep };
+  pay_recover_card_resend: { args: RecoveryRef; result: RecoveryStep };
   pay_recover_identity: { args: RecoveryIdentity; result: RecoveryStep };
   pay_recover_finish: { args: RecoveryFinish; result: null };
   security_overview: { args: null; result: SecurityOverview };
@@ -539,6 +540,7 @@ export const COMMAND_NAMES = [
   "pay_recover_code",
   "pay_recover_card",
   "pay_recover_card_code",
+  "pay_recover_card_resend",
   "pay_recover_identity",
   "pay_recover_finish",
   "security_overview",
@@ -564,6 +566,7 @@ export const PROGRESS_COMMANDS = [
   "pay",
   "pay_recover_card",
   "pay_recover_card_code",
+  "pay_recover_card_resend",
   "close_account",
 ] as const;
 

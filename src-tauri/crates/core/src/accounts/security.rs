@@ -241,12 +241,15 @@ pub(crate) struct Recovery {
     code_expires: Option<Millis>,
     code_sent_at: Option<Millis>,
     pub(crate) bank_session: Option<String>,
+    /// The card verified at the bank (payment-password recovery's card step).
+    pub(crate) card_id: Option<i64>,
     created_at: Millis,
 }
 
 fn load(db: &Connection, id: &str, purpose: &str) -> Result<Recovery, AppError> {
     db.query_row(
-        "SELECT id, purpose, phone, account_id, stage, code_mac, code_expires, code_sent_at, bank_session, created_at
+        "SELECT id, purpose, phone, account_id, stage, code_mac, code_expires, code_sent_at, bank_session, created_at,
+                card_id
          FROM recoveries WHERE id = ?1 AND purpose = ?2",
         params![id, purpose],
         |r| {
@@ -261,6 +264,7 @@ fn load(db: &Connection, id: &str, purpose: &str) -> Result<Recovery, AppError> 
                 code_sent_at: r.get(7)?,
                 bank_session: r.get(8)?,
                 created_at: r.get(9)?,
+                card_id: r.get(10)?,
             })
         },
     )

@@ -4,12 +4,10 @@
 //! recovery itself (its steps, codes and lockouts) is the accounts domain's; this is the card
 //! step it cannot take without cards.
 
-use crate::accounts::security::{
-    self, RecoveryCard, RecoveryCode, RecoveryStage, RecoveryStep, CODE_TTL, RESEND_AFTER,
-};
-use crate::bank::{BankFailure, HolderCheck};
+use crate::accounts::security::{self, Recovery, RecoveryCard, RecoveryCode, RecoveryRef, RecoveryStage, RecoveryStep};
+use crate::bank::{BankFailure, HolderCheck, OtpSent};
 use crate::cards::ops::Cards;
-use crate::cards::{self, binding};
+use crate::cards::{self, binding, manage};
 use crate::platform::error::{AppError, ErrorCode};
 
 impl Cards<'_> {
@@ -41,12 +39,35 @@ impl Cards<'_> {
         let check = HolderCheck { request_id: &r.id, token: &card.token, pan: pan.expose() };
         let session =
             self.call_bank(link, |o| link.bank.verify_holder(&check, o), on_retry).map_err(BankFailure::to_error)?;
-        self.call_bank(link, |o| link.bank.send_otp(&session, o), on_retry).map_err(BankFailure::to_error)?;
-        let now = self.clock.now();
-        security::enter_card_step(&self.db(), &r.id, &session, card_id, now)?;
-        let mut step = self.step(&r, RecoveryStage::CardOtp, phone.as_deref().unwrap_or(&r.phone))?;
-        step.resend_at = Some(now + RESEND_AFTER);
-        step.code_expires_at = Some(now + CODE_TTL);
+        let sent =
+            self.call_bank(link, |o| link.bank.send_otp(&session, o), on_retry).map_err(BankFailure::to_error)?;
+        security::enter_card_step(&self.db(), &r.id, &session, card_id, self.clock.now())?;
+        self.card_code_step(&r, phone.as_deref(), sent)
+    }
+
+    /// Another bank SMS code for the card step, when the first did not arrive: the bank's own
+    /// countdown applies (OTP_RESEND_TOO_SOON with `until` before it ends).
+    pub fn pay_recover_card_resend(
+        &self,
+        input: &RecoveryRef,
+        on_retry: &dyn Fn(u32, u32),
+    ) -> Result<RecoveryStep, AppError> {
+        let (account, r) = self.own_pay_recovery(&input.recovery_id, RecoveryStage::CardOtp)?;
+        let session = r.bank_session.clone().unwrap_or_default();
+        let card_id = r.card_id.ok_or_else(|| AppError::internal("a card step without its card"))?;
+        let phone = manage::stored_card(&self.db(), account, card_id)?.phone;
+        let link = self.bank()?;
+        let sent =
+            self.call_bank(link, |o| link.bank.send_otp(&session, o), on_retry).map_err(BankFailure::to_error)?;
+        self.card_code_step(&r, phone.as_deref(), sent)
+    }
+
+    /// The card-code step as the bank set it: sent to the card's reserved phone, its expiry
+    /// and when another may be asked for.
+    fn card_code_step(&self, r: &Recovery, phone: Option<&str>, sent: OtpSent) -> Result<RecoveryStep, AppError> {
+        let mut step = self.step(r, RecoveryStage::CardOtp, phone.unwrap_or(&r.phone))?;
+        step.resend_at = Some(sent.resend_at);
+        step.code_expires_at = Some(sent.expires_at);
         Ok(step)
     }
 

@@ -18,6 +18,9 @@ struct ScriptedBank {
     confirm: Mutex<Vec<BankResult<Binding>>>,
     verify_calls: Mutex<u32>,
     confirmed: Mutex<Option<String>>,
+    /// When set, `binding_state` says it has been called, then waits for the word to answer
+    /// (the test acts while the wallet waits on the bank).
+    hold_state: Mutex<Option<(std::sync::mpsc::Sender<()>, std::sync::mpsc::Receiver<()>)>>,
 }
 
 impl ScriptedBank {
@@ -85,6 +88,10 @@ impl Bank for ScriptedBank {
         Ok(UpdateState::NotFound)
     }
     fn binding_state(&self, _: &str, _: CallOptions) -> BankResult<BindingState> {
+        if let Some((entered, answer)) = self.hold_state.lock().unwrap().as_ref() {
+            entered.send(()).unwrap();
+            answer.recv_timeout(std::time::Duration::from_secs(10)).unwrap();
+        }
         Ok(match self.confirmed.lock().unwrap().clone() {
             Some(token) => BindingState::Bound { token },
             None => BindingState::NotBound,
@@ -364,4 +371,43 @@ fn another_account_cannot_continue_my_attempt_or_see_my_cards() {
     let e = env.wallet.cards().bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap_err();
     assert_eq!(e.code, ErrorCode::OtpExpired);
     assert!(env.wallet.cards().list().unwrap().is_empty());
+}
+
+/// A confirmation whose answer never came is marked to reconcile and settled by the
+/// troubleshooting centre's run — with no restart and no new binding — and while the wallet
+/// asks the bank, the database is not locked: another command (the UI's activity ping)
+/// answers meanwhile. Before, the wallet held the database across the bank's answer (up to
+/// its timeout), and only a restart or the next binding settled the attempt.
+#[test]
+fn an_unanswered_confirmation_is_settled_by_troubleshooting_without_locking_the_wallet() {
+    use std::sync::mpsc;
+    use std::time::Duration;
+    use tongbao_core::support::checks::DiagnoseInput;
+    let bank = Arc::new(ScriptedBank::approving());
+    bank.confirm.lock().unwrap().extend((0..3).map(|_| Err(BankFailure::Fault(Fault::Timeout))));
+    let env = signed_in(bank.clone());
+    let w = &env.wallet;
+    let step = w.cards().bind_start(&form(T01), &|_, _| {}).unwrap();
+    let e = w.cards().bind_confirm(&step.attempt_id, &SecretString::new("123456"), &|_, _| {}).unwrap_err();
+    assert_eq!(e.code, ErrorCode::NetworkTimeout);
+    assert!(w.cards().list().unwrap().is_empty());
+    // The bank had bound it after all.
+    *bank.confirmed.lock().unwrap() = Some("AGR-LATE".into());
+    let (entered_tx, entered) = mpsc::channel();
+    let (answer, answer_rx) = mpsc::channel();
+    *bank.hold_state.lock().unwrap() = Some((entered_tx, answer_rx));
+    std::thread::scope(|s| {
+        let diagnosis = s.spawn(|| w.support().run_diagnostics(&DiagnoseInput { card_number: None }, "0.1.0", &|_| {}));
+        let asked = entered.recv_timeout(Duration::from_secs(5));
+        let (tx, rx) = mpsc::channel();
+        // A command that reads the database, while the wallet waits on the bank.
+        s.spawn(move || tx.send(w.cards().list().map(|c| c.len())).unwrap());
+        let answered = rx.recv_timeout(Duration::from_secs(5));
+        let _ = answer.send(()); // the bank answers
+        assert!(asked.is_ok(), "the troubleshooting run did not ask the bank about the attempt");
+        assert!(matches!(answered, Ok(Ok(0))), "another command waited on the bank call: {answered:?}");
+        diagnosis.join().unwrap().unwrap();
+    });
+    let cards = w.cards().list().unwrap();
+    assert_eq!(cards.len(), 1, "completed by the troubleshooting run");
 }

@@ -94,7 +94,7 @@ impl Cards<'_> {
         // Bindings an earlier crash left unreconciled (the bank was unreachable then): settle
         // them first, so the same card never gets a second agreement.
         let opts = CallOptions { timeout_ms: link.policy.timeout_ms };
-        binding::resume(&mut self.db(), link.bank.as_ref(), opts, self.clock.now(), Some(account))?;
+        binding::resume(&|| self.db(), link.bank.as_ref(), opts, self.clock.now(), Some(account))?;
         if !input.agree {
             return Err(AppError::new(ErrorCode::ConsentRequired, "accept the quick-pay terms to bind a card"));
         }
@@ -230,6 +230,8 @@ impl Cards<'_> {
             Confirmed::No { next, failure } => {
                 if next == CodeStage::Otp {
                     binding::set_stage(&self.db(), &a.id, next, None, None, self.clock.now())?;
+                } else if next == CodeStage::Confirming {
+                    binding::mark_to_reconcile(&self.db(), &a.id, self.clock.now())?;
                 }
                 Err(self.attempt_failed(account, &a.id, &a.fingerprint, failure, next == CodeStage::Failed))
             }

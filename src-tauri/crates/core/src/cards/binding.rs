@@ -7,6 +7,8 @@
 //! crash interrupted: never a half-bound card.
 
 use hmac::{Hmac, Mac};
+use std::sync::MutexGuard;
+
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
@@ -383,6 +385,13 @@ pub(crate) fn cards(db: &Connection, account: AccountId, now: Millis) -> Result<
 /// The `failure` mark of a binding left `confirming` because the bank could not be asked.
 const TO_RECONCILE: &str = "reconcile";
 
+/// Marks an attempt whose confirmation got no answer (a fault after the retries): the bank may
+/// have bound the card. It stays `confirming` (the same code may be sent again) and is asked
+/// about at the next start, binding or troubleshooting run ([`resume`] with the account).
+pub(crate) fn mark_to_reconcile(db: &Connection, id: &str, now: Millis) -> Result<(), AppError> {
+    set_stage(db, id, CodeStage::Confirming, None, Some(TO_RECONCILE), now)
+}
+
 /// Finishes or rolls back the attempts a crash or a closed window left open:
 /// - `confirming` (the code was sent to the bank, the answer never arrived): the bank is asked
 ///   what became of the attempt ([`Bank::binding_state`], which spends no OTP try). Bound: the
@@ -395,15 +404,20 @@ const TO_RECONCILE: &str = "reconcile";
 /// `account: None` (start-up) settles every attempt; `Some` only that account's attempts
 /// marked to reconcile (a live confirmation is never touched).
 ///
+/// The database is locked (`db()`) only to read and to write, never across a bank call: other
+/// commands (the session's touch, the home screen) do not wait on the bank's timeout. An
+/// attempt that moved on meanwhile (its own confirmation answered) is left as it is.
+///
 /// Returns how many cards were completed and how many attempts were rolled back.
-pub fn resume(
-    db: &mut Connection,
+pub fn resume<'a>(
+    db: &dyn Fn() -> MutexGuard<'a, Connection>,
     bank: &dyn Bank,
     opts: CallOptions,
     now: Millis,
     account: Option<AccountId>,
 ) -> Result<(usize, usize), AppError> {
     let open: Vec<Attempt> = {
+        let db = db();
         let mut st = db.prepare(
             "SELECT id, account_id, fingerprint, bank, kind, bin, last4, expiry, phone, nickname, stage, bank_session
              FROM binding_attempts WHERE stage IN ('verifying', 'token', 'otp', 'confirming')
@@ -412,9 +426,15 @@ pub fn resume(
         let rows = st.query_map(params![account, TO_RECONCILE], row_to_attempt)?;
         rows.collect::<Result<_, _>>()?
     };
+    let unchanged = |db: &Connection, a: &Attempt| -> Result<bool, AppError> {
+        let stage: Option<String> =
+            db.query_row("SELECT stage FROM binding_attempts WHERE id = ?1", [&a.id], |r| r.get(0)).optional()?;
+        Ok(stage.as_deref() == Some(a.stage.as_str()))
+    };
     let (mut done, mut rolled_back) = (0, 0);
     for a in open {
         let mut token = None;
+        // The bank is asked with the database unlocked.
         let settle = code_flow::settle(a.stage, || {
             Ok(match bank.binding_state(&a.id, opts)? {
                 BindingState::Bound { token: t } => {
@@ -424,32 +444,43 @@ pub fn resume(
                 BindingState::NotBound | BindingState::NotFound => BankSays::NotConfirmed,
             })
         });
+        let mut guard = db();
+        if !unchanged(&guard, &a)? {
+            continue;
+        }
         match (settle, token) {
             (Settle::Finish, Some(token)) => {
                 let same: bool =
-                    db.query_row("SELECT count(*) > 0 FROM cards WHERE token = ?1", [&token], |r| r.get(0))?;
+                    guard.query_row("SELECT count(*) > 0 FROM cards WHERE token = ?1", [&token], |r| r.get(0))?;
                 if same {
-                    set_stage(db, &a.id, CodeStage::Bound, None, None, now)?;
-                } else if already_bound(db, a.account_id, &a.fingerprint)? {
-                    // Never two agreements for one card: give back the one this attempt made.
-                    if bank.revoke_token(&token, opts).is_err() {
-                        set_stage(db, &a.id, CodeStage::Confirming, None, Some(TO_RECONCILE), now)?;
+                    set_stage(&guard, &a.id, CodeStage::Bound, None, None, now)?;
+                } else if already_bound(&guard, a.account_id, &a.fingerprint)? {
+                    // Never two agreements for one card: give back the one this attempt made
+                    // (the bank called with the database unlocked again).
+                    drop(guard);
+                    let revoked = bank.revoke_token(&token, opts).is_ok();
+                    let guard = db();
+                    if !unchanged(&guard, &a)? {
                         continue;
                     }
-                    set_stage(db, &a.id, CodeStage::Abandoned, None, Some("duplicate"), now)?;
+                    if !revoked {
+                        set_stage(&guard, &a.id, CodeStage::Confirming, None, Some(TO_RECONCILE), now)?;
+                        continue;
+                    }
+                    set_stage(&guard, &a.id, CodeStage::Abandoned, None, Some("duplicate"), now)?;
                     rolled_back += 1;
                 } else {
-                    complete(db, &a, &token, now)?;
+                    complete(&mut guard, &a, &token, now)?;
                     done += 1;
                     tracing::info!(attempt = %a.id, "interrupted binding completed");
                 }
             }
             (Settle::AskLater, _) => {
                 tracing::info!(attempt = %a.id, "interrupted binding kept to reconcile: the bank did not answer");
-                set_stage(db, &a.id, CodeStage::Confirming, None, Some(TO_RECONCILE), now)?;
+                set_stage(&guard, &a.id, CodeStage::Confirming, None, Some(TO_RECONCILE), now)?;
             }
             _ => {
-                set_stage(db, &a.id, CodeStage::Abandoned, None, Some("interrupted"), now)?;
+                set_stage(&guard, &a.id, CodeStage::Abandoned, None, Some("interrupted"), now)?;
                 rolled_back += 1;
             }
         }

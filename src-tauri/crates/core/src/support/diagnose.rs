@@ -24,7 +24,7 @@ impl Support<'_> {
         app_version: &str,
         on_check: &dyn Fn(&CheckResult),
     ) -> Result<Diagnostics, AppError> {
-        self.require_account()?;
+        let account = self.require_account()?;
         let link = self.bank()?;
         let opts = CallOptions { timeout_ms: link.policy.timeout_ms };
         let card = input.card_number.as_ref().map(|n| n.expose()).filter(|n| !n.trim().is_empty());
@@ -120,6 +120,15 @@ impl Support<'_> {
             done
         });
         checks.sort_by_key(|c| c.check as u8);
+        // A binding whose confirmation got no answer is settled here too, not only at the next
+        // binding or start (the bank asked with the database unlocked).
+        if checks.iter().any(|c| c.check == CheckId::Bank && c.ok) {
+            match cards::binding::resume(&|| self.db(), link.bank.as_ref(), opts, self.clock.now(), Some(account)) {
+                Ok((0, 0)) => {}
+                Ok((done, rolled_back)) => tracing::info!(done, rolled_back, "interrupted bindings settled"),
+                Err(e) => tracing::warn!(code = e.code.as_str(), "interrupted bindings could not be settled"),
+            }
+        }
         let d = Diagnostics { at: self.clock.now(), checks };
         let failed: Vec<&str> = d.checks.iter().filter_map(|c| c.code.map(|c| c.as_str())).collect();
         tracing::info!(checks = d.checks.len(), failed = ?failed, "diagnostics run");

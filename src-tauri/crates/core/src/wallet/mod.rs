@@ -73,7 +73,7 @@ impl Wallet {
     ) -> Result<Self, AppError> {
         let svc = &mut self.svc;
         let opts = CallOptions { timeout_ms: policy.timeout_ms };
-        let (mut done, mut rolled_back) = binding::resume(&mut svc.db(), bank.as_ref(), opts, svc.clock.now(), None)?;
+        let (mut done, mut rolled_back) = binding::resume(&|| svc.db(), bank.as_ref(), opts, svc.clock.now(), None)?;
         let (updated, abandoned) = manage::resume(&mut svc.db(), bank.as_ref(), opts, svc.clock.now())?;
         done += updated;
         rolled_back += abandoned;

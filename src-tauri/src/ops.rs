@@ -206,8 +206,15 @@ pub async fn export_report(app: AppHandle) -> Result<Option<ExportedReport>, App
 
 // --- Money ----------------------------------------------------------------------------------
 
-pub fn balance(w: &Wallet) -> Result<BalanceView, AppError> {
-    w.money().balance().map(|balance_fen| BalanceView { balance_fen })
+/// The balance at once, never waiting on the bank; the person's pending payments settle in
+/// the background (one settlement at a time), and the UI hears `payments_settled` when some
+/// did.
+pub async fn balance(app: AppHandle) -> Result<BalanceView, AppError> {
+    let wallet = app.state::<AppState>().opened().await?.wallet;
+    let w = wallet.clone();
+    let view = blocking(move || w.money().balance_now()).await.map(|balance_fen| BalanceView { balance_fen })?;
+    app.state::<Events>().settle_in_background(&app, wallet);
+    Ok(view)
 }
 
 pub fn find_payee(w: &Wallet, phone: String) -> Result<PayeeView, AppError> {

@@ -49,6 +49,9 @@ export const app = $state<{
   diagnosing: boolean;
   /** Counts Rust's "the mock phone got an SMS" events: the mock panel refreshes on them. */
   mockChanges: number;
+  /** Counts Rust's "pending payments settled in the background" events: the balance and the
+   *  history load again on them. */
+  paymentsSettled: number;
   /** What the payment screen makes. */
   payMode: PaymentKind;
 }>({
@@ -64,6 +67,7 @@ export const app = $state<{
   counterDone: null,
   diagnosing: false,
   mockChanges: 0,
+  paymentsSettled: 0,
   payMode: "to_user",
 });
 

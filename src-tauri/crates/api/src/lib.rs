@@ -103,6 +103,8 @@ pub enum AppEvent {
     /// The background integrity check found the database damaged (`app_status` now says
     /// DATABASE_DAMAGED).
     StorageDamaged,
+    /// A background settlement finished pending payments (the balance and history changed).
+    PaymentsSettled,
 }
 
 /// How the shell runs a command. The shell derives each command's wrapper from it; the
@@ -200,7 +202,7 @@ macro_rules! with_commands {
             checks run_diagnostics(DiagnoseInput) -> Diagnostics;
             wallet clear_cache() -> CacheCleared;
             shell export_report() -> Option<ExportedReport>;
-            wallet balance() -> BalanceView;
+            shell balance() -> BalanceView;
             wallet find_payee(String) -> PayeeView;
             wallet quote_payment(PaymentInput) -> PaymentQuote;
             bank pay(PaymentRequest) -> PaymentView;

@@ -737,3 +737,33 @@ fn a_payment_that_cannot_settle_stays_pending_with_its_reason_then_settles() {
     assert_eq!((p.status, p.failure), (PaymentStatus::Succeeded, None));
     books(&e.wallet);
 }
+
+/// The home screen's balance never waits on the bank: with a payment pending and the bank slow,
+/// `balance_now` answers from the books without a bank call (the mock's latency would move the
+/// test clock), and the background's `settle_mine` then settles it. Before, the balance settled
+/// first, through the bank's retries.
+#[test]
+fn the_balance_now_never_calls_the_bank_and_the_background_settles() {
+    let e = env();
+    let t01 = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone, None).id;
+    pay(&e.wallet, topup(t01, "100")).unwrap();
+    e.bank.set_controls(Controls {
+        faults: FaultRates { drop_reply: 1.0, ..FaultRates::default() },
+        ..Controls::default()
+    });
+    let k = key();
+    pay_with(&e.wallet, &k, withdraw(t01, "30"), PAY_PASSWORD).unwrap_err();
+    e.bank.set_controls(Controls { latency_ms: 1_000, ..Controls::default() });
+    let before = e.clock.now();
+    assert_eq!(e.wallet.money().balance_now().unwrap(), 7_000, "held while pending");
+    assert_eq!(e.clock.now(), before, "no bank call");
+    assert_eq!(e.wallet.money().settle_mine().unwrap(), 1);
+    assert!(e.clock.now() > before, "the settlement asked the bank");
+    assert_eq!(e.wallet.money().balance_now().unwrap(), 7_000);
+    let status: String = e
+        .wallet
+        .with_db_for_tests(|db| db.query_row("SELECT status FROM payments WHERE idem_key = ?1", [&k], |r| r.get(0)))
+        .unwrap();
+    assert_eq!(status, "succeeded");
+    books(&e.wallet);
+}

@@ -236,7 +236,7 @@ version: string | null, minVersion: string | null,
  */
 skewMs: number | null, };
 
-export type AppEvent = "session_locked" | "mock_changed" | "storage_damaged";
+export type AppEvent = "session_locked" | "mock_changed" | "storage_damaged" | "payments_settled";
 
 export type UpdateInfo = { version: string, notes: string | null, 
 /**

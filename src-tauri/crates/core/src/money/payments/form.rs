@@ -5,6 +5,7 @@ use rusqlite::{params, Connection};
 
 use super::counterparty::{self, Source, Target};
 use super::*;
+use crate::accounts::session::Session;
 use crate::accounts::{self, validate, AccountId};
 use crate::cards::manage::stored_card;
 use crate::money::ledger::{self, Acct};
@@ -83,11 +84,28 @@ impl Services {
 }
 
 impl Money<'_> {
-    /// The signed-in person's wallet balance, after settling what is due.
+    /// The signed-in person's wallet balance, after settling what is due (the bank asked, with
+    /// its retries: this can wait on the bank).
     pub fn balance(&self) -> Result<Fen, AppError> {
         let account = self.require_account()?;
         self.settle_payments(Some(account))?;
         ledger::balance(&self.db(), Acct::Wallet(account))
+    }
+
+    /// The balance as the books have it now, never waiting on the bank (the home screen's):
+    /// what is pending shows as 处理中 until [`Self::settle_mine`] — which the app runs in the
+    /// background after it — settles it.
+    pub fn balance_now(&self) -> Result<Fen, AppError> {
+        let account = self.require_account()?;
+        ledger::balance(&self.db(), Acct::Wallet(account))
+    }
+
+    /// Settles the signed-in person's pending payments without counting as their activity (a
+    /// background task's work); how many settled.
+    pub fn settle_mine(&self) -> Result<usize, AppError> {
+        let minutes = self.autolock_minutes()?;
+        let account = Session::peek(&mut self.session(), self.clock.now(), minutes)?;
+        self.settle_payments(Some(account))
     }
 
     /// Who a phone number belongs to, masked (`*四`), to confirm a transfer.

@@ -2,9 +2,12 @@
 # The install test (needs root or sudo): installs the .deb built by scripts/package.sh with apt
 # (which pulls its dependencies), checks the package — every library the installed binary
 # needs comes from a declared dependency, the binary is stripped, the desktop entry has its
-# zh-CN name — runs the smoke UI script against the INSTALLED binary, then purges the package
-# and checks nothing of it is left but the person's data. Run inside the test session
-# (D-Bus + gnome-keyring), as scripts/test.sh does.
+# zh-CN name — runs the smoke UI script against the INSTALLED binary, then the update round
+# trip (tests/update-roundtrip.mjs: the installed version N updates itself to N+1 from a local
+# HTTPS server, a tampered package refused first), then purges the package and checks nothing
+# of it is left but the person's data. Run inside the test session (D-Bus + gnome-keyring), as
+# scripts/test.sh does. Needs both packages: `scripts/package.sh` (version N, from
+# tauri.conf.json) and `scripts/package.sh deb N+1` (the same code as the next patch version).
 set -euo pipefail
 # Under pipefail a reader that stops early (head, grep -q, awk's exit) can kill the writer with
 # SIGPIPE and fail the whole script (exit 141, seen in CI where ldconfig's cache is larger):
@@ -13,8 +16,14 @@ cd "$(dirname "$0")/.."
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 fail() { echo "install test: $*" >&2; exit 1; }
 
-deb=$(ls -t "${CARGO_TARGET_DIR:-target}"/release/bundle/deb/*.deb 2>/dev/null | sed -n 1p || true)
-[ -n "$deb" ] || fail "no .deb: run scripts/package.sh first"
+version=$(node -p 'require("./src-tauri/tauri.conf.json").version')
+next=$(node -p 'const v = require("./src-tauri/tauri.conf.json").version.split("."); v[2]++; v.join(".")')
+debs="${CARGO_TARGET_DIR:-target}/release/bundle/deb"
+deb=$(ls "$debs"/*_"${version}"_*.deb 2>/dev/null | sed -n 1p || true)
+[ -n "$deb" ] || fail "no .deb of $version: run scripts/package.sh first"
+next_deb=$(ls "$debs"/*_"${next}"_*.deb 2>/dev/null | sed -n 1p || true)
+[ -n "$next_deb" ] || fail "no .deb of $next for the update round trip: run scripts/package.sh deb $next"
+next_deb=$(realpath "$next_deb")
 # apt takes a local file by a path that starts with / or ./ (the target folder may be absolute).
 case "$deb" in /*) ;; *) deb="./$deb" ;; esac
 pkg=$(dpkg-deb -f "$deb" Package)
@@ -54,11 +63,17 @@ grep -q ' 0 failed$' /tmp/tongbao-smoke.log || fail "smoke scripts failed agains
 data=$(ls -d "${TONGBAO_RUNS_DIR:-tests/.artifacts/runs}"/*/data/com.tongbao.wallet 2>/dev/null | sed -n 1p)
 [ -n "$data" ] || fail "the smoke run left no data folder to check the purge against"
 
+# The update round trip: the installed app updates itself to the next version (dpkg -i, root).
+TONGBAO_APP="$bin" TONGBAO_NEXT_DEB="$next_deb" TONGBAO_PKG="$pkg" "${on_display[@]}" node tests/update-roundtrip.mjs |
+  tee /tmp/tongbao-update.log
+grep -q ' 0 failed$' /tmp/tongbao-update.log || fail "the update round trip failed against the installed app"
+[ "$(dpkg-query -W -f='${Version}' "$pkg")" = "$next" ] || fail "dpkg does not say $next after the update"
+
 # Purge: nothing of the package left, the person's data untouched.
 DEBIAN_FRONTEND=noninteractive as_root apt-get purge -y -q "$pkg" >/dev/null
 left=$(echo "$files" | while read -r f; do if [ -e "$f" ]; then echo "$f"; fi; done)
 [ -z "$left" ] || fail "left after purge: $left"
 [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)" != "install ok installed" ] || fail "$pkg still installed"
 ls "$data"/*.db >/dev/null 2>&1 || fail "the person's wallet database in $data was removed"
-echo "install test passed: installed, smoke green against $bin, purged (no file left; the person's data kept: $data)"
+echo "install test passed: installed $version, smoke green against $bin, updated itself to $next, purged (no file left; the person's data kept: $data)"
 rm -rf tests/.artifacts/runs

@@ -15,8 +15,9 @@ APT_PACKAGES=(
   webkit2gtk-driver xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
   # Chinese glyphs, screenshots
   fonts-noto-cjk imagemagick
-  # tools the scripts use
-  curl ca-certificates git
+  # tools the scripts use (openssl: the update test's certificate authority; sudo: how Tauri's
+  # updater runs dpkg -i when pkexec has no agent, as in the install test)
+  curl ca-certificates git openssl sudo
 )
 
 missing=()

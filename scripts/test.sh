@@ -65,6 +65,10 @@ export TONGBAO_UI_BUILT=1
 release() {
   # Its own target folder: the debug build and the tests hold the default one's lock.
   CARGO_TARGET_DIR="$PWD/target/pkg" bash scripts/package.sh
+  # The same code as the next patch version, a .deb for the install test's update round trip
+  # (only the app crate and the link are redone).
+  CARGO_TARGET_DIR="$PWD/target/pkg" bash scripts/package.sh deb \
+    "$(node -p 'const v = require("./src-tauri/tauri.conf.json").version.split("."); v[2]++; v.join(".")')"
 }
 if [ $# -eq 0 ]; then
   stage "release build and Linux packages (.deb, .rpm; LTO, stripped) — in the background: $logs/release.log"
@@ -133,7 +137,7 @@ install_then_lane() {
     echo "the release build failed: see $logs/release.log"
     return 1
   fi
-  echo "== install test: the .deb installed with apt, NEEDED libraries checked, smoke script against the installed app, purged ($logs/install.log)"
+  echo "== install test: the .deb installed with apt, NEEDED libraries checked, smoke script against the installed app, its update to the next version (a tampered package refused), purged ($logs/install.log)"
   if ! TAURI_DRIVER_PORT=4544 TONGBAO_RUNS_DIR="$PWD/tests/.artifacts/runs-install" CARGO_TARGET_DIR="$PWD/target/pkg" \
     xvfb-run -n 93 -s "-screen 0 1280x860x24" bash scripts/install-test.sh >"$logs/install.log" 2>&1; then
     echo "install test FAILED:"

@@ -6,8 +6,10 @@
 //! from source is never overwritten: it stops after verification.
 //!
 //! Test mode only (`TONGBAO_TEST_MODE=1`): `TONGBAO_UPDATE_ENDPOINT` (the manifest URL) and
-//! `TONGBAO_UPDATE_PUBKEY` replace the configured ones, and `TONGBAO_UPDATE_DRY_RUN=1` stops
-//! after verification. Outside test mode without an endpoint override the start-up check runs
+//! `TONGBAO_UPDATE_PUBKEY` replace the configured ones, `TONGBAO_UPDATE_CA` (a PEM file) is
+//! the only certificate authority trusted for them (the install test's local HTTPS server: a
+//! release build refuses plain HTTP), and `TONGBAO_UPDATE_DRY_RUN=1` stops after
+//! verification. Outside test mode without an endpoint override the start-up check runs
 //! against the configured server.
 
 use std::sync::Mutex;
@@ -63,6 +65,12 @@ fn updater(app: &AppHandle) -> Result<tauri_plugin_updater::Updater, AppError> {
     }
     if let Some(key) = test_override("TONGBAO_UPDATE_PUBKEY") {
         builder = builder.pubkey(key);
+    }
+    if let Some(ca) = test_override("TONGBAO_UPDATE_CA") {
+        let bad = |why: String| AppError::new(ErrorCode::UpdateCheckFailed, format!("the update CA {ca}: {why}"));
+        let pem = std::fs::read(&ca).map_err(|e| bad(e.to_string()))?;
+        let cert = reqwest::Certificate::from_pem(&pem).map_err(|e| bad(e.to_string()))?;
+        builder = builder.configure_client(move |c| c.tls_certs_only([cert.clone()]));
     }
     builder.build().map_err(failed)
 }

@@ -4,6 +4,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
+import https from "node:https";
 import os from "node:os";
 import path from "node:path";
 import { ROOT } from "./harness.mjs";
@@ -32,9 +33,26 @@ export function makePackage(version) {
   return file;
 }
 
-export async function startServer() {
-  const state = { manifest: null, file: null, hang: false, pending: 0, requests: [] };
-  const server = http.createServer((req, res) => {
+/** A certificate authority made for the run and a certificate it signed for 127.0.0.1 (openssl):
+ *  { caPath, key, cert } — the app in test mode trusts only `caPath` (TONGBAO_UPDATE_CA). */
+export function makeTls() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "tongbao-updtls-"));
+  const at = (f) => path.join(dir, f);
+  const openssl = (...args) => execFileSync("openssl", args, { stdio: "ignore" });
+  openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Tongbao test update CA",
+    "-keyout", at("ca.key"), "-out", at("ca.pem"), "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign");
+  openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", at("server.key"), "-out", at("server.csr"));
+  writeFileSync(at("ext.cnf"), "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n");
+  openssl("x509", "-req", "-in", at("server.csr"), "-CA", at("ca.pem"), "-CAkey", at("ca.key"), "-CAcreateserial", "-days", "2",
+    "-extfile", at("ext.cnf"), "-out", at("server.pem"));
+  return { caPath: at("ca.pem"), key: readFileSync(at("server.key")), cert: readFileSync(at("server.pem")) };
+}
+
+/** A throw-away update server: plain HTTP (a debug build accepts it), or HTTPS with `tls` from
+ *  makeTls (what a release build insists on). Serves /latest.json and the offered files. */
+export async function startServer(tls = null) {
+  const state = { manifest: null, file: null, files: {}, hang: false, pending: 0, requests: [] };
+  const handler = (req, res) => {
     state.requests.push(req.url);
     if (state.hang) {
       state.pending++;
@@ -44,18 +62,19 @@ export async function startServer() {
     if (req.url === "/latest.json" && state.manifest) {
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify(state.manifest));
-    } else if (req.url === "/package" && state.file) {
-      const body = readFileSync(state.file);
+    } else if ((req.url === "/package" && state.file) || state.files[req.url]) {
+      const body = readFileSync(state.files[req.url] ?? state.file);
       res.writeHead(200, { "content-type": "application/octet-stream", "content-length": body.length });
       res.end(body);
     } else {
       res.writeHead(404);
       res.end();
     }
-  });
+  };
+  const server = tls ? https.createServer({ key: tls.key, cert: tls.cert }, handler) : http.createServer(handler);
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   server.unref(); // the run ends when its tests do
-  const base = `http://127.0.0.1:${server.address().port}`;
+  const base = `${tls ? "https" : "http"}://127.0.0.1:${server.address().port}`;
   return {
     state,
     endpoint: `${base}/latest.json`,
@@ -69,6 +88,17 @@ export async function startServer() {
         pub_date: "2026-11-26T08:00:00Z",
         platforms: Object.fromEntries(["linux-x86_64", "linux-x86_64-deb", "linux-x86_64-rpm", "linux-x86_64-appimage"].map((k) => [k, entry])),
       };
+    },
+    /** Offers `version` as a .deb and an .rpm under their own manifest keys (no generic Linux
+     *  entry, no AppImage): `{ deb: [file, signature], rpm: [file, signature] }`. */
+    offerPackages(version, packages) {
+      state.files = {};
+      const platforms = {};
+      for (const [format, [file, signature]] of Object.entries(packages)) {
+        state.files[`/package.${format}`] = file;
+        platforms[`linux-x86_64-${format}`] = { signature, url: `${base}/package.${format}` };
+      }
+      state.manifest = { version, notes: `Tongbao Wallet ${version}`, pub_date: "2026-12-03T08:00:00Z", platforms };
     },
     close: () =>
       new Promise((r) => {

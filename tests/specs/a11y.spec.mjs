@@ -2,14 +2,15 @@
 // in the light and the dark theme; the bar is 0 violations (WCAG 2.1 A/AA and best practices).
 import assert from "node:assert/strict";
 import { test } from "../lib/harness.mjs";
-import { click, el, selectValue, type } from "../lib/dom.mjs";
+import { click, el, selectValue, text, type, waitGone } from "../lib/dom.mjs";
 import { violations } from "../lib/axe.mjs";
-import { P1 } from "../lib/identities.mjs";
+import { P1, P2, PAY_PASSWORD } from "../lib/identities.mjs";
 import * as auth from "../pages/auth.mjs";
 import * as bind from "../pages/bind.mjs";
 import * as cards from "../pages/cards.mjs";
 import * as money from "../pages/money.mjs";
-import { CARDS } from "../lib/cards.mjs";
+import * as sec from "../pages/security.mjs";
+import { CARDS, T04_SECRET, totp } from "../lib/cards.mjs";
 
 test("axe finds 0 violations on every screen, light and dark", async ({ b }) => {
   const found = [];
@@ -102,3 +103,122 @@ test("axe finds 0 violations on every screen, light and dark", async ({ b }) => 
 
   assert.deepEqual(found, [], `axe violations:\n${found.join("\n")}`);
 });
+
+test("axe finds 0 violations on the inner steps too: binding's token, code and success, card edit and its code, unbind, FAQ, both recoveries, reset, terms, and registration in dark", async ({ b }) => {
+  const found = [];
+  let theme = "light";
+  const check = async (screen) => {
+    await new Promise((r) => setTimeout(r, 300));
+    for (const v of await violations(b)) found.push(`[${theme}] ${screen}: ${v}`);
+  };
+  const recoverLogin = async () => {
+    await click(b, "forgot-password");
+    await el(b, "recover-screen");
+    await check("login recovery: phone");
+    await type(b, "recover-phone", P2.phone);
+    await sec.next(b);
+    await sec.waitStage(b, "otp");
+    await check("login recovery: code");
+    await click(b, "recover-back");
+    await el(b, "login-screen");
+  };
+
+  await auth.waitLogin(b);
+  await recoverLogin();
+  await auth.register(b, P1);
+  await bind.bindDebit(b, CARDS.T01);
+
+  const walk = async (newPhone) => {
+    // Binding T04: the quick-pay terms, the dynamic token, the SMS code, success.
+    await bind.openBind(b);
+    await click(b, "bind-terms-link");
+    await el(b, "terms-dialog");
+    await check("terms (quick-pay)");
+    await click(b, "terms-close");
+    await waitGone(b, "terms-dialog");
+    await bind.fillCard(b, { number: CARDS.T04 });
+    await bind.submitCard(b);
+    await el(b, "bind-token", 30_000);
+    await check("bind: dynamic token");
+    await type(b, "bind-token", totp(T04_SECRET, await bind.mockNow(b)));
+    await click(b, "bind-token-submit");
+    const code = await bind.codeFromPhone(b, P1.phone);
+    await check("bind: SMS code");
+    await bind.enterOtp(b, code);
+    await el(b, "bind-success", 30_000);
+    await check("bind: success");
+    // A new reserved phone for T01: the bank changes it at the counter, then its SMS code.
+    await cards.openCard(b, "0017");
+    await bind.bankCounter(b, "T01", "changePhone", newPhone);
+    await type(b, "card-edit-phone", newPhone);
+    await bind.rememberSms(b, newPhone);
+    await click(b, "card-edit-submit");
+    const editCode = await bind.codeFromPhone(b, newPhone, "card-otp");
+    await check("card edit: its SMS code");
+    await type(b, "card-otp", editCode);
+    await click(b, "card-otp-submit");
+    await b.waitUntil(async () => (await text(b, "card-detail-phone")).endsWith(newPhone.slice(-4)), { timeout: 30_000 });
+    // Unbinding T04 asks the payment password.
+    await cards.openCard(b, "0041");
+    await click(b, "card-unbind");
+    await el(b, "paypwd-input");
+    await check("unbind: payment password");
+    await type(b, "paypwd-input", PAY_PASSWORD);
+    await click(b, "paypwd-submit");
+    await el(b, "cards-screen");
+    // FAQ with an answer open.
+    await click(b, "nav-help");
+    const faq = await el(b, "faq-item");
+    await (await faq.$("summary")).click();
+    await check("FAQ");
+    // Payment-password recovery: the code, then the card step.
+    await click(b, "nav-settings");
+    await click(b, "security-center");
+    await el(b, "security-screen");
+    const before = await sec.latestSms(b, P1.phone);
+    await click(b, "forgot-paypwd");
+    await sec.waitStage(b, "otp");
+    await check("payment-password recovery: code");
+    await type(b, "recover-otp", await sec.newCode(b, before, P1.phone));
+    await sec.next(b);
+    await sec.waitStage(b, "card");
+    await check("payment-password recovery: card");
+    // Reset, asked but not done.
+    await click(b, "nav-settings");
+    await click(b, "reset-installation");
+    await el(b, "reset-panel");
+    await check("reset");
+    await click(b, "reset-cancel");
+  };
+  await walk("13912345678");
+  theme = "dark";
+  await click(b, "nav-settings");
+  await selectValue(b, "settings-theme", "dark");
+  await walk("13912345679");
+  // Registration, its terms and the payment password in dark; the login recovery too.
+  await auth.logout(b);
+  await recoverLogin();
+  await auth.openRegister(b);
+  await check("register");
+  await click(b, "reg-terms-link");
+  await el(b, "terms-dialog");
+  await check("terms (user agreement, privacy)");
+  await click(b, "terms-close");
+  await waitGone(b, "terms-dialog");
+  await auth.fillDetails(b, P2);
+  await click(b, "reg-submit");
+  await el(b, "paypwd-input");
+  await check("payment password");
+
+  assert.deepEqual(found, [], `axe violations:\n${found.join("\n")}`);
+});
+
+test(
+  "axe finds 0 violations on the start-up problem screen, its details open",
+  async ({ b }) => {
+    const screen = await el(b, "startup-problem", 30_000);
+    await (await (await screen.$("[data-testid='error-details']")).$("summary")).click();
+    assert.deepEqual(await violations(b), []);
+  },
+  { env: { DBUS_SESSION_BUS_ADDRESS: "unix:path=/nonexistent/tongbao-test-bus" } },
+);

@@ -4,6 +4,10 @@ import { test } from "../lib/harness.mjs";
 import { blur, click, el, errorCode, text, type } from "../lib/dom.mjs";
 import { P1, P2, PASSWORD } from "../lib/identities.mjs";
 import * as auth from "../pages/auth.mjs";
+import * as bind from "../pages/bind.mjs";
+import * as cards from "../pages/cards.mjs";
+import * as sec from "../pages/security.mjs";
+import { CARDS } from "../lib/cards.mjs";
 
 test("register, log out, log in again", async ({ b }) => {
   await auth.waitLogin(b);
@@ -95,4 +99,44 @@ test("a second account cannot see the first", async ({ b }) => {
   await auth.login(b, P1.phone);
   await el(b, "home-screen", 30_000);
   assert.equal(await text(b, "profile-real-name"), "*三");
+});
+
+test("phones and ID numbers typed with spaces, dashes or full-width digits work in every form that takes them", async ({ b }) => {
+  await auth.waitLogin(b);
+  // Registration: a full-width spaced phone and a spaced ID number.
+  await auth.register(b, { ...P1, phone: "１３８ ００１３ ８０００", idNumber: "110101 19900307 1233" });
+  // Sign-in with a dashed phone.
+  await auth.logout(b);
+  await auth.login(b, "138-0013-8000");
+  await el(b, "home-screen", 30_000);
+  // Binding: the reserved phone spaced (the bank compares it to the one it keeps).
+  await bind.openBind(b);
+  await bind.fillCard(b, { number: CARDS.T01, phone: "138 0013 8000" });
+  await bind.submitCard(b);
+  await bind.enterOtp(b, await bind.codeFromPhone(b, P1.phone));
+  await el(b, "bind-success", 30_000);
+  // A new reserved phone for the card, dashed in full width.
+  await cards.openCard(b, "0017");
+  await bind.bankCounter(b, "T01", "changePhone", "13912345678");
+  await type(b, "card-edit-phone", "１３９－１２３４－５６７８");
+  await bind.rememberSms(b, "13912345678");
+  await click(b, "card-edit-submit");
+  await type(b, "card-otp", await bind.codeFromPhone(b, "13912345678", "card-otp"));
+  await click(b, "card-otp-submit");
+  await b.waitUntil(async () => (await text(b, "card-detail-phone")) === "139****5678", { timeout: 30_000 });
+  // Login-password recovery: the phone in full width, the ID number in full width.
+  await auth.logout(b);
+  await click(b, "forgot-password");
+  await el(b, "recover-screen");
+  await type(b, "recover-phone", "１３８００１３８０００");
+  const before = await sec.latestSms(b, P1.phone);
+  await sec.next(b);
+  await sec.waitStage(b, "otp");
+  await type(b, "recover-otp", await sec.newCode(b, before, P1.phone));
+  await sec.next(b);
+  await sec.waitStage(b, "identity");
+  await type(b, "recover-real-name", P1.realName);
+  await type(b, "recover-id-number", "１１０１０１１９９００３０７１２３３");
+  await sec.next(b);
+  await sec.waitStage(b, "new_password");
 });

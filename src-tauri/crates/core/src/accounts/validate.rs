@@ -192,6 +192,31 @@ mod tests {
     /// 2026-11-25T12:00:00Z
     const NOW: Millis = 1_795_608_000_000;
 
+    /// The phone and ID rows of the case table the UI's checks run too (`ui/src/lib/
+    /// text.cases.json`): spaced, dashed and full-width forms give the compacted value.
+    #[test]
+    fn the_shared_phone_and_id_cases() {
+        #[derive(serde::Deserialize)]
+        struct Case {
+            rule: String,
+            input: String,
+            output: String,
+        }
+        let cases: Vec<Case> =
+            serde_json::from_str(include_str!("../../../../../ui/src/lib/text.cases.json")).unwrap();
+        let mut seen = 0;
+        for c in cases {
+            let got = match c.rule.as_str() {
+                "phone" => phone(&c.input),
+                "id_number" => id_number(&c.input, NOW),
+                _ => continue,
+            };
+            seen += 1;
+            assert_eq!(got.unwrap_or_else(|e| e.code.as_str().to_owned()), c.output, "{} {:?}", c.rule, c.input);
+        }
+        assert!(seen >= 10, "the table has its phone and ID rows");
+    }
+
     fn code(r: Result<impl Sized, AppError>) -> ErrorCode {
         r.err().expect("expected an error").code
     }

@@ -85,6 +85,8 @@ mod tests {
             let got = match c.rule.as_str() {
                 "compact" => compact(&c.input),
                 "half_width" => half_width(&c.input),
+                // The phone and ID rules of the same table are the accounts' (validate.rs).
+                "phone" | "id_number" => continue,
                 other => panic!("rule {other}"),
             };
             assert_eq!(got, c.output, "{} {:?}", c.rule, c.input);

@@ -112,3 +112,23 @@ pub(crate) fn new_attempt_id() -> String {
     rand::rngs::OsRng.fill_bytes(&mut b);
     hex::encode(b)
 }
+
+/// Declares a domain's handle: a copyable reference to the services whose methods, written in
+/// `impl Name<'_>` blocks in that domain's folder, are its operations (each domain's `ops.rs`).
+macro_rules! domain_handle {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy)]
+        pub struct $name<'a>(pub(crate) &'a $crate::services::Services);
+
+        /// The operations run on the shared services (database, clock, keychain, bank, session).
+        impl std::ops::Deref for $name<'_> {
+            type Target = $crate::services::Services;
+
+            fn deref(&self) -> &$crate::services::Services {
+                self.0
+            }
+        }
+    };
+}
+pub(crate) use domain_handle;

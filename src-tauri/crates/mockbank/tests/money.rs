@@ -707,11 +707,9 @@ fn a_wrong_payment_password_says_how_many_tries_are_left() {
     }
 }
 
-/// A payment the bank cannot be asked about stays 处理中 with the reason (the history's detail
-/// shows it), is counted as not settled, and settles when the bank answers again — its reason
-/// then gone. Before, each settlement's error was dropped and the payment said nothing.
-#[test]
-fn a_payment_that_cannot_settle_stays_pending_with_its_reason_then_settles() {
+/// P1 with ¥100 topped up from T01 and a ¥30 withdrawal whose answer was lost (left pending):
+/// the world, the withdrawal's key and its id.
+fn a_withdrawal_left_pending() -> (Env, String, i64) {
     let e = env();
     let t01 = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone, None).id;
     pay(&e.wallet, topup(t01, "100")).unwrap();
@@ -721,10 +719,19 @@ fn a_payment_that_cannot_settle_stays_pending_with_its_reason_then_settles() {
     });
     let k = key();
     assert_eq!(pay_with(&e.wallet, &k, withdraw(t01, "30"), PAY_PASSWORD).unwrap_err().code, ErrorCode::NetworkTimeout);
-    let id: i64 = e
+    let id = e
         .wallet
         .with_db_for_tests(|db| db.query_row("SELECT id FROM payments WHERE idem_key = ?1", [&k], |r| r.get(0)))
         .unwrap();
+    (e, k, id)
+}
+
+/// A payment the bank cannot be asked about stays 处理中 with the reason (the history's detail
+/// shows it), is counted as not settled, and settles when the bank answers again — its reason
+/// then gone. Before, each settlement's error was dropped and the payment said nothing.
+#[test]
+fn a_payment_that_cannot_settle_stays_pending_with_its_reason_then_settles() {
+    let (e, _, id) = a_withdrawal_left_pending();
     e.bank.set_controls(Controls { offline: true, ..Controls::default() });
     assert_eq!(e.wallet.money().settle_payments(None).unwrap(), 0, "nothing settled while the bank is away");
     let p = e.wallet.money().payment_detail(id).unwrap().payment;
@@ -744,15 +751,7 @@ fn a_payment_that_cannot_settle_stays_pending_with_its_reason_then_settles() {
 /// first, through the bank's retries.
 #[test]
 fn the_balance_now_never_calls_the_bank_and_the_background_settles() {
-    let e = env();
-    let t01 = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone, None).id;
-    pay(&e.wallet, topup(t01, "100")).unwrap();
-    e.bank.set_controls(Controls {
-        faults: FaultRates { drop_reply: 1.0, ..FaultRates::default() },
-        ..Controls::default()
-    });
-    let k = key();
-    pay_with(&e.wallet, &k, withdraw(t01, "30"), PAY_PASSWORD).unwrap_err();
+    let (e, k, _) = a_withdrawal_left_pending();
     e.bank.set_controls(Controls { latency_ms: 1_000, ..Controls::default() });
     let before = e.clock.now();
     assert_eq!(e.wallet.money().balance_now().unwrap(), 7_000, "held while pending");

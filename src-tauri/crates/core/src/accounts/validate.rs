@@ -202,8 +202,7 @@ mod tests {
             input: String,
             output: String,
         }
-        let cases: Vec<Case> =
-            serde_json::from_str(include_str!("../../../../../ui/src/lib/text.cases.json")).unwrap();
+        let cases: Vec<Case> = serde_json::from_str(include_str!("../../../../../ui/src/lib/text.cases.json")).unwrap();
         let mut seen = 0;
         for c in cases {
             let got = match c.rule.as_str() {

@@ -38,6 +38,18 @@ fn register_signs_in_and_greets_by_display_name() {
     assert_eq!(p.registered_at, T0);
 }
 
+/// The phone is taken as people type it at sign-in too: spaced, dashed, full-width. Before,
+/// sign-in only trimmed it, so `138-0013-8000` was LOGIN_FAILED for an account registered with it.
+#[test]
+fn sign_in_takes_the_phone_as_typed() {
+    let env = Env::start();
+    env.wallet.accounts().register(&input(&P1)).unwrap();
+    for typed in ["138-0013-8000", "138 0013 8000", "１３８ ００１３ ８０００", " 13800138000 "] {
+        env.wallet.accounts().logout();
+        env.wallet.accounts().login(&login(typed, PASSWORD)).unwrap_or_else(|e| panic!("{typed}: {:?}", e.code));
+    }
+}
+
 #[test]
 fn one_account_per_phone() {
     let env = Env::start();

@@ -164,8 +164,10 @@ impl Accounts<'_> {
 
     /// Signs in by phone and password. Unknown phone and wrong password answer alike.
     pub fn login(&self, input: &LoginInput) -> Result<SessionView, AppError> {
-        let phone = input.phone.trim();
-        let creds = accounts::credentials_by_phone(&self.db(), phone)?;
+        // As typed: spaces, dashes, full-width digits (an invalid phone simply matches nothing,
+        // answered like a wrong password).
+        let phone = crate::platform::text::compact(&input.phone);
+        let creds = accounts::credentials_by_phone(&self.db(), &phone)?;
         let Some(creds) = creds else {
             password::verify_against_dummy(input.password.expose());
             return Err(login_failed());

@@ -164,7 +164,13 @@ fn recover_the_login_password_step_by_step() {
         assert_eq!(err.code, ErrorCode::IdentityMismatch);
         assert_eq!(err.field, None);
     }
-    assert_eq!(w.accounts().recover_identity(&identity).unwrap().stage, RecoveryStage::NewPassword);
+    // The ID number as typed: full-width digits, spaced (the real name as kept).
+    let typed = RecoveryIdentity {
+        recovery_id: id.clone(),
+        real_name: Some(format!(" {} ", P1.real_name)),
+        id_number: "１１０１０１ １９９００３０７ １２３３".into(),
+    };
+    assert_eq!(w.accounts().recover_identity(&typed).unwrap().stage, RecoveryStage::NewPassword);
     let same = RecoveryFinish { recovery_id: id.clone(), new: s(PASSWORD), confirm: s(PASSWORD) };
     assert_eq!(w.accounts().recover_finish(&same).unwrap_err().code, ErrorCode::PasswordSameAsOld);
     w.accounts().recover_finish(&finish).unwrap();
@@ -304,7 +310,7 @@ fn recover_the_payment_password_with_the_id_number_when_no_card_is_bound() {
     );
     let bad = RecoveryIdentity { recovery_id: id.clone(), real_name: None, id_number: P2.id_number.into() };
     assert_eq!(w.accounts().pay_recover_identity(&bad).unwrap_err().code, ErrorCode::IdentityMismatch);
-    let good = RecoveryIdentity { recovery_id: id.clone(), real_name: None, id_number: P1.id_number.into() };
+    let good = RecoveryIdentity { recovery_id: id.clone(), real_name: None, id_number: "110101-19900307-1233".into() };
     assert_eq!(w.accounts().pay_recover_identity(&good).unwrap().stage, RecoveryStage::NewPassword);
     w.accounts()
         .pay_recover_finish(&RecoveryFinish { recovery_id: id, new: s("369258"), confirm: s("369258") })

@@ -307,8 +307,11 @@ pub(crate) fn record(db: &Connection, account: AccountId, event: SecurityEvent, 
     Ok(())
 }
 
+/// The ID number as typed (spaces, dashes, full-width digits, a lower-case x) against the one
+/// kept.
 fn same_id_number(a: &str, b: &str) -> bool {
-    a.trim().eq_ignore_ascii_case(b.trim())
+    let compact = crate::platform::text::compact;
+    compact(a).eq_ignore_ascii_case(&compact(b))
 }
 
 impl Services {

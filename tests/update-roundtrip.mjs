@@ -65,7 +65,7 @@ try {
   await click(b, "update-check");
   assert.equal(await (await el(b, "update-available", 30_000)).getAttribute("data-version"), next);
   await click(b, "update-install");
-  const refused = await el(b, "update-error", 60_000);
+  const refused = await el(b, "error", 60_000);
   assert.equal(await refused.getAttribute("data-error-code"), "UPDATE_SIGNATURE_INVALID");
   assert.equal(installedVersion(), current, "a tampered package is never installed");
   await click(b, "nav-home");

@@ -9,7 +9,7 @@ export const PAY_PASSWORD = "258036";
 const fixture = JSON.parse(
   readFileSync(new URL("../../src-tauri/crates/mockbank/fixture/default.json", import.meta.url), "utf8"),
 );
-const DISPLAY_NAMES = { P1: "小张", P2: "小李", P3: "小王" };
+const DISPLAY_NAMES = { P1: "小张", P2: "小李", P3: "小王", P4: "古丽" };
 function person(id) {
   const p = fixture.people.find((f) => f.id === id);
   if (!p) throw new Error(`${id} is not in the mock bank's fixture`);
@@ -18,6 +18,7 @@ function person(id) {
 export const P1 = person("P1");
 export const P2 = person("P2");
 export const P3 = person("P3");
+export const P4 = person("P4");
 
 import { CARDS } from "./cards.mjs";
 
@@ -28,5 +29,6 @@ export const SECRETS = [
   P1.idNumber,
   P2.idNumber,
   P3.idNumber,
+  P4.idNumber,
   ...Object.values(CARDS),
 ];

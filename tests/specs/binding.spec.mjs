@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "../lib/harness.mjs";
 import { click, el, text, tid, type } from "../lib/dom.mjs";
-import { P1, P2, P3 } from "../lib/identities.mjs";
+import { P1, P2, P3, P4 } from "../lib/identities.mjs";
 import { CARDS, T04_SECRET, totp } from "../lib/cards.mjs";
 import * as auth from "../pages/auth.mjs";
 import * as bind from "../pages/bind.mjs";
@@ -53,6 +53,13 @@ test("bind T13 (credit) with expiry and CVV, and T17 (CCB)", async ({ b }) => {
 test("T12 binds for P2", async ({ b }) => {
   await signedIn(b, P2);
   await bind.bindDebit(b, CARDS.T12, P2.phone);
+});
+
+test("P4 registers with the name's middle dot typed as ・ and T40 binds (the bank sees ·)", async ({ b }) => {
+  await auth.waitLogin(b);
+  await auth.register(b, { ...P4, realName: "阿依古丽・买买提" });
+  await bind.bindDebit(b, CARDS.T40, P4.phone);
+  await el(b, "bind-success", 30_000);
 });
 
 test("T04 needs the dynamic token first, then the SMS code", async ({ b }) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import cases from "./text.cases.json";
-import { compact, halfWidth } from "./text";
-import { checkIdNumber, checkPhone } from "./validation";
+import { compact, halfWidth, nameDots, trim } from "./text";
+import { checkIdNumber, checkPhone, checkRealName } from "./validation";
 
 const NOW = 1_795_608_000_000; // 2026-11-25, the day Rust's run of the table uses
 
@@ -10,6 +10,8 @@ const NOW = 1_795_608_000_000; // 2026-11-25, the day Rust's run of the table us
 function apply(rule: string, input: string): string {
   if (rule === "compact") return compact(input);
   if (rule === "half_width") return halfWidth(input);
+  if (rule === "name_dots") return nameDots(input);
+  if (rule === "real_name") return checkRealName(input) ?? nameDots(trim(input));
   const refused = rule === "phone" ? checkPhone(input) : checkIdNumber(input, NOW);
   return refused ?? compact(input).toUpperCase();
 }

@@ -37,3 +37,13 @@ export function compact(input: string): string {
     .filter((c) => !SPACE.test(c) && !DASHES.has(c) && !INVISIBLE.test(c))
     .join("");
 }
+
+/** The ways people type the middle dot of a minority name (阿依古丽·买买提), as in Rust
+ *  (`platform/text.rs`): middle dot, bullet, katakana middle dot, full-width and ASCII full stop,
+ *  half-width katakana middle dot, hyphenation point, dot and bullet operators. */
+export const NAME_DOTS = new Set(["·", "•", "・", "．", ".", "･", "‧", "⋅", "∙"]);
+
+/** A real name with every typed form of the middle dot as `·` (the ID card's). */
+export function nameDots(input: string): string {
+  return Array.from(input, (c) => (NAME_DOTS.has(c) ? "·" : c)).join("");
+}

@@ -1,7 +1,7 @@
 // Instant feedback while typing. The same rules run again in Rust (accounts/validate.rs);
 // Rust's answer is the one that counts.
 import type { ErrorCode } from "./ipc/bindings";
-import { compact, trim } from "./text";
+import { compact, nameDots, trim } from "./text";
 
 export type Check = ErrorCode | null;
 
@@ -26,17 +26,19 @@ export function checkDisplayName(v: string): Check {
 }
 
 /** Letters (category L) of the Han or Latin script, the middle dot, single spaces. */
-const NAME = /^[[\p{L}&&[\p{Script=Han}\p{Script=Latin}]]·• ]+$/v;
+const NAME = /^[[\p{L}&&[\p{Script=Han}\p{Script=Latin}]]· ]+$/v;
 
+/** The middle dot however typed counts as `·` (`nameDots`), as in Rust. */
 export function checkRealName(v: string): Check {
-  const t = trim(v);
+  const t = nameDots(trim(v));
   const n = [...t].length;
   const ok =
     n >= 2 &&
     n <= 30 &&
     NAME.test(t) &&
     !t.includes("  ") &&
-    !/^[·•]|[·•]$/.test(t);
+    !t.includes("··") &&
+    !/^·|·$/.test(t);
   return ok ? null : "NAME_INVALID";
 }
 

@@ -61,8 +61,10 @@ pub(crate) const ADDED_COLUMNS: &[&str] = &[
 
 /// The SHA-256 of every earlier default fixture, oldest first: a bank file seeded from one of
 /// them is brought up to the current default (new cards added) instead of being refused.
-pub(crate) const PREVIOUS_DEFAULT_FIXTURES: &[&str] =
-    &["88fb4be567d8563be7b2494eb4a48c244900504778111d7f00d3943d7cc58fc8"];
+pub(crate) const PREVIOUS_DEFAULT_FIXTURES: &[&str] = &[
+    "88fb4be567d8563be7b2494eb4a48c244900504778111d7f00d3943d7cc58fc8",
+    "5edef289fd633ff6258697b0530b9979852aa5ccda45cbc481347a8c04e0a92b",
+];
 
 /// A card row as the bank's rules need it.
 pub(crate) struct CardRow {

@@ -110,3 +110,32 @@ fn a_resume_after_a_crash_before_confirmation_spends_no_sms_try() {
     assert_eq!(stage, "abandoned");
     assert!(bank.active_agreements("T01").is_empty());
 }
+
+/// P4's name has the minority middle dot, typed here as a bullet (•): the wallet keeps and
+/// sends `·`, so the bank's holder check passes and T40 binds; recovery's identity step takes
+/// the name typed with the katakana middle dot (・). Before, the name was kept as typed and the
+/// bank saw another name.
+#[test]
+fn a_middle_dot_name_typed_any_way_binds_t40_and_recovers() {
+    use tongbao_core::accounts::security::{RecoverStart, RecoveryCode, RecoveryIdentity, RecoveryStage};
+    let e = env();
+    e.wallet.accounts().logout();
+    let w = &e.wallet;
+    register(w, &Person { real_name: "阿依古丽•买买提", ..P4 });
+    assert_eq!(w.accounts().profile().unwrap().real_name_masked, "*******提");
+    let card = bind(w, &e.bank, "6222020000000010405", P4.phone, None);
+    assert_eq!(card.last4, "0405");
+    w.accounts().logout();
+    let step = w.accounts().recover_start(&RecoverStart { phone: P4.phone.into() }).unwrap();
+    let code = sms_code(&e.bank, P4.phone);
+    let id = step.recovery_id;
+    let next =
+        w.accounts().recover_code(&RecoveryCode { recovery_id: id.clone(), code: SecretString::new(&code) }).unwrap();
+    assert_eq!(next.stage, RecoveryStage::Identity);
+    let typed = RecoveryIdentity {
+        recovery_id: id,
+        real_name: Some("阿依古丽・买买提".into()),
+        id_number: P4.id_number.into(),
+    };
+    assert_eq!(w.accounts().recover_identity(&typed).unwrap().stage, RecoveryStage::NewPassword);
+}

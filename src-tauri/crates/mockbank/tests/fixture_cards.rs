@@ -345,7 +345,7 @@ fn counter_actions_refuse_unknown_cards_and_bad_phones() {
 #[test]
 fn the_test_people_are_the_fixtures_people() {
     let fixture = Fixture::default_fixture();
-    for (id, p) in [("P1", &P1), ("P2", &P2)] {
+    for (id, p) in [("P1", &P1), ("P2", &P2), ("P4", &P4)] {
         let f = fixture.people.iter().find(|f| f.id == id).expect("in the fixture");
         assert_eq!((f.real_name.as_str(), f.id_number.as_str(), f.phone.as_str()), (p.real_name, p.id_number, p.phone));
     }

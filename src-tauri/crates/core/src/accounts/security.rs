@@ -633,7 +633,8 @@ impl Accounts<'_> {
     /// part was wrong; 5 lock recovery for the phone for 15 minutes.
     pub fn recover_identity(&self, input: &RecoveryIdentity) -> Result<RecoveryStep, AppError> {
         let r = self.live(&input.recovery_id, "login", RecoveryStage::Identity)?;
-        let name = input.real_name.as_deref().unwrap_or("").trim();
+        // The middle dot of a minority name however typed, as at registration.
+        let name = crate::platform::text::name_dots(input.real_name.as_deref().unwrap_or("").trim());
         self.check_identity(&r, |(n, id)| n == name && same_id_number(id, &input.id_number))
     }
 

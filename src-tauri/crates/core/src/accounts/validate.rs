@@ -5,6 +5,7 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::platform::clock::{shanghai_date, Millis};
 use crate::platform::error::{AppError, ErrorCode, Field};
+use crate::platform::text;
 
 /// Minimum age to register.
 pub const MIN_AGE: u32 = 16;
@@ -41,18 +42,20 @@ fn name_letter(c: char) -> bool {
 }
 
 /// Real name as on the ID card: 2–30 characters; letters (Chinese or Latin), the middle dot
-/// of minority names (`·`), and single spaces between Latin words.
+/// of minority names (`·`, however typed: [`text::name_dots`] — kept and sent to the bank as
+/// `·`), and single spaces between Latin words.
 pub fn real_name(input: &str) -> Result<String, AppError> {
-    let n = input.trim();
+    let n = text::name_dots(input.trim());
     let len = n.chars().count();
-    let allowed = |c: char| name_letter(c) || c == '·' || c == '•' || c == ' ';
+    let allowed = |c: char| name_letter(c) || c == '·' || c == ' ';
     let ok = (2..=30).contains(&len)
         && n.chars().all(allowed)
         && !n.contains("  ")
-        && !n.starts_with(['·', '•'])
-        && !n.ends_with(['·', '•']);
+        && !n.contains("··")
+        && !n.starts_with('·')
+        && !n.ends_with('·');
     if ok {
-        Ok(n.to_owned())
+        Ok(n)
     } else {
         Err(AppError::new(
             ErrorCode::NameInvalid,
@@ -208,6 +211,7 @@ mod tests {
             let got = match c.rule.as_str() {
                 "phone" => phone(&c.input),
                 "id_number" => id_number(&c.input, NOW),
+                "real_name" => real_name(&c.input),
                 _ => continue,
             };
             seen += 1;

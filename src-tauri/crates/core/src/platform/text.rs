@@ -24,6 +24,18 @@ fn half(c: char) -> char {
 const DASHES: &[char] =
     &['-', '\u{2010}', '\u{2011}', '\u{2012}', '\u{2013}', '\u{2014}', '\u{2015}', '\u{2212}', '\u{30FC}'];
 
+/// The ways people type the middle dot of a minority name (阿依古丽·买买提): the middle dot
+/// itself, the bullet, the katakana middle dot (a Japanese IME's), the full-width and the ASCII
+/// full stop, the half-width katakana middle dot, the hyphenation point, the dot and bullet
+/// operators. [`name_dots`] makes each the middle dot the ID card prints (U+00B7).
+pub const NAME_DOTS: &[char] = &['·', '•', '・', '．', '.', '･', '‧', '⋅', '∙'];
+
+/// A real name with every typed form of the middle dot as `·` (the ID card's, and what the bank
+/// compares); nothing else changes.
+pub fn name_dots(input: &str) -> String {
+    input.chars().map(|c| if NAME_DOTS.contains(&c) { '·' } else { c }).collect()
+}
+
 /// For digit strings — card numbers, phones, ID numbers, codes: [`half_width`], then every
 /// space (any Unicode white space), dash and invisible format character (zero-width space,
 /// BOM) dropped. Letters stay (an ID's X; a letter makes a number invalid, as it should). One
@@ -85,8 +97,9 @@ mod tests {
             let got = match c.rule.as_str() {
                 "compact" => compact(&c.input),
                 "half_width" => half_width(&c.input),
-                // The phone and ID rules of the same table are the accounts' (validate.rs).
-                "phone" | "id_number" => continue,
+                "name_dots" => name_dots(&c.input),
+                // The phone, ID and name rules of the same table are the accounts' (validate.rs).
+                "phone" | "id_number" | "real_name" => continue,
                 other => panic!("rule {other}"),
             };
             assert_eq!(got, c.output, "{} {:?}", c.rule, c.input);

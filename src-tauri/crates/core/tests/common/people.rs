@@ -16,6 +16,13 @@ pub const P1: Person =
     Person { phone: "13800138000", real_name: "张三", id_number: "110101199003071233", display_name: "小张" };
 pub const P2: Person =
     Person { phone: "13900139000", real_name: "李四", id_number: "310101198805204563", display_name: "小李" };
+/// A name with the minority middle dot (the ID card's `·`; people type it several ways).
+pub const P4: Person = Person {
+    phone: "13600136000",
+    real_name: "阿依古丽·买买提",
+    id_number: "650102199205182320",
+    display_name: "古丽",
+};
 
 /// Every test person's login password, and a wrong one.
 pub const PASSWORD: &str = "Tongbao2026!";

@@ -233,8 +233,14 @@ pub fn revoke_payment(w: &Wallet, a: PaymentRef) -> Result<PaymentView, AppError
     w.money().revoke_payment(a.payment_id)
 }
 
-pub fn history(w: &Wallet, a: HistoryQuery) -> Result<HistoryPage, AppError> {
-    w.money().history(&a)
+/// The history at once, never waiting on the bank; pending payments settle in the background
+/// as after `balance`.
+pub async fn history(app: AppHandle, a: HistoryQuery) -> Result<HistoryPage, AppError> {
+    let wallet = app.state::<AppState>().opened().await?.wallet;
+    let w = wallet.clone();
+    let page = blocking(move || w.money().history_now(&a)).await?;
+    app.state::<Events>().settle_in_background(&app, wallet);
+    Ok(page)
 }
 
 pub fn payment_detail(w: &Wallet, a: PaymentRef) -> Result<PaymentDetail, AppError> {

@@ -207,7 +207,7 @@ macro_rules! with_commands {
             wallet quote_payment(PaymentInput) -> PaymentQuote;
             bank pay(PaymentRequest) -> PaymentView;
             wallet revoke_payment(PaymentRef) -> PaymentView;
-            wallet history(HistoryQuery) -> HistoryPage;
+            shell history(HistoryQuery) -> HistoryPage;
             wallet payment_detail(PaymentRef) -> PaymentDetail;
             wallet monthly_flows(u32) -> Vec<MonthlyFlow>;
             shell export_history(HistoryQuery) -> Option<String>;

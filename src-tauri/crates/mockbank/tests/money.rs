@@ -745,16 +745,19 @@ fn a_payment_that_cannot_settle_stays_pending_with_its_reason_then_settles() {
     books(&e.wallet);
 }
 
-/// The home screen's balance never waits on the bank: with a payment pending and the bank slow,
-/// `balance_now` answers from the books without a bank call (the mock's latency would move the
-/// test clock), and the background's `settle_mine` then settles it. Before, the balance settled
-/// first, through the bank's retries.
+/// The home screen's balance and the history screen never wait on the bank: with a payment
+/// pending and the bank slow, `balance_now` and `history_now` answer from the books without a
+/// bank call (the mock's latency would move the test clock) — the payment 处理中 — and the
+/// background's `settle_mine` then settles it. Before, both settled first, through the bank's
+/// retries.
 #[test]
 fn the_balance_now_never_calls_the_bank_and_the_background_settles() {
-    let (e, k, _) = a_withdrawal_left_pending();
+    let (e, k, id) = a_withdrawal_left_pending();
     e.bank.set_controls(Controls { latency_ms: 1_000, ..Controls::default() });
     let before = e.clock.now();
     assert_eq!(e.wallet.money().balance_now().unwrap(), 7_000, "held while pending");
+    let page = e.wallet.money().history_now(&HistoryQuery { page_size: 20, ..Default::default() }).unwrap();
+    assert_eq!(page.items.iter().find(|p| p.id == id).map(|p| p.status), Some(PaymentStatus::Pending));
     assert_eq!(e.clock.now(), before, "no bank call");
     assert_eq!(e.wallet.money().settle_mine().unwrap(), 1);
     assert!(e.clock.now() > before, "the settlement asked the bank");

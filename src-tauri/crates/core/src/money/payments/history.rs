@@ -100,6 +100,14 @@ impl Money<'_> {
         self.history_page(me, q)
     }
 
+    /// [`Self::history`] as the books have it now, never waiting on the bank (the history
+    /// screen's): pending payments show as 处理中 until the background settlement
+    /// ([`Self::settle_mine`]) finishes them.
+    pub fn history_now(&self, q: &HistoryQuery) -> Result<HistoryPage, AppError> {
+        let me = self.require_account()?;
+        self.history_page(me, q)
+    }
+
     /// Money in and out per Shanghai month, for the last `months` months up to now.
     pub fn monthly_flows(&self, months: u32) -> Result<Vec<MonthlyFlow>, AppError> {
         let me = self.require_account()?;

@@ -14,7 +14,7 @@ use tongbao_core::{AppError, ErrorCode, Wallet};
 use tongbao_mockbank::{MockBank, Viewer};
 
 use crate::events::Events;
-use crate::runners::{blocking, run_mock};
+use crate::runners::{blocking, run_mock, run_then_settle};
 use crate::state::AppState;
 
 type Notify<'a> = &'a dyn Fn(u32, u32);
@@ -210,11 +210,7 @@ pub async fn export_report(app: AppHandle) -> Result<Option<ExportedReport>, App
 /// the background (one settlement at a time), and the UI hears `payments_settled` when some
 /// did.
 pub async fn balance(app: AppHandle) -> Result<BalanceView, AppError> {
-    let wallet = app.state::<AppState>().opened().await?.wallet;
-    let w = wallet.clone();
-    let view = blocking(move || w.money().balance_now()).await.map(|balance_fen| BalanceView { balance_fen })?;
-    app.state::<Events>().settle_in_background(&app, wallet);
-    Ok(view)
+    run_then_settle(&app, |w| w.money().balance_now().map(|balance_fen| BalanceView { balance_fen })).await
 }
 
 pub fn find_payee(w: &Wallet, phone: String) -> Result<PayeeView, AppError> {
@@ -236,11 +232,7 @@ pub fn revoke_payment(w: &Wallet, a: PaymentRef) -> Result<PaymentView, AppError
 /// The history at once, never waiting on the bank; pending payments settle in the background
 /// as after `balance`.
 pub async fn history(app: AppHandle, a: HistoryQuery) -> Result<HistoryPage, AppError> {
-    let wallet = app.state::<AppState>().opened().await?.wallet;
-    let w = wallet.clone();
-    let page = blocking(move || w.money().history_now(&a)).await?;
-    app.state::<Events>().settle_in_background(&app, wallet);
-    Ok(page)
+    run_then_settle(&app, move |w| w.money().history_now(&a)).await
 }
 
 pub fn payment_detail(w: &Wallet, a: PaymentRef) -> Result<PaymentDetail, AppError> {

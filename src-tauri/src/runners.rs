@@ -21,6 +21,21 @@ where
     blocking(move || f(&wallet)).await
 }
 
+/// [`run`] for a screen that must not wait on the bank (home's balance, the history): `f` reads
+/// the books; then the person's pending payments settle in the background
+/// ([`Events::settle_in_background`]), which tells the UI when some did.
+pub(crate) async fn run_then_settle<T, F>(app: &AppHandle, f: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Wallet) -> Result<T, AppError> + Send + 'static,
+{
+    let wallet = app.state::<AppState>().opened().await?.wallet;
+    let w = wallet.clone();
+    let answer = blocking(move || f(&w)).await?;
+    app.state::<Events>().settle_in_background(app, wallet);
+    Ok(answer)
+}
+
 /// Runs `f` on the blocking pool.
 pub(crate) async fn blocking<T, F>(f: F) -> Result<T, AppError>
 where

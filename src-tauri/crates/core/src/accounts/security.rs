@@ -633,9 +633,10 @@ impl Accounts<'_> {
     /// part was wrong; 5 lock recovery for the phone for 15 minutes.
     pub fn recover_identity(&self, input: &RecoveryIdentity) -> Result<RecoveryStep, AppError> {
         let r = self.live(&input.recovery_id, "login", RecoveryStage::Identity)?;
-        // The middle dot of a minority name however typed, as at registration.
-        let name = crate::platform::text::name_dots(input.real_name.as_deref().unwrap_or("").trim());
-        self.check_identity(&r, |(n, id)| n == name && same_id_number(id, &input.id_number))
+        // The name as registration keeps it (the middle dot however typed); one that registration
+        // would refuse matches nobody.
+        let name = validate::real_name(input.real_name.as_deref().unwrap_or("")).ok();
+        self.check_identity(&r, |(n, id)| Some(n) == name.as_deref() && same_id_number(id, &input.id_number))
     }
 
     /// The last step: the new login password (the registration rules; not the old one). Ends a

@@ -39,10 +39,8 @@ impl Cards<'_> {
         let check = HolderCheck { request_id: &r.id, token: &card.token, pan: pan.expose() };
         let session =
             self.call_bank(link, |o| link.bank.verify_holder(&check, o), on_retry).map_err(BankFailure::to_error)?;
-        let sent =
-            self.call_bank(link, |o| link.bank.send_otp(&session, o), on_retry).map_err(BankFailure::to_error)?;
         security::enter_card_step(&self.db(), &r.id, &session, card_id, self.clock.now())?;
-        self.card_code_step(&r, phone.as_deref(), sent)
+        self.send_card_code(&r, &session, phone.as_deref(), on_retry)
     }
 
     /// Another bank SMS code for the card step, when the first did not arrive: the bank's own
@@ -56,15 +54,22 @@ impl Cards<'_> {
         let session = r.bank_session.clone().unwrap_or_default();
         let card_id = r.card_id.ok_or_else(|| AppError::internal("a card step without its card"))?;
         let phone = manage::stored_card(&self.db(), account, card_id)?.phone;
-        let link = self.bank()?;
-        let sent =
-            self.call_bank(link, |o| link.bank.send_otp(&session, o), on_retry).map_err(BankFailure::to_error)?;
-        self.card_code_step(&r, phone.as_deref(), sent)
+        self.send_card_code(&r, &session, phone.as_deref(), on_retry)
     }
 
-    /// The card-code step as the bank set it: sent to the card's reserved phone, its expiry
-    /// and when another may be asked for.
-    fn card_code_step(&self, r: &Recovery, phone: Option<&str>, sent: OtpSent) -> Result<RecoveryStep, AppError> {
+    /// Asks the bank to send its SMS code for the card (under `session`), and answers the
+    /// card-code step as the bank set it: sent to the card's reserved phone, its expiry and when
+    /// another may be asked for.
+    fn send_card_code(
+        &self,
+        r: &Recovery,
+        session: &str,
+        phone: Option<&str>,
+        on_retry: &dyn Fn(u32, u32),
+    ) -> Result<RecoveryStep, AppError> {
+        let link = self.bank()?;
+        let sent: OtpSent =
+            self.call_bank(link, |o| link.bank.send_otp(session, o), on_retry).map_err(BankFailure::to_error)?;
         let mut step = self.step(r, RecoveryStage::CardOtp, phone.unwrap_or(&r.phone))?;
         step.resend_at = Some(sent.resend_at);
         step.code_expires_at = Some(sent.expires_at);

@@ -87,9 +87,8 @@ impl Money<'_> {
     /// The signed-in person's wallet balance, after settling what is due (the bank asked, with
     /// its retries: this can wait on the bank).
     pub fn balance(&self) -> Result<Fen, AppError> {
-        let account = self.require_account()?;
-        self.settle_payments(Some(account))?;
-        ledger::balance(&self.db(), Acct::Wallet(account))
+        self.settle_payments(Some(self.require_account()?))?;
+        self.balance_now()
     }
 
     /// The balance as the books have it now, never waiting on the bank (the home screen's):

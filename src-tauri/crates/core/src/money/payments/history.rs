@@ -95,9 +95,8 @@ impl Money<'_> {
     /// (as money in) only once it has succeeded. Made and received payments are two index
     /// walks merged in date order, so a page costs the same at 20 or 1 000 000 payments.
     pub fn history(&self, q: &HistoryQuery) -> Result<HistoryPage, AppError> {
-        let me = self.require_account()?;
-        self.settle_payments(Some(me))?;
-        self.history_page(me, q)
+        self.settle_payments(Some(self.require_account()?))?;
+        self.history_now(q)
     }
 
     /// [`Self::history`] as the books have it now, never waiting on the bank (the history

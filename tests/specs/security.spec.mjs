@@ -67,6 +67,11 @@ test("change the login and the payment password, then use the new ones", async (
   assert.equal(await money.resultStatus(b), "succeeded");
   // The history shows the failed sign-in and the good ones.
   await sec.open(b);
+  // The list loads after the screen: wait for its rows (the registration's sign-in, the failed one, the new one).
+  await b.waitUntil(async () => (await b.$$('[data-testid="login-history-item"]')).length >= 3, {
+    timeout: 10_000,
+    timeoutMsg: "the login history never listed the sign-ins",
+  });
   const oks = [];
   for (const i of await b.$$('[data-testid="login-history-item"]')) oks.push(await i.getAttribute("data-ok"));
   // The new sign-in, the failed one with the old password, ..., the registration's.

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { counterActionFor, failureInfo, formatExpiry, groupCardNumber, resendSeconds } from "./binding";
+import { counterActionFor, failureInfo, formatExpiry, groupCardNumber, remedySteps, resendSeconds } from "./binding";
+import { errorText } from "./errors";
+import { setLanguage } from "./i18n/index.svelte";
 import { catalogues, LANGUAGES, type MessageKey } from "./i18n/index.svelte";
 import type { Category, ErrorCode, RetryHelps } from "./ipc/bindings";
 
@@ -11,7 +13,7 @@ const CATALOGUE: ErrorCode[] = [
   "CARD_RESTRICTED", "UPGRADE_REQUIRED", "INTERNAL_ERROR", "TOKEN_REQUIRED", "TOKEN_INVALID",
   "OTP_INVALID", "OTP_EXPIRED", "OTP_LOCKED", "CARD_EXPIRED", "BANK_NOT_SUPPORTED",
   "CARD_TYPE_NOT_SUPPORTED", "CARD_NOT_ACTIVATED", "CARD_LOST", "CARD_ALREADY_BOUND",
-  "CARD_LIMIT_REACHED", "BIND_COOLDOWN",
+  "CARD_LIMIT_REACHED", "BIND_COOLDOWN", "CARD_REPLACED", "BANK_AGREEMENT_LIMIT",
 ];
 
 // Every value of Rust's verdict types (checked exhaustive at compile time) has its words.
@@ -81,6 +83,12 @@ describe("bank counter actions for failures", () => {
     expect(counterActionFor("CARD_RESTRICTED")).toBe("unfreeze");
     expect(counterActionFor("PHONE_MISMATCH")).toBe("changePhone");
     expect(counterActionFor("CVV_MISMATCH")).toBeNull();
+    // The causes beyond the article: the action for the case, not only the code.
+    expect(counterActionFor("EPAY_DISABLED", "non_counter")).toBe("enableNonCounter");
+    expect(counterActionFor("HOLDER_MISMATCH", "id_outdated")).toBe("updateId");
+    expect(counterActionFor("HOLDER_MISMATCH")).toBeNull();
+    expect(counterActionFor("PHONE_MISMATCH", "payroll_card")).toBe("changePhone");
+    expect(counterActionFor("BANK_AGREEMENT_LIMIT")).toBe("releaseAgreement");
     expect(counterActionFor("NETWORK_OFFLINE")).toBeNull();
   });
 });
@@ -118,5 +126,35 @@ describe("remedies name the control they point to", () => {
     setLanguage("en");
     expect(remedySteps("NETWORK_OFFLINE", { retry: { button: t("help.run"), kept: false } })).toEqual(["Connect to a network, then press “Run checks”"]);
     expect(remedySteps("OTP_LOCKED")[1]).toBe("To start over, press “Try again”: your details are kept");
+  });
+});
+
+describe("the causes beyond the article", () => {
+  it("are worded by their case, naming the new card, the limit and the window's end", () => {
+    setLanguage("zh-CN");
+    expect(errorText("HOLDER_MISMATCH", undefined, "id_outdated")).toContain("15 位");
+    expect(errorText("HOLDER_MISMATCH")).not.toContain("15 位");
+    expect(errorText("CARD_REPLACED", undefined, undefined, { last4: "0017" })).toContain("尾号 0017");
+    expect(errorText("LIMIT_EXCEEDED", undefined, "class_ii", { limitFen: 1_000_000 })).toMatch(/Ⅱ类户.*10,000/);
+    expect(errorText("BANK_UNAVAILABLE", Date.UTC(2026, 10, 25, 16, 30), "maintenance")).toContain("00:30");
+    const steps = remedySteps("PHONE_MISMATCH", { bank: "ICBC", detail: "payroll_card" });
+    expect(steps.join("\n")).toContain("单位");
+    expect(steps.join("\n")).toContain("95588");
+    expect(remedySteps("CARD_REPLACED", { bank: "ICBC", last4: "0017" })[0]).toContain("0017");
+    // A case without words of its own falls back to the code's.
+    expect(remedySteps("PHONE_MISMATCH", { detail: "unheard_of" })).toEqual(remedySteps("PHONE_MISMATCH"));
+  });
+
+  it("have their words in both languages", () => {
+    for (const lang of LANGUAGES) {
+      for (const key of [
+        "errors.HOLDER_MISMATCH.id_outdated", "errors.PHONE_MISMATCH.payroll_card", "errors.EPAY_DISABLED.non_counter",
+        "errors.LIMIT_EXCEEDED.class_ii", "errors.BANK_UNAVAILABLE.maintenance", "bind.remedy.HOLDER_MISMATCH.id_outdated",
+        "bind.remedy.PHONE_MISMATCH.payroll_card", "bind.remedy.EPAY_DISABLED.non_counter", "bind.remedy.BANK_UNAVAILABLE.maintenance",
+        "help.why.CARD_REPLACED", "help.why.BANK_AGREEMENT_LIMIT",
+      ] as MessageKey[]) {
+        expect(catalogues[lang][key], `${lang} ${key}`).toBeTruthy();
+      }
+    }
   });
 });

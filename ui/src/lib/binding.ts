@@ -2,8 +2,9 @@
 // remedy come from Rust with the error (`ErrorCode::verdict`, the one catalogue table); this
 // file only knows which form field a code is about. The texts live in the i18n catalogues
 // (errors.<CODE>, bind.remedy.<CODE>, bind.category.<category>, bind.retry.<verdict>).
-import { formatDateTime, bankName, t, type MessageKey } from "./i18n/index.svelte";
+import { formatDateTime, bankName, t } from "./i18n/index.svelte";
 import { compact } from "./text";
+import { casedKey } from "./errors";
 import type { AppError, BankAction, BankId, BindStep, Category, ErrorCode, Remedy, RetryHelps } from "./ipc/bindings";
 
 export type FormField = "number" | "expiry" | "cvv" | "phone";
@@ -54,19 +55,27 @@ export const HOTLINES: Partial<Record<BankId, string>> = {
   CMB: "95555",
 };
 
-/** The remedy's steps for a code, naming the card's bank and its number (or, when the bank is
- *  not known, "your card's bank"), and until when for a cooldown. */
+/** The remedy's steps for a code (in the words of its case, where it has one: an old ID, a
+ *  payroll card …), naming the card's bank and its number (or, when the bank is not known,
+ *  "your card's bank"), until when for a wait, and the card the bank named. */
 export function remedySteps(
   code: ErrorCode,
-  { bank, until, retry }: { bank?: BankId | null; until?: number; retry?: RetryControl } = {},
+  {
+    bank,
+    until,
+    retry,
+    detail,
+    last4,
+  }: { bank?: BankId | null; until?: number | null; retry?: RetryControl; detail?: string | null; last4?: string | null } = {},
 ): string[] {
   // An instruction names the control it points to, in the words that control shows where the steps are read.
   const { button, kept } = retry ?? { button: t("bind.retry"), kept: true };
-  return t(`bind.remedy.${code}` as MessageKey, {
+  return t(casedKey("bind.remedy", code, detail), {
     retryStep: t(kept ? "bind.retryStepKept" : "bind.retryStep", { button }),
-    until: until !== undefined ? formatDateTime(until) : "",
+    until: until !== undefined && until !== null ? formatDateTime(until) : "",
     bank: bank ? bankName(bank) : t("bank.yours"),
     hotline: (bank && HOTLINES[bank]) ?? t("bank.yourHotline"),
+    last4: last4 ?? "—",
   })
     .split("\n")
     .filter(Boolean);
@@ -108,17 +117,21 @@ export function resendSeconds(
   return Math.max(0, Math.ceil(wait / 1000));
 }
 
-/** The bank counter action that fixes a failure, where there is one (the developer panel). */
-export function counterActionFor(code: ErrorCode): BankAction["action"] | null {
+/** The bank counter action that fixes a failure (of its case), where there is one (the developer panel). */
+export function counterActionFor(code: ErrorCode, detail?: string | null): BankAction["action"] | null {
   switch (code) {
     case "CARD_NOT_ACTIVATED":
       return "activate";
     case "EPAY_DISABLED":
-      return "enableEpay";
+      return detail === "non_counter" ? "enableNonCounter" : "enableEpay";
     case "CARD_RESTRICTED":
       return "unfreeze";
     case "PHONE_MISMATCH":
       return "changePhone";
+    case "HOLDER_MISMATCH":
+      return detail === "id_outdated" ? "updateId" : null;
+    case "BANK_AGREEMENT_LIMIT":
+      return "releaseAgreement";
     case "BANK_SYSTEM_ERROR":
       return "restoreService";
     default:

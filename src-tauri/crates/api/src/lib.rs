@@ -15,7 +15,7 @@ pub use tongbao_core::accounts::security::{
 pub use tongbao_core::accounts::session::SessionView;
 pub use tongbao_core::accounts::settings::{Language, Settings, Theme};
 pub use tongbao_core::accounts::{LoginInput, Profile, RegisterDetails, RegisterInput, UnlockInput};
-pub use tongbao_core::bank::CardStatus;
+pub use tongbao_core::bank::{AccountClass, CardStatus};
 pub use tongbao_core::cards::audit::{AuditEntry, AuditEvent, LastFailure};
 pub use tongbao_core::cards::binding::{
     AttemptRef, BindCode, BindStage, BindStart, BindStep, CardRecognition, CardStatusView, CardView, RetryNotice,
@@ -344,6 +344,7 @@ fn declarations() -> Vec<String> {
         AttemptRef::decl(),
         RetryNotice::decl(),
         CardStatusView::decl(),
+        AccountClass::decl(),
         CardView::decl(),
         MockCard::decl(),
         BankAction::decl(),

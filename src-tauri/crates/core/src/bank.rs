@@ -105,11 +105,51 @@ pub struct OtpSent {
     pub resend_at: Millis,
 }
 
-/// The bank's agreement for a bound card.
+/// The bank's agreement for a bound card, with what the bank says of the account behind it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Binding {
     pub token: String,
+    pub account: BankAccount,
 }
+
+/// The account class a bank opened (PBOC: Ⅰ类户 full service; Ⅱ类户 opened remotely, with
+/// small daily limits set by the bank).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub enum AccountClass {
+    #[default]
+    #[serde(rename = "I")]
+    ClassI,
+    #[serde(rename = "II")]
+    ClassII,
+}
+
+impl AccountClass {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountClass::ClassI => "I",
+            AccountClass::ClassII => "II",
+        }
+    }
+
+    pub fn from_stored(s: &str) -> Option<AccountClass> {
+        match s {
+            "I" => Some(AccountClass::ClassI),
+            "II" => Some(AccountClass::ClassII),
+            _ => None,
+        }
+    }
+}
+
+/// The account behind a card as its bank describes it at binding: its class and the bank's own
+/// quick-pay limits (single payment, per Shanghai day), in fen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BankAccount {
+    pub class: AccountClass,
+    pub single_limit_fen: Option<i64>,
+    pub daily_limit_fen: Option<i64>,
+}
+
+pub use crate::platform::error::Last4;
 
 /// What a card status inquiry says (used by diagnostics and renewal).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
@@ -123,6 +163,8 @@ pub enum CardStatus {
     Expired,
     /// A new card number's data replaced the old: expiry/CVV must be entered again.
     Renewed,
+    /// Replaced by a new card (换卡) and cancelled.
+    Replaced,
     Unknown,
 }
 
@@ -167,6 +209,18 @@ pub enum Decline {
     BankNotSupported,
     /// ISO 57 for the card's product: the bank does not allow this card type here.
     TypeNotSupported,
+    /// ISO 05: the name matches but the bank still holds the holder's old 15-digit ID (issued
+    /// before 1999), not the 18-digit one typed.
+    HolderIdOutdated,
+    /// ISO 05: a payroll card (代发工资卡) whose reserved phone is the one the employer gave.
+    PayrollPhone,
+    /// ISO 57: the card already has the bank's maximum of quick-pay agreements with payment
+    /// institutions.
+    AgreementLimit,
+    /// ISO 57: card-not-present (无卡支付 / 非柜面) payments are not enabled for the card.
+    NonCounterDisabled,
+    /// ISO 61: over the limits the bank sets for a class II account (Ⅱ类户).
+    ClassIiLimit,
 }
 
 impl Decline {
@@ -192,7 +246,21 @@ impl Decline {
             Decline::LimitExceeded => "61",
             Decline::FrequencyExceeded => "65",
             Decline::PayeeNameMismatch => "05",
+            Decline::HolderIdOutdated | Decline::PayrollPhone => "05",
+            Decline::AgreementLimit | Decline::NonCounterDisabled => "57",
+            Decline::ClassIiLimit => "61",
         })
+    }
+
+    /// Which case of its catalogue code a decline is (sent as the error's `detail`).
+    pub fn detail(self) -> Option<&'static str> {
+        match self {
+            Decline::HolderIdOutdated => Some("id_outdated"),
+            Decline::PayrollPhone => Some("payroll_card"),
+            Decline::NonCounterDisabled => Some("non_counter"),
+            Decline::ClassIiLimit => Some("class_ii"),
+            _ => None,
+        }
     }
 }
 
@@ -219,7 +287,7 @@ pub enum BindingState {
     /// Seen, but no agreement is active (not confirmed, or revoked).
     NotBound,
     /// Confirmed: this agreement is active.
-    Bound { token: String },
+    Bound { token: String, account: BankAccount },
 }
 
 /// What the bank knows of a verified edit's session (a new reserved phone, a renewed expiry).
@@ -255,6 +323,21 @@ pub enum BankFailure {
     Fault(Fault),
     Declined(Decline),
     Session(SessionProblem),
+    /// ISO 91 for a planned reason: the bank's nightly maintenance, ending at `until`. Not
+    /// retried automatically — every retry would land inside the window.
+    Maintenance {
+        until: Millis,
+    },
+    /// ISO 14: the card was replaced (换卡) and cancelled; the bank names the new card's last 4.
+    Replaced {
+        new_last4: Last4,
+    },
+}
+
+impl From<Decline> for BankFailure {
+    fn from(d: Decline) -> Self {
+        BankFailure::Declined(d)
+    }
 }
 
 impl BankFailure {
@@ -269,6 +352,8 @@ impl BankFailure {
             BankFailure::Declined(d) => d.iso(),
             BankFailure::Fault(Fault::Busy) => Some("91"),
             BankFailure::Fault(Fault::SystemError) => Some("96"),
+            BankFailure::Maintenance { .. } => Some("91"),
+            BankFailure::Replaced { .. } => Some("14"),
             _ => None,
         }
     }
@@ -281,6 +366,8 @@ impl BankFailure {
             BankFailure::Fault(Fault::Offline) => C::NetworkOffline,
             BankFailure::Fault(Fault::Busy) => C::BankUnavailable,
             BankFailure::Fault(Fault::SystemError) => C::BankSystemError,
+            BankFailure::Maintenance { .. } => C::BankUnavailable,
+            BankFailure::Replaced { .. } => C::CardReplaced,
             BankFailure::Declined(d) => match d {
                 Decline::NoSuchCard => C::CardNumberInvalid,
                 Decline::ExpiryMismatch => C::ExpiryMismatch,
@@ -288,15 +375,16 @@ impl BankFailure {
                 Decline::BankNotSupported => C::BankNotSupported,
                 Decline::TypeNotSupported => C::CardTypeNotSupported,
                 Decline::CvvMismatch => C::CvvMismatch,
-                Decline::PhoneMismatch => C::PhoneMismatch,
-                Decline::HolderMismatch => C::HolderMismatch,
-                Decline::EpayDisabled => C::EpayDisabled,
+                Decline::PhoneMismatch | Decline::PayrollPhone => C::PhoneMismatch,
+                Decline::HolderMismatch | Decline::HolderIdOutdated => C::HolderMismatch,
+                Decline::EpayDisabled | Decline::NonCounterDisabled => C::EpayDisabled,
+                Decline::AgreementLimit => C::BankAgreementLimit,
                 Decline::Restricted => C::CardRestricted,
                 Decline::NotActivated => C::CardNotActivated,
                 Decline::Lost | Decline::Stolen => C::CardLost,
                 Decline::UpgradeRequired => C::UpgradeRequired,
                 Decline::InsufficientFunds => C::InsufficientFunds,
-                Decline::LimitExceeded => C::LimitExceeded,
+                Decline::LimitExceeded | Decline::ClassIiLimit => C::LimitExceeded,
                 Decline::FrequencyExceeded => C::FrequencyExceeded,
                 Decline::PayeeNameMismatch => C::PayeeNameMismatch,
             },
@@ -318,6 +406,19 @@ impl BankFailure {
         match self {
             BankFailure::Session(SessionProblem::ResendTooSoon { resend_at }) => e.until(resend_at),
             BankFailure::Session(SessionProblem::OtpInvalid { tries_left }) => e.tries_left(i64::from(tries_left)),
+            BankFailure::Declined(d) => match d.detail() {
+                Some(detail) => e.detail(detail),
+                None => e,
+            },
+            // Planned: retrying helps only after the window, and the error says when.
+            BankFailure::Maintenance { until } => {
+                let mut e = e.until(until).detail("maintenance");
+                e.transient = None;
+                e.retry = Some(crate::platform::error::RetryHelps::Later);
+                e.remedy = Some(crate::platform::error::Remedy::WaitUntil);
+                e
+            }
+            BankFailure::Replaced { new_last4 } => e.last4(new_last4),
             _ => e,
         }
     }

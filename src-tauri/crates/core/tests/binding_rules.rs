@@ -53,12 +53,12 @@ impl Bank for ScriptedBank {
     }
     fn confirm_binding(&self, _: &str, otp: &str, _: CallOptions) -> BankResult<Binding> {
         if let Some(t) = self.confirmed.lock().unwrap().clone() {
-            return Ok(Binding { token: t });
+            return Ok(Binding { token: t, account: BankAccount::default() });
         }
         let mut c = self.confirm.lock().unwrap();
         if c.is_empty() {
             if otp == "123456" {
-                Ok(Binding { token: "AGR1".into() })
+                Ok(Binding { token: "AGR1".into(), account: BankAccount::default() })
             } else {
                 Err(BankFailure::Session(SessionProblem::OtpInvalid { tries_left: 2 }))
             }
@@ -93,7 +93,7 @@ impl Bank for ScriptedBank {
             answer.recv_timeout(std::time::Duration::from_secs(10)).unwrap();
         }
         Ok(match self.confirmed.lock().unwrap().clone() {
-            Some(token) => BindingState::Bound { token },
+            Some(token) => BindingState::Bound { token, account: BankAccount::default() },
             None => BindingState::NotBound,
         })
     }

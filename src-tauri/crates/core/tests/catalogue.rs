@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 
 use strum::IntoEnumIterator;
-use tongbao_core::bank::{BankFailure, Decline, Fault};
+use tongbao_core::bank::{BankFailure, Decline, Fault, Last4};
 use tongbao_core::platform::error::{Category, ErrorCode, RetryHelps};
 
 const CATALOGUE: &str = "\
@@ -23,6 +23,8 @@ expired card | CARD_EXPIRED | 54 / 33 | no
 card type | BANK_NOT_SUPPORTED, CARD_TYPE_NOT_SUPPORTED | 15 / 57 | no
 inactive card | CARD_NOT_ACTIVATED | 78 | after activating
 card status | CARD_LOST | 41 / 43 | no
+bank restriction | BANK_AGREEMENT_LIMIT | 57 | after calling 95588
+card status | CARD_REPLACED | 14 | no
 wallet rules | CARD_ALREADY_BOUND, CARD_LIMIT_REACHED, BIND_COOLDOWN | — | no / later";
 
 fn category(seed: &str) -> Category {
@@ -68,6 +70,7 @@ fn bank_answers() -> Vec<(ErrorCode, Option<String>)> {
     Decline::iter()
         .map(BankFailure::Declined)
         .chain(faults.into_iter().map(BankFailure::Fault))
+        .chain([BankFailure::Maintenance { until: 0 }, BankFailure::Replaced { new_last4: Last4(*b"0017") }])
         .map(|f| {
             let e = f.to_error();
             (e.code, e.bank_code)
@@ -93,7 +96,7 @@ fn every_row_of_the_catalogue_is_the_verdict_the_wallet_sends() {
             seen.insert(c);
         }
     }
-    assert_eq!(seen.len(), 26, "every code of the catalogue was checked");
+    assert_eq!(seen.len(), 28, "every code of the catalogue was checked");
 }
 
 #[test]
@@ -115,4 +118,30 @@ fn every_bank_code_of_the_catalogue_comes_from_the_bank_with_its_code() {
             assert!(hit, "bank code {iso} of {codes:?}: no bank answer gives it");
         }
     }
+}
+
+/// The causes beyond the article are cases of the catalogue's codes: the same code, its bank
+/// code, and the case sent as `detail` (the UI words each case).
+#[test]
+fn each_further_cause_is_its_code_with_its_case() {
+    let cases = [
+        (BankFailure::Declined(Decline::HolderIdOutdated), ErrorCode::HolderMismatch, "05", Some("id_outdated")),
+        (BankFailure::Declined(Decline::PayrollPhone), ErrorCode::PhoneMismatch, "05", Some("payroll_card")),
+        (BankFailure::Declined(Decline::NonCounterDisabled), ErrorCode::EpayDisabled, "57", Some("non_counter")),
+        (BankFailure::Declined(Decline::ClassIiLimit), ErrorCode::LimitExceeded, "61", Some("class_ii")),
+        (BankFailure::Declined(Decline::AgreementLimit), ErrorCode::BankAgreementLimit, "57", None),
+        (BankFailure::Maintenance { until: 5 }, ErrorCode::BankUnavailable, "91", Some("maintenance")),
+        (BankFailure::Replaced { new_last4: Last4(*b"0017") }, ErrorCode::CardReplaced, "14", None),
+    ];
+    for (f, code, iso, detail) in cases {
+        let e = f.to_error();
+        assert_eq!((e.code, e.bank_code.as_deref(), e.detail.as_deref()), (code, Some(iso), detail), "{f:?}");
+        assert!(!f.retryable(), "{f:?} is not retried automatically");
+    }
+    let m = BankFailure::Maintenance { until: 5 }.to_error();
+    assert_eq!((m.until, m.retry, m.transient), (Some(5), Some(RetryHelps::Later), None));
+    assert_eq!(
+        BankFailure::Replaced { new_last4: Last4(*b"0017") }.to_error().last4.as_ref().map(|l| l.as_str()),
+        Some("0017")
+    );
 }

@@ -50,6 +50,14 @@ pub struct MockCard {
     pub lost: bool,
     /// The bank's system fails for this card (96) until service is restored.
     pub system_error: bool,
+    /// The bank still holds the holder's old 15-digit ID for this card.
+    pub id_outdated: bool,
+    /// A payroll card (代发工资卡).
+    pub payroll: bool,
+    /// Quick-pay agreements with other payment institutions (the bank allows 5).
+    pub other_agreements: i64,
+    /// Card-not-present payments (无卡支付) enabled.
+    pub non_counter_enabled: bool,
 }
 
 /// What a person does at the bank counter or on 95588 (the remedies of the failure catalogue).
@@ -84,6 +92,21 @@ pub enum BankAction {
     },
     /// The bank's system works again for this card (ends its 96 answers: T24).
     RestoreService {
+        #[serde(rename = "cardId")]
+        card_id: String,
+    },
+    /// 更新身份证信息: the bank takes the holder's current 18-digit ID (T33).
+    UpdateId {
+        #[serde(rename = "cardId")]
+        card_id: String,
+    },
+    /// 解除一个其他支付机构协议: one agreement with another payment institution ends (T35).
+    ReleaseAgreement {
+        #[serde(rename = "cardId")]
+        card_id: String,
+    },
+    /// 开通无卡支付: card-not-present payments enabled (T38).
+    EnableNonCounter {
         #[serde(rename = "cardId")]
         card_id: String,
     },
@@ -211,6 +234,13 @@ impl MockBank {
             BankAction::RestoreService { card_id } => {
                 ("UPDATE cards SET system_error = 0 WHERE id = ?1", card_id, None)
             }
+            BankAction::UpdateId { card_id } => ("UPDATE cards SET held_id_number = NULL WHERE id = ?1", card_id, None),
+            BankAction::ReleaseAgreement { card_id } => {
+                ("UPDATE cards SET other_agreements = max(other_agreements - 1, 0) WHERE id = ?1", card_id, None)
+            }
+            BankAction::EnableNonCounter { card_id } => {
+                ("UPDATE cards SET non_counter_enabled = 1 WHERE id = ?1", card_id, None)
+            }
             BankAction::ChangePhone { card_id, phone } => {
                 let p = phone.trim();
                 if p.len() != 11 || !p.bytes().all(|c| c.is_ascii_digit()) || !p.starts_with('1') {
@@ -248,7 +278,9 @@ impl MockBank {
         self.db()
             .prepare(&format!(
                 "SELECT c.id, substr(c.number, -4), p.real_name, c.reserved_phone, c.activated, c.epay_enabled,
-                        c.frozen, c.lost OR c.stolen, c.system_error
+                        c.frozen, c.lost OR c.stolen, c.system_error,
+                        c.held_id_number IS NOT NULL AND c.held_id_number != p.id_number, c.payroll,
+                        c.other_agreements, c.non_counter_enabled
                  FROM cards c JOIN people p ON p.id = c.holder WHERE {OWN_CARD} ORDER BY c.id"
             ))
             .and_then(|mut st| {
@@ -263,6 +295,10 @@ impl MockBank {
                         frozen: r.get(6)?,
                         lost: r.get(7)?,
                         system_error: r.get(8)?,
+                        id_outdated: r.get(9)?,
+                        payroll: r.get(10)?,
+                        other_agreements: r.get(11)?,
+                        non_counter_enabled: r.get(12)?,
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()

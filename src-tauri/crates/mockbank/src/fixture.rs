@@ -20,6 +20,7 @@ pub struct Fixture {
     pub client_version_floor: String,
     pub people: Vec<Person>,
     pub cards: Vec<Card>,
+
     /// The SHA-256 of the fixture's text: the bank remembers which fixture seeded it.
     #[serde(skip)]
     pub sha256: String,
@@ -88,6 +89,48 @@ pub struct Card {
     /// The account behind the card is closed: the bank returns credits to it (62).
     #[serde(default)]
     pub returns_credits: bool,
+    /// The ID number the bank holds for the card when it is not the holder's current one (an
+    /// old 15-digit ID never updated).
+    #[serde(default)]
+    pub held_id_number: Option<String>,
+    /// The reserved phone at the bank when it is not the holder's phone.
+    #[serde(default)]
+    pub reserved_phone: Option<String>,
+    /// A payroll card (代发工资卡): opened by the employer, who gave the reserved phone.
+    #[serde(default)]
+    pub payroll: bool,
+    /// Quick-pay agreements the card already has with other payment institutions.
+    #[serde(default)]
+    pub other_agreements: u32,
+    /// Replaced (换卡) by this card of the fixture, and cancelled.
+    #[serde(default)]
+    pub replaced_by: Option<String>,
+    /// `II` for a class II account (Ⅱ类户); class I otherwise.
+    #[serde(default)]
+    pub account_class: Option<String>,
+    /// Card-not-present (无卡支付 / 非柜面) payments enabled.
+    #[serde(default = "yes")]
+    pub non_counter_enabled: bool,
+    /// The card's bank's nightly maintenance window: every request about the card is answered
+    /// 91 with the window's end. Per card, so the other cards of that bank behave the same at
+    /// any time of day (a tester's script does not depend on the hour it runs).
+    #[serde(default)]
+    pub maintenance: Option<Maintenance>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Maintenance {
+    /// `HH:MM`, Shanghai time; a window whose end is earlier than its start ends the next day.
+    pub from: String,
+    pub to: String,
+}
+
+/// Minutes after Shanghai midnight of `HH:MM`.
+pub fn parse_hhmm(s: &str) -> Option<u32> {
+    let (h, m) = s.split_once(':')?;
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60 && s.len() == 5).then_some(h * 60 + m)
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -122,8 +165,23 @@ impl Fixture {
             for e in c.expiry.iter().chain(c.renewal.as_ref().map(|r| &r.expiry)) {
                 parse_expiry(e).map_err(|_| format!("fixture: card {} expiry {e} is not MM/YY", c.id))?;
             }
+            if let Some(by) = &c.replaced_by {
+                if !f.cards.iter().any(|n| &n.id == by) {
+                    return Err(format!("fixture: card {} is replaced by unknown card {by}", c.id));
+                }
+            }
+            if !matches!(c.account_class.as_deref(), None | Some("I") | Some("II")) {
+                return Err(format!("fixture: card {} account class must be I or II", c.id));
+            }
             if let Some(r) = &c.renewal {
                 parse_date(&r.on).ok_or_else(|| format!("fixture: card {} renewal date {}", c.id, r.on))?;
+            }
+        }
+        for c in &f.cards {
+            if let Some(m) = &c.maintenance {
+                if parse_hhmm(&m.from).is_none() || parse_hhmm(&m.to).is_none() {
+                    return Err(format!("fixture: card {} maintenance must be HH:MM to HH:MM", c.id));
+                }
             }
         }
         Ok(f)

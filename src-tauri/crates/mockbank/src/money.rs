@@ -70,6 +70,7 @@ impl MockBank {
         let never = found.as_ref().is_some_and(|(c, _)| c.never_answers);
         self.transport(opts, never, || {
             let (card, _) = found.ok_or(BankFailure::Declined(Decline::NoSuchCard))?;
+            self.in_maintenance(&card)?;
             if card.system_error {
                 return Err(BankFailure::Fault(Fault::SystemError));
             }
@@ -108,7 +109,8 @@ impl MockBank {
                         return Err(Decline::FrequencyExceeded);
                     }
                     if amount_fen > single || today + amount_fen > daily {
-                        return Err(Decline::LimitExceeded);
+                        // A class II account's limits are the bank's rule for the class (Ⅱ类户).
+                        return Err(if card.class_ii { Decline::ClassIiLimit } else { Decline::LimitExceeded });
                     }
                     if balance + line < amount_fen {
                         return Err(Decline::InsufficientFunds);
@@ -142,6 +144,7 @@ impl MockBank {
         let never = card.as_ref().is_some_and(|c| c.never_answers);
         self.transport(opts, never, || {
             let card = card.ok_or(BankFailure::Declined(Decline::NoSuchCard))?;
+            self.in_maintenance(&card)?;
             let closed = card.lost || card.stolen || card.frozen || card.returns_credits;
             let decide = |_: &Connection| if closed { Err(Decline::Restricted) } else { Ok(()) };
             self.once(

@@ -57,6 +57,14 @@ pub(crate) const ADDED_COLUMNS: &[&str] = &[
     "ALTER TABLE cards ADD COLUMN system_error INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE cards ADD COLUMN max_debits_per_day INTEGER",
     "ALTER TABLE cards ADD COLUMN returns_credits INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE cards ADD COLUMN held_id_number TEXT",
+    "ALTER TABLE cards ADD COLUMN payroll INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE cards ADD COLUMN other_agreements INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE cards ADD COLUMN replaced_by TEXT",
+    "ALTER TABLE cards ADD COLUMN account_class TEXT NOT NULL DEFAULT 'I'",
+    "ALTER TABLE cards ADD COLUMN non_counter_enabled INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE cards ADD COLUMN maintenance_from INTEGER",
+    "ALTER TABLE cards ADD COLUMN maintenance_to INTEGER",
 ];
 
 /// The SHA-256 of every earlier default fixture, oldest first: a bank file seeded from one of
@@ -64,6 +72,7 @@ pub(crate) const ADDED_COLUMNS: &[&str] = &[
 pub(crate) const PREVIOUS_DEFAULT_FIXTURES: &[&str] = &[
     "88fb4be567d8563be7b2494eb4a48c244900504778111d7f00d3943d7cc58fc8",
     "5edef289fd633ff6258697b0530b9979852aa5ccda45cbc481347a8c04e0a92b",
+    "c4f2445c697da1c376cf838142ecc09ba180f79005dffbe6b2323df912fbdeaf",
 ];
 
 /// A card row as the bank's rules need it.
@@ -94,6 +103,18 @@ pub(crate) struct CardRow {
     pub(crate) max_debits_per_day: Option<i64>,
     /// The account behind the card is closed: credits to it are returned (62).
     pub(crate) returns_credits: bool,
+    /// A payroll card: its reserved phone is the employer's.
+    pub(crate) payroll: bool,
+    /// Quick-pay agreements with other payment institutions.
+    pub(crate) other_agreements: i64,
+    /// The last 4 of the card that replaced this one (换卡): this one is cancelled.
+    pub(crate) replaced_by_last4: Option<String>,
+    /// A class II account (Ⅱ类户).
+    pub(crate) class_ii: bool,
+    /// Card-not-present payments enabled.
+    pub(crate) non_counter_enabled: bool,
+    /// The nightly maintenance window of the card's bank, minutes after Shanghai midnight.
+    pub(crate) maintenance: Option<(i64, i64)>,
 }
 
 impl CardRow {
@@ -220,7 +241,10 @@ impl MockBank {
             )?;
         }
         for c in &f.cards {
-            let phone = &f.people.iter().find(|p| p.id == c.holder).expect("checked by Fixture::parse").phone;
+            let holder_phone = &f.people.iter().find(|p| p.id == c.holder).expect("checked by Fixture::parse").phone;
+            let phone = c.reserved_phone.as_ref().unwrap_or(holder_phone);
+            let minute = |t: &str| crate::fixture::parse_hhmm(t).expect("checked by Fixture::parse");
+            let window = c.maintenance.as_ref().map(|m| (minute(&m.from), minute(&m.to)));
             let (r_on, r_exp, r_cvv) = match &c.renewal {
                 Some(r) => (Some(&r.on), Some(&r.expiry), Some(&r.cvv)),
                 None => (None, None, None),
@@ -230,9 +254,11 @@ impl MockBank {
                                     lost, frozen, balance_fen, credit_line_fen, single_limit_fen,
                                     daily_limit_fen, expiry, cvv, totp_secret, renewal_on, renewal_expiry,
                                     renewal_cvv, busy_first, never_answers, stolen, system_error,
-                                    max_debits_per_day, returns_credits)
+                                    max_debits_per_day, returns_credits, held_id_number, payroll,
+                                    other_agreements, replaced_by, account_class, non_counter_enabled,
+                                    maintenance_from, maintenance_to)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                         ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
+                         ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34)",
                 params![
                     c.id,
                     c.number,
@@ -259,7 +285,15 @@ impl MockBank {
                     c.stolen,
                     c.system_error,
                     c.max_debits_per_day,
-                    c.returns_credits
+                    c.returns_credits,
+                    c.held_id_number,
+                    c.payroll,
+                    c.other_agreements,
+                    c.replaced_by,
+                    c.account_class.as_deref().unwrap_or("I"),
+                    c.non_counter_enabled,
+                    window.map(|w| w.0),
+                    window.map(|w| w.1)
                 ],
             )?;
         }
@@ -283,7 +317,10 @@ impl MockBank {
             "SELECT c.id, c.bank, p.real_name, p.id_number, c.reserved_phone, c.kind, c.activated,
                     c.epay_enabled, c.lost, c.frozen, c.expiry, c.cvv, c.totp_secret, c.renewal_on,
                     c.renewal_expiry, c.renewal_cvv, c.busy_first, c.never_answers, c.stolen,
-                    c.system_error, c.max_debits_per_day, c.returns_credits
+                    c.system_error, c.max_debits_per_day, c.returns_credits,
+                    coalesce(c.held_id_number, p.id_number), c.payroll, c.other_agreements,
+                    (SELECT substr(n.number, -4) FROM cards n WHERE n.id = c.replaced_by),
+                    c.account_class = 'II', c.non_counter_enabled, c.maintenance_from, c.maintenance_to
              FROM cards c JOIN people p ON p.id = c.holder WHERE {cond}"
         );
         self.db()
@@ -296,7 +333,7 @@ impl MockBank {
                     id: r.get(0)?,
                     bank: r.get(1)?,
                     holder_name: r.get(2)?,
-                    holder_id: r.get(3)?,
+                    holder_id: r.get(22)?,
                     reserved_phone: r.get(4)?,
                     credit: r.get::<_, String>(5)? == "credit",
                     prepaid: r.get::<_, String>(5)? == "prepaid",
@@ -314,6 +351,15 @@ impl MockBank {
                     system_error: r.get(19)?,
                     max_debits_per_day: r.get(20)?,
                     returns_credits: r.get(21)?,
+                    payroll: r.get(23)?,
+                    other_agreements: r.get(24)?,
+                    replaced_by_last4: r.get(25)?,
+                    class_ii: r.get(26)?,
+                    non_counter_enabled: r.get(27)?,
+                    maintenance: match (r.get::<_, Option<i64>>(28)?, r.get::<_, Option<i64>>(29)?) {
+                        (Some(from), Some(to)) => Some((from, to)),
+                        _ => None,
+                    },
                 })
             })
             .optional()

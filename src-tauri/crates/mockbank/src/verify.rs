@@ -5,11 +5,12 @@
 use rand::Rng;
 use rusqlite::{params, Connection, OptionalExtension};
 use tongbao_core::bank::{
-    version_at_least, BankFailure, BankResult, Binding, BindingState, CallOptions, CardStatus, Decline, Fault,
-    HolderCheck, OtpSent, SessionProblem, UpdateCard, UpdateState, Verified, VerifyCard,
+    version_at_least, AccountClass, BankAccount, BankFailure, BankResult, Binding, BindingState, CallOptions,
+    CardStatus, Decline, Fault, HolderCheck, Last4, OtpSent, SessionProblem, UpdateCard, UpdateState, Verified,
+    VerifyCard,
 };
 use tongbao_core::cards::Expiry;
-use tongbao_core::platform::clock::shanghai_date;
+use tongbao_core::platform::clock::{shanghai_date, shanghai_day_start, DAY, MINUTE};
 
 use crate::bank::{bank_name, random_hex, storage_failure, MockBank, OTP_RESEND_AFTER, OTP_TRIES, OTP_TTL};
 use crate::store::{session_in, CardRow, SessionRow};
@@ -37,7 +38,48 @@ const SUPPORTED_ISSUERS: [&str; 5] = ["ICBC", "CCB", "ABC", "BOC", "CMB"];
 
 pub(crate) const UNKNOWN_SESSION: BankFailure = BankFailure::Session(SessionProblem::Unknown);
 
+/// The bank's cap on a card's quick-pay agreements with payment institutions.
+pub const MAX_AGREEMENTS: i64 = 5;
+
+/// The 15-digit form of an 18-digit resident ID (the form issued before 1999): without the
+/// century of the birth year and without the check digit.
+pub(crate) fn id15_of(id18: &str) -> Option<String> {
+    (id18.len() == 18 && id18.is_ascii()).then(|| format!("{}{}", &id18[..6], &id18[8..17]))
+}
+
+/// The account behind a card as the bank tells a wallet at binding: its class and limits.
+pub(crate) fn account_in(db: &Connection, card_id: &str) -> BankResult<BankAccount> {
+    db.query_row(
+        "SELECT account_class = 'II', single_limit_fen, daily_limit_fen FROM cards WHERE id = ?1",
+        [card_id],
+        |r| {
+            Ok(BankAccount {
+                class: if r.get(0)? { AccountClass::ClassII } else { AccountClass::ClassI },
+                single_limit_fen: Some(r.get(1)?),
+                daily_limit_fen: Some(r.get(2)?),
+            })
+        },
+    )
+    .map_err(storage_failure)
+}
+
 impl MockBank {
+    /// A bank in its nightly maintenance window answers every request about the card 91,
+    /// saying when the window ends.
+    pub(crate) fn in_maintenance(&self, card: &CardRow) -> BankResult<()> {
+        let Some((from, to)) = card.maintenance else { return Ok(()) };
+        let now = self.clock.now();
+        let day = shanghai_day_start(now);
+        let minute = (now - day) / MINUTE;
+        let until = match (from <= to, minute >= from, minute < to) {
+            (true, true, true) => day + to * MINUTE,
+            (false, true, _) => day + DAY + to * MINUTE,
+            (false, false, true) => day + to * MINUTE,
+            _ => return Ok(()),
+        };
+        Err(BankFailure::Maintenance { until })
+    }
+
     /// The checks every request about a card starts with: the client's version and the card's
     /// state at the bank.
     pub(crate) fn decide_card(&self, client_version: &str, card: &CardRow) -> Result<(), Decline> {
@@ -77,19 +119,38 @@ impl MockBank {
     }
 
     /// The bank's decision on a verification request.
-    pub(crate) fn decide(&self, req: &VerifyCard<'_>, card: &CardRow) -> Result<(), Decline> {
+    pub(crate) fn decide(&self, req: &VerifyCard<'_>, card: &CardRow) -> Result<(), BankFailure> {
+        if let Some(new_last4) = card.replaced_by_last4.as_deref().and_then(Last4::of) {
+            return Err(BankFailure::Replaced { new_last4 });
+        }
         self.decide_card(req.client_version, card)?;
         if req.holder_name != card.holder_name || req.holder_id != card.holder_id {
-            return Err(Decline::HolderMismatch);
+            // The right person whose record still has the 15-digit ID of before 1999.
+            let outdated =
+                req.holder_name == card.holder_name && id15_of(req.holder_id) == Some(card.holder_id.clone());
+            return Err(if outdated { Decline::HolderIdOutdated } else { Decline::HolderMismatch }.into());
         }
         if card.credit {
             self.decide_expiry_cvv(card, req.expiry, req.cvv)?;
         }
+        self.decide_epay(card)?;
+        if req.phone != card.reserved_phone {
+            return Err(if card.payroll { Decline::PayrollPhone } else { Decline::PhoneMismatch }.into());
+        }
+        if card.other_agreements >= MAX_AGREEMENTS {
+            return Err(Decline::AgreementLimit.into());
+        }
+        Ok(())
+    }
+
+    /// Whether the card may pay online at all: e-payment (快捷支付) and card-not-present
+    /// payments (无卡支付) enabled.
+    fn decide_epay(&self, card: &CardRow) -> Result<(), Decline> {
         if !card.epay_enabled {
             return Err(Decline::EpayDisabled);
         }
-        if req.phone != card.reserved_phone {
-            return Err(Decline::PhoneMismatch);
+        if !card.non_counter_enabled {
+            return Err(Decline::NonCounterDisabled);
         }
         Ok(())
     }
@@ -103,9 +164,7 @@ impl MockBank {
             }
             self.decide_expiry_cvv(card, req.expiry, req.cvv)?;
         }
-        if !card.epay_enabled {
-            return Err(Decline::EpayDisabled);
-        }
+        self.decide_epay(card)?;
         if req.phone.is_some_and(|p| p != card.reserved_phone) {
             return Err(Decline::PhoneMismatch);
         }
@@ -116,13 +175,15 @@ impl MockBank {
     pub(crate) fn status_of(&self, c: &CardRow, renewal_ack: bool) -> CardStatus {
         let now = self.clock.now();
         let renewed = c.renewal.as_ref().is_some_and(|(on, _, _)| shanghai_date(now) >= *on);
-        if c.lost || c.stolen {
+        if c.replaced_by_last4.is_some() {
+            CardStatus::Replaced
+        } else if c.lost || c.stolen {
             CardStatus::Lost
         } else if !c.activated {
             CardStatus::NotActivated
         } else if c.frozen {
             CardStatus::Frozen
-        } else if !c.epay_enabled {
+        } else if !c.epay_enabled || !c.non_counter_enabled {
             CardStatus::EpayDisabled
         } else if renewed && !renewal_ack {
             CardStatus::Renewed
@@ -217,10 +278,11 @@ impl MockBank {
             if self.busy_first(&card) {
                 return Err(BankFailure::Fault(Fault::Busy));
             }
+            self.in_maintenance(&card)?;
             if card.system_error {
                 return Err(BankFailure::Fault(Fault::SystemError));
             }
-            self.decide(req, &card).map_err(BankFailure::Declined)?;
+            self.decide(req, &card)?;
             let session = self.session_for(req.request_id, &card.id, card.totp_secret.is_some(), None)?;
             Ok(if card.totp_secret.is_some() {
                 Verified::TokenRequired { session }
@@ -304,7 +366,8 @@ impl MockBank {
             self.in_tx(|db| {
                 let s = session_in(db, session).filter(|s| s.update_token.is_none()).ok_or(UNKNOWN_SESSION)?;
                 if let Some(token) = s.agreement {
-                    return Ok(Binding { token }); // already confirmed: the original answer (94)
+                    let account = account_in(db, &s.card_id)?;
+                    return Ok(Binding { token, account }); // already confirmed: the original answer (94)
                 }
                 self.check_otp(db, session, &s, otp)?;
                 let token = format!("AGR{}", random_hex(10).to_uppercase());
@@ -316,7 +379,7 @@ impl MockBank {
                     db.execute("UPDATE sessions SET agreement = ?2, otp = NULL WHERE id = ?1", params![session, token])
                 })
                 .map_err(storage_failure)?;
-                Ok(Binding { token })
+                Ok(Binding { token, account: account_in(db, &s.card_id)? })
             })
         })
     }
@@ -376,19 +439,20 @@ impl MockBank {
 
     pub(crate) fn on_binding_state(&self, request_id: &str, opts: CallOptions) -> BankResult<BindingState> {
         self.transport(opts, false, || {
-            let found: Option<(Option<String>, bool)> = self
-                .db()
+            let db = self.db();
+            let found: Option<(Option<String>, bool, String)> = db
                 .query_row(
-                    "SELECT s.agreement, coalesce(a.active, 0) FROM sessions s LEFT JOIN agreements a ON a.token = s.agreement
+                    "SELECT s.agreement, coalesce(a.active, 0), s.card_id FROM sessions s
+                     LEFT JOIN agreements a ON a.token = s.agreement
                      WHERE s.request_id = ?1 AND s.update_token IS NULL",
                     [request_id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )
                 .optional()
                 .map_err(storage_failure)?;
             Ok(match found {
                 None => BindingState::NotFound,
-                Some((Some(token), true)) => BindingState::Bound { token },
+                Some((Some(token), true, card)) => BindingState::Bound { token, account: account_in(&db, &card)? },
                 Some(_) => BindingState::NotBound,
             })
         })
@@ -416,14 +480,20 @@ impl MockBank {
     pub(crate) fn on_token_status(&self, token: &str, opts: CallOptions) -> BankResult<CardStatus> {
         let found = self.agreement_card(token);
         let never = found.as_ref().is_some_and(|(c, _)| c.never_answers);
-        self.transport(opts, never, || Ok(found.map_or(CardStatus::Unknown, |(c, ack)| self.status_of(&c, ack))))
+        self.transport(opts, never, || match found {
+            Some((c, ack)) => self.in_maintenance(&c).map(|()| self.status_of(&c, ack)),
+            None => Ok(CardStatus::Unknown),
+        })
     }
 
     pub(crate) fn on_card_status(&self, pan: &str, opts: CallOptions) -> BankResult<CardStatus> {
         let card = self.card_by_number(pan);
         let never = card.as_ref().is_some_and(|c| c.never_answers);
         // By number there is no agreement: a renewal in force is reported as such.
-        self.transport(opts, never, || Ok(card.map_or(CardStatus::Unknown, |c| self.status_of(&c, false))))
+        self.transport(opts, never, || match card {
+            Some(c) => self.in_maintenance(&c).map(|()| self.status_of(&c, false)),
+            None => Ok(CardStatus::Unknown),
+        })
     }
 
     pub(crate) fn on_revoke_token(&self, token: &str, opts: CallOptions) -> BankResult<()> {

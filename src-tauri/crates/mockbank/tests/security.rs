@@ -196,7 +196,7 @@ fn an_unknown_phone_answers_like_a_known_one_until_the_identity_step() {
             .accounts()
             .recover_code(&RecoveryCode { recovery_id: unknown.recovery_id.clone(), code: s(code) })
             .unwrap_err();
-        assert_eq!((err.code, err.tries_left), (ErrorCode::OtpInvalid, Some(2 - i as i64)));
+        assert_eq!((err.code, err.tries_left), (ErrorCode::OtpInvalid, Some(2 - i as u8)));
     }
     let err = w
         .accounts()

@@ -1,7 +1,7 @@
 // Generated from the Rust types by `cargo run -p tongbao-api --bin gen-bindings`.
 // Do not edit: the test command fails when this file is stale.
 
-export type ErrorCode = "PHONE_INVALID" | "PHONE_TAKEN" | "NAME_INVALID" | "ID_NUMBER_INVALID" | "AGE_TOO_YOUNG" | "PASSWORD_WEAK" | "PASSWORD_MISMATCH" | "PAY_PASSWORD_WEAK" | "LOGIN_FAILED" | "LOGIN_LOCKED" | "SESSION_LOCKED" | "PASSWORD_SAME_AS_OLD" | "IDENTITY_MISMATCH" | "RECOVERY_LOCKED" | "ACCOUNT_NOT_EMPTY" | "NOT_LOGGED_IN" | "SETTING_INVALID" | "CARD_NUMBER_INVALID" | "EXPIRY_MISMATCH" | "CVV_MISMATCH" | "PHONE_MISMATCH" | "HOLDER_MISMATCH" | "NETWORK_TIMEOUT" | "NETWORK_OFFLINE" | "BANK_UNAVAILABLE" | "BANK_SYSTEM_ERROR" | "EPAY_DISABLED" | "CARD_RESTRICTED" | "UPGRADE_REQUIRED" | "TOKEN_REQUIRED" | "TOKEN_INVALID" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_LOCKED" | "CARD_EXPIRED" | "BANK_NOT_SUPPORTED" | "CARD_TYPE_NOT_SUPPORTED" | "CARD_NOT_ACTIVATED" | "CARD_LOST" | "CARD_ALREADY_BOUND" | "CARD_LIMIT_REACHED" | "BIND_COOLDOWN" | "CONSENT_REQUIRED" | "OTP_RESEND_TOO_SOON" | "CARD_NOT_FOUND" | "CARD_EDIT_INVALID" | "CLOCK_WRONG" | "EXPORT_FAILED" | "PAY_PASSWORD_WRONG" | "PAY_PASSWORD_LOCKED" | "INSUFFICIENT_FUNDS" | "LIMIT_EXCEEDED" | "FREQUENCY_EXCEEDED" | "PAYEE_NOT_FOUND" | "PAYEE_NAME_MISMATCH" | "SELF_TRANSFER" | "AMOUNT_INVALID" | "PAYMENT_NOT_FOUND" | "PAYMENT_NOT_REVOCABLE" | "INPUT_INVALID" | "TEST_MODE_REQUIRED" | "UPDATE_CHECK_FAILED" | "UPDATE_SIGNATURE_INVALID" | "UPDATE_NOT_AVAILABLE" | "UPDATE_INSTALL_FAILED" | "KEYCHAIN_UNAVAILABLE" | "KEYCHAIN_LOCKED" | "DATABASE_KEY_MISSING" | "DATABASE_KEY_MISMATCH" | "DATABASE_TOO_NEW" | "DATABASE_DAMAGED" | "STORAGE_ERROR" | "INTERNAL_ERROR";
+export type ErrorCode = "PHONE_INVALID" | "PHONE_TAKEN" | "NAME_INVALID" | "ID_NUMBER_INVALID" | "AGE_TOO_YOUNG" | "PASSWORD_WEAK" | "PASSWORD_MISMATCH" | "PAY_PASSWORD_WEAK" | "LOGIN_FAILED" | "LOGIN_LOCKED" | "SESSION_LOCKED" | "PASSWORD_SAME_AS_OLD" | "IDENTITY_MISMATCH" | "RECOVERY_LOCKED" | "ACCOUNT_NOT_EMPTY" | "NOT_LOGGED_IN" | "SETTING_INVALID" | "CARD_NUMBER_INVALID" | "EXPIRY_MISMATCH" | "CVV_MISMATCH" | "PHONE_MISMATCH" | "HOLDER_MISMATCH" | "NETWORK_TIMEOUT" | "NETWORK_OFFLINE" | "BANK_UNAVAILABLE" | "BANK_SYSTEM_ERROR" | "EPAY_DISABLED" | "CARD_RESTRICTED" | "UPGRADE_REQUIRED" | "TOKEN_REQUIRED" | "TOKEN_INVALID" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_LOCKED" | "CARD_EXPIRED" | "BANK_NOT_SUPPORTED" | "CARD_TYPE_NOT_SUPPORTED" | "CARD_NOT_ACTIVATED" | "CARD_LOST" | "CARD_REPLACED" | "BANK_AGREEMENT_LIMIT" | "CARD_ALREADY_BOUND" | "CARD_LIMIT_REACHED" | "BIND_COOLDOWN" | "CONSENT_REQUIRED" | "OTP_RESEND_TOO_SOON" | "CARD_NOT_FOUND" | "CARD_EDIT_INVALID" | "CLOCK_WRONG" | "EXPORT_FAILED" | "PAY_PASSWORD_WRONG" | "PAY_PASSWORD_LOCKED" | "INSUFFICIENT_FUNDS" | "LIMIT_EXCEEDED" | "FREQUENCY_EXCEEDED" | "PAYEE_NOT_FOUND" | "PAYEE_NAME_MISMATCH" | "SELF_TRANSFER" | "AMOUNT_INVALID" | "PAYMENT_NOT_FOUND" | "PAYMENT_NOT_REVOCABLE" | "INPUT_INVALID" | "TEST_MODE_REQUIRED" | "UPDATE_CHECK_FAILED" | "UPDATE_SIGNATURE_INVALID" | "UPDATE_NOT_AVAILABLE" | "UPDATE_INSTALL_FAILED" | "KEYCHAIN_UNAVAILABLE" | "KEYCHAIN_LOCKED" | "DATABASE_KEY_MISSING" | "DATABASE_KEY_MISMATCH" | "DATABASE_TOO_NEW" | "DATABASE_DAMAGED" | "STORAGE_ERROR" | "INTERNAL_ERROR";
 
 export type Field = "phone" | "display_name" | "real_name" | "id_number" | "password" | "password_confirm" | "pay_password" | "pay_password_confirm" | "autolock_minutes" | "current_password" | "current_pay_password";
 
@@ -9,7 +9,7 @@ export type Category = "card_info" | "network" | "bank_system" | "bank_restricti
 
 export type RetryHelps = "yes" | "after_fix" | "after_bank" | "after_update" | "later" | "no";
 
-export type Remedy = "fix_data" | "check_account" | "check_network" | "wait_and_retry" | "call_bank" | "activate_card" | "update_app" | "complete_verification" | "use_another_card" | "manage_cards" | "wait_until" | "accept";
+export type Remedy = "fix_data" | "check_account" | "check_network" | "wait_and_retry" | "call_bank" | "activate_card" | "update_app" | "complete_verification" | "use_another_card" | "manage_cards" | "wait_until" | "accept" | "bind_new_card";
 
 export type AppError = { code: ErrorCode, 
 /**
@@ -33,6 +33,15 @@ triesLeft?: number,
  * `pending`). Never a value the person typed.
  */
 detail?: string, 
+/**
+ * The last 4 digits of the card a case names (CARD_REPLACED: the new card's).
+ */
+last4?: string, 
+/**
+ * A sum the message names, in fen (LIMIT_EXCEEDED for a class II account: the bank's
+ * daily limit).
+ */
+limitFen?: number, 
 /**
  * The catalogue's verdict (binding and card failures): sent with the error, from
  * [`ErrorCode::verdict`], so the UI cannot drift from the catalogue.
@@ -149,6 +158,8 @@ export type RetryNotice = { attempt: number, max: number, };
 
 export type CardStatusView = "active" | "expired" | "frozen" | "pending";
 
+export type AccountClass = "I" | "II";
+
 export type CardView = { id: number, bank: BankId, kind: CardKind, bin: string, last4: string, 
 /**
  * MM/YY, credit cards only.
@@ -161,15 +172,39 @@ phoneMasked: string | null,
 /**
  * A credit card whose expiry month ends within 30 days: remind the person.
  */
-expiresSoon: boolean, };
+expiresSoon: boolean, 
+/**
+ * The account class the bank reported at binding (Ⅱ类户 has small bank limits).
+ */
+accountClass: AccountClass, 
+/**
+ * The bank's own quick-pay limits for this card, in fen, where the bank gave them.
+ */
+bankSingleLimitFen: number | null, bankDailyLimitFen: number | null, };
 
 export type MockCard = { id: string, last4: string, holder: string, reservedPhone: string, activated: boolean, epayEnabled: boolean, frozen: boolean, lost: boolean, 
 /**
  * The bank's system fails for this card (96) until service is restored.
  */
-systemError: boolean, };
+systemError: boolean, 
+/**
+ * The bank still holds the holder's old 15-digit ID for this card.
+ */
+idOutdated: boolean, 
+/**
+ * A payroll card (代发工资卡).
+ */
+payroll: boolean, 
+/**
+ * Quick-pay agreements with other payment institutions (the bank allows 5).
+ */
+otherAgreements: bigint, 
+/**
+ * Card-not-present payments (无卡支付) enabled.
+ */
+nonCounterEnabled: boolean, };
 
-export type BankAction = { "action": "activate", cardId: string, } | { "action": "enableEpay", cardId: string, } | { "action": "unfreeze", cardId: string, } | { "action": "changePhone", cardId: string, phone: string, } | { "action": "reportLost", cardId: string, } | { "action": "restoreService", cardId: string, };
+export type BankAction = { "action": "activate", cardId: string, } | { "action": "enableEpay", cardId: string, } | { "action": "unfreeze", cardId: string, } | { "action": "changePhone", cardId: string, phone: string, } | { "action": "reportLost", cardId: string, } | { "action": "restoreService", cardId: string, } | { "action": "updateId", cardId: string, } | { "action": "releaseAgreement", cardId: string, } | { "action": "enableNonCounter", cardId: string, };
 
 export type MockSms = { phone: string, text: string, at: number, };
 
@@ -214,7 +249,7 @@ expiry: string | null, cvv: string | null, };
 
 export type CardUnbind = { cardId: number, payPassword: string, };
 
-export type CardStatus = "active" | "not_activated" | "epay_disabled" | "frozen" | "lost" | "expired" | "renewed" | "unknown";
+export type CardStatus = "active" | "not_activated" | "epay_disabled" | "frozen" | "lost" | "expired" | "renewed" | "replaced" | "unknown";
 
 export type CheckId = "bank" | "app_version" | "card_status" | "keychain" | "database" | "clock";
 
@@ -234,7 +269,11 @@ version: string | null, minVersion: string | null,
 /**
  * Clock: the wallet's clock minus the bank's.
  */
-skewMs: number | null, };
+skewMs: number | null, 
+/**
+ * CardStatus during the card's bank's maintenance: when the window ends.
+ */
+until: number | null, };
 
 export type AppEvent = "session_locked" | "mock_changed" | "storage_damaged" | "payments_settled";
 
@@ -269,6 +308,18 @@ export type LastFailure = { event: AuditEvent, code: ErrorCode,
  * The bank's own code (e.g. "14"), when it gave one.
  */
 bankCode: string | null, 
+/**
+ * The case of the code, as on the error (`id_outdated`, `maintenance` …).
+ */
+detail: string | null, 
+/**
+ * When a wait ends (the bank's maintenance window, a cooldown).
+ */
+until: number | null, 
+/**
+ * The card the failure names (CARD_REPLACED: the new card's last 4).
+ */
+newLast4: string | null, 
 /**
  * The card's bank: its remedy names it and its service number.
  */
@@ -620,6 +671,8 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   "CARD_TYPE_NOT_SUPPORTED",
   "CARD_NOT_ACTIVATED",
   "CARD_LOST",
+  "CARD_REPLACED",
+  "BANK_AGREEMENT_LIMIT",
   "CARD_ALREADY_BOUND",
   "CARD_LIMIT_REACHED",
   "BIND_COOLDOWN",

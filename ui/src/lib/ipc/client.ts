@@ -22,6 +22,10 @@ export class AppErrorObject extends Error {
   readonly bankCode: string | undefined;
   readonly triesLeft: number | undefined;
   readonly detail: string | undefined;
+  /** The card a case names (CARD_REPLACED: the new card's last 4). */
+  readonly last4: string | undefined;
+  /** A sum the message names (a class II account's daily limit), in fen. */
+  readonly limitFen: number | undefined;
   /** The catalogue's verdict, decided in Rust (ErrorCode::verdict). */
   readonly category: AppError["category"];
   readonly retry: AppError["retry"];
@@ -39,6 +43,8 @@ export class AppErrorObject extends Error {
     this.bankCode = e.bankCode;
     this.triesLeft = e.triesLeft;
     this.detail = e.detail;
+    this.last4 = e.last4;
+    this.limitFen = e.limitFen;
     this.category = e.category;
     this.retry = e.retry;
     this.remedy = e.remedy;
@@ -65,6 +71,8 @@ export function toAppError(raw: unknown): AppErrorObject {
       bankCode: typeof e.bankCode === "string" ? e.bankCode : undefined,
       triesLeft: typeof e.triesLeft === "number" ? e.triesLeft : undefined,
       detail: typeof e.detail === "string" ? e.detail : undefined,
+      last4: typeof e.last4 === "string" && /^\d{4}$/.test(e.last4) ? e.last4 : undefined,
+      limitFen: typeof e.limitFen === "number" ? e.limitFen : undefined,
       category: e.category,
       retry: e.retry,
       remedy: e.remedy,

@@ -100,7 +100,15 @@ pub(crate) fn record_attempt_failure(
         return Ok(());
     };
     let who = Subject { account, card_id: None, fingerprint: Some(&fp), last4: &last4 };
-    record(db, &who, AuditEvent::BindFailed, Some(e.code), e.bank_code.as_deref(), now)
+    record(db, &who, AuditEvent::BindFailed, Some(e.code), e.bank_code.as_deref(), now)?;
+    // The case, its end and the card it names, for the troubleshooting center's explanation.
+    if e.detail.is_some() || e.until.is_some() || e.last4.is_some() {
+        db.execute(
+            "UPDATE card_audit SET case_detail = ?2, until = ?3, named_last4 = ?4 WHERE id = ?1",
+            params![db.last_insert_rowid(), e.detail, e.until, e.last4.as_ref().map(|l| l.as_str())],
+        )?;
+    }
+    Ok(())
 }
 
 /// The account's latest card failure (a binding, a change or an unbind) that nothing since
@@ -112,6 +120,13 @@ pub struct LastFailure {
     pub code: ErrorCode,
     /// The bank's own code (e.g. "14"), when it gave one.
     pub bank_code: Option<String>,
+    /// The case of the code, as on the error (`id_outdated`, `maintenance` …).
+    pub detail: Option<String>,
+    /// When a wait ends (the bank's maintenance window, a cooldown).
+    #[ts(type = "number | null")]
+    pub until: Option<Millis>,
+    /// The card the failure names (CARD_REPLACED: the new card's last 4).
+    pub new_last4: Option<String>,
     /// The card's bank: its remedy names it and its service number.
     pub bank: Option<BankId>,
     pub last4: String,
@@ -135,7 +150,8 @@ pub(crate) fn last_failure(db: &Connection, account: AccountId) -> Result<Option
             "SELECT f.event, f.code, f.detail, f.last4, f.card_id, f.at, f.fingerprint, f.id,
                     COALESCE(c.bank, (SELECT b.bank FROM binding_attempts b
                                       WHERE b.account_id = f.account_id AND b.fingerprint = f.fingerprint
-                                      ORDER BY b.created_at DESC LIMIT 1))
+                                      ORDER BY b.created_at DESC LIMIT 1)),
+                    f.case_detail, f.until, f.named_last4
              FROM card_audit f LEFT JOIN cards c ON c.id = f.card_id
              WHERE f.account_id = ?1 AND f.code IS NOT NULL
                AND f.event IN ('bind_failed', 'update_failed', 'unbind_failed')
@@ -152,6 +168,9 @@ pub(crate) fn last_failure(db: &Connection, account: AccountId) -> Result<Option
                     card_id: r.get(4)?,
                     at: r.get(5)?,
                     bank: r.get(8)?,
+                    detail: r.get(9)?,
+                    until: r.get(10)?,
+                    new_last4: r.get(11)?,
                     category: verdict.map(|v| v.category),
                     retry: verdict.map(|v| v.retry),
                     remedy: verdict.map(|v| v.remedy),

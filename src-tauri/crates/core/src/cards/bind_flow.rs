@@ -220,7 +220,7 @@ impl Cards<'_> {
             self.call_bank(link, |o| link.bank.confirm_binding(&session, code.expose(), o), on_retry)
         })? {
             Confirmed::Yes(b) => {
-                let card_id = binding::complete(&mut self.db(), &a, &b.token, self.clock.now())?;
+                let card_id = binding::complete(&mut self.db(), &a, &b, self.clock.now())?;
                 tracing::info!(attempt = %a.id, card = card_id, "card bound");
                 self.list()?
                     .into_iter()

@@ -15,7 +15,7 @@ use sha2::Sha256;
 use ts_rs::TS;
 
 use crate::accounts::AccountId;
-use crate::bank::{Bank, BankFailure, BindingState, CallOptions, SessionProblem, Verified};
+use crate::bank::{AccountClass, Bank, BankFailure, Binding, BindingState, CallOptions, SessionProblem, Verified};
 use crate::cards::audit::{self, AuditEvent};
 use crate::cards::code_flow::{self, BankSays, CodeStage, Settle};
 use crate::cards::{BankId, BinInfo, CardKind, CardNumber, Expiry};
@@ -148,6 +148,13 @@ pub struct CardView {
     pub phone_masked: Option<String>,
     /// A credit card whose expiry month ends within 30 days: remind the person.
     pub expires_soon: bool,
+    /// The account class the bank reported at binding (Ⅱ类户 has small bank limits).
+    pub account_class: AccountClass,
+    /// The bank's own quick-pay limits for this card, in fen, where the bank gave them.
+    #[ts(type = "number | null")]
+    pub bank_single_limit_fen: Option<i64>,
+    #[ts(type = "number | null")]
+    pub bank_daily_limit_fen: Option<i64>,
 }
 
 /// How far ahead the expiry reminder shows.
@@ -313,17 +320,18 @@ fn row_to_attempt(r: &rusqlite::Row<'_>) -> rusqlite::Result<Attempt> {
 
 /// Stores the bound card and closes the attempt, in one transaction. The first live card
 /// becomes the default.
-pub(crate) fn complete(db: &mut Connection, a: &Attempt, token: &str, now: Millis) -> Result<i64, AppError> {
+pub(crate) fn complete(db: &mut Connection, a: &Attempt, b: &Binding, now: Millis) -> Result<i64, AppError> {
     let tx = db.transaction()?;
     let first = live_card_count(&tx, a.account_id)? == 0;
     tx.execute(
         "INSERT INTO cards (account_id, token, bank, kind, quasi_credit, bin, last4, expiry, nickname, fingerprint,
-                            is_default, bound_at, phone, status_checked_at)
+                            is_default, bound_at, phone, status_checked_at, account_class, bank_single_limit_fen,
+                            bank_daily_limit_fen)
          VALUES (?1, ?2, ?3, CASE ?4 WHEN 'quasi_credit' THEN 'credit' ELSE ?4 END, ?4 = 'quasi_credit', ?5, ?6, ?7,
-                 ?8, ?9, ?10, ?11, ?12, ?11)",
+                 ?8, ?9, ?10, ?11, ?12, ?11, ?13, ?14, ?15)",
         params![
             a.account_id,
-            token,
+            b.token,
             a.bank,
             a.kind,
             a.bin,
@@ -333,7 +341,10 @@ pub(crate) fn complete(db: &mut Connection, a: &Attempt, token: &str, now: Milli
             a.fingerprint,
             first,
             now,
-            a.phone
+            a.phone,
+            b.account.class.as_str(),
+            b.account.single_limit_fen,
+            b.account.daily_limit_fen
         ],
     )?;
     let card_id = tx.last_insert_rowid();
@@ -355,7 +366,7 @@ pub(crate) fn complete(db: &mut Connection, a: &Attempt, token: &str, now: Milli
 pub(crate) fn cards(db: &Connection, account: AccountId, now: Millis) -> Result<Vec<CardView>, AppError> {
     let mut st = db.prepare(
         "SELECT id, bank, CASE WHEN quasi_credit THEN 'quasi_credit' ELSE kind END, bin, last4, expiry, nickname,
-                status, is_default, bound_at, phone
+                status, is_default, bound_at, phone, account_class, bank_single_limit_fen, bank_daily_limit_fen
          FROM cards WHERE account_id = ?1 AND unbound_at IS NULL ORDER BY is_default DESC, bound_at, id",
     )?;
     let rows = st.query_map([account], |r| {
@@ -377,6 +388,9 @@ pub(crate) fn cards(db: &Connection, account: AccountId, now: Millis) -> Result<
             bound_at: r.get(9)?,
             phone_masked: r.get::<_, Option<String>>(10)?.as_deref().map(crate::accounts::mask_phone),
             expires_soon: !passed && parsed.is_some_and(|e| e.has_passed(now + EXPIRY_REMINDER)),
+            account_class: AccountClass::from_stored(&r.get::<_, String>(11)?).unwrap_or_default(),
+            bank_single_limit_fen: r.get(12)?,
+            bank_daily_limit_fen: r.get(13)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -437,8 +451,8 @@ pub fn resume<'a>(
         // The bank is asked with the database unlocked.
         let settle = code_flow::settle(a.stage, || {
             Ok(match bank.binding_state(&a.id, opts)? {
-                BindingState::Bound { token: t } => {
-                    token = Some(t);
+                BindingState::Bound { token: t, account } => {
+                    token = Some(Binding { token: t, account });
                     BankSays::Confirmed
                 }
                 BindingState::NotBound | BindingState::NotFound => BankSays::NotConfirmed,
@@ -449,16 +463,17 @@ pub fn resume<'a>(
             continue;
         }
         match (settle, token) {
-            (Settle::Finish, Some(token)) => {
+            (Settle::Finish, Some(binding)) => {
+                let token = &binding.token;
                 let same: bool =
-                    guard.query_row("SELECT count(*) > 0 FROM cards WHERE token = ?1", [&token], |r| r.get(0))?;
+                    guard.query_row("SELECT count(*) > 0 FROM cards WHERE token = ?1", [token], |r| r.get(0))?;
                 if same {
                     set_stage(&guard, &a.id, CodeStage::Bound, None, None, now)?;
                 } else if already_bound(&guard, a.account_id, &a.fingerprint)? {
                     // Never two agreements for one card: give back the one this attempt made
                     // (the bank called with the database unlocked again).
                     drop(guard);
-                    let revoked = bank.revoke_token(&token, opts).is_ok();
+                    let revoked = bank.revoke_token(token, opts).is_ok();
                     let guard = db();
                     if !unchanged(&guard, &a)? {
                         continue;
@@ -470,7 +485,7 @@ pub fn resume<'a>(
                     set_stage(&guard, &a.id, CodeStage::Abandoned, None, Some("duplicate"), now)?;
                     rolled_back += 1;
                 } else {
-                    complete(&mut guard, &a, &token, now)?;
+                    complete(&mut guard, &a, &binding, now)?;
                     done += 1;
                     tracing::info!(attempt = %a.id, "interrupted binding completed");
                 }

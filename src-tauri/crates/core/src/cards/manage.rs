@@ -150,7 +150,11 @@ fn stored_status(s: CardStatus) -> Option<&'static str> {
         CardStatus::Active => Some("active"),
         CardStatus::Renewed => Some("pending"),
         CardStatus::Expired => Some("expired"),
-        CardStatus::Frozen | CardStatus::Lost | CardStatus::NotActivated | CardStatus::EpayDisabled => Some("frozen"),
+        CardStatus::Frozen
+        | CardStatus::Lost
+        | CardStatus::NotActivated
+        | CardStatus::EpayDisabled
+        | CardStatus::Replaced => Some("frozen"),
         CardStatus::Unknown => None,
     }
 }

@@ -89,6 +89,10 @@ catalogue! {
     CardTypeNotSupported = "CARD_TYPE_NOT_SUPPORTED",
     CardNotActivated = "CARD_NOT_ACTIVATED",
     CardLost = "CARD_LOST",
+    /// The card was replaced by a new one (换卡) and cancelled: `last4` names the new card.
+    CardReplaced = "CARD_REPLACED",
+    /// The card has the bank's maximum number of quick-pay agreements with payment institutions.
+    BankAgreementLimit = "BANK_AGREEMENT_LIMIT",
     CardAlreadyBound = "CARD_ALREADY_BOUND",
     CardLimitReached = "CARD_LIMIT_REACHED",
     BindCooldown = "BIND_COOLDOWN",
@@ -227,6 +231,8 @@ pub enum Remedy {
     WaitUntil,
     /// Accept the quick-pay agreement.
     Accept,
+    /// Bind the card that replaced this one (its number is new; only its bank is known).
+    BindNewCard,
 }
 
 /// A catalogue code's verdict: its category, whether retrying helps, and the remedy's kind.
@@ -293,6 +299,8 @@ impl ErrorCode {
             E::BankNotSupported | E::CardTypeNotSupported => v(C::CardType, H::No, R::UseAnotherCard),
             E::CardNotActivated => v(C::Inactive, H::AfterBank, R::ActivateCard),
             E::CardLost => v(C::CardStatus, H::No, R::UseAnotherCard),
+            E::CardReplaced => v(C::CardStatus, H::No, R::BindNewCard),
+            E::BankAgreementLimit => v(C::BankRestriction, H::AfterBank, R::CallBank),
             E::CardAlreadyBound | E::CardLimitReached => v(C::WalletRules, H::No, R::ManageCards),
             E::BindCooldown => v(C::WalletRules, H::Later, R::WaitUntil),
             E::ConsentRequired => v(C::WalletRules, H::AfterFix, R::Accept),
@@ -320,11 +328,19 @@ pub struct AppError {
     /// For a wrong password or code: how many tries are left before the lock.
     #[serde(rename = "triesLeft")]
     #[ts(optional, rename = "triesLeft", type = "number")]
-    pub tries_left: Option<i64>,
+    pub tries_left: Option<u8>,
     /// A word that says which case of the code applies (ACCOUNT_NOT_EMPTY: `balance` or
     /// `pending`). Never a value the person typed.
     #[ts(optional)]
     pub detail: Option<String>,
+    /// The last 4 digits of the card a case names (CARD_REPLACED: the new card's).
+    #[ts(optional, type = "string")]
+    pub last4: Option<Last4>,
+    /// A sum the message names, in fen (LIMIT_EXCEEDED for a class II account: the bank's
+    /// daily limit).
+    #[serde(rename = "limitFen")]
+    #[ts(optional, rename = "limitFen", type = "number")]
+    pub limit_fen: Option<std::num::NonZeroI64>,
     /// The catalogue's verdict (binding and card failures): sent with the error, from
     /// [`ErrorCode::verdict`], so the UI cannot drift from the catalogue.
     #[ts(optional)]
@@ -361,9 +377,13 @@ struct Wire<'a> {
     #[serde(rename = "bankCode", skip_serializing_if = "Option::is_none")]
     bank_code: Option<&'a str>,
     #[serde(rename = "triesLeft", skip_serializing_if = "Option::is_none")]
-    tries_left: Option<i64>,
+    tries_left: Option<u8>,
     #[serde(skip_serializing_if = "Option::is_none")]
     detail: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last4: Option<Last4>,
+    #[serde(rename = "limitFen", skip_serializing_if = "Option::is_none")]
+    limit_fen: Option<std::num::NonZeroI64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     category: Option<Category>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -388,6 +408,8 @@ impl Serialize for AppError {
             bank_code: self.bank_code.as_deref(),
             tries_left: self.tries_left,
             detail: self.detail.as_deref(),
+            last4: self.last4,
+            limit_fen: self.limit_fen,
             category: self.category,
             retry: self.retry,
             remedy: self.remedy,
@@ -411,6 +433,8 @@ impl AppError {
             bank_code: None,
             tries_left: None,
             detail: None,
+            last4: None,
+            limit_fen: None,
             category: verdict.map(|v| v.category),
             retry: verdict.map(|v| v.retry),
             remedy: verdict.map(|v| v.remedy),
@@ -435,8 +459,19 @@ impl AppError {
         self
     }
 
+    pub fn last4(mut self, last4: Last4) -> Self {
+        self.last4 = Some(last4);
+        self
+    }
+
+    /// (A limit of 0 names nothing: left out. `NonZeroI64` keeps `AppError` small.)
+    pub fn limit_fen(mut self, fen: i64) -> Self {
+        self.limit_fen = std::num::NonZeroI64::new(fen);
+        self
+    }
+
     pub fn tries_left(mut self, left: i64) -> Self {
-        self.tries_left = Some(left);
+        self.tries_left = Some(left.clamp(0, i64::from(u8::MAX)) as u8);
         self
     }
 
@@ -476,6 +511,37 @@ impl From<rusqlite::Error> for AppError {
         }
         // SQLite messages name tables and constraints, never bound values: safe to keep.
         AppError::new(ErrorCode::StorageError, format!("storage: {e}"))
+    }
+}
+
+/// A card's last four digits as a bank names them (a replaced card's successor). Four bytes,
+/// not a `String`: it rides inside every `AppError`, which stays small.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Last4(pub [u8; 4]);
+
+impl serde::Serialize for Last4 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Last4 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Last4::of(&s).filter(|_| s.len() == 4).ok_or_else(|| serde::de::Error::custom("four digits"))
+    }
+}
+
+impl Last4 {
+    /// The last four characters of `number`, if they are ASCII digits.
+    pub fn of(number: &str) -> Option<Last4> {
+        let b = number.as_bytes();
+        let tail: [u8; 4] = b.get(b.len().checked_sub(4)?..)?.try_into().ok()?;
+        tail.iter().all(u8::is_ascii_digit).then_some(Last4(tail))
+    }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or("????")
     }
 }
 

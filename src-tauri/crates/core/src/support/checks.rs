@@ -61,6 +61,9 @@ pub struct CheckResult {
     /// Clock: the wallet's clock minus the bank's.
     #[ts(type = "number | null")]
     pub skew_ms: Option<Millis>,
+    /// CardStatus during the card's bank's maintenance: when the window ends.
+    #[ts(type = "number | null")]
+    pub until: Option<Millis>,
 }
 
 impl CheckResult {
@@ -75,6 +78,7 @@ impl CheckResult {
             version: None,
             min_version: None,
             skew_ms: None,
+            until: None,
         }
     }
 
@@ -122,6 +126,7 @@ pub fn status_code(s: CardStatus) -> Option<ErrorCode> {
         CardStatus::Lost => Some(ErrorCode::CardLost),
         CardStatus::Expired => Some(ErrorCode::CardExpired),
         CardStatus::Renewed => Some(ErrorCode::ExpiryMismatch),
+        CardStatus::Replaced => Some(ErrorCode::CardReplaced),
         CardStatus::Unknown => Some(ErrorCode::CardNumberInvalid),
     }
 }

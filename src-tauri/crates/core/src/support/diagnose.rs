@@ -9,7 +9,7 @@
 use std::sync::mpsc;
 
 use super::checks::*;
-use crate::bank::{version_at_least, CallOptions};
+use crate::bank::{version_at_least, BankFailure, CallOptions};
 use crate::cards;
 use crate::platform::error::{AppError, ErrorCode};
 use crate::platform::secrets::DB_KEY_NAME;
@@ -94,6 +94,11 @@ impl Support<'_> {
                     Ok(s) => CheckResult {
                         card_status: Some(s),
                         ..CheckResult::new(CheckId::CardStatus, 0, status_code(s).map_or(Ok(()), Err))
+                    },
+                    // The card's bank is in its maintenance window: a known answer, with its end.
+                    Err(BankFailure::Maintenance { until }) => CheckResult {
+                        until: Some(until),
+                        ..CheckResult::new(CheckId::CardStatus, 0, Err(ErrorCode::BankUnavailable))
                     },
                     Err(f) => CheckResult::not_run(CheckId::CardStatus, f.code()),
                 },

@@ -5,7 +5,7 @@ use rusqlite::{params, OptionalExtension};
 
 use super::*;
 use crate::accounts::AccountId;
-use crate::bank::{BankFailure, BankTxn, TxnState};
+use crate::bank::{BankFailure, BankTxn, Decline, TxnState};
 use crate::money::ledger::{self, Phase};
 use crate::money::ops::Money;
 use crate::platform::error::{AppError, ErrorCode};
@@ -41,7 +41,19 @@ impl Services {
                 let status = if p.posts_at.is_some() { PaymentStatus::Returned } else { PaymentStatus::Failed };
                 set_status(&tx, p.id, status, "done", Some(f.code()), None, now)?;
                 tracing::info!(payment = p.id, code = f.code().as_str(), "payment declined");
-                Err(f.to_error())
+                let e = f.to_error();
+                // A class II account's limit is named by the error: the one the bank gave at binding.
+                let limit = match (f, p.source_card) {
+                    (BankFailure::Declined(Decline::ClassIiLimit), Some(card)) => tx
+                        .query_row("SELECT bank_daily_limit_fen FROM cards WHERE id = ?1", [card], |r| r.get(0))
+                        .optional()?
+                        .flatten(),
+                    _ => None,
+                };
+                Err(match limit {
+                    Some(fen) => e.limit_fen(fen),
+                    None => e,
+                })
             }
             Err(fault) => {
                 let e = fault.map(BankFailure::to_error).unwrap_or_else(|| {

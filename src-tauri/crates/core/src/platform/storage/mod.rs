@@ -55,6 +55,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_card_kinds.sql"),
     include_str!("migrations/0007_payee_names.sql"),
     include_str!("migrations/0008_recovery_starts.sql"),
+    include_str!("migrations/0009_further_causes.sql"),
 ];
 
 /// The schema version this binary writes.

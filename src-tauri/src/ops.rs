@@ -105,6 +105,14 @@ pub fn last_failure(w: &Wallet) -> Result<Option<LastFailure>, AppError> {
     w.cards().last_failure()
 }
 
+pub fn bank_app_start(w: &Wallet) -> Result<BankAppRequest, AppError> {
+    w.cards().bank_app_start()
+}
+
+pub fn bank_app_callback(w: &Wallet, a: BankAppCallback, n: Notify) -> Result<BankAppBound, AppError> {
+    w.cards().bank_app_callback(&a, n)
+}
+
 pub fn card_rename(w: &Wallet, a: CardRename) -> Result<CardView, AppError> {
     w.cards().rename_card(&a)
 }

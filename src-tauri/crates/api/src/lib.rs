@@ -17,6 +17,7 @@ pub use tongbao_core::accounts::settings::{Language, Settings, Theme};
 pub use tongbao_core::accounts::{LoginInput, Profile, RegisterDetails, RegisterInput, UnlockInput};
 pub use tongbao_core::bank::{AccountClass, CardStatus};
 pub use tongbao_core::cards::audit::{AuditEntry, AuditEvent, LastFailure};
+pub use tongbao_core::cards::bank_app::{BankAppBound, BankAppCallback, BankAppRequest};
 pub use tongbao_core::cards::binding::{
     AttemptRef, BindCode, BindStage, BindStart, BindStep, CardRecognition, CardStatusView, CardView, RetryNotice,
 };
@@ -193,6 +194,8 @@ macro_rules! with_commands {
             wallet card_detail(CardRef) -> CardDetail;
             wallet account_audit() -> Vec<AuditEntry>;
             wallet last_failure() -> Option<LastFailure>;
+            wallet bank_app_start() -> BankAppRequest;
+            bank bank_app_callback(BankAppCallback) -> BankAppBound;
             wallet card_rename(CardRename) -> CardView;
             wallet card_set_default(CardRef) -> Vec<CardView>;
             bank card_update_start(CardUpdate) -> BindStep;
@@ -343,6 +346,9 @@ fn declarations() -> Vec<String> {
         BindCode::decl(),
         AttemptRef::decl(),
         RetryNotice::decl(),
+        BankAppRequest::decl(),
+        BankAppCallback::decl(),
+        BankAppBound::decl(),
         CardStatusView::decl(),
         AccountClass::decl(),
         CardView::decl(),

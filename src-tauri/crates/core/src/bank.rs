@@ -151,6 +151,17 @@ pub struct BankAccount {
 
 pub use crate::platform::error::Last4;
 
+/// A card the person authorised in the bank's own app (一键绑卡), as the bank hands it over
+/// for the one-time code: its number (for the fingerprint only — never stored), the agreement
+/// the bank made, the account, the expiry of a credit card and the reserved phone.
+#[derive(Debug, Clone)]
+pub struct GrantedCard {
+    pub pan: crate::platform::secrets::SecretString,
+    pub binding: Binding,
+    pub expiry: Option<Expiry>,
+    pub reserved_phone: String,
+}
+
 /// What a card status inquiry says (used by diagnostics and renewal).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
@@ -316,6 +327,9 @@ pub enum SessionProblem {
     },
     /// The session does not exist or has ended.
     Unknown,
+    /// A bank-app authorisation code that is unknown, used, older than 5 minutes, or another
+    /// person's.
+    GrantInvalid,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -394,6 +408,7 @@ impl BankFailure {
                 SessionProblem::ResendTooSoon { .. } => C::OtpResendTooSoon,
                 SessionProblem::OtpExpired | SessionProblem::Unknown => C::OtpExpired,
                 SessionProblem::OtpLocked => C::OtpLocked,
+                SessionProblem::GrantInvalid => C::BindCallbackInvalid,
             },
         }
     }
@@ -464,6 +479,11 @@ pub trait Bank: Send + Sync {
     fn check_payee(&self, pan: &str, name: &str, opts: CallOptions) -> BankResult<PayeeChecked>;
     /// What became of the request with this idempotency key.
     fn inquire(&self, key: &str, opts: CallOptions) -> BankResult<TxnState>;
+    /// Exchanges the one-time code of the bank app's authorisation (5 minutes, single use) for
+    /// the agreements of the cards the person chose there — only if that person is `holder_id`
+    /// (the signed-in account's). A used, expired, unknown or another person's code:
+    /// [`SessionProblem::GrantInvalid`], and the code is spent.
+    fn exchange_bind_code(&self, code: &str, holder_id: &str, opts: CallOptions) -> BankResult<Vec<GrantedCard>>;
 }
 
 /// How the wallet calls the bank: timeout per call, at most `max_retries` automatic retries of

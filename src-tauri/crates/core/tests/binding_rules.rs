@@ -112,6 +112,9 @@ impl Bank for ScriptedBank {
     fn inquire(&self, _: &str, _: CallOptions) -> BankResult<TxnState> {
         Ok(TxnState::NotFound)
     }
+    fn exchange_bind_code(&self, _: &str, _: &str, _: CallOptions) -> BankResult<Vec<GrantedCard>> {
+        Err(BankFailure::Session(SessionProblem::GrantInvalid))
+    }
 }
 
 const T01: &str = "6222020000000010017";

@@ -7,11 +7,12 @@
 //!
 //! The crate by concern: [`fixture`] (the published test people and cards), [`store`] (the
 //! bank's file, seeding, rows), [`verify`] (card checks, sessions, OTPs and tokens), [`money`]
-//! (debit, credit, inquire, limits), [`controls`] (faults, latency, version floor),
+//! (debit, credit, inquire, limits), [`bankapp`] (the bank's own app: 一键绑卡), [`controls`] (faults, latency, version floor),
 //! [`counter`] (the bank counter and the developer panel). This file holds the bank itself and
 //! its answers to the core's bank port, each forwarded to the module that decides it.
 
 mod bank;
+pub mod bankapp;
 mod controls;
 mod counter;
 pub mod fixture;
@@ -23,8 +24,8 @@ mod verify;
 
 use rusqlite::params;
 use tongbao_core::bank::{
-    Bank, BankInfo, BankResult, BankTxn, Binding, BindingState, CallOptions, CardStatus, CreditTo, HolderCheck,
-    OtpSent, PayeeChecked, SmsGateway, TxnState, UpdateCard, UpdateState, Verified, VerifyCard,
+    Bank, BankInfo, BankResult, BankTxn, Binding, BindingState, CallOptions, CardStatus, CreditTo, GrantedCard,
+    HolderCheck, OtpSent, PayeeChecked, SmsGateway, TxnState, UpdateCard, UpdateState, Verified, VerifyCard,
 };
 
 pub use bank::{Controls, FaultRates, MockBank, OTP_RESEND_AFTER, OTP_TRIES, OTP_TTL};
@@ -91,6 +92,10 @@ impl Bank for MockBank {
 
     fn inquire(&self, key: &str, opts: CallOptions) -> BankResult<TxnState> {
         self.on_inquire(key, opts)
+    }
+
+    fn exchange_bind_code(&self, code: &str, holder_id: &str, opts: CallOptions) -> BankResult<Vec<GrantedCard>> {
+        self.on_exchange_bind_code(code, holder_id, opts)
     }
 
     fn revoke_token(&self, token: &str, opts: CallOptions) -> BankResult<()> {

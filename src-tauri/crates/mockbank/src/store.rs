@@ -44,6 +44,12 @@ CREATE INDEX IF NOT EXISTS txns_by_card ON txns(card_id, kind, at);
 CREATE TABLE IF NOT EXISTS payees (ref TEXT PRIMARY KEY, card_id TEXT NOT NULL REFERENCES cards(id), at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS sms (
     id INTEGER PRIMARY KEY, phone TEXT NOT NULL, text TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS app_sessions (
+    id TEXT PRIMARY KEY, person TEXT NOT NULL REFERENCES people(id), otp TEXT, otp_expires INTEGER NOT NULL,
+    tries_left INTEGER NOT NULL, signed_in INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS app_grants (
+    code TEXT PRIMARY KEY, state TEXT NOT NULL, person TEXT NOT NULL REFERENCES people(id),
+    cards TEXT NOT NULL, created_at INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0);
 ";
 
 /// Columns added after the first release: a bank file from then gains them (an "already

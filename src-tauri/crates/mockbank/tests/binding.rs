@@ -15,14 +15,7 @@ use common::*;
 
 /// T01's binding form for P1.
 fn t01_form() -> BindStart {
-    BindStart {
-        number: SecretString::new("6222020000000010017"),
-        expiry: None,
-        cvv: None,
-        phone: P1.phone.into(),
-        nickname: None,
-        agree: true,
-    }
+    debit_form("6222020000000010017", P1.phone)
 }
 
 fn start_t01_on(w: &tongbao_core::Wallet) -> tongbao_core::cards::binding::BindStep {

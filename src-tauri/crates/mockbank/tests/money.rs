@@ -273,6 +273,9 @@ impl Bank for DiesAfterCredit {
     fn inquire(&self, k: &str, o: CallOptions) -> BankResult<TxnState> {
         self.0.inquire(k, o)
     }
+    fn exchange_bind_code(&self, c: &str, h: &str, o: CallOptions) -> BankResult<Vec<GrantedCard>> {
+        self.0.exchange_bind_code(c, h, o)
+    }
 }
 
 const CHILD: &str = "TONGBAO_TEST_CRASH_DIR";

@@ -5,7 +5,6 @@
 use std::cell::Cell;
 
 use tongbao_core::bank::AccountClass;
-use tongbao_core::cards::binding::BindStart;
 use tongbao_core::platform::clock::{HOUR, MINUTE};
 use tongbao_core::platform::error::{AppError, ErrorCode, Remedy, RetryHelps};
 use tongbao_core::platform::secrets::SecretString;
@@ -16,20 +15,9 @@ mod common;
 use common::money::*;
 use common::*;
 
-fn form(number: &str, phone: &str) -> BindStart {
-    BindStart {
-        number: SecretString::new(number),
-        expiry: None,
-        cvv: None,
-        phone: phone.into(),
-        nickname: None,
-        agree: true,
-    }
-}
-
 /// Starts binding `number` for P1 (signed in): the failure the wallet reports.
 fn refused(e: &Env, number: &str) -> AppError {
-    e.wallet.cards().bind_start(&form(number, P1.phone), NO_RETRY).expect_err("the binding is refused")
+    e.wallet.cards().bind_start(&debit_form(number, P1.phone), NO_RETRY).expect_err("the binding is refused")
 }
 
 fn counter(e: &Env, action: BankAction) {
@@ -51,7 +39,7 @@ fn t33_the_bank_still_holds_the_old_15_digit_id_until_the_counter_updates_it() {
     // Someone else with the same card number is a plain holder mismatch, not an old ID.
     e.wallet.accounts().logout();
     sign_in(&e.wallet, &P2);
-    let other = e.wallet.cards().bind_start(&form("6222020000000010330", P2.phone), NO_RETRY).unwrap_err();
+    let other = e.wallet.cards().bind_start(&debit_form("6222020000000010330", P2.phone), NO_RETRY).unwrap_err();
     assert_eq!((other.code, other.detail), (ErrorCode::HolderMismatch, None));
     sign_in(&e.wallet, &P1);
     counter(&e, BankAction::UpdateId { card_id: "T33".into() });
@@ -139,7 +127,7 @@ fn t39_inside_abcs_maintenance_the_bank_says_until_when_and_nothing_retries_into
     let err = e
         .wallet
         .cards()
-        .bind_start(&form("6228480000000010397", P1.phone), &|_, _| retries.set(retries.get() + 1))
+        .bind_start(&debit_form("6228480000000010397", P1.phone), &|_, _| retries.set(retries.get() + 1))
         .unwrap_err();
     assert_eq!(
         (err.code, err.bank_code.as_deref(), err.detail.as_deref()),

@@ -18,15 +18,7 @@ use common::money::*;
 use common::*;
 
 fn start(w: &Wallet, number: &str, phone: &str) -> Result<(), AppError> {
-    let form = BindStart {
-        number: SecretString::new(number),
-        expiry: None,
-        cvv: None,
-        phone: phone.into(),
-        nickname: None,
-        agree: true,
-    };
-    w.cards().bind_start(&form, NO_RETRY).map(|_| ())
+    w.cards().bind_start(&debit_form(number, phone), NO_RETRY).map(|_| ())
 }
 
 fn restore(bank: &MockBank, card: &str) {

@@ -632,4 +632,6 @@ export const en: Record<MessageKey, string> = {
   "card.bankLimitSingle": "per payment",
   "card.bankLimitDaily": "per day",
   "card.classIINote": "This is a class II bank account: it can be bound and pay small sums, but the bank caps its daily total. For more, have the bank upgrade it to class I, or use another class I debit card.",
+  "errors.BIND_CALLBACK_INVALID": "This binding callback is not valid (not the request this wallet made, already used, expired, or authorised by someone else); no card was bound.",
+  "bind.remedy.BIND_CALLBACK_INVALID": "Go back to Tongbao Wallet and choose “Bind through ICBC's app” again\nSign in to the bank's app with your own phone and authorise within 5 minutes\nNever open a binding link someone else sent you",
 };

@@ -630,6 +630,8 @@ export const zhCN = {
   "card.bankLimitSingle": "单笔",
   "card.bankLimitDaily": "每日",
   "card.classIINote": "这是银行的Ⅱ类户：可以绑定和小额支付，但银行限制了每日累计金额。需要更高额度时，可到银行把它升级为Ⅰ类户，或改用其他Ⅰ类户借记卡。",
+  "errors.BIND_CALLBACK_INVALID": "这个绑卡回调无效（不是本次发起的请求、已使用、已过期，或不是本人授权），没有绑定任何卡。",
+  "bind.remedy.BIND_CALLBACK_INVALID": "回到通宝钱包，重新点击“通过工商银行App绑卡”\n在工商银行App中用本人手机号登录并授权，5 分钟内完成\n不要打开他人发来的绑卡链接",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -1,7 +1,7 @@
 // Generated from the Rust types by `cargo run -p tongbao-api --bin gen-bindings`.
 // Do not edit: the test command fails when this file is stale.
 
-export type ErrorCode = "PHONE_INVALID" | "PHONE_TAKEN" | "NAME_INVALID" | "ID_NUMBER_INVALID" | "AGE_TOO_YOUNG" | "PASSWORD_WEAK" | "PASSWORD_MISMATCH" | "PAY_PASSWORD_WEAK" | "LOGIN_FAILED" | "LOGIN_LOCKED" | "SESSION_LOCKED" | "PASSWORD_SAME_AS_OLD" | "IDENTITY_MISMATCH" | "RECOVERY_LOCKED" | "ACCOUNT_NOT_EMPTY" | "NOT_LOGGED_IN" | "SETTING_INVALID" | "CARD_NUMBER_INVALID" | "EXPIRY_MISMATCH" | "CVV_MISMATCH" | "PHONE_MISMATCH" | "HOLDER_MISMATCH" | "NETWORK_TIMEOUT" | "NETWORK_OFFLINE" | "BANK_UNAVAILABLE" | "BANK_SYSTEM_ERROR" | "EPAY_DISABLED" | "CARD_RESTRICTED" | "UPGRADE_REQUIRED" | "TOKEN_REQUIRED" | "TOKEN_INVALID" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_LOCKED" | "CARD_EXPIRED" | "BANK_NOT_SUPPORTED" | "CARD_TYPE_NOT_SUPPORTED" | "CARD_NOT_ACTIVATED" | "CARD_LOST" | "CARD_REPLACED" | "BANK_AGREEMENT_LIMIT" | "CARD_ALREADY_BOUND" | "CARD_LIMIT_REACHED" | "BIND_COOLDOWN" | "CONSENT_REQUIRED" | "OTP_RESEND_TOO_SOON" | "CARD_NOT_FOUND" | "CARD_EDIT_INVALID" | "CLOCK_WRONG" | "EXPORT_FAILED" | "PAY_PASSWORD_WRONG" | "PAY_PASSWORD_LOCKED" | "INSUFFICIENT_FUNDS" | "LIMIT_EXCEEDED" | "FREQUENCY_EXCEEDED" | "PAYEE_NOT_FOUND" | "PAYEE_NAME_MISMATCH" | "SELF_TRANSFER" | "AMOUNT_INVALID" | "PAYMENT_NOT_FOUND" | "PAYMENT_NOT_REVOCABLE" | "INPUT_INVALID" | "TEST_MODE_REQUIRED" | "UPDATE_CHECK_FAILED" | "UPDATE_SIGNATURE_INVALID" | "UPDATE_NOT_AVAILABLE" | "UPDATE_INSTALL_FAILED" | "KEYCHAIN_UNAVAILABLE" | "KEYCHAIN_LOCKED" | "DATABASE_KEY_MISSING" | "DATABASE_KEY_MISMATCH" | "DATABASE_TOO_NEW" | "DATABASE_DAMAGED" | "STORAGE_ERROR" | "INTERNAL_ERROR";
+export type ErrorCode = "PHONE_INVALID" | "PHONE_TAKEN" | "NAME_INVALID" | "ID_NUMBER_INVALID" | "AGE_TOO_YOUNG" | "PASSWORD_WEAK" | "PASSWORD_MISMATCH" | "PAY_PASSWORD_WEAK" | "LOGIN_FAILED" | "LOGIN_LOCKED" | "SESSION_LOCKED" | "PASSWORD_SAME_AS_OLD" | "IDENTITY_MISMATCH" | "RECOVERY_LOCKED" | "ACCOUNT_NOT_EMPTY" | "NOT_LOGGED_IN" | "SETTING_INVALID" | "CARD_NUMBER_INVALID" | "EXPIRY_MISMATCH" | "CVV_MISMATCH" | "PHONE_MISMATCH" | "HOLDER_MISMATCH" | "NETWORK_TIMEOUT" | "NETWORK_OFFLINE" | "BANK_UNAVAILABLE" | "BANK_SYSTEM_ERROR" | "EPAY_DISABLED" | "CARD_RESTRICTED" | "UPGRADE_REQUIRED" | "TOKEN_REQUIRED" | "TOKEN_INVALID" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_LOCKED" | "CARD_EXPIRED" | "BANK_NOT_SUPPORTED" | "CARD_TYPE_NOT_SUPPORTED" | "CARD_NOT_ACTIVATED" | "CARD_LOST" | "CARD_REPLACED" | "BANK_AGREEMENT_LIMIT" | "BIND_CALLBACK_INVALID" | "CARD_ALREADY_BOUND" | "CARD_LIMIT_REACHED" | "BIND_COOLDOWN" | "CONSENT_REQUIRED" | "OTP_RESEND_TOO_SOON" | "CARD_NOT_FOUND" | "CARD_EDIT_INVALID" | "CLOCK_WRONG" | "EXPORT_FAILED" | "PAY_PASSWORD_WRONG" | "PAY_PASSWORD_LOCKED" | "INSUFFICIENT_FUNDS" | "LIMIT_EXCEEDED" | "FREQUENCY_EXCEEDED" | "PAYEE_NOT_FOUND" | "PAYEE_NAME_MISMATCH" | "SELF_TRANSFER" | "AMOUNT_INVALID" | "PAYMENT_NOT_FOUND" | "PAYMENT_NOT_REVOCABLE" | "INPUT_INVALID" | "TEST_MODE_REQUIRED" | "UPDATE_CHECK_FAILED" | "UPDATE_SIGNATURE_INVALID" | "UPDATE_NOT_AVAILABLE" | "UPDATE_INSTALL_FAILED" | "KEYCHAIN_UNAVAILABLE" | "KEYCHAIN_LOCKED" | "DATABASE_KEY_MISSING" | "DATABASE_KEY_MISMATCH" | "DATABASE_TOO_NEW" | "DATABASE_DAMAGED" | "STORAGE_ERROR" | "INTERNAL_ERROR";
 
 export type Field = "phone" | "display_name" | "real_name" | "id_number" | "password" | "password_confirm" | "pay_password" | "pay_password_confirm" | "autolock_minutes" | "current_password" | "current_pay_password";
 
@@ -155,6 +155,24 @@ export type BindCode = { attemptId: string, code: string, };
 export type AttemptRef = { attemptId: string, };
 
 export type RetryNotice = { attempt: number, max: number, };
+
+export type BankAppRequest = { state: string, bank: BankId, 
+/**
+ * `icbc-mock://authorize?client=tongbao&state=…&redirect=tongbao://bind/callback`
+ */
+url: string, };
+
+export type BankAppCallback = { url: string, };
+
+export type BankAppBound = { cards: Array<CardView>, 
+/**
+ * Last 4 of the cards already in the wallet (not bound twice).
+ */
+alreadyBound: Array<string>, 
+/**
+ * Last 4 of the cards over the 10-card limit (not bound).
+ */
+overLimit: Array<string>, };
 
 export type CardStatusView = "active" | "expired" | "frozen" | "pending";
 
@@ -492,6 +510,8 @@ export interface Commands {
   card_detail: { args: CardRef; result: CardDetail };
   account_audit: { args: null; result: Array<AuditEntry> };
   last_failure: { args: null; result: LastFailure | null };
+  bank_app_start: { args: null; result: BankAppRequest };
+  bank_app_callback: { args: BankAppCallback; result: BankAppBound };
   card_rename: { args: CardRename; result: CardView };
   card_set_default: { args: CardRef; result: Array<CardView> };
   card_update_start: { args: CardUpdate; result: BindStep };
@@ -561,6 +581,8 @@ export const COMMAND_NAMES = [
   "card_detail",
   "account_audit",
   "last_failure",
+  "bank_app_start",
+  "bank_app_callback",
   "card_rename",
   "card_set_default",
   "card_update_start",
@@ -610,6 +632,7 @@ export const PROGRESS_COMMANDS = [
   "bind_token",
   "bind_resend",
   "bind_confirm",
+  "bank_app_callback",
   "card_update_start",
   "card_update_resend",
   "card_update_confirm",
@@ -673,6 +696,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   "CARD_LOST",
   "CARD_REPLACED",
   "BANK_AGREEMENT_LIMIT",
+  "BIND_CALLBACK_INVALID",
   "CARD_ALREADY_BOUND",
   "CARD_LIMIT_REACHED",
   "BIND_COOLDOWN",

@@ -322,7 +322,15 @@ fn row_to_attempt(r: &rusqlite::Row<'_>) -> rusqlite::Result<Attempt> {
 /// becomes the default.
 pub(crate) fn complete(db: &mut Connection, a: &Attempt, b: &Binding, now: Millis) -> Result<i64, AppError> {
     let tx = db.transaction()?;
-    let first = live_card_count(&tx, a.account_id)? == 0;
+    let card_id = insert_card(&tx, a, b, now)?;
+    tx.commit()?;
+    Ok(card_id)
+}
+
+/// Inserts the bound card of attempt `a` (the first live card becomes the default), records
+/// it in the audit and closes the attempt — inside the caller's transaction.
+pub(crate) fn insert_card(tx: &Connection, a: &Attempt, b: &Binding, now: Millis) -> Result<i64, AppError> {
+    let first = live_card_count(tx, a.account_id)? == 0;
     tx.execute(
         "INSERT INTO cards (account_id, token, bank, kind, quasi_credit, bin, last4, expiry, nickname, fingerprint,
                             is_default, bound_at, phone, status_checked_at, account_class, bank_single_limit_fen,
@@ -354,12 +362,11 @@ pub(crate) fn complete(db: &mut Connection, a: &Attempt, b: &Binding, now: Milli
         fingerprint: Some(&a.fingerprint),
         last4: &a.last4,
     };
-    audit::record(&tx, &who, AuditEvent::Bound, None, None, now)?;
+    audit::record(tx, &who, AuditEvent::Bound, None, None, now)?;
     tx.execute(
         "UPDATE binding_attempts SET stage = 'bound', card_id = ?2, updated_at = ?3 WHERE id = ?1",
         params![a.id, card_id, now],
     )?;
-    tx.commit()?;
     Ok(card_id)
 }
 

@@ -14,6 +14,7 @@
 //! cache).
 
 pub mod audit;
+pub mod bank_app;
 pub mod banks;
 pub mod bin;
 mod bin_data;

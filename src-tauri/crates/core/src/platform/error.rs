@@ -93,6 +93,9 @@ catalogue! {
     CardReplaced = "CARD_REPLACED",
     /// The card has the bank's maximum number of quick-pay agreements with payment institutions.
     BankAgreementLimit = "BANK_AGREEMENT_LIMIT",
+    /// A `tongbao://bind/callback` that is malformed, not this wallet's request (`state`), or
+    /// whose code is used, expired or another person's: nothing is bound.
+    BindCallbackInvalid = "BIND_CALLBACK_INVALID",
     CardAlreadyBound = "CARD_ALREADY_BOUND",
     CardLimitReached = "CARD_LIMIT_REACHED",
     BindCooldown = "BIND_COOLDOWN",
@@ -301,6 +304,7 @@ impl ErrorCode {
             E::CardLost => v(C::CardStatus, H::No, R::UseAnotherCard),
             E::CardReplaced => v(C::CardStatus, H::No, R::BindNewCard),
             E::BankAgreementLimit => v(C::BankRestriction, H::AfterBank, R::CallBank),
+            E::BindCallbackInvalid => v(C::Security, H::Yes, R::CompleteVerification),
             E::CardAlreadyBound | E::CardLimitReached => v(C::WalletRules, H::No, R::ManageCards),
             E::BindCooldown => v(C::WalletRules, H::Later, R::WaitUntil),
             E::ConsentRequired => v(C::WalletRules, H::AfterFix, R::Accept),

@@ -48,6 +48,18 @@ pub fn sms_code(bank: &MockBank, phone: &str) -> String {
     text[at..at + 6].to_owned()
 }
 
+/// The binding form of a debit card, the terms accepted.
+pub fn debit_form(number: &str, phone: &str) -> BindStart {
+    BindStart {
+        number: SecretString::new(number),
+        expiry: None,
+        cvv: None,
+        phone: phone.into(),
+        nickname: None,
+        agree: true,
+    }
+}
+
 /// Binds a card (with its expiry and CVV for a credit card) for whoever is signed in.
 pub fn bind(w: &Wallet, bank: &MockBank, number: &str, phone: &str, credit: Option<(&str, &str)>) -> CardView {
     let form = BindStart {

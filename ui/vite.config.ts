@@ -16,6 +16,8 @@ export default defineConfig({
     emptyOutDir: true,
     // No inline assets: the CSP allows only 'self'.
     assetsInlineLimit: 0,
+    // Two pages: the wallet, and the mock bank's own app (its own window).
+    rollupOptions: { input: { main: "index.html", bankapp: "bankapp.html" } },
   },
   test: {
     environment: "jsdom",

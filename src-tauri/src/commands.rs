@@ -12,7 +12,7 @@ use tongbao_core::AppError;
 
 use crate::args::{Args, Chan};
 use crate::ops;
-use crate::runners::{run, run_bank, run_checks, run_mock, run_test_control, run_then_wake};
+use crate::runners::{run, run_bank, run_bank_app, run_checks, run_mock, run_test_control, run_then_wake};
 
 /// One command's wrapper, by its runner. `args` is the argument on the wire (absent when the
 /// command takes none); a malformed one is INPUT_INVALID.
@@ -69,6 +69,13 @@ macro_rules! wrapper {
         #[tauri::command]
         pub async fn $name(app: AppHandle, on_event: Chan<AppEvent>) -> Result<$r, AppError> {
             ops::$name(app, on_event.get()?).await
+        }
+    };
+    (bankapp $name:ident ($a:ty) -> $r:ty) => {
+        #[tauri::command]
+        pub async fn $name(app: AppHandle, args: Args<$a>) -> Result<$r, AppError> {
+            let args = args.get()?;
+            run_bank_app(&app, move |b| ops::$name(b, args)).await
         }
     };
     (shell $name:ident () -> $r:ty) => {

@@ -2,6 +2,7 @@
 
 mod args;
 mod commands;
+mod deep_link;
 mod events;
 mod instance;
 mod logging;
@@ -21,9 +22,13 @@ pub fn run() {
         .plugin(
             tauri_plugin_single_instance::Builder::new()
                 .dbus_id(instance::bus_id())
-                .callback(|app, _args, _cwd| instance::focus(app))
+                .callback(|app, args, _cwd| {
+                    instance::focus(app);
+                    deep_link::arrived(app, args);
+                })
                 .build(),
         )
+        .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_updater::Builder::new().build())
         .setup(|app| {
             let log_dir = app.path().app_log_dir()?;
@@ -34,6 +39,20 @@ pub fn run() {
             app.manage(lock);
             let identifier = app.config().identifier.clone();
             app.manage(events::Events::default());
+            app.manage(deep_link::DeepLinks::default());
+            // A first start by the OS for a link: keep it for after sign-in.
+            deep_link::arrived(app.handle(), std::env::args().skip(1));
+            // A build run from the source tree has no installed desktop entry: register the
+            // scheme for this user (an installed package's entry already does; failing is fine).
+            #[cfg(all(debug_assertions, any(target_os = "linux", windows)))]
+            {
+                use tauri_plugin_deep_link::DeepLinkExt;
+                if std::env::var_os("TONGBAO_TEST_MODE").is_none() {
+                    if let Err(e) = app.deep_link().register("tongbao") {
+                        tracing::info!(error = %e, "the tongbao:// scheme was not registered for this build");
+                    }
+                }
+            }
             let state = state::AppState::new(app.handle().clone(), data_dir, log_dir, identifier, guard);
             // Open the keychain and database off the main thread; commands wait for it.
             state.start_opening();

@@ -369,3 +369,81 @@ pub async fn watch_events(app: AppHandle, on_event: tauri::ipc::Channel<AppEvent
     }
     Ok(())
 }
+
+// --- Binding through the bank's app (一键绑卡) ---------------------------------------------------
+
+/// Opens the mock bank's app in its own window on the authorisation page of the wallet's
+/// request (`bank_app_start`'s link). Only the request's `state` crosses to the window.
+pub async fn bank_app_open(app: AppHandle, url: String) -> Result<(), AppError> {
+    let state = url
+        .strip_prefix("icbc-mock://authorize?")
+        .and_then(|q| q.split('&').find_map(|p| p.strip_prefix("state=")))
+        .filter(|s| s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit()))
+        .ok_or_else(|| AppError::new(ErrorCode::BindCallbackInvalid, "not a bank-app request of this wallet"))?;
+    open_bank_app(&app, &format!("bankapp.html?state={state}"))
+}
+
+/// Opens the mock bank's app on its card settings (开通电子支付 / 无卡支付): the remedy of a
+/// card whose online payments are off, done from the person's own phone.
+pub async fn bank_app_settings(app: AppHandle) -> Result<(), AppError> {
+    open_bank_app(&app, "bankapp.html?page=settings")
+}
+
+/// The bank app's window on `page` (a fresh one: an earlier window is closed).
+fn open_bank_app(app: &AppHandle, page: &str) -> Result<(), AppError> {
+    if let Some(w) = app.get_webview_window("bankapp") {
+        let _ = w.close();
+    }
+    tauri::WebviewWindowBuilder::new(app, "bankapp", tauri::WebviewUrl::App(page.into()))
+        .title("工商银行")
+        .inner_size(420.0, 760.0)
+        .build()
+        .map_err(|e| AppError::internal(format!("the bank app's window did not open: {e}")))?;
+    tracing::info!("the mock bank's app opened");
+    Ok(())
+}
+
+/// The `tongbao://` link the OS handed over, once.
+pub async fn deep_link_take(app: AppHandle) -> Result<Option<String>, AppError> {
+    Ok(app.state::<crate::deep_link::DeepLinks>().take())
+}
+
+pub fn bankapp_send_code(b: &MockBank, phone: String) -> Result<String, AppError> {
+    b.app_send_code(&phone)
+}
+
+pub fn bankapp_sign_in(b: &MockBank, a: BankAppSignIn) -> Result<(), AppError> {
+    b.app_sign_in(&a.session, &a.code)
+}
+
+pub fn bankapp_cards(b: &MockBank, session: String) -> Result<Vec<AppCard>, AppError> {
+    b.app_cards(&session)
+}
+
+pub fn bankapp_authorize(b: &MockBank, a: BankAppAuthorize) -> Result<String, AppError> {
+    b.app_authorize(&a.session, &a.cards, &a.state)
+}
+
+/// The bank app goes back to the wallet as a phone's app does: it asks the OS to open the link,
+/// i.e. starts this program with the link as its only argument. That second start hands the
+/// link to the running wallet (the single-instance plugin) and exits.
+pub fn bankapp_return(_: &MockBank, link: String) -> Result<(), AppError> {
+    if !link.starts_with("tongbao://bind/callback?") {
+        return Err(AppError::new(ErrorCode::BindCallbackInvalid, "the bank app returns only binding callbacks"));
+    }
+    let exe = std::env::current_exe().map_err(|e| AppError::internal(format!("this program's path: {e}")))?;
+    let mut child = std::process::Command::new(exe)
+        .arg(link)
+        .stdin(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| AppError::internal(format!("could not hand the link to the OS: {e}")))?;
+    // Reaped when it exits (it only hands the link over).
+    std::thread::spawn(move || {
+        let _ = child.wait();
+    });
+    Ok(())
+}
+
+pub fn bankapp_enable(b: &MockBank, a: BankAppEnable) -> Result<(), AppError> {
+    b.app_enable(&a.session, &a.card_id)
+}

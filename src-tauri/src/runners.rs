@@ -74,6 +74,17 @@ where
     .await
 }
 
+/// Runs `f` with the mock bank's own app (一键绑卡): the bank, no wallet session (the bank app
+/// signs its person in itself).
+pub(crate) async fn run_bank_app<T, F>(app: &AppHandle, f: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&MockBank) -> Result<T, AppError> + Send + 'static,
+{
+    let opened = app.state::<AppState>().opened().await?;
+    blocking(move || f(&opened.bank)).await
+}
+
 /// `run_mock` for a developer control: only in test mode, with its clock; the session watcher
 /// looks again afterwards (a clock move may make an auto-lock due).
 pub(crate) async fn run_test_control<T, F>(app: &AppHandle, f: F) -> Result<T, AppError>

@@ -2,7 +2,7 @@
 // session is locked); this mirrors it for rendering and refreshes it from `app_status`.
 import { call, toAppError, type AppErrorObject } from "./ipc/client";
 import type { BankAction, PaymentKind, SessionView, Settings } from "./ipc/bindings";
-import { setLanguage } from "./i18n/index.svelte";
+import { setLanguage, t } from "./i18n/index.svelte";
 
 export type Screen =
   | "loading"
@@ -54,6 +54,8 @@ export const app = $state<{
   paymentsSettled: number;
   /** What the payment screen makes. */
   payMode: PaymentKind;
+  /** A `tongbao://bind/callback` link the OS handed over, for the bind screen to check. */
+  bindCallback: string | null;
 }>({
   screen: "loading",
   resume: "home",
@@ -69,7 +71,22 @@ export const app = $state<{
   mockChanges: 0,
   paymentsSettled: 0,
   payMode: "to_user",
+  bindCallback: null,
 });
+
+/** Takes the `tongbao://` link the OS handed over, when someone is signed in and unlocked (a
+ *  link that arrived before sign-in waits in Rust until then), and opens what it is for. */
+export async function takeDeepLink(): Promise<void> {
+  if (!app.session || app.session.locked) return;
+  const link = await call("deep_link_take").catch(() => null);
+  if (!link) return;
+  if (link.startsWith("tongbao://bind/")) {
+    app.bindCallback = link;
+    app.screen = "bind";
+  } else {
+    toast(t("toast.linkUnsupported"));
+  }
+}
 
 export function openPay(mode: PaymentKind): void {
   app.payMode = mode;

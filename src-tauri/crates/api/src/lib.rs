@@ -31,6 +31,7 @@ pub use tongbao_core::money::payments::{
 pub use tongbao_core::platform::error::{AppError, Category, ErrorCode, Field, Remedy, RetryHelps};
 pub use tongbao_core::support::checks::{CacheCleared, CheckId, CheckResult, CheckStatus, DiagnoseInput, Diagnostics};
 pub use tongbao_core::wallet::AppStatus;
+pub use tongbao_mockbank::bankapp::{AppCard, BankAppAuthorize, BankAppEnable, BankAppSignIn};
 pub use tongbao_mockbank::{BankAction, MockCard, MockControls, MockPanel, MockSms, MockToken};
 
 /// "Reset this installation": the confirmation word the person typed.
@@ -106,6 +107,9 @@ pub enum AppEvent {
     StorageDamaged,
     /// A background settlement finished pending payments (the balance and history changed).
     PaymentsSettled,
+    /// A `tongbao://` link arrived from the OS (a second start's argument): the UI takes it with
+    /// `deep_link_take` once someone is signed in.
+    DeepLink,
 }
 
 /// How the shell runs a command. The shell derives each command's wrapper from it; the
@@ -130,6 +134,9 @@ pub enum Runner {
     /// The shell's own (native dialogs, updates, resetting the installation, the mock panel
     /// signed out): works with the app handle.
     Shell,
+    /// The mock bank's own app (一键绑卡), in its own window: the bank, no wallet session. Only
+    /// the `bankapp` window may call these, and it may call nothing else.
+    BankApp,
 }
 
 impl Runner {
@@ -196,6 +203,15 @@ macro_rules! with_commands {
             wallet last_failure() -> Option<LastFailure>;
             wallet bank_app_start() -> BankAppRequest;
             bank bank_app_callback(BankAppCallback) -> BankAppBound;
+            shell bank_app_open(String) -> ();
+            shell bank_app_settings() -> ();
+            shell deep_link_take() -> Option<String>;
+            bankapp bankapp_send_code(String) -> String;
+            bankapp bankapp_sign_in(BankAppSignIn) -> ();
+            bankapp bankapp_cards(String) -> Vec<AppCard>;
+            bankapp bankapp_authorize(BankAppAuthorize) -> String;
+            bankapp bankapp_return(String) -> ();
+            bankapp bankapp_enable(BankAppEnable) -> ();
             wallet card_rename(CardRename) -> CardView;
             wallet card_set_default(CardRef) -> Vec<CardView>;
             bank card_update_start(CardUpdate) -> BindStep;
@@ -266,6 +282,9 @@ macro_rules! runner {
     (shell) => {
         Runner::Shell
     };
+    (bankapp) => {
+        Runner::BankApp
+    };
 }
 
 macro_rules! contract {
@@ -296,18 +315,36 @@ pub fn test_mode_commands() -> Vec<&'static str> {
     command_specs().into_iter().filter(|c| c.runner == Runner::Test).map(|c| c.name).collect()
 }
 
-/// `capabilities/main.json`: the main window may call every command of the contract and
-/// nothing else (no core plugin, no fs, no shell).
+/// `capabilities/main.json`: the main window may call every command of the contract but the
+/// bank app's, and nothing else (no core plugin, no fs, no shell).
 pub fn capability_json() -> String {
-    let permissions: Vec<String> =
-        COMMAND_NAMES.iter().map(|n| format!("    \"allow-{}\"", n.replace('_', "-"))).collect();
+    capability(
+        "main",
+        "The main window may call the app's own commands (not the mock bank app's) and nothing else: no core plugins, no fs, no shell.",
+        |r| r != Runner::BankApp,
+    )
+}
+
+/// `capabilities/bankapp.json`: the mock bank's app window may call its own commands only.
+pub fn bankapp_capability_json() -> String {
+    capability("bankapp", "The mock bank's app window may call the bank app's commands and nothing else.", |r| {
+        r == Runner::BankApp
+    })
+}
+
+fn capability(window: &str, what: &str, allowed: impl Fn(Runner) -> bool) -> String {
+    let permissions: Vec<String> = command_specs()
+        .into_iter()
+        .filter(|c| allowed(c.runner))
+        .map(|c| format!("    \"allow-{}\"", c.name.replace('_', "-")))
+        .collect();
     format!(
         r#"{{
   "$schema": "../gen/schemas/desktop-schema.json",
-  "identifier": "main",
-  "description": "The main window may call the app's own commands and nothing else: no core plugins, no fs, no shell. Generated from the command list of the tongbao-api crate (cargo run -p tongbao-api --bin gen-bindings).",
+  "identifier": "{window}",
+  "description": "{what} Generated from the command list of the tongbao-api crate (cargo run -p tongbao-api --bin gen-bindings).",
   "windows": [
-    "main"
+    "{window}"
   ],
   "permissions": [
 {}
@@ -346,6 +383,10 @@ fn declarations() -> Vec<String> {
         BindCode::decl(),
         AttemptRef::decl(),
         RetryNotice::decl(),
+        AppCard::decl(),
+        BankAppSignIn::decl(),
+        BankAppAuthorize::decl(),
+        BankAppEnable::decl(),
         BankAppRequest::decl(),
         BankAppCallback::decl(),
         BankAppBound::decl(),
@@ -478,6 +519,22 @@ mod tests {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../capabilities/main.json");
         let committed = std::fs::read_to_string(path).unwrap();
         assert_eq!(committed, capability_json(), "run `cargo run -p tongbao-api --bin gen-bindings`");
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../capabilities/bankapp.json");
+        let committed = std::fs::read_to_string(path).unwrap();
+        assert_eq!(committed, bankapp_capability_json(), "run `cargo run -p tongbao-api --bin gen-bindings`");
+    }
+
+    /// The two windows share no command: the bank app's window cannot reach the wallet, and
+    /// the wallet's window cannot act in the bank's app.
+    #[test]
+    fn the_bank_app_window_and_the_main_window_share_no_command() {
+        let main = capability_json();
+        let bankapp = bankapp_capability_json();
+        for c in command_specs() {
+            let line = format!("\"allow-{}\"", c.name.replace('_', "-"));
+            assert!(main.contains(&line) != bankapp.contains(&line), "{}", c.name);
+            assert_eq!(bankapp.contains(&line), c.runner == Runner::BankApp, "{}", c.name);
+        }
     }
 
     #[test]

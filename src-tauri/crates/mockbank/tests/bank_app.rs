@@ -39,10 +39,11 @@ fn p1_binds_t01_and_t13_through_the_bank_app_without_typing_a_number_or_an_sms_t
     let listed = e.bank.app_cards(&session).unwrap();
     let why = |id: &str| listed.iter().find(|c| c.id == id).map(|c| (c.bindable, c.why_not.clone())).unwrap();
     assert_eq!(why("T01"), (true, None));
-    assert_eq!(why("T02"), (false, Some("未激活".into())));
-    assert_eq!(why("T03"), (false, Some("未开通电子支付".into())));
-    assert_eq!(why("T05"), (false, Some("已挂失".into())));
-    assert_eq!(why("T38"), (false, Some("未开通无卡支付".into())));
+    assert_eq!(why("T02"), (false, Some("not_activated".into())));
+    assert_eq!(why("T03"), (false, Some("epay_disabled".into())));
+    assert_eq!(why("T05"), (false, Some("lost".into())));
+    assert_eq!(why("T36"), (false, Some("replaced".into())));
+    assert_eq!(why("T38"), (false, Some("non_counter".into())));
     assert!(listed.iter().all(|c| c.id != "T17" && c.id != "T10"), "only P1's cards at ICBC");
     let sms_before = e.bank.latest_sms(P1.phone);
     let link = authorised(&e, &P1, &["T01", "T13"]);
@@ -125,12 +126,16 @@ fn a_card_already_bound_is_not_bound_twice_and_its_extra_agreement_is_given_back
 fn the_bank_app_refuses_a_card_that_cannot_be_bound_and_a_wrong_sign_in_code() {
     let e = env();
     let session = e.bank.app_send_code(P1.phone).unwrap();
-    assert!(e.bank.app_sign_in(&session, "000000").is_err());
-    assert!(e.bank.app_cards(&session).is_err(), "not signed in");
+    assert_eq!(e.bank.app_sign_in(&session, "000000").unwrap_err().code, ErrorCode::OtpInvalid);
+    assert_eq!(e.bank.app_cards(&session).unwrap_err().code, ErrorCode::NotLoggedIn, "not signed in");
     let session = app_sign_in(&e, &P1);
-    assert!(e.bank.app_authorize(&session, &["T02".into()], &"a".repeat(32)).unwrap_err().contains("未激活"));
-    assert!(e.bank.app_authorize(&session, &["T10".into()], &"a".repeat(32)).is_err(), "P2's card");
-    assert!(e.bank.app_send_code("13311112222").is_err(), "not a person of the bank");
+    let state = "a".repeat(32);
+    let refused = e.bank.app_authorize(&session, &["T02".into()], &state).unwrap_err();
+    assert_eq!(refused.detail.as_deref(), Some("not_activated"));
+    assert!(e.bank.app_authorize(&session, &["T10".into()], &state).is_err(), "P2's card");
+    assert!(e.bank.app_authorize(&session, &[], &state).is_err(), "no card");
+    assert!(e.bank.app_authorize(&session, &["T01".into()], "not-a-state").is_err());
+    assert_eq!(e.bank.app_send_code("13311112222").unwrap_err().code, ErrorCode::PhoneInvalid);
 }
 
 #[test]
@@ -139,4 +144,19 @@ fn a_malformed_callback_is_refused_before_anything_is_asked() {
     for url in ["", "tongbao://bind/callback?code=1", "https://evil.example/?code=x&state=y", "tongbao://pay?order=1"] {
         assert_eq!(callback(&e, url).unwrap_err().code, ErrorCode::BindCallbackInvalid, "{url}");
     }
+}
+
+#[test]
+fn the_bank_apps_card_settings_enable_online_payments_for_ones_own_card_only() {
+    let e = env();
+    let session = app_sign_in(&e, &P1);
+    e.bank.app_enable(&session, "T38").unwrap();
+    e.bank.app_enable(&session, "T03").unwrap();
+    let listed = e.bank.app_cards(&session).unwrap();
+    for id in ["T38", "T03"] {
+        assert!(listed.iter().any(|c| c.id == id && c.bindable), "{id}");
+    }
+    assert_eq!(bind(&e.wallet, &e.bank, "6222020000000010389", P1.phone, None).last4, "0389");
+    assert_eq!(e.bank.app_enable(&session, "T10").unwrap_err().code, ErrorCode::CardNotFound, "P2's card");
+    assert_eq!(e.bank.app_enable(&session, "T17").unwrap_err().code, ErrorCode::CardNotFound, "another bank's");
 }

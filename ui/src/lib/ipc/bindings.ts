@@ -156,6 +156,20 @@ export type AttemptRef = { attemptId: string, };
 
 export type RetryNotice = { attempt: number, max: number, };
 
+export type AppCard = { id: string, last4: string, kind: string, 
+/**
+ * Whether it can be bound to a wallet now; if not, why: `not_activated`,
+ * `epay_disabled`, `non_counter`, `lost`, `frozen`, `replaced`, `prepaid` (the app words
+ * each: 未激活, 未开通电子支付, 未开通无卡支付, 已挂失 …).
+ */
+bindable: boolean, whyNot: string | null, };
+
+export type BankAppSignIn = { session: string, code: string, };
+
+export type BankAppAuthorize = { session: string, cards: Array<string>, state: string, };
+
+export type BankAppEnable = { session: string, cardId: string, };
+
 export type BankAppRequest = { state: string, bank: BankId, 
 /**
  * `icbc-mock://authorize?client=tongbao&state=…&redirect=tongbao://bind/callback`
@@ -293,7 +307,7 @@ skewMs: number | null,
  */
 until: number | null, };
 
-export type AppEvent = "session_locked" | "mock_changed" | "storage_damaged" | "payments_settled";
+export type AppEvent = "session_locked" | "mock_changed" | "storage_damaged" | "payments_settled" | "deep_link";
 
 export type UpdateInfo = { version: string, notes: string | null, 
 /**
@@ -512,6 +526,15 @@ export interface Commands {
   last_failure: { args: null; result: LastFailure | null };
   bank_app_start: { args: null; result: BankAppRequest };
   bank_app_callback: { args: BankAppCallback; result: BankAppBound };
+  bank_app_open: { args: string; result: null };
+  bank_app_settings: { args: null; result: null };
+  deep_link_take: { args: null; result: string | null };
+  bankapp_send_code: { args: string; result: string };
+  bankapp_sign_in: { args: BankAppSignIn; result: null };
+  bankapp_cards: { args: string; result: Array<AppCard> };
+  bankapp_authorize: { args: BankAppAuthorize; result: string };
+  bankapp_return: { args: string; result: null };
+  bankapp_enable: { args: BankAppEnable; result: null };
   card_rename: { args: CardRename; result: CardView };
   card_set_default: { args: CardRef; result: Array<CardView> };
   card_update_start: { args: CardUpdate; result: BindStep };
@@ -583,6 +606,15 @@ export const COMMAND_NAMES = [
   "last_failure",
   "bank_app_start",
   "bank_app_callback",
+  "bank_app_open",
+  "bank_app_settings",
+  "deep_link_take",
+  "bankapp_send_code",
+  "bankapp_sign_in",
+  "bankapp_cards",
+  "bankapp_authorize",
+  "bankapp_return",
+  "bankapp_enable",
   "card_rename",
   "card_set_default",
   "card_update_start",

@@ -1,6 +1,6 @@
 //! Writes what is generated from the IPC contract: `ui/src/lib/ipc/bindings.ts` (the types and
-//! commands for the UI) and `src-tauri/capabilities/main.json` (the permissions of the main
-//! window). With `--check`, fails (exit 1) when a committed file differs instead of writing.
+//! commands for the UI) and `src-tauri/capabilities/main.json` and `bankapp.json` (the
+//! permissions of the main window and of the mock bank app's window). With `--check`, fails (exit 1) when a committed file differs instead of writing.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,6 +11,7 @@ fn main() -> ExitCode {
     let files = [
         (root.join("ui/src/lib/ipc/bindings.ts"), tongbao_api::typescript()),
         (root.join("src-tauri/capabilities/main.json"), tongbao_api::capability_json()),
+        (root.join("src-tauri/capabilities/bankapp.json"), tongbao_api::bankapp_capability_json()),
     ];
     let mut ok = true;
     for (path, fresh) in files {

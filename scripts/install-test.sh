@@ -2,7 +2,7 @@
 # The install test (needs root or sudo): installs the .deb built by scripts/package.sh with apt
 # (which pulls its dependencies), checks the package — every library the installed binary
 # needs comes from a declared dependency, the binary is stripped, the desktop entry has its
-# zh-CN name — runs the smoke UI script against the INSTALLED binary, then the update round
+# zh-CN name and the tongbao:// scheme — runs the smoke UI script against the INSTALLED binary, then the update round
 # trip (tests/update-roundtrip.mjs: the installed version N updates itself to N+1 from a local
 # HTTPS server, a tampered package refused first), then purges the package and checks nothing
 # of it is left but the person's data. Run inside the test session (D-Bus + gnome-keyring), as
@@ -54,6 +54,9 @@ done
 desktop=$(grep -m1 '\.desktop$' <<<"$files")
 grep -q '^Name\[zh_CN\]=通宝钱包' "$desktop" || fail "$desktop has no zh-CN name"
 grep -q '^Categories=.*Finance' "$desktop" || fail "$desktop is not in Finance"
+# tongbao:// links open the app: the scheme is the entry's, and the link reaches it as %u.
+grep -q '^MimeType=.*x-scheme-handler/tongbao;' "$desktop" || fail "$desktop does not register tongbao://"
+grep -q '^Exec=.* %u$' "$desktop" || fail "$desktop does not pass the link (%u)"
 
 # The smoke script against the installed binary.
 # (On the display of the caller when it has one: the test command runs this beside other UI lanes.)

@@ -41,8 +41,10 @@ async function waitPort(port, open, ms) {
 export class AppUnderTest {
   /** `application`: the binary (default TONGBAO_APP or the debug build; the start-up benchmark
    *  passes the release builds). */
-  constructor(name, { env = {}, application = APP } = {}) {
+  constructor(name, { env = {}, application = APP, args = [] } = {}) {
     this.application = application;
+    /** The app's command-line arguments (a `tongbao://` link, as the OS starts it for one). */
+    this.args = args;
     this.name = name;
     this.dir = path.join(RUNS, name.replace(/[^a-zA-Z0-9]+/g, "-").slice(0, 80));
     this.env = {
@@ -105,7 +107,7 @@ export class AppUnderTest {
       connectionRetryCount: 0,
       capabilities: {
         "wdio:enforceWebDriverClassic": true,
-        "tauri:options": { application: this.application },
+        "tauri:options": { application: this.application, args: this.args },
       },
     });
   }

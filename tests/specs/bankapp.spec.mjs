@@ -122,3 +122,22 @@ test("T38: 去工商银行App开通 opens the bank app's card settings; enabled 
   await bind.enterOtp(b, await bind.codeFromPhone(b, P1.phone));
   await el(b, "bind-success", 30_000);
 });
+
+test(
+  "started by the OS for a link with no instance running, the app opens it after sign-in",
+  async ({ b }) => {
+    await auth.waitLogin(b);
+    // Nothing is opened before someone signs in.
+    assert.equal(await (await b.$(tid("bind-error"))).isExisting(), false);
+    // Registering signs the person in: the link is opened then (the bind screen, not home).
+    await auth.openRegister(b);
+    await auth.fillDetails(b, P1);
+    await click(b, "reg-submit");
+    await el(b, "paypwd-input");
+    await auth.fillPayPassword(b);
+    await click(b, "paypwd-submit");
+    const error = await el(b, "bind-error", 30_000);
+    assert.equal(await error.getAttribute("data-error-code"), "BIND_CALLBACK_INVALID");
+  },
+  { args: [`tongbao://bind/callback?code=${"c".repeat(32)}&state=${"d".repeat(32)}`] },
+);

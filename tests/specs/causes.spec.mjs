@@ -40,6 +40,8 @@ test("T33, T34, T35, T38: the case is said, the center explains it, the counter 
     await el(b, "diag-explain");
     assert.match(await text(b, "diag-why"), why, id);
     assert.equal(await (await el(b, "diag-action-bank")).getAttribute("data-action"), action, id);
+    // A remedy that needs the bank also offers the bank's own app, next to the counter.
+    if (code === "EPAY_DISABLED") await el(b, "diag-open-bank-app");
     await click(b, "diag-action-bank");
     assert.equal(await (await el(b, "mock-action")).getValue(), action, `${id}: the counter has the action selected`);
     if (action === "changePhone") await bind.bankCounter(b, id, action, P1.phone);

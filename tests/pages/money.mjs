@@ -1,6 +1,10 @@
 // Page object: the balance, the payment screen (top up, withdraw, transfers) and the history.
 import { click, el, tid, type } from "../lib/dom.mjs";
-import { PAY_PASSWORD } from "../lib/identities.mjs";
+import assert from "node:assert/strict";
+import { P1, P2, PAY_PASSWORD } from "../lib/identities.mjs";
+import { CARDS } from "../lib/cards.mjs";
+import * as auth from "./auth.mjs";
+import * as bind from "./bind.mjs";
 
 /** The balance on home, in fen. */
 export async function balance(b) {
@@ -78,4 +82,19 @@ export async function historyItems(b) {
     });
   }
   return out;
+}
+
+/** P1 registered (P2 first, when asked) with T01 bound and `yuan` topped up from it. */
+export async function p1WithMoney(b, yuan = "1000", withP2 = false) {
+  await auth.waitLogin(b);
+  if (withP2) {
+    await auth.register(b, P2);
+    await auth.logout(b);
+    await auth.waitLogin(b);
+  }
+  await auth.register(b, P1);
+  await bind.bindDebit(b, CARDS.T01);
+  await fund(b, "topup", "0017", yuan);
+  await confirm(b);
+  assert.equal(await resultStatus(b), "succeeded");
 }

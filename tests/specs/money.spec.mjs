@@ -15,20 +15,6 @@ import * as money from "../pages/money.mjs";
 const EXPORT_DIR = path.join(ARTIFACTS, "exports");
 
 /** P1 registered (after P2 when `withP2`), T01 bound, `yuan` topped up. */
-async function p1WithMoney(b, yuan = "1000", withP2 = false) {
-  await auth.waitLogin(b);
-  if (withP2) {
-    await auth.register(b, P2);
-    await auth.logout(b);
-    await auth.waitLogin(b);
-  }
-  await auth.register(b, P1);
-  await bind.bindDebit(b, CARDS.T01);
-  await money.fund(b, "topup", "0017", yuan);
-  await money.confirm(b);
-  assert.equal(await money.resultStatus(b), "succeeded");
-}
-
 test("P1 tops up ¥1,000 from T01 and sends ¥200 to P2, who sees it", async ({ b }) => {
   await auth.waitLogin(b);
   await auth.register(b, P2);
@@ -58,7 +44,7 @@ test("P1 tops up ¥1,000 from T01 and sends ¥200 to P2, who sees it", async ({ 
 });
 
 test("a payee phone typed with spaces, dashes or full-width digits names the payee and pays", async ({ b }) => {
-  await p1WithMoney(b, "100", true);
+  await money.p1WithMoney(b, "100", true);
   // Not cut at 11 characters, and looked up as Rust reads it: the payee's masked name shows.
   await money.toUser(b, "139 0013 9000", "1");
   assert.match(await (await el(b, "confirm-payee")).getText(), /\*四/);
@@ -70,7 +56,7 @@ test("a payee phone typed with spaces, dashes or full-width digits names the pay
 });
 
 test("to T23: the name 王五 is paid, another name is PAYEE_NAME_MISMATCH", async ({ b }) => {
-  await p1WithMoney(b, "100");
+  await money.p1WithMoney(b, "100");
   await money.toCard(b, CARDS.T23, "王六", "10");
   assert.equal(await errorCode(b, null), "PAYEE_NAME_MISMATCH");
   await money.toCard(b, CARDS.T23, "王五", "10");
@@ -112,7 +98,7 @@ test("T09 top-up of ¥100 is INSUFFICIENT_FUNDS, paid another way on the confirm
 });
 
 test("5 wrong payment passwords lock payments (PAY_PASSWORD_LOCKED)", async ({ b }) => {
-  await p1WithMoney(b, "100");
+  await money.p1WithMoney(b, "100");
   await money.fund(b, "withdraw", "0017", "10");
   for (let i = 1; i <= 5; i++) {
     await money.confirm(b, "135790");
@@ -125,7 +111,7 @@ test("5 wrong payment passwords lock payments (PAY_PASSWORD_LOCKED)", async ({ b
 });
 
 test("a 2-hour transfer to a card is revoked before it posts; the money comes back", async ({ b }) => {
-  await p1WithMoney(b, "100");
+  await money.p1WithMoney(b, "100");
   await money.toCard(b, CARDS.T23, "王五", "30", "two_hours");
   await money.confirm(b);
   assert.equal(await money.resultStatus(b), "pending");
@@ -144,7 +130,7 @@ test("a 2-hour transfer to a card is revoked before it posts; the money comes ba
 });
 
 test("history filters by kind and exports CSV without card numbers", async ({ b }) => {
-  await p1WithMoney(b, "500");
+  await money.p1WithMoney(b, "500");
   await money.fund(b, "withdraw", "0017", "50");
   await money.confirm(b);
   assert.equal(await money.resultStatus(b), "succeeded");
@@ -169,7 +155,7 @@ test("history filters by kind and exports CSV without card numbers", async ({ b 
 }, { env: { TONGBAO_EXPORT_DIR: EXPORT_DIR } });
 
 test("a double click on pay pays once", async ({ b }) => {
-  await p1WithMoney(b, "100", true);
+  await money.p1WithMoney(b, "100", true);
   await money.toUser(b, P2.phone, "20");
   await el(b, "pay-confirm");
   await (await el(b, "paypwd-input")).setValue("258036");

@@ -23,6 +23,7 @@ pub use tongbao_core::cards::binding::{
 };
 pub use tongbao_core::cards::manage::{CardDetail, CardRef, CardRename, CardUnbind, CardUpdate};
 pub use tongbao_core::cards::{BankId, CardKind};
+pub use tongbao_core::money::payments::trust::{PayeeCheck, PayeeCheckView, RiskRule};
 pub use tongbao_core::money::payments::{
     Arrival, BalanceView, Counterparty, Direction, HistoryCursor, HistoryPage, HistoryQuery, MonthlyFlow, PayeeView,
     PaymentDetail, PaymentEvent, PaymentInput, PaymentKind, PaymentQuote, PaymentRef, PaymentRequest, PaymentStatus,
@@ -387,6 +388,9 @@ fn declarations() -> Vec<String> {
         BankAppSignIn::decl(),
         BankAppAuthorize::decl(),
         BankAppEnable::decl(),
+        PayeeCheck::decl(),
+        PayeeCheckView::decl(),
+        RiskRule::decl(),
         BankAppRequest::decl(),
         BankAppCallback::decl(),
         BankAppBound::decl(),

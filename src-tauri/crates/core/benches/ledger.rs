@@ -178,6 +178,7 @@ fn main() {
                 payee_card: None,
                 payee_name: None,
                 arrival: None,
+                confirm_payee_name: None,
             },
             pay_password: SecretString::new("258036"),
         };

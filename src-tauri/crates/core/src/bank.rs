@@ -79,6 +79,19 @@ pub struct BankTxn {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PayeeChecked {
     pub payee_ref: String,
+    pub outcome: PayeeOutcome,
+}
+
+/// What the payee's bank says of the name given (as Confirmation of Payee does).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PayeeOutcome {
+    /// The holder's name is the one given.
+    Match,
+    /// One character differs: the bank shows the holder's name, masked (`*五`), and the
+    /// payer confirms it or corrects the name.
+    Close { name_masked: String },
+    /// The bank cannot check this account's name now: the card exists, the name is unknown.
+    Unavailable,
 }
 
 /// What the bank knows about a request by its idempotency key.
@@ -232,6 +245,8 @@ pub enum Decline {
     NonCounterDisabled,
     /// ISO 61: over the limits the bank sets for a class II account (Ⅱ类户).
     ClassIiLimit,
+    /// ISO 59 (suspected fraud): the payee account is reported for fraud (涉诈账户).
+    PayeeReported,
 }
 
 impl Decline {
@@ -260,6 +275,7 @@ impl Decline {
             Decline::HolderIdOutdated | Decline::PayrollPhone => "05",
             Decline::AgreementLimit | Decline::NonCounterDisabled => "57",
             Decline::ClassIiLimit => "61",
+            Decline::PayeeReported => "59",
         })
     }
 
@@ -393,6 +409,7 @@ impl BankFailure {
                 Decline::HolderMismatch | Decline::HolderIdOutdated => C::HolderMismatch,
                 Decline::EpayDisabled | Decline::NonCounterDisabled => C::EpayDisabled,
                 Decline::AgreementLimit => C::BankAgreementLimit,
+                Decline::PayeeReported => C::PayeeReported,
                 Decline::Restricted => C::CardRestricted,
                 Decline::NotActivated => C::CardNotActivated,
                 Decline::Lost | Decline::Stolen => C::CardLost,

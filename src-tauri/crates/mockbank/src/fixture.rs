@@ -116,6 +116,12 @@ pub struct Card {
     /// any time of day (a tester's script does not depend on the hour it runs).
     #[serde(default)]
     pub maintenance: Option<Maintenance>,
+    /// The account is reported for fraud (涉诈账户): refused as a payee.
+    #[serde(default)]
+    pub reported: bool,
+    /// The bank cannot check the holder's name of this account (as a payee).
+    #[serde(default)]
+    pub payee_check_unavailable: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

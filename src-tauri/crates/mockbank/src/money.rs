@@ -3,7 +3,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 use tongbao_core::bank::{
-    BankFailure, BankResult, BankTxn, CallOptions, CreditTo, Decline, Fault, PayeeChecked, TxnState,
+    BankFailure, BankResult, BankTxn, CallOptions, CreditTo, Decline, Fault, PayeeChecked, PayeeOutcome, TxnState,
 };
 use tongbao_core::platform::clock::{shanghai_date, shanghai_day_start, Millis, SECOND};
 
@@ -13,6 +13,43 @@ use crate::verify::card_state;
 /// Debits of one card allowed within [`FREQUENCY_WINDOW`] before ISO 65.
 pub const MAX_DEBITS_PER_WINDOW: i64 = 5;
 pub const FREQUENCY_WINDOW: Millis = 60 * SECOND;
+
+/// Characters that stand for each other in a name as people type it: the financial forms of
+/// the numerals (五 / 伍) and homophones common in names (章 / 张). A name with one of these in
+/// place of the holder's is a close match; any other difference (王六 for 王五) is not.
+const VARIANTS: &[(char, char)] = &[
+    ('一', '壹'),
+    ('二', '贰'),
+    ('三', '叁'),
+    ('四', '肆'),
+    ('五', '伍'),
+    ('六', '陆'),
+    ('七', '柒'),
+    ('八', '捌'),
+    ('九', '玖'),
+    ('十', '拾'),
+    ('张', '章'),
+    ('王', '汪'),
+    ('林', '琳'),
+    ('明', '铭'),
+    ('丽', '莉'),
+    ('红', '虹'),
+    ('伟', '玮'),
+    ('静', '婧'),
+];
+
+/// The name given against the holder's: the same; one character replaced by its variant (a
+/// close match: the bank shows the holder's name masked); or neither (None: no match).
+pub(crate) fn name_outcome(given: &str, holder: &str) -> Option<PayeeOutcome> {
+    if given == holder {
+        return Some(PayeeOutcome::Match);
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (given.chars().collect(), holder.chars().collect());
+    let differing: Vec<(char, char)> = a.iter().zip(&b).filter(|(x, y)| x != y).map(|(x, y)| (*x, *y)).collect();
+    let variant = |(x, y): (char, char)| VARIANTS.iter().any(|&(p, q)| (p, q) == (x, y) || (q, p) == (x, y));
+    (a.len() == b.len() && differing.len() == 1 && variant(differing[0]))
+        .then(|| PayeeOutcome::Close { name_masked: tongbao_core::accounts::mask_name(holder) })
+}
 
 /// A recorded outcome as the answer it was: "ok" with its reference, or the decline's name.
 pub(crate) fn outcome_of(outcome: &str, reference: Option<String>) -> BankResult<BankTxn> {
@@ -166,9 +203,14 @@ impl MockBank {
             if card.lost {
                 return Err(BankFailure::Declined(Decline::Lost));
             }
-            if name.trim() != card.holder_name {
-                return Err(BankFailure::Declined(Decline::PayeeNameMismatch));
+            if card.reported {
+                return Err(BankFailure::Declined(Decline::PayeeReported));
             }
+            let outcome = if card.payee_check_unavailable {
+                PayeeOutcome::Unavailable
+            } else {
+                name_outcome(name.trim(), &card.holder_name).ok_or(BankFailure::Declined(Decline::PayeeNameMismatch))?
+            };
             let payee_ref = format!("PAY{}", random_hex(10).to_uppercase());
             self.db()
                 .execute(
@@ -176,7 +218,7 @@ impl MockBank {
                     params![payee_ref, card.id, self.clock.now()],
                 )
                 .map_err(storage_failure)?;
-            Ok(PayeeChecked { payee_ref })
+            Ok(PayeeChecked { payee_ref, outcome })
         })
     }
 

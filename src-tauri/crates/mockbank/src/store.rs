@@ -71,6 +71,8 @@ pub(crate) const ADDED_COLUMNS: &[&str] = &[
     "ALTER TABLE cards ADD COLUMN non_counter_enabled INTEGER NOT NULL DEFAULT 1",
     "ALTER TABLE cards ADD COLUMN maintenance_from INTEGER",
     "ALTER TABLE cards ADD COLUMN maintenance_to INTEGER",
+    "ALTER TABLE cards ADD COLUMN reported INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE cards ADD COLUMN payee_check_unavailable INTEGER NOT NULL DEFAULT 0",
 ];
 
 /// The SHA-256 of every earlier default fixture, oldest first: a bank file seeded from one of
@@ -79,6 +81,7 @@ pub(crate) const PREVIOUS_DEFAULT_FIXTURES: &[&str] = &[
     "88fb4be567d8563be7b2494eb4a48c244900504778111d7f00d3943d7cc58fc8",
     "5edef289fd633ff6258697b0530b9979852aa5ccda45cbc481347a8c04e0a92b",
     "c4f2445c697da1c376cf838142ecc09ba180f79005dffbe6b2323df912fbdeaf",
+    "fae2152ce30c7c1979efb291a628c1a77101aa7f5a02748b5ee824d06cb2fe7d",
 ];
 
 /// A card row as the bank's rules need it.
@@ -121,6 +124,10 @@ pub(crate) struct CardRow {
     pub(crate) non_counter_enabled: bool,
     /// The nightly maintenance window of the card's bank, minutes after Shanghai midnight.
     pub(crate) maintenance: Option<(i64, i64)>,
+    /// Reported for fraud: refused as a payee.
+    pub(crate) reported: bool,
+    /// The holder's name cannot be checked (as a payee).
+    pub(crate) payee_check_unavailable: bool,
 }
 
 impl CardRow {
@@ -262,9 +269,9 @@ impl MockBank {
                                     renewal_cvv, busy_first, never_answers, stolen, system_error,
                                     max_debits_per_day, returns_credits, held_id_number, payroll,
                                     other_agreements, replaced_by, account_class, non_counter_enabled,
-                                    maintenance_from, maintenance_to)
+                                    maintenance_from, maintenance_to, reported, payee_check_unavailable)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                         ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34)",
+                         ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36)",
                 params![
                     c.id,
                     c.number,
@@ -299,7 +306,9 @@ impl MockBank {
                     c.account_class.as_deref().unwrap_or("I"),
                     c.non_counter_enabled,
                     window.map(|w| w.0),
-                    window.map(|w| w.1)
+                    window.map(|w| w.1),
+                    c.reported,
+                    c.payee_check_unavailable
                 ],
             )?;
         }
@@ -326,7 +335,8 @@ impl MockBank {
                     c.system_error, c.max_debits_per_day, c.returns_credits,
                     coalesce(c.held_id_number, p.id_number), c.payroll, c.other_agreements,
                     (SELECT substr(n.number, -4) FROM cards n WHERE n.id = c.replaced_by),
-                    c.account_class = 'II', c.non_counter_enabled, c.maintenance_from, c.maintenance_to
+                    c.account_class = 'II', c.non_counter_enabled, c.maintenance_from, c.maintenance_to,
+                    c.reported, c.payee_check_unavailable
              FROM cards c JOIN people p ON p.id = c.holder WHERE {cond}"
         );
         self.db()
@@ -366,6 +376,8 @@ impl MockBank {
                         (Some(from), Some(to)) => Some((from, to)),
                         _ => None,
                     },
+                    reported: r.get(30)?,
+                    payee_check_unavailable: r.get(31)?,
                 })
             })
             .optional()

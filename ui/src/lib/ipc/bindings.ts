@@ -1,7 +1,7 @@
 // Generated from the Rust types by `cargo run -p tongbao-api --bin gen-bindings`.
 // Do not edit: the test command fails when this file is stale.
 
-export type ErrorCode = "PHONE_INVALID" | "PHONE_TAKEN" | "NAME_INVALID" | "ID_NUMBER_INVALID" | "AGE_TOO_YOUNG" | "PASSWORD_WEAK" | "PASSWORD_MISMATCH" | "PAY_PASSWORD_WEAK" | "LOGIN_FAILED" | "LOGIN_LOCKED" | "SESSION_LOCKED" | "PASSWORD_SAME_AS_OLD" | "IDENTITY_MISMATCH" | "RECOVERY_LOCKED" | "ACCOUNT_NOT_EMPTY" | "NOT_LOGGED_IN" | "SETTING_INVALID" | "CARD_NUMBER_INVALID" | "EXPIRY_MISMATCH" | "CVV_MISMATCH" | "PHONE_MISMATCH" | "HOLDER_MISMATCH" | "NETWORK_TIMEOUT" | "NETWORK_OFFLINE" | "BANK_UNAVAILABLE" | "BANK_SYSTEM_ERROR" | "EPAY_DISABLED" | "CARD_RESTRICTED" | "UPGRADE_REQUIRED" | "TOKEN_REQUIRED" | "TOKEN_INVALID" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_LOCKED" | "CARD_EXPIRED" | "BANK_NOT_SUPPORTED" | "CARD_TYPE_NOT_SUPPORTED" | "CARD_NOT_ACTIVATED" | "CARD_LOST" | "CARD_REPLACED" | "BANK_AGREEMENT_LIMIT" | "BIND_CALLBACK_INVALID" | "CARD_ALREADY_BOUND" | "CARD_LIMIT_REACHED" | "BIND_COOLDOWN" | "CONSENT_REQUIRED" | "OTP_RESEND_TOO_SOON" | "CARD_NOT_FOUND" | "CARD_EDIT_INVALID" | "CLOCK_WRONG" | "EXPORT_FAILED" | "PAY_PASSWORD_WRONG" | "PAY_PASSWORD_LOCKED" | "INSUFFICIENT_FUNDS" | "LIMIT_EXCEEDED" | "FREQUENCY_EXCEEDED" | "PAYEE_NOT_FOUND" | "PAYEE_NAME_MISMATCH" | "SELF_TRANSFER" | "AMOUNT_INVALID" | "PAYMENT_NOT_FOUND" | "PAYMENT_NOT_REVOCABLE" | "INPUT_INVALID" | "TEST_MODE_REQUIRED" | "UPDATE_CHECK_FAILED" | "UPDATE_SIGNATURE_INVALID" | "UPDATE_NOT_AVAILABLE" | "UPDATE_INSTALL_FAILED" | "KEYCHAIN_UNAVAILABLE" | "KEYCHAIN_LOCKED" | "DATABASE_KEY_MISSING" | "DATABASE_KEY_MISMATCH" | "DATABASE_TOO_NEW" | "DATABASE_DAMAGED" | "STORAGE_ERROR" | "INTERNAL_ERROR";
+export type ErrorCode = "PHONE_INVALID" | "PHONE_TAKEN" | "NAME_INVALID" | "ID_NUMBER_INVALID" | "AGE_TOO_YOUNG" | "PASSWORD_WEAK" | "PASSWORD_MISMATCH" | "PAY_PASSWORD_WEAK" | "LOGIN_FAILED" | "LOGIN_LOCKED" | "SESSION_LOCKED" | "PASSWORD_SAME_AS_OLD" | "IDENTITY_MISMATCH" | "RECOVERY_LOCKED" | "ACCOUNT_NOT_EMPTY" | "NOT_LOGGED_IN" | "SETTING_INVALID" | "CARD_NUMBER_INVALID" | "EXPIRY_MISMATCH" | "CVV_MISMATCH" | "PHONE_MISMATCH" | "HOLDER_MISMATCH" | "NETWORK_TIMEOUT" | "NETWORK_OFFLINE" | "BANK_UNAVAILABLE" | "BANK_SYSTEM_ERROR" | "EPAY_DISABLED" | "CARD_RESTRICTED" | "UPGRADE_REQUIRED" | "TOKEN_REQUIRED" | "TOKEN_INVALID" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_LOCKED" | "CARD_EXPIRED" | "BANK_NOT_SUPPORTED" | "CARD_TYPE_NOT_SUPPORTED" | "CARD_NOT_ACTIVATED" | "CARD_LOST" | "CARD_REPLACED" | "BANK_AGREEMENT_LIMIT" | "BIND_CALLBACK_INVALID" | "CARD_ALREADY_BOUND" | "CARD_LIMIT_REACHED" | "BIND_COOLDOWN" | "CONSENT_REQUIRED" | "OTP_RESEND_TOO_SOON" | "CARD_NOT_FOUND" | "CARD_EDIT_INVALID" | "CLOCK_WRONG" | "EXPORT_FAILED" | "PAY_PASSWORD_WRONG" | "PAY_PASSWORD_LOCKED" | "INSUFFICIENT_FUNDS" | "LIMIT_EXCEEDED" | "FREQUENCY_EXCEEDED" | "PAYEE_NOT_FOUND" | "PAYEE_NAME_MISMATCH" | "PAYEE_NAME_CLOSE_MATCH" | "PAYEE_REPORTED" | "PAYEE_CHECK_UNAVAILABLE" | "SELF_TRANSFER" | "AMOUNT_INVALID" | "PAYMENT_NOT_FOUND" | "PAYMENT_NOT_REVOCABLE" | "INPUT_INVALID" | "TEST_MODE_REQUIRED" | "UPDATE_CHECK_FAILED" | "UPDATE_SIGNATURE_INVALID" | "UPDATE_NOT_AVAILABLE" | "UPDATE_INSTALL_FAILED" | "KEYCHAIN_UNAVAILABLE" | "KEYCHAIN_LOCKED" | "DATABASE_KEY_MISSING" | "DATABASE_KEY_MISMATCH" | "DATABASE_TOO_NEW" | "DATABASE_DAMAGED" | "STORAGE_ERROR" | "INTERNAL_ERROR";
 
 export type Field = "phone" | "display_name" | "real_name" | "id_number" | "password" | "password_confirm" | "pay_password" | "pay_password_confirm" | "autolock_minutes" | "current_password" | "current_pay_password";
 
@@ -169,6 +169,12 @@ export type BankAppSignIn = { session: string, code: string, };
 export type BankAppAuthorize = { session: string, cards: Array<string>, state: string, };
 
 export type BankAppEnable = { session: string, cardId: string, };
+
+export type PayeeCheck = "match" | "close" | "none" | "unavailable";
+
+export type PayeeCheckView = { outcome: PayeeCheck, nameMasked: string | null, };
+
+export type RiskRule = "first_time_payee" | "payee_unchecked";
 
 export type BankAppRequest = { state: string, bank: BankId, 
 /**
@@ -397,7 +403,11 @@ export type PaymentInput = { kind: PaymentKind, amount: string,
 /**
  * Top-up source, withdrawal destination, or the card paying a transfer (None: balance).
  */
-cardId: number | null, payeePhone: string | null, payeeCard: string | null, payeeName: string | null, arrival: Arrival | null, };
+cardId: number | null, payeePhone: string | null, payeeCard: string | null, payeeName: string | null, arrival: Arrival | null, 
+/**
+ * The payer confirmed the payee's bank's masked name after a close match (确认是此人).
+ */
+confirmPayeeName?: boolean, };
 
 export type PaymentRequest = { idemKey: string, input: PaymentInput, payPassword: string, };
 
@@ -405,13 +415,29 @@ export type PaymentQuote = { amountFen: number, feeFen: number,
 /**
  * What is left of today's outgoing limit after this payment (None for a top-up).
  */
-dailyRemainingFen: number | null, payee: Counterparty | null, arrivesAt: number | null, balanceFen: number, };
+dailyRemainingFen: number | null, payee: Counterparty | null, arrivesAt: number | null, balanceFen: number, 
+/**
+ * The payee's bank's answer on the name (transfers to a card).
+ */
+payeeCheck: PayeeCheckView | null, 
+/**
+ * The risk rules that apply, each worded by the UI (none for a payee paid before).
+ */
+risks: Array<RiskRule>, 
+/**
+ * The arrivals this payment may choose (only delayed ones when the name is unchecked).
+ */
+arrivals: Array<Arrival>, };
 
 export type Counterparty = { "kind": "person", nameMasked: string, } | { "kind": "card", bank: BankId, last4: string, nameMasked: string | null, };
 
 export type PayeeView = { nameMasked: string, };
 
-export type PaymentView = { id: number, kind: PaymentKind, direction: Direction, amountFen: number, status: PaymentStatus, arrival: Arrival, postsAt: number | null, counterparty: Counterparty | null, cardLast4: string | null, cardId: number | null, failure: ErrorCode | null, revocable: boolean, createdAt: number, };
+export type PaymentView = { id: number, kind: PaymentKind, direction: Direction, amountFen: number, status: PaymentStatus, arrival: Arrival, postsAt: number | null, counterparty: Counterparty | null, cardLast4: string | null, cardId: number | null, failure: ErrorCode | null, revocable: boolean, createdAt: number, 
+/**
+ * What the payee's bank said of the name when the payment was made.
+ */
+payeeCheck: PayeeCheck | null, };
 
 export type PaymentEvent = { status: PaymentStatus, code: ErrorCode | null, at: number, };
 
@@ -745,6 +771,9 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   "FREQUENCY_EXCEEDED",
   "PAYEE_NOT_FOUND",
   "PAYEE_NAME_MISMATCH",
+  "PAYEE_NAME_CLOSE_MATCH",
+  "PAYEE_REPORTED",
+  "PAYEE_CHECK_UNAVAILABLE",
   "SELF_TRANSFER",
   "AMOUNT_INVALID",
   "PAYMENT_NOT_FOUND",

@@ -121,6 +121,13 @@ catalogue! {
     FrequencyExceeded = "FREQUENCY_EXCEEDED",
     PayeeNotFound = "PAYEE_NOT_FOUND",
     PayeeNameMismatch = "PAYEE_NAME_MISMATCH",
+    /// The payee's bank found a name one character off: a question (确认是此人 / 修改), asked
+    /// until the payer confirms the bank's masked name (`detail`: that name).
+    PayeeNameCloseMatch = "PAYEE_NAME_CLOSE_MATCH",
+    /// The payee account is reported for fraud (涉诈账户): refused, with 96110's advice.
+    PayeeReported = "PAYEE_REPORTED",
+    /// The payee's name could not be checked: only 2-hour or next-day arrival (revocable).
+    PayeeCheckUnavailable = "PAYEE_CHECK_UNAVAILABLE",
     SelfTransfer = "SELF_TRANSFER",
     AmountInvalid = "AMOUNT_INVALID",
     /// No such payment among the signed-in person's.

@@ -152,6 +152,7 @@ fn form(kind: PaymentKind, fen: i64) -> PaymentInput {
         payee_card: None,
         payee_name: None,
         arrival: None,
+        confirm_payee_name: None,
     }
 }
 

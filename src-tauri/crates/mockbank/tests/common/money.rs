@@ -58,6 +58,7 @@ pub fn input(kind: PaymentKind, amount: &str) -> PaymentInput {
         payee_card: None,
         payee_name: None,
         arrival: None,
+        confirm_payee_name: None,
     }
 }
 

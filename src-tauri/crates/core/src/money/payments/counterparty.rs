@@ -50,6 +50,10 @@ pub(super) struct Target {
     pub(super) payee_ref: Option<String>,
     /// A payee card still to be checked at the bank (its number lives only until then).
     pub(super) payee_card: Option<(cards::CardNumber, String)>,
+    /// The payee's bank's answer on the name.
+    pub(super) payee_check: Option<crate::bank::PayeeOutcome>,
+    /// The payee card's keyed fingerprint (a payee paid before is known by it).
+    pub(super) payee_fp: Option<String>,
 }
 
 impl Target {
@@ -210,7 +214,7 @@ struct PayeeCard;
 impl Party for PayeeCard {
     fn check(
         &self,
-        _: &Services,
+        s: &Services,
         _: AccountId,
         input: &PaymentInput,
         card: Option<&StoredCard>,
@@ -229,6 +233,7 @@ impl Party for PayeeCard {
                 last4: pan.last4().to_owned(),
                 name_masked: Some(accounts::mask_name(name)),
             }),
+            payee_fp: Some(cards::binding::fingerprint(&s.fingerprint_key, &pan)),
             payee_card: Some((pan, name.to_owned())),
             ..Target::default()
         })
@@ -241,6 +246,7 @@ impl Party for PayeeCard {
             .call_bank(link, |o| link.bank.check_payee(pan.expose(), &name, o), &|_, _| {})
             .map_err(BankFailure::to_error)?;
         target.payee_ref = Some(p.payee_ref);
+        target.payee_check = Some(p.outcome);
         Ok(())
     }
 

@@ -127,13 +127,22 @@ impl Money<'_> {
         let db = self.db();
         let today = outgoing_today(&db, account, now)?;
         let balance_fen = ledger::balance(&db, Acct::Wallet(account))?;
+        // The arrival the payee check allows: an unchecked name defaults to 2 hours.
+        let arrival = match trust::settle_check(&target, input, party.arrival(input)) {
+            Err(e) if e.code == ErrorCode::PayeeCheckUnavailable => Arrival::TwoHours,
+            Err(e) if e.code == ErrorCode::PayeeNameCloseMatch => party.arrival(input),
+            other => other?,
+        };
         Ok(PaymentQuote {
             amount_fen: amount,
             fee_fen: 0,
             daily_remaining_fen: input.kind.outgoing().then(|| DAILY_LIMIT_FEN - today - amount),
-            payee: target.counterparty,
-            arrives_at: party.arrival(input).posts_at(now).or(Some(now)),
+            arrives_at: arrival.posts_at(now).or(Some(now)),
             balance_fen,
+            payee_check: target.payee_check.as_ref().map(trust::PayeeCheckView::of),
+            risks: trust::risks(&db, account, input.kind, &target)?,
+            arrivals: trust::arrivals(target.payee_check.as_ref()),
+            payee: target.counterparty,
         })
     }
 }

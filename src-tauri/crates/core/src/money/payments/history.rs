@@ -171,7 +171,8 @@ pub(super) const VIEW: &str = "p.id, p.kind, CASE WHEN p.account_id = ?1 THEN 'o
                     p.posts_at, p.payee_bank, c.last4, c.id, p.failure,
                     (p.status = 'pending' AND p.bank_state = 'none' AND p.posts_at > ?2 AND p.account_id = ?1), p.created_at,
                     (SELECT real_name FROM accounts WHERE id = p.account_id), p.payee_last4,
-                    (SELECT real_name FROM accounts WHERE id = p.payee_account), p.payee_name_masked";
+                    (SELECT real_name FROM accounts WHERE id = p.payee_account), p.payee_name_masked,
+                    CASE WHEN p.account_id = ?1 THEN p.payee_check END";
 
 pub(super) fn view_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PaymentView> {
     let kind: PaymentKind = r.get(1)?;
@@ -200,6 +201,7 @@ pub(super) fn view_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PaymentView> {
         failure: r.get(10)?,
         revocable: r.get(11)?,
         created_at: r.get(12)?,
+        payee_check: r.get(17)?,
     })
 }
 

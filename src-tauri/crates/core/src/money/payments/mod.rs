@@ -21,6 +21,7 @@ mod form;
 mod history;
 mod pay;
 mod settle;
+pub mod trust;
 
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
@@ -100,6 +101,10 @@ pub struct PaymentInput {
     pub payee_card: Option<SecretString>,
     pub payee_name: Option<String>,
     pub arrival: Option<Arrival>,
+    /// The payer confirmed the payee's bank's masked name after a close match (确认是此人).
+    #[serde(default)]
+    #[ts(optional)]
+    pub confirm_payee_name: Option<bool>,
 }
 
 /// A payment to make: the form, the client's idempotency key and the payment password.
@@ -143,6 +148,12 @@ pub struct PaymentQuote {
     pub arrives_at: Option<Millis>,
     #[ts(type = "number")]
     pub balance_fen: Fen,
+    /// The payee's bank's answer on the name (transfers to a card).
+    pub payee_check: Option<trust::PayeeCheckView>,
+    /// The risk rules that apply, each worded by the UI (none for a payee paid before).
+    pub risks: Vec<trust::RiskRule>,
+    /// The arrivals this payment may choose (only delayed ones when the name is unchecked).
+    pub arrivals: Vec<Arrival>,
 }
 
 /// Who is on the other side of a payment; the UI puts it into words of its language.
@@ -211,6 +222,8 @@ pub struct PaymentView {
     pub revocable: bool,
     #[ts(type = "number")]
     pub created_at: Millis,
+    /// What the payee's bank said of the name when the payment was made.
+    pub payee_check: Option<trust::PayeeCheck>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

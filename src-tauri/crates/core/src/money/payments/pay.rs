@@ -92,7 +92,7 @@ impl Money<'_> {
         accounts::check_pay_password(&self.db, account, req.pay_password.expose(), self.clock.now())?;
         party.confirm_payee(self, &mut target)?;
         let now = self.clock.now();
-        let arrival = party.arrival(input);
+        let arrival = trust::settle_check(&target, input, party.arrival(input))?;
         let source = target.source();
         let (payee_bank, payee_last4, payee_name_masked) = match &target.counterparty {
             Some(Counterparty::Card { bank, last4, name_masked }) => {
@@ -111,8 +111,8 @@ impl Money<'_> {
             let inserted = tx.execute(
                 "INSERT INTO payments (idem_key, account_id, kind, amount_fen, source_card, dest_card, payee_account, payee_bank,
                                        payee_last4, payee_ref, arrival, posts_at, status, created_at, updated_at,
-                                       payee_name_masked)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'pending', ?13, ?13, ?14)",
+                                       payee_name_masked, payee_check, payee_fp)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'pending', ?13, ?13, ?14, ?15, ?16)",
                 params![
                     req.idem_key,
                     account,
@@ -127,7 +127,9 @@ impl Money<'_> {
                     arrival.as_str(),
                     arrival.posts_at(now),
                     now,
-                    payee_name_masked
+                    payee_name_masked,
+                    trust::stored(target.payee_check.as_ref()),
+                    target.payee_fp
                 ],
             );
             match inserted {

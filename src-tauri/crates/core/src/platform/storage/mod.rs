@@ -57,6 +57,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_recovery_starts.sql"),
     include_str!("migrations/0009_further_causes.sql"),
     include_str!("migrations/0010_bank_app.sql"),
+    include_str!("migrations/0011_payee_trust.sql"),
 ];
 
 /// The schema version this binary writes.

@@ -1,0 +1,95 @@
+//! Trust before money leaves: the payee check's four outcomes (T23 with 王五 and 王伍, a wrong
+//! name, T42 unchecked), a reported payee (T41), and the first-time-payee note that a payee paid
+//! before never gets again.
+
+use tongbao_core::money::payments::trust::{PayeeCheck, RiskRule};
+use tongbao_core::money::payments::{Arrival, PaymentInput, PaymentStatus};
+use tongbao_core::platform::error::ErrorCode;
+
+mod common;
+use common::money::*;
+use common::*;
+
+const T23: &str = "6222020000000010231";
+const T41: &str = "6222020000000010413";
+const T42: &str = "6222020000000010421";
+
+fn funded() -> Env {
+    let e = env();
+    let t01 = bind(&e.wallet, &e.bank, "6222020000000010017", P1.phone, None);
+    pay(&e.wallet, topup(t01.id, "20000")).unwrap();
+    e
+}
+
+fn confirmed(mut input: PaymentInput) -> PaymentInput {
+    input.confirm_payee_name = Some(true);
+    input
+}
+
+#[test]
+fn a_matching_name_goes_on_and_only_the_first_payment_to_a_payee_gets_a_note() {
+    let e = funded();
+    let q = e.wallet.money().quote_payment(&to_card(T23, "王五", "10", Arrival::Instant)).unwrap();
+    assert_eq!(q.payee_check.map(|c| c.outcome), Some(PayeeCheck::Match));
+    assert_eq!(q.risks, [RiskRule::FirstTimePayee]);
+    let paid = pay(&e.wallet, to_card(T23, "王五", "10", Arrival::Instant)).unwrap();
+    assert_eq!((paid.status, paid.payee_check), (PaymentStatus::Succeeded, Some(PayeeCheck::Match)));
+    // No warning fatigue: a payee paid before is silent, twenty times over.
+    for _ in 0..20 {
+        let q = e.wallet.money().quote_payment(&to_card(T23, "王五", "1", Arrival::Instant)).unwrap();
+        assert!(q.risks.is_empty(), "{:?}", q.risks);
+    }
+    // The same for a wallet user.
+    assert_eq!(e.wallet.money().quote_payment(&to_user(P2.phone, "1")).unwrap().risks, [RiskRule::FirstTimePayee]);
+    pay(&e.wallet, to_user(P2.phone, "1")).unwrap();
+    assert!(e.wallet.money().quote_payment(&to_user(P2.phone, "1")).unwrap().risks.is_empty());
+    // A failed payment does not make a payee known.
+    books(&e.wallet);
+}
+
+#[test]
+fn a_close_match_is_a_question_answered_by_confirming_the_banks_masked_name() {
+    let e = funded();
+    let q = e.wallet.money().quote_payment(&to_card(T23, "王伍", "10", Arrival::Instant)).unwrap();
+    let check = q.payee_check.unwrap();
+    assert_eq!((check.outcome, check.name_masked.as_deref()), (PayeeCheck::Close, Some("*五")));
+    let err = pay_with(&e.wallet, &key(), to_card(T23, "王伍", "10", Arrival::Instant), PAY_PASSWORD).unwrap_err();
+    assert_eq!((err.code, err.detail.as_deref()), (ErrorCode::PayeeNameCloseMatch, Some("*五")));
+    assert_eq!(e.bank.balance_of("T23"), Some(100_000), "nothing moved before the answer");
+    let paid = pay(&e.wallet, confirmed(to_card(T23, "王伍", "10", Arrival::Instant))).unwrap();
+    assert_eq!((paid.status, paid.payee_check), (PaymentStatus::Succeeded, Some(PayeeCheck::Close)));
+    assert_eq!(e.bank.balance_of("T23"), Some(101_000));
+}
+
+#[test]
+fn no_match_is_refused_and_a_reported_account_is_refused_with_its_code() {
+    let e = funded();
+    let q = e.wallet.money().quote_payment(&to_card(T23, "李四", "10", Arrival::Instant)).unwrap_err();
+    assert_eq!(q.code, ErrorCode::PayeeNameMismatch);
+    // One character off but not a variant of it: another person, not a close match.
+    let q = e.wallet.money().quote_payment(&to_card(T23, "王六", "10", Arrival::Instant)).unwrap_err();
+    assert_eq!(q.code, ErrorCode::PayeeNameMismatch);
+    let q = e.wallet.money().quote_payment(&to_card(T41, "李四", "10", Arrival::Instant)).unwrap_err();
+    assert_eq!((q.code, q.bank_code.as_deref()), (ErrorCode::PayeeReported, Some("59")));
+    let err = pay_with(&e.wallet, &key(), to_card(T41, "李四", "10", Arrival::Instant), PAY_PASSWORD).unwrap_err();
+    assert_eq!(err.code, ErrorCode::PayeeReported);
+    assert_eq!(e.bank.balance_of("T41"), Some(0));
+    books(&e.wallet);
+}
+
+#[test]
+fn an_unchecked_name_takes_only_a_delayed_revocable_arrival() {
+    let e = funded();
+    let q = e.wallet.money().quote_payment(&to_card(T42, "王五", "10", Arrival::Instant)).unwrap();
+    assert_eq!(q.payee_check.map(|c| c.outcome), Some(PayeeCheck::Unavailable));
+    assert_eq!(q.arrivals, [Arrival::TwoHours, Arrival::NextDay]);
+    assert!(q.risks.contains(&RiskRule::PayeeUnchecked));
+    let err = pay_with(&e.wallet, &key(), to_card(T42, "王五", "10", Arrival::Instant), PAY_PASSWORD).unwrap_err();
+    assert_eq!(err.code, ErrorCode::PayeeCheckUnavailable);
+    let mut input = to_card(T42, "王五", "10", Arrival::Instant);
+    input.arrival = None;
+    let paid = pay(&e.wallet, input).unwrap();
+    assert_eq!((paid.arrival, paid.status, paid.revocable), (Arrival::TwoHours, PaymentStatus::Pending, true));
+    assert_eq!(paid.payee_check, Some(PayeeCheck::Unavailable));
+    books(&e.wallet);
+}

@@ -1,0 +1,83 @@
+// Trust before money leaves: the payee check's four outcomes for transfers to a card (T23 with
+// 王五 and 王伍, a wrong name, T42 unchecked), a reported account (T41), and the first-time note
+// that a payee paid before never gets again — twenty payments, no warning.
+import assert from "node:assert/strict";
+import { test } from "../lib/harness.mjs";
+import { click, el, errorCode, text, tid } from "../lib/dom.mjs";
+import { P2 } from "../lib/identities.mjs";
+import { CARDS } from "../lib/cards.mjs";
+import * as money from "../pages/money.mjs";
+
+const T41 = "6222020000000010413";
+const T42 = "6222020000000010421";
+
+async function rules(b) {
+  const out = [];
+  for (const w of await b.$$(tid("risk-warning"))) out.push(await w.getAttribute("data-rule"));
+  return out;
+}
+
+test("match, close match confirmed by the bank's masked name, no match, and a reported account", async ({ b }) => {
+  await money.p1WithMoney(b, "1000");
+  // Match: the first payment to T23 says it is a first.
+  await money.toCard(b, CARDS.T23, "王五", "10");
+  assert.equal(await (await el(b, "payee-check", 20_000)).getAttribute("data-outcome"), "match");
+  assert.deepEqual(await rules(b), ["first_time_payee"]);
+  assert.match(await text(b, "risk-warning"), /安全账户/);
+  await money.confirm(b);
+  assert.equal(await money.resultStatus(b), "succeeded");
+  // Close match: 王伍 for 王五 — the bank's *五 is shown, and nothing is paid before 确认是此人.
+  await click(b, "nav-home");
+  await money.toCard(b, CARDS.T23, "王伍", "10");
+  const check = await el(b, "payee-check", 20_000);
+  assert.equal(await check.getAttribute("data-outcome"), "close");
+  assert.equal(await text(b, "payee-confirm-name"), "*五");
+  assert.deepEqual(await rules(b), [], "T23 was paid before: no first-time note");
+  assert.equal(await (await el(b, "paypwd-submit")).isEnabled(), false, "no payment before the answer");
+  await click(b, "payee-confirm");
+  await money.confirm(b);
+  assert.equal(await money.resultStatus(b), "succeeded");
+  // No match: refused before the password.
+  await click(b, "nav-home");
+  await money.toCard(b, CARDS.T23, "王六", "10");
+  assert.equal(await errorCode(b, null), "PAYEE_NAME_MISMATCH");
+  assert.equal(await (await el(b, "payee-check")).getAttribute("data-outcome"), "none");
+  // Reported for fraud: refused, with 96110.
+  await money.toCard(b, T41, "李四", "10");
+  assert.equal(await errorCode(b, null, 20_000), "PAYEE_REPORTED");
+  assert.match(await text(b, "error"), /96110/);
+  // The close match is kept with its payment.
+  await click(b, "nav-history");
+  const items = await money.historyItems(b);
+  await (await b.$(`${tid("history-item")}[data-id="${items[0].id}"]`)).click();
+  assert.equal(await (await el(b, "history-payee-check")).getAttribute("data-outcome"), "close");
+});
+
+test("an unchecked name (T42) offers only a delayed, revocable arrival", async ({ b }) => {
+  await money.p1WithMoney(b, "1000");
+  await money.toCard(b, T42, "王五", "10", "instant");
+  assert.equal(await (await el(b, "payee-check", 20_000)).getAttribute("data-outcome"), "unavailable");
+  assert.deepEqual(await rules(b), ["first_time_payee", "payee_unchecked"]);
+  assert.match(await text(b, "confirm-arrival"), /2 小时/);
+  await money.confirm(b);
+  assert.equal(await money.resultStatus(b), "pending");
+  await el(b, "transfer-revoke");
+});
+
+test("no warning fatigue: twenty payments to a payee paid before show no warning", async ({ b }) => {
+  await money.p1WithMoney(b, "1000", true);
+  await money.toUser(b, P2.phone, "1");
+  assert.deepEqual(await rules(b), ["first_time_payee"]);
+  await money.confirm(b);
+  assert.equal(await money.resultStatus(b), "succeeded");
+  let warnings = 0;
+  for (let i = 0; i < 20; i++) {
+    await click(b, "nav-home");
+    await money.toUser(b, P2.phone, "1");
+    await el(b, "pay-confirm", 20_000);
+    warnings += (await rules(b)).length;
+    await money.confirm(b);
+    assert.equal(await money.resultStatus(b), "succeeded");
+  }
+  assert.equal(warnings, 0);
+});

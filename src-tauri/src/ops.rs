@@ -447,3 +447,7 @@ pub fn bankapp_return(_: &MockBank, link: String) -> Result<(), AppError> {
 pub fn bankapp_enable(b: &MockBank, a: BankAppEnable) -> Result<(), AppError> {
     b.app_enable(&a.session, &a.card_id)
 }
+
+pub fn pay_step_up_send(w: &Wallet) -> Result<StepUpSent, AppError> {
+    w.money().pay_step_up_send()
+}

@@ -3,8 +3,9 @@
 // that a payee paid before never gets again — twenty payments, no warning.
 import assert from "node:assert/strict";
 import { test } from "../lib/harness.mjs";
-import { click, el, errorCode, text, tid } from "../lib/dom.mjs";
-import { P2 } from "../lib/identities.mjs";
+import { click, el, errorCode, text, tid, type, waitGone } from "../lib/dom.mjs";
+import { P1, P2, PAY_PASSWORD } from "../lib/identities.mjs";
+import * as sec from "../pages/security.mjs";
 import { CARDS } from "../lib/cards.mjs";
 import * as money from "../pages/money.mjs";
 
@@ -56,6 +57,7 @@ test("match, close match confirmed by the bank's masked name, no match, and a re
 test("an unchecked name (T42) offers only a delayed, revocable arrival", async ({ b }) => {
   await money.p1WithMoney(b, "1000");
   await money.toCard(b, T42, "王五", "10", "instant");
+  await el(b, "pay-confirm", 20_000);
   assert.equal(await (await el(b, "payee-check", 20_000)).getAttribute("data-outcome"), "unavailable");
   assert.deepEqual(await rules(b), ["first_time_payee", "payee_unchecked"]);
   assert.match(await text(b, "confirm-arrival"), /2 小时/);
@@ -67,6 +69,7 @@ test("an unchecked name (T42) offers only a delayed, revocable arrival", async (
 test("no warning fatigue: twenty payments to a payee paid before show no warning", async ({ b }) => {
   await money.p1WithMoney(b, "1000", true);
   await money.toUser(b, P2.phone, "1");
+  await el(b, "pay-confirm", 20_000);
   assert.deepEqual(await rules(b), ["first_time_payee"]);
   await money.confirm(b);
   assert.equal(await money.resultStatus(b), "succeeded");
@@ -80,4 +83,44 @@ test("no warning fatigue: twenty payments to a payee paid before show no warning
     assert.equal(await money.resultStatus(b), "succeeded");
   }
   assert.equal(warnings, 0);
+});
+
+test("¥5,000 to a new payee asks the purpose; 投资理财 warns with 96110 and arrives in 2 hours", async ({ b }) => {
+  await money.p1WithMoney(b, "6000");
+  await money.toCard(b, CARDS.T23, "王五", "5000");
+  await el(b, "pay-confirm", 20_000);
+  assert.deepEqual(await rules(b), ["first_time_payee", "purpose_required"]);
+  await type(b, "paypwd-input", PAY_PASSWORD);
+  assert.equal(await (await el(b, "paypwd-submit")).isEnabled(), false, "no payment before the purpose");
+  await (await el(b, "transfer-purpose")).selectByAttribute("value", "investment");
+  await b.waitUntil(async () => (await rules(b)).includes("scam_investment"), { timeout: 15_000 });
+  const warning = await b.$(`${tid("risk-warning")}[data-rule="scam_investment"]`);
+  assert.match(await warning.getText(), /96110/);
+  assert.match(await text(b, "confirm-arrival"), /2 小时/);
+  await type(b, "paypwd-input", PAY_PASSWORD);
+  await click(b, "paypwd-submit");
+  assert.equal(await money.resultStatus(b), "pending");
+  await el(b, "transfer-revoke");
+});
+
+test("within 24 hours of a payment-password change a transfer asks an SMS code on top", async ({ b }) => {
+  const NEW_PAY = "147025";
+  await money.p1WithMoney(b, "100", true);
+  await sec.open(b);
+  await type(b, "change-paypwd-current", PAY_PASSWORD);
+  await type(b, "change-paypwd-new", NEW_PAY);
+  await type(b, "change-paypwd-confirm", NEW_PAY);
+  await click(b, "change-paypwd-submit");
+  await waitGone(b, "error");
+  await el(b, "toast");
+  await click(b, "nav-home");
+  await money.toUser(b, P2.phone, "1");
+  await el(b, "pay-confirm", 20_000);
+  assert.ok((await rules(b)).includes("step_up"));
+  const before = await sec.latestSms(b, P1.phone);
+  await click(b, "step-up-send");
+  const code = await sec.newCode(b, before, P1.phone);
+  await type(b, "step-up-code", code);
+  await money.confirm(b, NEW_PAY);
+  assert.equal(await money.resultStatus(b), "succeeded");
 });

@@ -23,7 +23,7 @@ pub use tongbao_core::cards::binding::{
 };
 pub use tongbao_core::cards::manage::{CardDetail, CardRef, CardRename, CardUnbind, CardUpdate};
 pub use tongbao_core::cards::{BankId, CardKind};
-pub use tongbao_core::money::payments::trust::{PayeeCheck, PayeeCheckView, RiskRule};
+pub use tongbao_core::money::payments::trust::{PayeeCheck, PayeeCheckView, Purpose, RiskRule, StepUpSent};
 pub use tongbao_core::money::payments::{
     Arrival, BalanceView, Counterparty, Direction, HistoryCursor, HistoryPage, HistoryQuery, MonthlyFlow, PayeeView,
     PaymentDetail, PaymentEvent, PaymentInput, PaymentKind, PaymentQuote, PaymentRef, PaymentRequest, PaymentStatus,
@@ -225,6 +225,7 @@ macro_rules! with_commands {
             shell balance() -> BalanceView;
             wallet find_payee(String) -> PayeeView;
             wallet quote_payment(PaymentInput) -> PaymentQuote;
+            wallet pay_step_up_send() -> StepUpSent;
             bank pay(PaymentRequest) -> PaymentView;
             wallet revoke_payment(PaymentRef) -> PaymentView;
             shell history(HistoryQuery) -> HistoryPage;
@@ -391,6 +392,8 @@ fn declarations() -> Vec<String> {
         PayeeCheck::decl(),
         PayeeCheckView::decl(),
         RiskRule::decl(),
+        Purpose::decl(),
+        StepUpSent::decl(),
         BankAppRequest::decl(),
         BankAppCallback::decl(),
         BankAppBound::decl(),

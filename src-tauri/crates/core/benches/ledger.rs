@@ -179,6 +179,8 @@ fn main() {
                 payee_name: None,
                 arrival: None,
                 confirm_payee_name: None,
+                purpose: None,
+                step_up_code: None,
             },
             pay_password: SecretString::new("258036"),
         };

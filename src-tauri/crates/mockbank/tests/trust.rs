@@ -2,7 +2,7 @@
 //! name, T42 unchecked), a reported payee (T41), and the first-time-payee note that a payee paid
 //! before never gets again.
 
-use tongbao_core::money::payments::trust::{PayeeCheck, RiskRule};
+use tongbao_core::money::payments::trust::{PayeeCheck, Purpose, RiskRule};
 use tongbao_core::money::payments::{Arrival, PaymentInput, PaymentStatus};
 use tongbao_core::platform::error::ErrorCode;
 
@@ -91,5 +91,69 @@ fn an_unchecked_name_takes_only_a_delayed_revocable_arrival() {
     let paid = pay(&e.wallet, input).unwrap();
     assert_eq!((paid.arrival, paid.status, paid.revocable), (Arrival::TwoHours, PaymentStatus::Pending, true));
     assert_eq!(paid.payee_check, Some(PayeeCheck::Unavailable));
+    books(&e.wallet);
+}
+
+#[test]
+fn five_thousand_or_more_to_a_new_payee_asks_the_purpose_and_a_scam_purpose_warns_and_delays() {
+    let e = funded();
+    let big = || to_card(T23, "王五", "5000", Arrival::Instant);
+    let q = e.wallet.money().quote_payment(&big()).unwrap();
+    assert_eq!(q.risks, [RiskRule::FirstTimePayee, RiskRule::PurposeRequired]);
+    assert_eq!(pay(&e.wallet, big()).unwrap_err(), ErrorCode::PurposeRequired);
+    assert_eq!(e.bank.balance_of("T23"), Some(100_000), "nothing moved");
+    // 投资理财: the investment-scam warning, and 2 hours when no arrival was chosen.
+    let scam = PaymentInput { purpose: Some(Purpose::Investment), arrival: None, ..big() };
+    assert!(e.wallet.money().quote_payment(&scam).unwrap().risks.contains(&RiskRule::ScamInvestment));
+    let paid = pay(&e.wallet, scam).unwrap();
+    assert_eq!((paid.arrival, paid.status, paid.revocable), (Arrival::TwoHours, PaymentStatus::Pending, true));
+    let imp = PaymentInput { purpose: Some(Purpose::Impersonation), ..big() };
+    assert!(e.wallet.money().quote_payment(&imp).unwrap().risks.contains(&RiskRule::ScamImpersonation));
+    // Below ¥5,000, or to a payee paid before: no question.
+    assert!(!e
+        .wallet
+        .money()
+        .quote_payment(&to_card(T23, "王五", "4999.99", Arrival::Instant))
+        .unwrap()
+        .risks
+        .contains(&RiskRule::PurposeRequired));
+    pay(&e.wallet, PaymentInput { purpose: Some(Purpose::Family), ..big() }).unwrap();
+    assert!(e.wallet.money().quote_payment(&big()).unwrap().risks.is_empty());
+    books(&e.wallet);
+}
+
+#[test]
+fn within_24_hours_of_a_password_change_a_transfer_needs_an_sms_code_spent_once() {
+    use tongbao_core::accounts::security::ChangePassword;
+    use tongbao_core::platform::clock::HOUR;
+    use tongbao_core::platform::secrets::SecretString;
+    let e = funded();
+    let change = ChangePassword {
+        current: SecretString::new(PAY_PASSWORD),
+        new: SecretString::new("147025"),
+        confirm: SecretString::new("147025"),
+    };
+    e.wallet.accounts().change_pay_password(&change).unwrap();
+    let pw = "147025";
+    let small = || to_user(P2.phone, "1");
+    assert!(e.wallet.money().quote_payment(&small()).unwrap().risks.contains(&RiskRule::StepUp));
+    assert_eq!(pay_with(&e.wallet, &key(), small(), pw).unwrap_err().code, ErrorCode::StepUpRequired);
+    e.wallet.money().pay_step_up_send().unwrap();
+    let text = e.bank.latest_sms(P1.phone).unwrap();
+    assert!(text.contains("【通宝钱包】验证码") && text.contains("24 小时"), "{text}");
+    let code = sms_code(&e.bank, P1.phone);
+    let wrong = PaymentInput { step_up_code: Some(SecretString::new("000000")), ..small() };
+    let err = pay_with(&e.wallet, &key(), wrong, pw).unwrap_err();
+    assert_eq!((err.code, err.tries_left), (ErrorCode::OtpInvalid, Some(2)));
+    // Sixteen payments with the one right code at once: one is paid.
+    let with_code = || PaymentInput { step_up_code: Some(SecretString::new(&code)), ..small() };
+    let results = at_once(16, |_| pay_with(&e.wallet, &key(), with_code(), pw).map(|_| ()));
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
+    assert_eq!(pay_with(&e.wallet, &key(), with_code(), pw).unwrap_err().code, ErrorCode::OtpExpired, "spent");
+    // A day later no code is asked.
+    e.clock.advance(24 * HOUR + 1);
+    sign_in(&e.wallet, &P1);
+    assert!(!e.wallet.money().quote_payment(&small()).unwrap().risks.contains(&RiskRule::StepUp));
+    pay_with(&e.wallet, &key(), small(), pw).unwrap();
     books(&e.wallet);
 }

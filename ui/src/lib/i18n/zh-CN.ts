@@ -682,6 +682,21 @@ export const zhCN = {
   "trust.kept.none": "姓名不一致",
   "risk.first_time_payee": "首次向该收款人转账：请确认你认识对方。通宝钱包不会要求你向“安全账户”转账。",
   "risk.payee_unchecked": "收款人姓名未能核验：请确认账户信息无误；到账前可以撤销。",
+  "errors.PURPOSE_REQUIRED": "向首次转账的收款人转账 ¥5,000 及以上，请先选择转账用途。",
+  "errors.STEP_UP_REQUIRED": "你在 24 小时内修改或找回过密码：转账需要再输入短信验证码。",
+  "trust.purpose": "转账用途",
+  "trust.purpose.choose": "请选择",
+  "trust.purpose.family": "家人朋友",
+  "trust.purpose.shopping": "购物",
+  "trust.purpose.investment": "投资理财",
+  "trust.purpose.impersonation": "对方自称客服或公检法",
+  "trust.stepUp.send": "获取短信验证码",
+  "trust.stepUp.again": "重新获取",
+  "trust.stepUp.code": "短信验证码",
+  "risk.purpose_required": "首次向该收款人转账 ¥5,000 及以上：请选择转账用途。",
+  "risk.scam_investment": "警惕投资理财诈骗：“高收益、稳赚不赔”、陌生人拉你进群荐股或下载陌生投资App，都是诈骗的常见说法。已默认 2 小时到账，到账前可撤销。如有疑问，请拨打 96110。",
+  "risk.scam_impersonation": "警惕冒充客服、公检法诈骗：公检法不会通过电话办案，也不会要求转账到“安全账户”；客服不会让你转账退款。已默认 2 小时到账，到账前可撤销。如有疑问，请拨打 96110。",
+  "risk.step_up": "你在 24 小时内修改或找回过密码：为保护资金安全，转账还需短信验证码。",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

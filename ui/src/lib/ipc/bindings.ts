@@ -1,7 +1,7 @@
 // Generated from the Rust types by `cargo run -p tongbao-api --bin gen-bindings`.
 // Do not edit: the test command fails when this file is stale.
 
-export type ErrorCode = "PHONE_INVALID" | "PHONE_TAKEN" | "NAME_INVALID" | "ID_NUMBER_INVALID" | "AGE_TOO_YOUNG" | "PASSWORD_WEAK" | "PASSWORD_MISMATCH" | "PAY_PASSWORD_WEAK" | "LOGIN_FAILED" | "LOGIN_LOCKED" | "SESSION_LOCKED" | "PASSWORD_SAME_AS_OLD" | "IDENTITY_MISMATCH" | "RECOVERY_LOCKED" | "ACCOUNT_NOT_EMPTY" | "NOT_LOGGED_IN" | "SETTING_INVALID" | "CARD_NUMBER_INVALID" | "EXPIRY_MISMATCH" | "CVV_MISMATCH" | "PHONE_MISMATCH" | "HOLDER_MISMATCH" | "NETWORK_TIMEOUT" | "NETWORK_OFFLINE" | "BANK_UNAVAILABLE" | "BANK_SYSTEM_ERROR" | "EPAY_DISABLED" | "CARD_RESTRICTED" | "UPGRADE_REQUIRED" | "TOKEN_REQUIRED" | "TOKEN_INVALID" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_LOCKED" | "CARD_EXPIRED" | "BANK_NOT_SUPPORTED" | "CARD_TYPE_NOT_SUPPORTED" | "CARD_NOT_ACTIVATED" | "CARD_LOST" | "CARD_REPLACED" | "BANK_AGREEMENT_LIMIT" | "BIND_CALLBACK_INVALID" | "CARD_ALREADY_BOUND" | "CARD_LIMIT_REACHED" | "BIND_COOLDOWN" | "CONSENT_REQUIRED" | "OTP_RESEND_TOO_SOON" | "CARD_NOT_FOUND" | "CARD_EDIT_INVALID" | "CLOCK_WRONG" | "EXPORT_FAILED" | "PAY_PASSWORD_WRONG" | "PAY_PASSWORD_LOCKED" | "INSUFFICIENT_FUNDS" | "LIMIT_EXCEEDED" | "FREQUENCY_EXCEEDED" | "PAYEE_NOT_FOUND" | "PAYEE_NAME_MISMATCH" | "PAYEE_NAME_CLOSE_MATCH" | "PAYEE_REPORTED" | "PAYEE_CHECK_UNAVAILABLE" | "SELF_TRANSFER" | "AMOUNT_INVALID" | "PAYMENT_NOT_FOUND" | "PAYMENT_NOT_REVOCABLE" | "INPUT_INVALID" | "TEST_MODE_REQUIRED" | "UPDATE_CHECK_FAILED" | "UPDATE_SIGNATURE_INVALID" | "UPDATE_NOT_AVAILABLE" | "UPDATE_INSTALL_FAILED" | "KEYCHAIN_UNAVAILABLE" | "KEYCHAIN_LOCKED" | "DATABASE_KEY_MISSING" | "DATABASE_KEY_MISMATCH" | "DATABASE_TOO_NEW" | "DATABASE_DAMAGED" | "STORAGE_ERROR" | "INTERNAL_ERROR";
+export type ErrorCode = "PHONE_INVALID" | "PHONE_TAKEN" | "NAME_INVALID" | "ID_NUMBER_INVALID" | "AGE_TOO_YOUNG" | "PASSWORD_WEAK" | "PASSWORD_MISMATCH" | "PAY_PASSWORD_WEAK" | "LOGIN_FAILED" | "LOGIN_LOCKED" | "SESSION_LOCKED" | "PASSWORD_SAME_AS_OLD" | "IDENTITY_MISMATCH" | "RECOVERY_LOCKED" | "ACCOUNT_NOT_EMPTY" | "NOT_LOGGED_IN" | "SETTING_INVALID" | "CARD_NUMBER_INVALID" | "EXPIRY_MISMATCH" | "CVV_MISMATCH" | "PHONE_MISMATCH" | "HOLDER_MISMATCH" | "NETWORK_TIMEOUT" | "NETWORK_OFFLINE" | "BANK_UNAVAILABLE" | "BANK_SYSTEM_ERROR" | "EPAY_DISABLED" | "CARD_RESTRICTED" | "UPGRADE_REQUIRED" | "TOKEN_REQUIRED" | "TOKEN_INVALID" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_LOCKED" | "CARD_EXPIRED" | "BANK_NOT_SUPPORTED" | "CARD_TYPE_NOT_SUPPORTED" | "CARD_NOT_ACTIVATED" | "CARD_LOST" | "CARD_REPLACED" | "BANK_AGREEMENT_LIMIT" | "BIND_CALLBACK_INVALID" | "CARD_ALREADY_BOUND" | "CARD_LIMIT_REACHED" | "BIND_COOLDOWN" | "CONSENT_REQUIRED" | "OTP_RESEND_TOO_SOON" | "CARD_NOT_FOUND" | "CARD_EDIT_INVALID" | "CLOCK_WRONG" | "EXPORT_FAILED" | "PAY_PASSWORD_WRONG" | "PAY_PASSWORD_LOCKED" | "INSUFFICIENT_FUNDS" | "LIMIT_EXCEEDED" | "FREQUENCY_EXCEEDED" | "PAYEE_NOT_FOUND" | "PAYEE_NAME_MISMATCH" | "PAYEE_NAME_CLOSE_MATCH" | "PAYEE_REPORTED" | "PAYEE_CHECK_UNAVAILABLE" | "PURPOSE_REQUIRED" | "STEP_UP_REQUIRED" | "SELF_TRANSFER" | "AMOUNT_INVALID" | "PAYMENT_NOT_FOUND" | "PAYMENT_NOT_REVOCABLE" | "INPUT_INVALID" | "TEST_MODE_REQUIRED" | "UPDATE_CHECK_FAILED" | "UPDATE_SIGNATURE_INVALID" | "UPDATE_NOT_AVAILABLE" | "UPDATE_INSTALL_FAILED" | "KEYCHAIN_UNAVAILABLE" | "KEYCHAIN_LOCKED" | "DATABASE_KEY_MISSING" | "DATABASE_KEY_MISMATCH" | "DATABASE_TOO_NEW" | "DATABASE_DAMAGED" | "STORAGE_ERROR" | "INTERNAL_ERROR";
 
 export type Field = "phone" | "display_name" | "real_name" | "id_number" | "password" | "password_confirm" | "pay_password" | "pay_password_confirm" | "autolock_minutes" | "current_password" | "current_pay_password";
 
@@ -174,7 +174,11 @@ export type PayeeCheck = "match" | "close" | "none" | "unavailable";
 
 export type PayeeCheckView = { outcome: PayeeCheck, nameMasked: string | null, };
 
-export type RiskRule = "first_time_payee" | "payee_unchecked";
+export type RiskRule = "first_time_payee" | "payee_unchecked" | "purpose_required" | "scam_investment" | "scam_impersonation" | "step_up";
+
+export type Purpose = "family" | "shopping" | "investment" | "impersonation";
+
+export type StepUpSent = { expiresAt: number, };
 
 export type BankAppRequest = { state: string, bank: BankId, 
 /**
@@ -407,7 +411,15 @@ cardId: number | null, payeePhone: string | null, payeeCard: string | null, paye
 /**
  * The payer confirmed the payee's bank's masked name after a close match (确认是此人).
  */
-confirmPayeeName?: boolean, };
+confirmPayeeName?: boolean, 
+/**
+ * Why the money is sent (asked for ¥5,000 or more to a payee never paid before).
+ */
+purpose?: Purpose, 
+/**
+ * The step-up SMS code (within 24 hours after a password change or recovery).
+ */
+stepUpCode?: string, };
 
 export type PaymentRequest = { idemKey: string, input: PaymentInput, payPassword: string, };
 
@@ -573,6 +585,7 @@ export interface Commands {
   balance: { args: null; result: BalanceView };
   find_payee: { args: string; result: PayeeView };
   quote_payment: { args: PaymentInput; result: PaymentQuote };
+  pay_step_up_send: { args: null; result: StepUpSent };
   pay: { args: PaymentRequest; result: PaymentView };
   revoke_payment: { args: PaymentRef; result: PaymentView };
   history: { args: HistoryQuery; result: HistoryPage };
@@ -653,6 +666,7 @@ export const COMMAND_NAMES = [
   "balance",
   "find_payee",
   "quote_payment",
+  "pay_step_up_send",
   "pay",
   "revoke_payment",
   "history",
@@ -774,6 +788,8 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   "PAYEE_NAME_CLOSE_MATCH",
   "PAYEE_REPORTED",
   "PAYEE_CHECK_UNAVAILABLE",
+  "PURPOSE_REQUIRED",
+  "STEP_UP_REQUIRED",
   "SELF_TRANSFER",
   "AMOUNT_INVALID",
   "PAYMENT_NOT_FOUND",

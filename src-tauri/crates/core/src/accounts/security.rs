@@ -329,7 +329,7 @@ impl Services {
     }
 
     /// Sends a wallet SMS (the mock phone shows it). No gateway (a test without one): logged.
-    fn send_sms(&self, phone: &str, text: &str) -> Result<(), AppError> {
+    pub(crate) fn send_sms(&self, phone: &str, text: &str) -> Result<(), AppError> {
         match &self.sms {
             Some(g) => g.send(phone, text),
             None => Ok(()),

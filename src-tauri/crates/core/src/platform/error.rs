@@ -128,6 +128,11 @@ catalogue! {
     PayeeReported = "PAYEE_REPORTED",
     /// The payee's name could not be checked: only 2-hour or next-day arrival (revocable).
     PayeeCheckUnavailable = "PAYEE_CHECK_UNAVAILABLE",
+    /// ¥5,000 or more to a payee never paid before: the purpose must be given first.
+    PurposeRequired = "PURPOSE_REQUIRED",
+    /// Within 24 hours after a password change or recovery: an SMS code on top of the payment
+    /// password (`pay_step_up_send` sends it).
+    StepUpRequired = "STEP_UP_REQUIRED",
     SelfTransfer = "SELF_TRANSFER",
     AmountInvalid = "AMOUNT_INVALID",
     /// No such payment among the signed-in person's.

@@ -153,6 +153,8 @@ fn form(kind: PaymentKind, fen: i64) -> PaymentInput {
         payee_name: None,
         arrival: None,
         confirm_payee_name: None,
+        purpose: None,
+        step_up_code: None,
     }
 }
 

@@ -59,6 +59,8 @@ pub fn input(kind: PaymentKind, amount: &str) -> PaymentInput {
         payee_name: None,
         arrival: None,
         confirm_payee_name: None,
+        purpose: None,
+        step_up_code: None,
     }
 }
 

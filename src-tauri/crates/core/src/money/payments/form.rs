@@ -140,7 +140,7 @@ impl Money<'_> {
             arrives_at: arrival.posts_at(now).or(Some(now)),
             balance_fen,
             payee_check: target.payee_check.as_ref().map(trust::PayeeCheckView::of),
-            risks: trust::risks(&db, account, input.kind, &target)?,
+            risks: trust::risks(&db, account, input, &target, amount, now)?,
             arrivals: trust::arrivals(target.payee_check.as_ref()),
             payee: target.counterparty,
         })

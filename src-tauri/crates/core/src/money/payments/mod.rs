@@ -105,6 +105,14 @@ pub struct PaymentInput {
     #[serde(default)]
     #[ts(optional)]
     pub confirm_payee_name: Option<bool>,
+    /// Why the money is sent (asked for ¥5,000 or more to a payee never paid before).
+    #[serde(default)]
+    #[ts(optional)]
+    pub purpose: Option<trust::Purpose>,
+    /// The step-up SMS code (within 24 hours after a password change or recovery).
+    #[serde(default)]
+    #[ts(optional, type = "string")]
+    pub step_up_code: Option<SecretString>,
 }
 
 /// A payment to make: the form, the client's idempotency key and the payment password.

@@ -8,15 +8,19 @@
 //! - A first payment to a payee gets a short, specific note; a payee paid successfully before
 //!   gets none (warnings on every payment teach people to click through them).
 
-use rusqlite::{params, Connection};
-use serde::Serialize;
+use rand::Rng;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::counterparty::Target;
 use super::{Arrival, PaymentInput, PaymentKind};
 use crate::accounts::AccountId;
 use crate::bank::PayeeOutcome;
+use crate::money::ops::Money;
+use crate::platform::clock::{Millis, DAY, MINUTE};
 use crate::platform::error::{AppError, ErrorCode};
+use crate::services::Services;
 
 /// The payee check's outcome, as the confirmation and the payment's detail show it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS, strum::IntoStaticStr, strum::EnumString)]
@@ -49,7 +53,53 @@ pub enum RiskRule {
     FirstTimePayee,
     /// The payee's name could not be checked.
     PayeeUnchecked,
+    /// ¥5,000 or more to a payee never paid before: the purpose is asked (PURPOSE_REQUIRED).
+    PurposeRequired,
+    /// The purpose given is investing (投资理财): the investment-scam warning, with 96110.
+    ScamInvestment,
+    /// The purpose given is someone claiming to be customer service or the police: the
+    /// impersonation-scam warning, with 96110.
+    ScamImpersonation,
+    /// Within 24 hours after a password change or recovery: an SMS code on top of the payment
+    /// password (STEP_UP_REQUIRED).
+    StepUp,
 }
+
+/// Why the payer sends the money (asked for ¥5,000 or more to a payee never paid before).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, strum::IntoStaticStr, strum::EnumString)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Purpose {
+    /// 家人朋友
+    Family,
+    /// 购物
+    Shopping,
+    /// 投资理财
+    Investment,
+    /// 对方自称客服或公检法
+    Impersonation,
+}
+
+crate::platform::storage::stored_as_text!(Purpose);
+
+impl Purpose {
+    /// The purposes scams give: a warning, and a delayed arrival by default.
+    fn scam_warning(self) -> Option<RiskRule> {
+        match self {
+            Purpose::Investment => Some(RiskRule::ScamInvestment),
+            Purpose::Impersonation => Some(RiskRule::ScamImpersonation),
+            _ => None,
+        }
+    }
+}
+
+/// From this amount a first payment to a payee asks its purpose: ¥5,000.
+pub const PURPOSE_FROM_FEN: i64 = 500_000;
+/// How long after a password change or recovery transfers ask an SMS code too.
+pub const STEP_UP_WINDOW: Millis = DAY;
+/// A step-up code's life and tries.
+pub const STEP_UP_TTL: Millis = 5 * MINUTE;
+pub const STEP_UP_TRIES: i64 = 3;
 
 impl PayeeCheckView {
     pub(super) fn of(outcome: &PayeeOutcome) -> Self {
@@ -76,6 +126,11 @@ pub(super) fn arrivals(outcome: Option<&PayeeOutcome>) -> Vec<Arrival> {
 /// (PAYEE_NAME_CLOSE_MATCH until it is), an unchecked name takes a delayed arrival (2 hours
 /// unless next day was chosen; instant is PAYEE_CHECK_UNAVAILABLE). Answers the arrival.
 pub(super) fn settle_check(target: &Target, input: &PaymentInput, arrival: Arrival) -> Result<Arrival, AppError> {
+    // A purpose scams give: 2 hours (revocable) unless the payer chose otherwise.
+    let arrival = match (input.purpose.and_then(Purpose::scam_warning), input.arrival, input.kind) {
+        (Some(_), None, PaymentKind::ToCard) => Arrival::TwoHours,
+        _ => arrival,
+    };
     match &target.payee_check {
         Some(PayeeOutcome::Close { name_masked }) if input.confirm_payee_name != Some(true) => Err(AppError::new(
             ErrorCode::PayeeNameCloseMatch,
@@ -108,21 +163,155 @@ pub(super) fn known_payee(db: &Connection, account: AccountId, target: &Target) 
     )?)
 }
 
-/// The rules that apply, in the order the confirmation says them.
+/// The rules that apply, in the order the confirmation says them (the one table).
 pub(super) fn risks(
     db: &Connection,
     account: AccountId,
-    kind: PaymentKind,
+    input: &PaymentInput,
     target: &Target,
+    amount: i64,
+    now: Millis,
 ) -> Result<Vec<RiskRule>, AppError> {
     let mut out = vec![];
-    if matches!(kind, PaymentKind::ToUser | PaymentKind::ToCard) && !known_payee(db, account, target)? {
+    if !matches!(input.kind, PaymentKind::ToUser | PaymentKind::ToCard) {
+        return Ok(out);
+    }
+    let first = !known_payee(db, account, target)?;
+    if first {
         out.push(RiskRule::FirstTimePayee);
     }
     if matches!(target.payee_check, Some(PayeeOutcome::Unavailable)) {
         out.push(RiskRule::PayeeUnchecked);
     }
+    if first && amount >= PURPOSE_FROM_FEN {
+        out.push(RiskRule::PurposeRequired);
+        out.extend(input.purpose.and_then(Purpose::scam_warning));
+    }
+    if step_up_due(db, account, now)? {
+        out.push(RiskRule::StepUp);
+    }
     Ok(out)
+}
+
+/// Whether the account changed or recovered a password within [`STEP_UP_WINDOW`].
+fn step_up_due(db: &Connection, account: AccountId, now: Millis) -> Result<bool, AppError> {
+    Ok(db.query_row(
+        "SELECT EXISTS (SELECT 1 FROM security_events WHERE account_id = ?1 AND at > ?2 AND event IN
+                        ('password_changed', 'pay_password_changed', 'password_recovered', 'pay_password_recovered'))",
+        params![account, now - STEP_UP_WINDOW],
+        |r| r.get(0),
+    )?)
+}
+
+/// The rules a payment must satisfy, decided in the transaction that records it (with the
+/// limits): the purpose given where it is asked, and the step-up code — checked before
+/// ([`Services::check_step_up`], which counts wrong tries) and spent here, once.
+pub(super) fn enforce(
+    tx: &Connection,
+    account: AccountId,
+    input: &PaymentInput,
+    target: &Target,
+    amount: i64,
+    step_up_mac: Option<&str>,
+    now: Millis,
+) -> Result<(), AppError> {
+    let rules = risks(tx, account, input, target, amount, now)?;
+    if rules.contains(&RiskRule::PurposeRequired) && input.purpose.is_none() {
+        return Err(AppError::new(ErrorCode::PurposeRequired, "¥5,000 or more to a new payee: give the purpose"));
+    }
+    if rules.contains(&RiskRule::StepUp) {
+        let spent = match step_up_mac {
+            Some(mac) => tx.execute(
+                "DELETE FROM step_up_codes WHERE account_id = ?1 AND code_mac = ?2 AND expires_at > ?3",
+                params![account, mac, now],
+            )?,
+            None => 0,
+        };
+        if spent == 0 {
+            return Err(AppError::new(
+                ErrorCode::StepUpRequired,
+                "a password changed within 24 hours: an SMS code is needed too",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// When the step-up code stops working.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StepUpSent {
+    #[ts(type = "number")]
+    pub expires_at: Millis,
+}
+
+impl Services {
+    fn step_up_mac(&self, account: AccountId, code: &str) -> String {
+        use hmac::{Hmac, Mac};
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&self.fingerprint_key).expect("HMAC takes any key length");
+        mac.update(format!("step-up:{account}:{code}").as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// Checks a step-up code before the payment's transaction: a wrong one spends a try (in one
+    /// statement, so parallel guesses get no more than the tries). Answers its MAC, spent by
+    /// [`enforce`] with the payment.
+    pub(super) fn check_step_up(&self, account: AccountId, code: Option<&str>) -> Result<Option<String>, AppError> {
+        let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else { return Ok(None) };
+        let mac = self.step_up_mac(account, code);
+        let now = self.clock.now();
+        let db = self.db();
+        let ok: Option<bool> = db
+            .query_row(
+                "SELECT code_mac = ?2 FROM step_up_codes WHERE account_id = ?1 AND expires_at > ?3 AND tries_left > 0",
+                params![account, mac, now],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match ok {
+            Some(true) => Ok(Some(mac)),
+            Some(false) => {
+                let left: Option<i64> = db
+                    .query_row(
+                        "UPDATE step_up_codes SET tries_left = tries_left - 1 WHERE account_id = ?1 AND tries_left > 0
+                         RETURNING tries_left",
+                        [account],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                Err(match left {
+                    Some(n) if n > 0 => AppError::new(ErrorCode::OtpInvalid, "the SMS code is wrong").tries_left(n),
+                    _ => AppError::new(ErrorCode::OtpLocked, "too many wrong SMS codes: ask for a new one"),
+                })
+            }
+            None => Err(AppError::new(ErrorCode::OtpExpired, "no live SMS code: ask for a new one")),
+        }
+    }
+}
+
+impl Money<'_> {
+    /// Sends the step-up SMS code to the account's phone (a new one replaces the old).
+    pub fn pay_step_up_send(&self) -> Result<StepUpSent, AppError> {
+        let account = self.require_account()?;
+        let now = self.clock.now();
+        let code = format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000));
+        let mac = self.step_up_mac(account, &code);
+        let phone: String = {
+            let db = self.db();
+            db.execute(
+                "INSERT INTO step_up_codes (account_id, code_mac, expires_at, sent_at, tries_left) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (account_id) DO UPDATE SET code_mac = ?2, expires_at = ?3, sent_at = ?4, tries_left = ?5",
+                params![account, mac, now + STEP_UP_TTL, now, STEP_UP_TRIES],
+            )?;
+            db.query_row("SELECT phone FROM accounts WHERE id = ?1", [account], |r| r.get(0))?
+        };
+        let text = format!(
+            "【通宝钱包】验证码 {code}，5分钟内有效。您正在转账（修改密码后 24 小时内需短信验证），请勿泄露给他人。"
+        );
+        self.send_sms(&phone, &text)?;
+        tracing::info!("step-up SMS code sent for a transfer");
+        Ok(StepUpSent { expires_at: now + STEP_UP_TTL })
+    }
 }
 
 /// The outcome as stored with the payment.

@@ -5,3 +5,13 @@ ALTER TABLE payments ADD COLUMN payee_check TEXT CHECK (payee_check IN ('match',
 ALTER TABLE payments ADD COLUMN payee_fp TEXT;
 CREATE INDEX payments_by_payee_fp ON payments (account_id, payee_fp) WHERE payee_fp IS NOT NULL;
 CREATE INDEX payments_by_payee_account ON payments (account_id, payee_account) WHERE payee_account IS NOT NULL;
+-- The SMS code asked on top of the payment password within 24 hours after a password change
+-- or recovery: one live code per account, kept as an HMAC, with its tries.
+CREATE TABLE step_up_codes (
+    account_id  INTEGER PRIMARY KEY REFERENCES accounts(id),
+    code_mac    TEXT    NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    sent_at     INTEGER NOT NULL,
+    tries_left  INTEGER NOT NULL CHECK (tries_left >= 0)
+);
+ALTER TABLE payments ADD COLUMN purpose TEXT CHECK (purpose IN ('family', 'shopping', 'investment', 'impersonation'));

@@ -124,3 +124,23 @@ test("within 24 hours of a payment-password change a transfer asks an SMS code o
   await money.confirm(b, NEW_PAY);
   assert.equal(await money.resultStatus(b), "succeeded");
 });
+
+test("a transfer note is shown on the confirmation and in the history, and found by search", async ({ b }) => {
+  await money.p1WithMoney(b, "100", true);
+  await click(b, "nav-transfer");
+  await click(b, "transfer-to-user");
+  await type(b, "payee-phone", P2.phone);
+  await el(b, "payee-masked-name");
+  await type(b, "amount", "5");
+  await type(b, "transfer-note", "周末聚餐");
+  await click(b, "transfer-submit");
+  assert.equal(await text(b, "confirm-note"), "周末聚餐");
+  await money.confirm(b);
+  assert.equal(await money.resultStatus(b), "succeeded");
+  await click(b, "nav-history");
+  await type(b, "history-search", "聚餐");
+  await b.waitUntil(async () => (await money.historyItems(b)).length === 1, { timeout: 15_000 });
+  assert.match(await text(b, "history-note"), /周末聚餐/);
+  await type(b, "history-search", "房租");
+  await el(b, "history-empty", 15_000);
+});

@@ -181,6 +181,7 @@ fn main() {
                 confirm_payee_name: None,
                 purpose: None,
                 step_up_code: None,
+                note: None,
             },
             pay_password: SecretString::new("258036"),
         };

@@ -157,3 +157,36 @@ fn within_24_hours_of_a_password_change_a_transfer_needs_an_sms_code_spent_once(
     pay_with(&e.wallet, &key(), small(), pw).unwrap();
     books(&e.wallet);
 }
+
+#[test]
+fn a_note_is_kept_for_both_sides_and_found_by_its_words() {
+    use tongbao_core::money::payments::HistoryQuery;
+    let e = funded();
+    let with_note = |n: &str| PaymentInput { note: Some(n.into()), ..to_user(P2.phone, "1") };
+    assert_eq!(pay(&e.wallet, with_note(&"饭".repeat(21))).unwrap_err(), ErrorCode::NoteInvalid);
+    assert_eq!(pay(&e.wallet, with_note("a\u{7}b")).unwrap_err(), ErrorCode::NoteInvalid);
+    let paid = pay(&e.wallet, with_note("  周末聚餐 AA_50%  ")).unwrap();
+    assert_eq!(paid.note.as_deref(), Some("周末聚餐 AA_50%"));
+    pay(&e.wallet, with_note("房租")).unwrap();
+    let find = |text: &str| {
+        let q = HistoryQuery { text: Some(text.into()), page_size: 20, ..Default::default() };
+        e.wallet
+            .money()
+            .history(&q)
+            .unwrap()
+            .items
+            .iter()
+            .map(|p| p.note.clone().unwrap_or_default())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(find("聚餐"), ["周末聚餐 AA_50%"]);
+    assert_eq!(find("_50%"), ["周末聚餐 AA_50%"], "wildcards are literal");
+    assert!(find("%").len() == 1 && find("_").len() == 1);
+    assert!(find("工资").is_empty());
+    // The payee sees the note too.
+    sign_in(&e.wallet, &P2);
+    let q = HistoryQuery { text: Some("房租".into()), page_size: 20, ..Default::default() };
+    let theirs = e.wallet.money().history(&q).unwrap().items;
+    assert_eq!(theirs.len(), 1);
+    assert_eq!(theirs[0].note.as_deref(), Some("房租"));
+}

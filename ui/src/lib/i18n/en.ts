@@ -699,4 +699,8 @@ export const en: Record<MessageKey, string> = {
   "risk.scam_investment": "Beware of investment scams: “high returns, no risk”, strangers recommending stocks in chat groups or asking you to install an unknown investing app are common lines. Arrival is set to 2 hours: you can revoke it until then. In doubt, call 96110.",
   "risk.scam_impersonation": "Beware of impersonation scams: the police never handle cases by phone or ask for a transfer to a “safe account”; customer service never asks you to transfer money for a refund. Arrival is set to 2 hours: you can revoke it until then. In doubt, call 96110.",
   "risk.step_up": "You changed or recovered a password within 24 hours: to keep your money safe, a transfer also needs an SMS code.",
+  "errors.NOTE_INVALID": "A note is at most 20 characters.",
+  "pay.note": "Note (optional)",
+  "pay.noteHelp": "Up to 20 characters; both sides see it.",
+  "history.search": "Search notes",
 };

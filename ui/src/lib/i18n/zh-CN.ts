@@ -697,6 +697,10 @@ export const zhCN = {
   "risk.scam_investment": "警惕投资理财诈骗：“高收益、稳赚不赔”、陌生人拉你进群荐股或下载陌生投资App，都是诈骗的常见说法。已默认 2 小时到账，到账前可撤销。如有疑问，请拨打 96110。",
   "risk.scam_impersonation": "警惕冒充客服、公检法诈骗：公检法不会通过电话办案，也不会要求转账到“安全账户”；客服不会让你转账退款。已默认 2 小时到账，到账前可撤销。如有疑问，请拨打 96110。",
   "risk.step_up": "你在 24 小时内修改或找回过密码：为保护资金安全，转账还需短信验证码。",
+  "errors.NOTE_INVALID": "备注最多 20 个字。",
+  "pay.note": "备注（选填）",
+  "pay.noteHelp": "最多 20 个字，收付双方都能看到。",
+  "history.search": "搜索备注",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -133,6 +133,8 @@ catalogue! {
     /// Within 24 hours after a password change or recovery: an SMS code on top of the payment
     /// password (`pay_step_up_send` sends it).
     StepUpRequired = "STEP_UP_REQUIRED",
+    /// A transfer note over 20 characters, or with control characters.
+    NoteInvalid = "NOTE_INVALID",
     SelfTransfer = "SELF_TRANSFER",
     AmountInvalid = "AMOUNT_INVALID",
     /// No such payment among the signed-in person's.

@@ -155,6 +155,7 @@ fn form(kind: PaymentKind, fen: i64) -> PaymentInput {
         confirm_payee_name: None,
         purpose: None,
         step_up_code: None,
+        note: None,
     }
 }
 

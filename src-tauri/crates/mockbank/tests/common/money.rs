@@ -61,6 +61,7 @@ pub fn input(kind: PaymentKind, amount: &str) -> PaymentInput {
         confirm_payee_name: None,
         purpose: None,
         step_up_code: None,
+        note: None,
     }
 }
 

@@ -172,7 +172,7 @@ pub(super) const VIEW: &str = "p.id, p.kind, CASE WHEN p.account_id = ?1 THEN 'o
                     (p.status = 'pending' AND p.bank_state = 'none' AND p.posts_at > ?2 AND p.account_id = ?1), p.created_at,
                     (SELECT real_name FROM accounts WHERE id = p.account_id), p.payee_last4,
                     (SELECT real_name FROM accounts WHERE id = p.payee_account), p.payee_name_masked,
-                    CASE WHEN p.account_id = ?1 THEN p.payee_check END";
+                    CASE WHEN p.account_id = ?1 THEN p.payee_check END, p.note";
 
 pub(super) fn view_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PaymentView> {
     let kind: PaymentKind = r.get(1)?;
@@ -202,6 +202,7 @@ pub(super) fn view_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PaymentView> {
         revocable: r.get(11)?,
         created_at: r.get(12)?,
         payee_check: r.get(17)?,
+        note: r.get(18)?,
     })
 }
 
@@ -234,6 +235,11 @@ pub(super) fn history_filter(
     }
     if let Some(status) = q.status {
         add("p.status = #", Value::Text(status.as_str().into()));
+    }
+    if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        // The words as typed, found anywhere in the note (LIKE's wildcards escaped).
+        let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        add("p.note LIKE # ESCAPE '\\'", Value::Text(format!("%{escaped}%")));
     }
     Ok((clauses, args))
 }

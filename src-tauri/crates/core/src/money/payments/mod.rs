@@ -113,6 +113,10 @@ pub struct PaymentInput {
     #[serde(default)]
     #[ts(optional, type = "string")]
     pub step_up_code: Option<SecretString>,
+    /// A transfer's note (备注): at most 20 characters, shown to both sides.
+    #[serde(default)]
+    #[ts(optional)]
+    pub note: Option<String>,
 }
 
 /// A payment to make: the form, the client's idempotency key and the payment password.
@@ -232,6 +236,8 @@ pub struct PaymentView {
     pub created_at: Millis,
     /// What the payee's bank said of the name when the payment was made.
     pub payee_check: Option<trust::PayeeCheck>,
+    /// The transfer's note (备注), for both sides.
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -267,6 +273,10 @@ pub struct HistoryQuery {
     /// depth, unlike `page` alone.
     #[ts(optional)]
     pub before: Option<HistoryCursor>,
+    /// Words to find in the notes (备注).
+    #[serde(default)]
+    #[ts(optional)]
+    pub text: Option<String>,
 }
 
 /// Where a history page ends: the last payment's time and id (the list's order).

@@ -93,6 +93,7 @@ impl Money<'_> {
         party.confirm_payee(self, &mut target)?;
         let now = self.clock.now();
         let arrival = trust::settle_check(&target, input, party.arrival(input))?;
+        let note = trust::note(input)?;
         let step_up = self.check_step_up(account, input.step_up_code.as_ref().map(SecretString::expose))?;
         let source = target.source();
         let (payee_bank, payee_last4, payee_name_masked) = match &target.counterparty {
@@ -113,8 +114,8 @@ impl Money<'_> {
             let inserted = tx.execute(
                 "INSERT INTO payments (idem_key, account_id, kind, amount_fen, source_card, dest_card, payee_account, payee_bank,
                                        payee_last4, payee_ref, arrival, posts_at, status, created_at, updated_at,
-                                       payee_name_masked, payee_check, payee_fp, purpose)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'pending', ?13, ?13, ?14, ?15, ?16, ?17)",
+                                       payee_name_masked, payee_check, payee_fp, purpose, note)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'pending', ?13, ?13, ?14, ?15, ?16, ?17, ?18)",
                 params![
                     req.idem_key,
                     account,
@@ -132,7 +133,8 @@ impl Money<'_> {
                     payee_name_masked,
                     trust::stored(target.payee_check.as_ref()),
                     target.payee_fp,
-                    input.purpose
+                    input.purpose,
+                    note
                 ],
             );
             match inserted {

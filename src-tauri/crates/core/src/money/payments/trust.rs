@@ -318,3 +318,12 @@ impl Money<'_> {
 pub(super) fn stored(outcome: Option<&PayeeOutcome>) -> Option<PayeeCheck> {
     outcome.map(|o| PayeeCheckView::of(o).outcome)
 }
+
+/// The note as kept: trimmed, at most 20 characters, no control characters (None: empty).
+pub(super) fn note(input: &PaymentInput) -> Result<Option<String>, AppError> {
+    let Some(note) = input.note.as_deref().map(str::trim).filter(|n| !n.is_empty()) else { return Ok(None) };
+    if note.chars().count() > 20 || note.chars().any(char::is_control) {
+        return Err(AppError::new(ErrorCode::NoteInvalid, "a note is at most 20 characters of text"));
+    }
+    Ok(Some(note.to_owned()))
+}

@@ -15,3 +15,5 @@ CREATE TABLE step_up_codes (
     tries_left  INTEGER NOT NULL CHECK (tries_left >= 0)
 );
 ALTER TABLE payments ADD COLUMN purpose TEXT CHECK (purpose IN ('family', 'shopping', 'investment', 'impersonation'));
+-- A transfer's note (备注): at most 20 characters, shown to both sides and searchable.
+ALTER TABLE payments ADD COLUMN note TEXT CHECK (note IS NULL OR length(note) <= 20);

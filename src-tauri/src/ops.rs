@@ -451,3 +451,11 @@ pub fn bankapp_enable(b: &MockBank, a: BankAppEnable) -> Result<(), AppError> {
 pub fn pay_step_up_send(w: &Wallet) -> Result<StepUpSent, AppError> {
     w.money().pay_step_up_send()
 }
+
+pub fn recent_payees(w: &Wallet) -> Result<Vec<RecentPayee>, AppError> {
+    w.money().recent_payees()
+}
+
+pub fn recent_payee_remove(w: &Wallet, a: RecentPayeeRef) -> Result<Vec<RecentPayee>, AppError> {
+    w.money().recent_payee_remove(&a)
+}

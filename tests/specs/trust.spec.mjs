@@ -144,3 +144,19 @@ test("a transfer note is shown on the confirmation and in the history, and found
   await type(b, "history-search", "房租");
   await el(b, "history-empty", 15_000);
 });
+
+test("recent payees: a payee paid before is listed masked, fills the form, and can be removed", async ({ b }) => {
+  await money.p1WithMoney(b, "100", true);
+  await money.toUser(b, P2.phone, "1");
+  await money.confirm(b);
+  assert.equal(await money.resultStatus(b), "succeeded");
+  await click(b, "nav-home");
+  await click(b, "nav-transfer");
+  const item = await el(b, "recent-payee", 15_000);
+  assert.equal(await item.getAttribute("data-kind"), "to_user");
+  assert.match(await item.getText(), /\\*四/);
+  await (await item.$("button")).click();
+  assert.equal(await (await el(b, "payee-phone")).getValue(), P2.phone);
+  await click(b, "recent-payee-remove");
+  await waitGone(b, "recent-payee");
+});

@@ -23,7 +23,9 @@ pub use tongbao_core::cards::binding::{
 };
 pub use tongbao_core::cards::manage::{CardDetail, CardRef, CardRename, CardUnbind, CardUpdate};
 pub use tongbao_core::cards::{BankId, CardKind};
-pub use tongbao_core::money::payments::trust::{PayeeCheck, PayeeCheckView, Purpose, RiskRule, StepUpSent};
+pub use tongbao_core::money::payments::trust::{
+    PayeeCheck, PayeeCheckView, Purpose, RecentPayee, RecentPayeeRef, RiskRule, StepUpSent,
+};
 pub use tongbao_core::money::payments::{
     Arrival, BalanceView, Counterparty, Direction, HistoryCursor, HistoryPage, HistoryQuery, MonthlyFlow, PayeeView,
     PaymentDetail, PaymentEvent, PaymentInput, PaymentKind, PaymentQuote, PaymentRef, PaymentRequest, PaymentStatus,
@@ -226,6 +228,8 @@ macro_rules! with_commands {
             wallet find_payee(String) -> PayeeView;
             wallet quote_payment(PaymentInput) -> PaymentQuote;
             wallet pay_step_up_send() -> StepUpSent;
+            wallet recent_payees() -> Vec<RecentPayee>;
+            wallet recent_payee_remove(RecentPayeeRef) -> Vec<RecentPayee>;
             bank pay(PaymentRequest) -> PaymentView;
             wallet revoke_payment(PaymentRef) -> PaymentView;
             shell history(HistoryQuery) -> HistoryPage;
@@ -394,6 +398,8 @@ fn declarations() -> Vec<String> {
         RiskRule::decl(),
         Purpose::decl(),
         StepUpSent::decl(),
+        RecentPayee::decl(),
+        RecentPayeeRef::decl(),
         BankAppRequest::decl(),
         BankAppCallback::decl(),
         BankAppBound::decl(),
@@ -491,6 +497,10 @@ pub fn typescript() -> String {
     out.push_str("] as const;\n\n/** Commands that take an `onCheck` channel of CheckResult. */\nexport const CHECK_COMMANDS = [\n");
     for n in commands_with_channel("onCheck") {
         out.push_str(&format!("  \"{n}\",\n"));
+    }
+    out.push_str("] as const;\n\n/** The mock bank app window's commands (only that window may call them). */\nexport const BANK_APP_COMMANDS = [\n");
+    for c in command_specs().into_iter().filter(|c| c.runner == Runner::BankApp) {
+        out.push_str(&format!("  \"{}\",\n", c.name));
     }
     out.push_str(
         "] as const;\n\n/** Commands that take an `onEvent` channel of AppEvent. */\nexport const EVENT_COMMANDS = [\n",

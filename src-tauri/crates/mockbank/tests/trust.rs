@@ -190,3 +190,38 @@ fn a_note_is_kept_for_both_sides_and_found_by_its_words() {
     assert_eq!(theirs.len(), 1);
     assert_eq!(theirs[0].note.as_deref(), Some("房租"));
 }
+
+#[test]
+fn recent_payees_newest_first_masked_and_removable_until_paid_again() {
+    use tongbao_core::money::payments::trust::RecentPayeeRef;
+    use tongbao_core::money::payments::{Counterparty, PaymentKind};
+    let e = funded();
+    pay(&e.wallet, to_card(T23, "王五", "1", Arrival::Instant)).unwrap();
+    e.clock.advance(1_000);
+    pay(&e.wallet, to_user(P2.phone, "1")).unwrap();
+    e.clock.advance(1_000);
+    pay(&e.wallet, to_card(T23, "王五", "1", Arrival::Instant)).unwrap();
+    let list = e.wallet.money().recent_payees().unwrap();
+    assert_eq!(list.len(), 2, "one entry per payee");
+    assert_eq!(list[0].kind, PaymentKind::ToCard);
+    assert!(
+        matches!(&list[0].counterparty, Counterparty::Card { last4, name_masked: Some(n), .. } if last4 == "0231" && n == "*五")
+    );
+    assert_eq!(list[0].phone, None, "a card's number is never kept");
+    assert_eq!(
+        (list[1].phone.as_deref(), &list[1].counterparty),
+        (Some(P2.phone), &Counterparty::Person { name_masked: "*四".into() })
+    );
+    // A failed transfer adds nobody.
+    assert!(pay(&e.wallet, to_card(T41, "李四", "1", Arrival::Instant)).is_err());
+    assert_eq!(e.wallet.money().recent_payees().unwrap().len(), 2);
+    let key = list[1].key.clone();
+    let after = e.wallet.money().recent_payee_remove(&RecentPayeeRef { key: key.clone() }).unwrap();
+    assert_eq!(after.len(), 1);
+    e.clock.advance(1_000);
+    pay(&e.wallet, to_user(P2.phone, "1")).unwrap();
+    assert_eq!(e.wallet.money().recent_payees().unwrap()[0].key, key, "paid again: back, first");
+    // Another account's list is its own.
+    sign_in(&e.wallet, &P2);
+    assert!(e.wallet.money().recent_payees().unwrap().is_empty());
+}

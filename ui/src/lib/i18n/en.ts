@@ -703,4 +703,7 @@ export const en: Record<MessageKey, string> = {
   "pay.note": "Note (optional)",
   "pay.noteHelp": "Up to 20 characters; both sides see it.",
   "history.search": "Search notes",
+  "trust.recent": "Recent payees",
+  "trust.recent.remove": "Remove {who} from recent payees",
+  "trust.recent.cardHint": "Type the full number of the card ending {last4} again (the wallet never keeps payees' card numbers).",
 };

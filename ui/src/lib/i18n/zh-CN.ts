@@ -701,6 +701,9 @@ export const zhCN = {
   "pay.note": "备注（选填）",
   "pay.noteHelp": "最多 20 个字，收付双方都能看到。",
   "history.search": "搜索备注",
+  "trust.recent": "最近转账",
+  "trust.recent.remove": "从最近转账中删除 {who}",
+  "trust.recent.cardHint": "请再次输入尾号 {last4} 的完整卡号（为保护安全，钱包不保存收款卡号）。",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

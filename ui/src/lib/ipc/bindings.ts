@@ -180,6 +180,19 @@ export type Purpose = "family" | "shopping" | "investment" | "impersonation";
 
 export type StepUpSent = { expiresAt: number, };
 
+export type RecentPayee = { 
+/**
+ * `u<account>` for a wallet user, `c<fingerprint>` for a card: what removing names.
+ */
+key: string, kind: PaymentKind, counterparty: Counterparty, 
+/**
+ * A wallet user's phone, as the payer typed it before (fills the form), else None; a
+ * card's number is never kept — the payer types it again (the list names its last 4).
+ */
+phone: string | null, lastPaidAt: number, };
+
+export type RecentPayeeRef = { key: string, };
+
 export type BankAppRequest = { state: string, bank: BankId, 
 /**
  * `icbc-mock://authorize?client=tongbao&state=…&redirect=tongbao://bind/callback`
@@ -598,6 +611,8 @@ export interface Commands {
   find_payee: { args: string; result: PayeeView };
   quote_payment: { args: PaymentInput; result: PaymentQuote };
   pay_step_up_send: { args: null; result: StepUpSent };
+  recent_payees: { args: null; result: Array<RecentPayee> };
+  recent_payee_remove: { args: RecentPayeeRef; result: Array<RecentPayee> };
   pay: { args: PaymentRequest; result: PaymentView };
   revoke_payment: { args: PaymentRef; result: PaymentView };
   history: { args: HistoryQuery; result: HistoryPage };
@@ -679,6 +694,8 @@ export const COMMAND_NAMES = [
   "find_payee",
   "quote_payment",
   "pay_step_up_send",
+  "recent_payees",
+  "recent_payee_remove",
   "pay",
   "revoke_payment",
   "history",
@@ -731,6 +748,16 @@ export const PROGRESS_COMMANDS = [
 /** Commands that take an `onCheck` channel of CheckResult. */
 export const CHECK_COMMANDS = [
   "run_diagnostics",
+] as const;
+
+/** The mock bank app window's commands (only that window may call them). */
+export const BANK_APP_COMMANDS = [
+  "bankapp_send_code",
+  "bankapp_sign_in",
+  "bankapp_cards",
+  "bankapp_authorize",
+  "bankapp_return",
+  "bankapp_enable",
 ] as const;
 
 /** Commands that take an `onEvent` channel of AppEvent. */

@@ -327,3 +327,86 @@ pub(super) fn note(input: &PaymentInput) -> Result<Option<String>, AppError> {
     }
     Ok(Some(note.to_owned()))
 }
+
+/// A payee of the person's earlier transfers (最近转账), newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RecentPayee {
+    /// `u<account>` for a wallet user, `c<fingerprint>` for a card: what removing names.
+    pub key: String,
+    pub kind: PaymentKind,
+    pub counterparty: super::Counterparty,
+    /// A wallet user's phone, as the payer typed it before (fills the form), else None; a
+    /// card's number is never kept — the payer types it again (the list names its last 4).
+    pub phone: Option<String>,
+    #[ts(type = "number")]
+    pub last_paid_at: Millis,
+}
+
+/// Removing a recent payee from the list (a newer transfer brings it back).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RecentPayeeRef {
+    pub key: String,
+}
+
+/// How many recent payees the list shows.
+pub const RECENT_PAYEES: i64 = 10;
+
+impl Money<'_> {
+    /// The payees of the person's successful transfers, newest first, without the removed ones.
+    pub fn recent_payees(&self) -> Result<Vec<RecentPayee>, AppError> {
+        let account = self.require_account()?;
+        let db = self.db();
+        let mut st = db.prepare(
+            "WITH last AS (
+                 SELECT CASE WHEN p.kind = 'to_user' THEN 'u' || p.payee_account ELSE 'c' || p.payee_fp END AS k,
+                        max(p.created_at) AS at, max(p.id) AS id
+                 FROM payments p
+                 WHERE p.account_id = ?1 AND p.status IN ('succeeded', 'pending') AND p.kind IN ('to_user', 'to_card')
+                   AND (p.payee_account IS NOT NULL OR p.payee_fp IS NOT NULL)
+                 GROUP BY k)
+             SELECT l.k, p.kind, a.real_name, a.phone, p.payee_bank, p.payee_last4, p.payee_name_masked, l.at
+             FROM last l JOIN payments p ON p.id = l.id LEFT JOIN accounts a ON a.id = p.payee_account
+             WHERE NOT EXISTS (SELECT 1 FROM hidden_payees h WHERE h.account_id = ?1 AND h.payee_key = l.k
+                               AND h.hidden_at >= l.at)
+             ORDER BY l.at DESC LIMIT ?2",
+        )?;
+        let rows = st.query_map(params![account, RECENT_PAYEES], |r| {
+            let kind: PaymentKind = r.get(1)?;
+            let counterparty = match kind {
+                PaymentKind::ToUser => super::Counterparty::Person {
+                    name_masked: crate::accounts::mask_name(&r.get::<_, Option<String>>(2)?.unwrap_or_default()),
+                },
+                _ => super::Counterparty::Card {
+                    bank: r.get(4)?,
+                    last4: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                    name_masked: r.get(6)?,
+                },
+            };
+            Ok(RecentPayee {
+                key: r.get(0)?,
+                kind,
+                counterparty,
+                phone: if kind == PaymentKind::ToUser { r.get(3)? } else { None },
+                last_paid_at: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Removes a payee from the recent list until the next transfer to them.
+    pub fn recent_payee_remove(&self, input: &RecentPayeeRef) -> Result<Vec<RecentPayee>, AppError> {
+        let account = self.require_account()?;
+        let key = input.key.trim();
+        if key.len() > 80 || !(key.starts_with('u') || key.starts_with('c')) {
+            return Err(AppError::new(ErrorCode::PaymentNotFound, "no such recent payee"));
+        }
+        self.db().execute(
+            "INSERT INTO hidden_payees (account_id, payee_key, hidden_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (account_id, payee_key) DO UPDATE SET hidden_at = ?3",
+            params![account, key, self.clock.now()],
+        )?;
+        self.recent_payees()
+    }
+}

@@ -17,3 +17,10 @@ CREATE TABLE step_up_codes (
 ALTER TABLE payments ADD COLUMN purpose TEXT CHECK (purpose IN ('family', 'shopping', 'investment', 'impersonation'));
 -- A transfer's note (备注): at most 20 characters, shown to both sides and searchable.
 ALTER TABLE payments ADD COLUMN note TEXT CHECK (note IS NULL OR length(note) <= 20);
+-- Recent payees the person removed from the list: hidden until a newer payment to them.
+CREATE TABLE hidden_payees (
+    account_id  INTEGER NOT NULL REFERENCES accounts(id),
+    payee_key   TEXT    NOT NULL,
+    hidden_at   INTEGER NOT NULL,
+    PRIMARY KEY (account_id, payee_key)
+);

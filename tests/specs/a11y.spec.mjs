@@ -222,3 +222,55 @@ test(
   },
   { env: { DBUS_SESSION_BUS_ADDRESS: "unix:path=/nonexistent/tongbao-test-bus" } },
 );
+
+test("axe finds 0 violations on the causes beyond the article, the bank-app button and the transfer's trust checks, light and dark", async ({ b }) => {
+  const found = [];
+  let theme = "light";
+  const check = async (screen) => {
+    await new Promise((r) => setTimeout(r, 300));
+    for (const v of await violations(b)) found.push(`[${theme}] ${screen}: ${v}`);
+  };
+  await money.p1WithMoney(b, "6000", true);
+  await bind.bindDebit(b, CARDS.T37);
+  const walk = async () => {
+    // A case of a code (T33), its troubleshooting explanation, a replaced card (T36).
+    await bind.openBind(b);
+    await el(b, "bind-via-bank-app");
+    await check("bind (with 通过工商银行App绑卡)");
+    await bind.fillCard(b, { number: CARDS.T33 });
+    await bind.submitCard(b);
+    await bind.failure(b);
+    await check("T33 failure");
+    await click(b, "bind-diagnose");
+    await el(b, "diag-why");
+    await check("T33 explained");
+    await bind.openBind(b);
+    await bind.fillCard(b, { number: CARDS.T36 });
+    await bind.submitCard(b);
+    await bind.failure(b);
+    await check("T36 replaced");
+    await click(b, "bind-new-card");
+    await el(b, "bind-new-card-hint");
+    await check("bind the new card");
+    // A class II card's detail.
+    await cards.openCard(b, "0371");
+    await el(b, "card-detail-class");
+    await check("class II card");
+    // The transfer confirmation: a close match with its question; the purpose and its warning.
+    await click(b, "nav-home");
+    await money.toCard(b, CARDS.T23, "王伍", "5000");
+    await el(b, "payee-confirm", 20_000);
+    await check("close match, first payment, purpose asked");
+    await (await el(b, "transfer-purpose")).selectByAttribute("value", "impersonation");
+    await el(b, "risk-warning");
+    await check("impersonation warning");
+    await click(b, "pay-back");
+    await click(b, "nav-home");
+  };
+  await walk();
+  theme = "dark";
+  await click(b, "nav-settings");
+  await selectValue(b, "settings-theme", "dark");
+  await walk();
+  assert.deepEqual(found, [], `axe violations:\n${found.join("\n")}`);
+});

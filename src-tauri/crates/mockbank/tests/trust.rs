@@ -3,7 +3,7 @@
 //! before never gets again.
 
 use tongbao_core::money::payments::trust::{PayeeCheck, Purpose, RiskRule};
-use tongbao_core::money::payments::{Arrival, PaymentInput, PaymentStatus};
+use tongbao_core::money::payments::{Arrival, Counterparty, PaymentInput, PaymentStatus};
 use tongbao_core::platform::error::ErrorCode;
 
 mod common;
@@ -58,6 +58,8 @@ fn a_close_match_is_a_question_answered_by_confirming_the_banks_masked_name() {
     assert_eq!(e.bank.balance_of("T23"), Some(100_000), "nothing moved before the answer");
     let paid = pay(&e.wallet, confirmed(to_card(T23, "王伍", "10", Arrival::Instant))).unwrap();
     assert_eq!((paid.status, paid.payee_check), (PaymentStatus::Succeeded, Some(PayeeCheck::Close)));
+    // The payee is named as the bank names them, not as typed.
+    assert!(matches!(paid.counterparty, Some(Counterparty::Card { name_masked: Some(ref n), .. }) if n == "*五"));
     assert_eq!(e.bank.balance_of("T23"), Some(101_000));
 }
 

@@ -15,7 +15,7 @@
 
 use super::*;
 use crate::accounts::{self, AccountId};
-use crate::bank::{BankFailure, BankTxn, CreditTo, Fault};
+use crate::bank::{BankFailure, BankTxn, CreditTo, Fault, PayeeOutcome};
 use crate::cards::manage::StoredCard;
 use crate::cards::{self};
 use crate::money::ledger::Acct;
@@ -246,6 +246,12 @@ impl Party for PayeeCard {
             .call_bank(link, |o| link.bank.check_payee(pan.expose(), &name, o), &|_, _| {})
             .map_err(BankFailure::to_error)?;
         target.payee_ref = Some(p.payee_ref);
+        // A close match names the payee as the bank does (the payer confirms that name).
+        if let (PayeeOutcome::Close { name_masked }, Some(Counterparty::Card { name_masked: shown, .. })) =
+            (&p.outcome, target.counterparty.as_mut())
+        {
+            *shown = Some(name_masked.clone());
+        }
         target.payee_check = Some(p.outcome);
         Ok(())
     }

@@ -18,6 +18,8 @@ use tongbao_core::platform::secrets::SecretString;
 use tongbao_mockbank::fixture::Fixture;
 use tongbao_mockbank::{Controls, FaultRates, MockBank};
 
+use tongbao_core::money::payments::trust::Purpose;
+
 mod common;
 use common::money::*;
 use common::*;
@@ -179,7 +181,9 @@ fn the_daily_limit_follows_the_shanghai_calendar_day() {
     for _ in 0..5 {
         pay(&e.wallet, topup(card, "50000")).unwrap();
     }
-    for _ in 0..4 {
+    // The first ¥50,000 to P2 gives its purpose (asked from ¥5,000 for a payee never paid).
+    pay(&e.wallet, PaymentInput { purpose: Some(Purpose::Family), ..to_user(P2.phone, "50000") }).unwrap();
+    for _ in 0..3 {
         pay(&e.wallet, to_user(P2.phone, "50000")).unwrap();
     }
     let q = e.wallet.money().quote_payment(&to_user(P2.phone, "0.01"));
@@ -614,7 +618,8 @@ fn parallel_payments_never_pass_the_daily_limit() {
         e.clock.advance(61_000); // the bank allows 5 debits of a card a minute
         pay(&e.wallet, topup(card, "50000")).unwrap();
     }
-    for _ in 0..3 {
+    pay(&e.wallet, PaymentInput { purpose: Some(Purpose::Family), ..to_user(P2.phone, "50000") }).unwrap();
+    for _ in 0..2 {
         pay(&e.wallet, to_user(P2.phone, "50000")).unwrap(); // ¥150,000 out today
     }
     // 8 payers at once, ¥50,000 each, from the balance (¥200,000 left): only one fits the day.

@@ -115,7 +115,8 @@ fn change_the_payment_password_with_its_rules_and_lockout() {
         pay_with(w, &key(), to_user(P2.phone, "1"), PAY_PASSWORD).unwrap_err().code,
         ErrorCode::PayPasswordWrong
     );
-    assert!(pay_with(w, &key(), to_user(P2.phone, "1"), "369258").is_ok());
+    // The new password pays (the day after a change, a transfer asks an SMS code too).
+    assert!(pay_stepped_up(&e, to_user(P2.phone, "1"), "369258").is_ok());
     for _ in 0..4 {
         let _ = w.accounts().change_pay_password(&change("147036", "258147", "258147"));
     }
@@ -292,8 +293,8 @@ fn recover_the_payment_password_by_verifying_a_bound_card_at_the_bank() {
     w.accounts()
         .pay_recover_finish(&RecoveryFinish { recovery_id: id, new: s("369258"), confirm: s("369258") })
         .unwrap();
-    // The lock ended; the new password pays.
-    assert!(pay_with(w, &key(), to_user(P2.phone, "1"), "369258").is_ok());
+    // The lock ended; the new password pays (with the SMS code of the day after a recovery).
+    assert!(pay_stepped_up(&e, to_user(P2.phone, "1"), "369258").is_ok());
     assert_eq!(e.bank.active_agreements("T01").len(), 1, "the check did not touch the agreement");
 }
 

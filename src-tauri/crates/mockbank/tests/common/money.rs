@@ -125,3 +125,16 @@ pub fn on_disk(latency_ms: i64) -> (tempfile::TempDir, Arc<FakeClock>, Arc<MockB
     register(&wallet, &P1);
     (dir, clock, bank, wallet)
 }
+
+/// Pays a transfer that asks the SMS code on top of the payment password (within 24 hours of a
+/// password change or recovery): sends the code and pays with it.
+pub fn pay_stepped_up(
+    e: &Env,
+    input: PaymentInput,
+    pw: &str,
+) -> Result<tongbao_core::money::payments::PaymentView, AppError> {
+    assert_eq!(pay_with(&e.wallet, &key(), input.clone(), pw).unwrap_err().code, ErrorCode::StepUpRequired);
+    e.wallet.money().pay_step_up_send()?;
+    let code = super::sms_code(&e.bank, P1.phone);
+    pay_with(&e.wallet, &key(), PaymentInput { step_up_code: Some(SecretString::new(&code)), ..input }, pw)
+}

@@ -33,7 +33,7 @@ pub struct AppCard {
     pub last4: String,
     pub kind: String,
     /// Whether it can be bound to a wallet now; if not, why: `not_activated`,
-    /// `epay_disabled`, `non_counter`, `lost`, `frozen`, `replaced`, `prepaid` (the app words
+    /// `epay_disabled`, `non_counter`, `lost`, `frozen`, `replaced`, `prepaid`, `expired` (the app words
     /// each: 未激活, 未开通电子支付, 未开通无卡支付, 已挂失 …).
     pub bindable: bool,
     pub why_not: Option<String>,
@@ -209,6 +209,8 @@ impl MockBank {
                 "non_counter"
             } else if card.prepaid {
                 "prepaid"
+            } else if self.status_of(card, false) == tongbao_core::bank::CardStatus::Expired {
+                "expired"
             } else {
                 return None;
             }

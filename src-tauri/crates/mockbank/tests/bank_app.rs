@@ -44,6 +44,7 @@ fn p1_binds_t01_and_t13_through_the_bank_app_without_typing_a_number_or_an_sms_t
     assert_eq!(why("T05"), (false, Some("lost".into())));
     assert_eq!(why("T36"), (false, Some("replaced".into())));
     assert_eq!(why("T38"), (false, Some("non_counter".into())));
+    assert_eq!(why("T14"), (false, Some("expired".into())), "a card past its expiry");
     assert!(listed.iter().all(|c| c.id != "T17" && c.id != "T10"), "only P1's cards at ICBC");
     let sms_before = e.bank.latest_sms(P1.phone);
     let link = authorised(&e, &P1, &["T01", "T13"]);

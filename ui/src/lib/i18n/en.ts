@@ -660,6 +660,7 @@ export const en: Record<MessageKey, string> = {
   "bankapp.why.frozen": "frozen",
   "bankapp.why.replaced": "replaced and cancelled",
   "bankapp.why.prepaid": "prepaid cards not supported",
+  "bankapp.why.expired": "expired",
   "bind.bankApp.settings": "Enable it in ICBC's app",
   "bind.bankApp.notOpened": "ICBC's app did not open; enable it at the counter or on the hotline instead.",
   "bankapp.settings": "Card settings",

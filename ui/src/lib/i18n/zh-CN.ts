@@ -658,6 +658,7 @@ export const zhCN = {
   "bankapp.why.frozen": "已冻结",
   "bankapp.why.replaced": "已换卡注销",
   "bankapp.why.prepaid": "预付卡不支持",
+  "bankapp.why.expired": "已过期",
   "bind.bankApp.settings": "去工商银行App开通",
   "bind.bankApp.notOpened": "没能打开工商银行App，请改用柜台或客服热线开通。",
   "bankapp.settings": "银行卡设置",

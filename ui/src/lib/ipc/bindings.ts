@@ -159,7 +159,7 @@ export type RetryNotice = { attempt: number, max: number, };
 export type AppCard = { id: string, last4: string, kind: string, 
 /**
  * Whether it can be bound to a wallet now; if not, why: `not_activated`,
- * `epay_disabled`, `non_counter`, `lost`, `frozen`, `replaced`, `prepaid` (the app words
+ * `epay_disabled`, `non_counter`, `lost`, `frozen`, `replaced`, `prepaid`, `expired` (the app words
  * each: 未激活, 未开通电子支付, 未开通无卡支付, 已挂失 …).
  */
 bindable: boolean, whyNot: string | null, };

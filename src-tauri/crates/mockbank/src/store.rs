@@ -82,6 +82,7 @@ pub(crate) const PREVIOUS_DEFAULT_FIXTURES: &[&str] = &[
     "5edef289fd633ff6258697b0530b9979852aa5ccda45cbc481347a8c04e0a92b",
     "c4f2445c697da1c376cf838142ecc09ba180f79005dffbe6b2323df912fbdeaf",
     "fae2152ce30c7c1979efb291a628c1a77101aa7f5a02748b5ee824d06cb2fe7d",
+    "dbbeeac329efe9c0474af63fc74941dfa1729fc9c0d3c6b8eea3b6af5f58c3bd",
 ];
 
 /// A card row as the bank's rules need it.

@@ -261,6 +261,23 @@ pub async fn export_history(app: AppHandle, a: HistoryQuery) -> Result<Option<St
     blocking(move || crate::report_file::write_one(&path, &csv)).await.map(Some)
 }
 
+/// Writes a payment's receipt (电子回单, PDF) where the person picks (None when they cancel).
+pub async fn export_receipt(app: AppHandle, a: PaymentRef) -> Result<Option<String>, AppError> {
+    let wallet = app.state::<AppState>().opened().await?.wallet;
+    let pdf = blocking(move || wallet.money().receipt(a.payment_id)).await?;
+    let stem = format!("tongbao-receipt-{}", pdf.reference);
+    let Some(path) = crate::report_file::choose_path(&app, &stem, "pdf").await? else {
+        return Ok(None);
+    };
+    blocking(move || crate::report_file::write_bytes(&path, &pdf.bytes)).await.map(Some)
+}
+
+/// 验证回单: the file the person opened, as base64 (the UI reads it; Rust never opens a path
+/// it is handed).
+pub fn verify_receipt(w: &Wallet, file_base64: String) -> Result<ReceiptCheck, AppError> {
+    w.money().verify_receipt_base64(&file_base64)
+}
+
 // --- Account and security center ------------------------------------------------------------
 
 pub fn change_password(w: &Wallet, a: ChangePassword) -> Result<(), AppError> {

@@ -71,6 +71,11 @@ pub fn write(path: &Path, files: &ReportFiles) -> Result<ExportedReport, AppErro
 
 /// Writes one export file; answers where it went.
 pub fn write_one(path: &Path, content: &str) -> Result<String, AppError> {
+    write_bytes(path, content.as_bytes())
+}
+
+/// Writes one export file of any content; answers where it went.
+pub fn write_bytes(path: &Path, content: &[u8]) -> Result<String, AppError> {
     std::fs::write(path, content)
         .map_err(|e| AppError::new(ErrorCode::ExportFailed, format!("the file could not be written: {e}")))?;
     tracing::info!("export written");

@@ -2,13 +2,16 @@
 // 王五 and 王伍, a wrong name, T42 unchecked), a reported account (T41), and the first-time note
 // that a payee paid before never gets again — twenty payments, no warning.
 import assert from "node:assert/strict";
-import { test } from "../lib/harness.mjs";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { ARTIFACTS, test } from "../lib/harness.mjs";
 import { click, el, errorCode, text, tid, type, waitGone } from "../lib/dom.mjs";
 import { P1, P2, PAY_PASSWORD } from "../lib/identities.mjs";
 import * as sec from "../pages/security.mjs";
 import { CARDS } from "../lib/cards.mjs";
 import * as money from "../pages/money.mjs";
 
+const EXPORT_DIR = path.join(ARTIFACTS, "exports");
 const T41 = "6222020000000010413";
 const T42 = "6222020000000010421";
 
@@ -160,3 +163,70 @@ test("recent payees: a payee paid before is listed masked, fills the form, and c
   await click(b, "recent-payee-remove");
   await waitGone(b, "recent-payee");
 });
+
+/** The receipt with its signed payload's fields changed by `edit` (a forger's first try). */
+function forged(pdf, edit) {
+  const text = pdf.toString("latin1");
+  const mark = "tongbao-receipt-v1:";
+  const at = text.indexOf(mark) + mark.length;
+  const b64 = text.slice(at).match(/^[A-Za-z0-9+/=]+/)[0];
+  const fields = JSON.parse(Buffer.from(b64, "base64").toString("utf8"));
+  edit(fields);
+  const again = Buffer.from(JSON.stringify(fields), "utf8").toString("base64");
+  return Buffer.from(text.split(b64).join(again), "latin1");
+}
+
+/** Opens `file` in 验证回单 and waits for the verdict `ok` ("true" / "false"); the result. */
+async function verify(b, file, ok) {
+  await (await el(b, "receipt-verify")).addValue(file);
+  const r = await el(b, "receipt-verify-result", 20_000);
+  await b.waitUntil(async () => (await r.isExisting()) && (await r.getAttribute("data-ok")) === ok, { timeout: 20_000 });
+  return r;
+}
+
+test("a receipt (电子回单) is exported as a PDF, verified genuine, and refused once its amount or name is changed", async ({ b }) => {
+  await money.p1WithMoney(b, "100");
+  await click(b, "nav-transfer");
+  await click(b, "transfer-to-card");
+  await type(b, "payee-card", CARDS.T23);
+  await type(b, "payee-name", "王五");
+  await type(b, "amount", "12.34");
+  await type(b, "transfer-note", "三月房租");
+  await click(b, "transfer-submit");
+  await money.confirm(b);
+  assert.equal(await money.resultStatus(b), "succeeded");
+  await click(b, "nav-history");
+  const [paid] = await money.historyItems(b);
+  await (await b.$(`${tid("history-item")}[data-id="${paid.id}"]`)).click();
+  await click(b, "receipt-export");
+  const where = await (await el(b, "receipt-export-path", 30_000)).getAttribute("data-path");
+  assert.match(where, /tongbao-receipt-TB\d{8}\d{8}-.*\.pdf$/);
+  const pdf = readFileSync(where);
+  assert.equal(pdf.subarray(0, 5).toString(), "%PDF-");
+  assert.ok(!pdf.includes(CARDS.T23), "no card number in the receipt");
+  await click(b, "history-detail-close");
+
+  // Genuine: the app says so and what it says.
+  const says = await (await verify(b, where, "true")).getText();
+  assert.match(says, /真实有效/);
+  assert.match(says, /张三 付款给 \*五 中国工商银行 尾号0231/);
+  assert.match(says, /¥12\.34/);
+
+  // A changed amount, then a changed payee: both refused, nothing vouched for.
+  const more = path.join(EXPORT_DIR, `forged-amount-${Date.now()}.pdf`);
+  writeFileSync(more, forged(pdf, (f) => (f.amountFen = 123_400)));
+  let r = await verify(b, more, "false");
+  assert.equal(await r.getAttribute("data-problem"), "altered");
+  assert.doesNotMatch(await r.getText(), /¥1,234/);
+  assert.ok(await verify(b, where, "true"));
+  const renamed = path.join(EXPORT_DIR, `forged-name-${Date.now()}.pdf`);
+  writeFileSync(renamed, forged(pdf, (f) => (f.payee = "*六 中国工商银行 尾号0231")));
+  r = await verify(b, renamed, "false");
+  assert.equal(await r.getAttribute("data-problem"), "altered");
+  // Not a receipt at all.
+  const other = path.join(EXPORT_DIR, `not-a-receipt-${Date.now()}.pdf`);
+  writeFileSync(other, "%PDF-1.7\n%%EOF\n");
+  await verify(b, where, "true");
+  r = await verify(b, other, "false");
+  assert.equal(await r.getAttribute("data-problem"), "not_a_receipt");
+}, { env: { TONGBAO_EXPORT_DIR: EXPORT_DIR } });

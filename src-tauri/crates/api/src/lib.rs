@@ -23,6 +23,7 @@ pub use tongbao_core::cards::binding::{
 };
 pub use tongbao_core::cards::manage::{CardDetail, CardRef, CardRename, CardUnbind, CardUpdate};
 pub use tongbao_core::cards::{BankId, CardKind};
+pub use tongbao_core::money::payments::receipt::{ReceiptCheck, ReceiptFields, ReceiptProblem};
 pub use tongbao_core::money::payments::trust::{
     PayeeCheck, PayeeCheckView, Purpose, RecentPayee, RecentPayeeRef, RiskRule, StepUpSent,
 };
@@ -236,6 +237,8 @@ macro_rules! with_commands {
             wallet payment_detail(PaymentRef) -> PaymentDetail;
             wallet monthly_flows(u32) -> Vec<MonthlyFlow>;
             shell export_history(HistoryQuery) -> Option<String>;
+            shell export_receipt(PaymentRef) -> Option<String>;
+            wallet verify_receipt(String) -> ReceiptCheck;
             wallet change_password(ChangePassword) -> ();
             wallet change_pay_password(ChangePassword) -> ();
             wallet recover_start(RecoverStart) -> RecoveryStep;
@@ -400,6 +403,9 @@ fn declarations() -> Vec<String> {
         StepUpSent::decl(),
         RecentPayee::decl(),
         RecentPayeeRef::decl(),
+        ReceiptFields::decl(),
+        ReceiptProblem::decl(),
+        ReceiptCheck::decl(),
         BankAppRequest::decl(),
         BankAppCallback::decl(),
         BankAppBound::decl(),

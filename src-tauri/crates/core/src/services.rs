@@ -28,6 +28,10 @@ pub struct Services {
     pub(crate) secrets: Arc<dyn SecretStore>,
     pub(crate) session: Mutex<Option<Session>>,
     pub(crate) fingerprint_key: Zeroizing<Vec<u8>>,
+    /// Signs receipts (电子回单): read from the keychain (or made there) the first time a
+    /// receipt is issued or checked, not at start-up, which waits for no keychain call it
+    /// does not need.
+    pub(crate) receipt_key: Mutex<Option<Zeroizing<Vec<u8>>>>,
     pub(crate) bank: Option<BankLink>,
     /// Where the wallet's own SMS (recovery codes, password-change notices) go.
     pub(crate) sms: Option<Arc<dyn SmsGateway>>,
@@ -57,6 +61,7 @@ impl Services {
             secrets,
             session: Mutex::new(None),
             fingerprint_key,
+            receipt_key: Mutex::new(None),
             bank: None,
             sms: None,
             last_diagnostics: Mutex::new(None),

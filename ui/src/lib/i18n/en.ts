@@ -707,4 +707,13 @@ export const en: Record<MessageKey, string> = {
   "trust.recent": "Recent payees",
   "trust.recent.remove": "Remove {who} from recent payees",
   "trust.recent.cardHint": "Type the full number of the card ending {last4} again (the wallet never keeps payees' card numbers).",
+  "receipt.export": "Download receipt",
+  "receipt.exported": "Receipt saved to {path}",
+  "receipt.verify": "Verify a receipt",
+  "receipt.verifyHelp": "Choose a Tongbao Wallet receipt (PDF) issued on this computer to check that nothing in it was changed.",
+  "receipt.genuine": "This receipt is genuine.",
+  "receipt.says": "{payer} paid {payee} {amount} on {time}, {status}, reference {reference}.",
+  "receipt.notGenuine": "This receipt did not pass verification.",
+  "receipt.problem.altered": "Its content (such as the amount or a name) was changed, or it was not issued on this computer: do not rely on it as proof of payment.",
+  "receipt.problem.not_a_receipt": "This is not a Tongbao Wallet receipt.",
 };

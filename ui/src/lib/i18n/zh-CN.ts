@@ -705,6 +705,15 @@ export const zhCN = {
   "trust.recent": "最近转账",
   "trust.recent.remove": "从最近转账中删除 {who}",
   "trust.recent.cardHint": "请再次输入尾号 {last4} 的完整卡号（为保护安全，钱包不保存收款卡号）。",
+  "receipt.export": "下载电子回单",
+  "receipt.exported": "电子回单已保存到 {path}",
+  "receipt.verify": "验证回单",
+  "receipt.verifyHelp": "选择一份本机开具的通宝钱包电子回单（PDF），核对它是否被改动过。",
+  "receipt.genuine": "回单真实有效。",
+  "receipt.says": "{payer} 付款给 {payee}，{amount}，{time}，{status}，回单编号 {reference}。",
+  "receipt.notGenuine": "回单未通过验证。",
+  "receipt.problem.altered": "回单内容（如金额、姓名）已被改动，或不是本机开具的，请勿凭它确认收款。",
+  "receipt.problem.not_a_receipt": "这不是通宝钱包的电子回单。",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

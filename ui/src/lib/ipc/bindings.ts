@@ -193,6 +193,44 @@ phone: string | null, lastPaidAt: number, };
 
 export type RecentPayeeRef = { key: string, };
 
+export type ReceiptFields = { 
+/**
+ * 回单编号: `TB` + the day (Shanghai) + the payment's number.
+ */
+reference: string, kind: PaymentKind, direction: Direction, 
+/**
+ * 付款方: the payer's real name (the person themself), or the sender's masked name.
+ */
+payer: string, 
+/**
+ * 收款方: masked (`*五 中国工商银行 尾号0231`), or the person themself.
+ */
+payee: string, amountFen: number, 
+/**
+ * The way paid: `余额` or the card's bank and last 4 digits.
+ */
+way: string, status: PaymentStatus, note: string | null, 
+/**
+ * When the payment was made (ms, shown as Shanghai time).
+ */
+at: number, 
+/**
+ * When this receipt was issued.
+ */
+issuedAt: number, };
+
+export type ReceiptProblem = "not_a_receipt" | "altered";
+
+export type ReceiptCheck = { ok: boolean, problem: ReceiptProblem | null, 
+/**
+ * What the genuine receipt says (None unless `ok`).
+ */
+receipt: ReceiptFields | null, 
+/**
+ * Its verification code as printed (None unless `ok`).
+ */
+code: string | null, };
+
 export type BankAppRequest = { state: string, bank: BankId, 
 /**
  * `icbc-mock://authorize?client=tongbao&state=…&redirect=tongbao://bind/callback`
@@ -619,6 +657,8 @@ export interface Commands {
   payment_detail: { args: PaymentRef; result: PaymentDetail };
   monthly_flows: { args: number; result: Array<MonthlyFlow> };
   export_history: { args: HistoryQuery; result: string | null };
+  export_receipt: { args: PaymentRef; result: string | null };
+  verify_receipt: { args: string; result: ReceiptCheck };
   change_password: { args: ChangePassword; result: null };
   change_pay_password: { args: ChangePassword; result: null };
   recover_start: { args: RecoverStart; result: RecoveryStep };
@@ -702,6 +742,8 @@ export const COMMAND_NAMES = [
   "payment_detail",
   "monthly_flows",
   "export_history",
+  "export_receipt",
+  "verify_receipt",
   "change_password",
   "change_pay_password",
   "recover_start",

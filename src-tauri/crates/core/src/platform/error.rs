@@ -110,7 +110,8 @@ catalogue! {
     CardEditInvalid = "CARD_EDIT_INVALID",
     /// The device's clock is far from the bank's (codes and sessions fail).
     ClockWrong = "CLOCK_WRONG",
-    /// The support report could not be written where the person chose.
+    /// An export (support report, CSV, receipt) could not be written where the person chose, or
+    /// a receipt could not be drawn (no CJK font on the system).
     ExportFailed = "EXPORT_FAILED",
     // Payment password (docs/features.md, money)
     PayPasswordWrong = "PAY_PASSWORD_WRONG",

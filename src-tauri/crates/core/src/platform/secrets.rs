@@ -12,12 +12,36 @@ use std::sync::Mutex;
 use serde::{Deserialize, Deserializer};
 use zeroize::Zeroizing;
 
+use rand::RngCore;
+
 use crate::platform::error::{AppError, ErrorCode};
+use crate::platform::storage::KEY_LEN;
 
 /// The keychain entry of the database key.
 pub const DB_KEY_NAME: &str = "database-key";
 /// The keychain entry of the key that fingerprints card numbers (duplicate detection).
 pub const FINGERPRINT_KEY_NAME: &str = "card-fingerprint-key";
+/// The keychain item signing receipts (电子回单): their verification codes are HMACs under it.
+pub const RECEIPT_KEY_NAME: &str = "receipt-key";
+
+/// A 256-bit secret from the keychain, made (and read back) the first time it is needed.
+pub fn ensure_secret(secrets: &dyn SecretStore, name: &str) -> Result<Zeroizing<Vec<u8>>, AppError> {
+    if let Some(v) = secrets.get(name)? {
+        return Ok(v);
+    }
+    let key = new_key();
+    secrets.set(name, &key[..])?;
+    match secrets.get(name)? {
+        Some(v) if v.as_slice() == &key[..] => Ok(v),
+        _ => Err(AppError::new(ErrorCode::KeychainUnavailable, format!("the OS keychain did not keep {name}"))),
+    }
+}
+
+pub fn new_key() -> Zeroizing<[u8; KEY_LEN]> {
+    let mut key = Zeroizing::new([0u8; KEY_LEN]);
+    rand::rngs::OsRng.fill_bytes(&mut key[..]);
+    key
+}
 
 /// A secret string (password, payment password): zeroized on drop, redacted in Debug.
 #[derive(Clone, Default)]

@@ -12,14 +12,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rand::RngCore;
-use zeroize::Zeroizing;
-
 use super::Wallet;
 use crate::platform::clock::Clock;
 use crate::platform::error::{AppError, ErrorCode};
-use crate::platform::secrets::{SecretStore, DB_KEY_NAME, FINGERPRINT_KEY_NAME};
-use crate::platform::storage::{self, KEY_LEN};
+use crate::platform::secrets::{
+    ensure_secret, new_key, SecretStore, DB_KEY_NAME, FINGERPRINT_KEY_NAME, RECEIPT_KEY_NAME,
+};
+use crate::platform::storage;
 use crate::services::Services;
 
 /// The database file inside the data folder.
@@ -71,31 +70,12 @@ pub fn quick_check(path: &Path, secrets: &dyn SecretStore) -> Result<bool, AppEr
     Ok(verdict == "ok")
 }
 
-/// A 256-bit secret from the keychain, made (and read back) the first time it is needed.
-fn ensure_secret(secrets: &dyn SecretStore, name: &str) -> Result<Zeroizing<Vec<u8>>, AppError> {
-    if let Some(v) = secrets.get(name)? {
-        return Ok(v);
-    }
-    let key = new_key();
-    secrets.set(name, &key[..])?;
-    match secrets.get(name)? {
-        Some(v) if v.as_slice() == &key[..] => Ok(v),
-        _ => Err(AppError::new(ErrorCode::KeychainUnavailable, format!("the OS keychain did not keep {name}"))),
-    }
-}
-
-fn new_key() -> Zeroizing<[u8; KEY_LEN]> {
-    let mut key = Zeroizing::new([0u8; KEY_LEN]);
-    rand::rngs::OsRng.fill_bytes(&mut key[..]);
-    key
-}
-
 /// The word a person types to confirm "reset this installation" (the screen shows the one of
 /// its language in 「」).
 pub const RESET_WORDS: [&str; 2] = ["清除", "RESET"];
 
 /// Resets this installation (清除本机数据): the database and its journal, the logs, and the
-/// app's keychain items (database key, card-fingerprint key). The wallet must be closed first.
+/// app's keychain items (database key, card-fingerprint key, receipt key). The wallet must be closed first.
 /// `confirm` must be one of [`RESET_WORDS`]. The next start makes a new key and database.
 pub fn reset_installation(
     data_dir: &Path,
@@ -127,6 +107,7 @@ pub fn reset_installation(
     }
     secrets.delete(DB_KEY_NAME)?;
     secrets.delete(FINGERPRINT_KEY_NAME)?;
+    secrets.delete(RECEIPT_KEY_NAME)?;
     tracing::warn!("this installation was reset: database, logs and keychain items removed");
     Ok(())
 }

@@ -14,12 +14,13 @@
 //! while a leg runs, or a bound card debited at the bank) and every step after the form are
 //! the pipeline's. The steps are split by concern: [`form`] (the form's checks, limits, quote),
 //! [`pay`] (admitting, recording and sending a payment), [`settle`] (finishing unanswered legs,
-//! revoking), [`history`] (lists, detail, monthly sums, CSV).
+//! revoking), [`history`] (lists, detail, monthly sums, CSV), [`receipt`] (电子回单 and their check).
 
 mod counterparty;
 mod form;
 mod history;
 mod pay;
+pub mod receipt;
 mod settle;
 pub mod trust;
 
@@ -205,7 +206,7 @@ pub struct PayeeView {
     pub name_masked: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     In,

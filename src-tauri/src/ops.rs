@@ -261,6 +261,65 @@ pub async fn export_history(app: AppHandle, a: HistoryQuery) -> Result<Option<St
     blocking(move || crate::report_file::write_one(&path, &csv)).await.map(Some)
 }
 
+pub fn checkout_open(w: &Wallet, link: String) -> Result<Checkout, AppError> {
+    w.money().checkout(&link)
+}
+
+/// The checkout for the link in a QR code picture (base64: the UI read the file; Rust opens
+/// no path it is handed).
+pub fn checkout_qr(w: &Wallet, picture_base64: String) -> Result<Checkout, AppError> {
+    w.money().checkout_qr(&picture_base64)
+}
+
+pub fn points(w: &Wallet) -> Result<Points, AppError> {
+    Ok(Points { points: w.money().points()? })
+}
+
+/// The merchant panel's new order (test mode).
+pub fn mock_order_create(b: &MockBank, _: &OffsetClock, a: OrderCreate) -> Result<MockOrder, AppError> {
+    b.create_order(&a.merchant_id, &a.title, &a.amount)
+}
+
+/// The merchant closes an open order (test mode).
+pub fn mock_order_close(b: &MockBank, _: &OffsetClock, order_id: String) -> Result<MockOrder, AppError> {
+    b.close_order(&order_id)
+}
+
+/// The merchant refunds (part of) a paid order (test mode): the acquirer makes the refund and
+/// tells the wallet, which asks the acquirer for it and records it.
+pub async fn mock_order_refund(app: AppHandle, a: OrderRefund) -> Result<MockOrder, AppError> {
+    let opened = app.state::<AppState>().opened().await?;
+    if opened.clock.is_none() {
+        return Err(AppError::new(ErrorCode::TestModeRequired, "the merchant panel exists only in test mode"));
+    }
+    let done = blocking(move || {
+        let refund = opened.bank.refund_order(&a.order_id, &a.amount)?;
+        let notice = serde_json::from_value(serde_json::json!({ "refundId": refund }))
+            .map_err(|e| AppError::internal(format!("refund notice: {e}")))?;
+        opened.wallet.money().refund_arrived(&notice)?;
+        opened.bank.mock_order(&a.order_id)
+    })
+    .await;
+    if done.is_ok() {
+        // The money came back: the balance, the points and the history change.
+        app.state::<Events>().send(AppEvent::PaymentsSettled);
+    }
+    done
+}
+
+/// Saves an order's QR code picture (PNG) where the tester picks (test mode).
+pub async fn mock_order_qr(app: AppHandle, order_id: String) -> Result<Option<String>, AppError> {
+    let opened = app.state::<AppState>().opened().await?;
+    if opened.clock.is_none() {
+        return Err(AppError::new(ErrorCode::TestModeRequired, "the merchant panel exists only in test mode"));
+    }
+    let png = blocking(move || opened.bank.order_qr_png(&order_id)).await?;
+    let Some(path) = crate::report_file::choose_path(&app, "tongbao-order-qr", "png").await? else {
+        return Ok(None);
+    };
+    blocking(move || crate::report_file::write_bytes(&path, &png)).await.map(Some)
+}
+
 /// Writes a payment's receipt (电子回单, PDF) where the person picks (None when they cancel).
 pub async fn export_receipt(app: AppHandle, a: PaymentRef) -> Result<Option<String>, AppError> {
     let wallet = app.state::<AppState>().opened().await?.wallet;

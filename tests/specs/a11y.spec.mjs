@@ -9,6 +9,7 @@ import * as auth from "../pages/auth.mjs";
 import * as bind from "../pages/bind.mjs";
 import * as cards from "../pages/cards.mjs";
 import * as money from "../pages/money.mjs";
+import * as merchant from "../pages/merchant.mjs";
 import * as sec from "../pages/security.mjs";
 import { CARDS, T04_SECRET, totp } from "../lib/cards.mjs";
 
@@ -273,4 +274,38 @@ test("axe finds 0 violations on the causes beyond the article, the bank-app butt
   await selectValue(b, "settings-theme", "dark");
   await walk();
   assert.deepEqual(found, [], `axe violations:\n${found.join("\n")}`);
+});
+
+test("axe finds 0 violations on 付款, the checkout (a way greyed with why), its result, a refused link and the merchant's till, light and dark", async ({ b }) => {
+  const found = [];
+  let theme = "light";
+  const check = async (screen) => {
+    await new Promise((r) => setTimeout(r, 300));
+    for (const v of await violations(b)) found.push(`[${theme}] ${screen}: ${v}`);
+  };
+  await money.p1WithMoney(b, "100");
+  const walk = async () => {
+    const link = await merchant.createOrder(b, "M01", "矿泉水", "150");
+    await click(b, "nav-pay");
+    await el(b, "pay-link");
+    await check("pay: link and QR picture");
+    await merchant.pasteLink(b, link.slice(0, -1) + (link.at(-1) === "0" ? "1" : "0"));
+    await el(b, "error", 20_000);
+    await check("pay: a refused link");
+    await merchant.pasteLink(b, link);
+    await el(b, "checkout", 20_000);
+    await check("checkout: the balance greyed (not enough), T01 with O1");
+    await type(b, "paypwd-input", PAY_PASSWORD);
+    await click(b, "checkout-submit");
+    await el(b, "checkout-result", 30_000);
+    await check("checkout result");
+    await merchant.orderStatus(b, "paid");
+    await check("the merchant's till, paid");
+  };
+  await walk();
+  theme = "dark";
+  await click(b, "nav-settings");
+  await selectValue(b, "settings-theme", "dark");
+  await walk();
+  assert.deepEqual(found, []);
 });

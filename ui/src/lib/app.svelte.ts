@@ -15,6 +15,7 @@ export type Screen =
   | "bind"
   | "help"
   | "pay"
+  | "checkout"
   | "history"
   | "settings"
   | "security"
@@ -56,6 +57,10 @@ export const app = $state<{
   payMode: PaymentKind;
   /** A `tongbao://bind/callback` link the OS handed over, for the bind screen to check. */
   bindCallback: string | null;
+  /** A `tongbao://pay?…` link the OS handed over, for the checkout to open. */
+  payLink: string | null;
+  /** Counts visits to 付款 from the navigation: each one starts at the link form. */
+  checkoutVisit: number;
 }>({
   screen: "loading",
   resume: "home",
@@ -72,6 +77,8 @@ export const app = $state<{
   paymentsSettled: 0,
   payMode: "to_user",
   bindCallback: null,
+  payLink: null,
+  checkoutVisit: 0,
 });
 
 /** Takes the `tongbao://` link the OS handed over, when someone is signed in and unlocked (a
@@ -83,6 +90,10 @@ export async function takeDeepLink(): Promise<void> {
   if (link.startsWith("tongbao://bind/")) {
     app.bindCallback = link;
     app.screen = "bind";
+  } else if (link.startsWith("tongbao://pay")) {
+    // Only a pointer: the checkout asks Rust, which asks the acquirer, what it is.
+    app.payLink = link;
+    app.screen = "checkout";
   } else {
     toast(t("toast.linkUnsupported"));
   }
@@ -104,7 +115,7 @@ export function applySettings(s: Settings): void {
   document.documentElement.dataset.theme = s.theme;
 }
 
-const SIGNED_IN_SCREENS: Screen[] = ["home", "cards", "card", "bind", "help", "pay", "history", "settings", "security"];
+const SIGNED_IN_SCREENS: Screen[] = ["home", "cards", "card", "bind", "help", "pay", "checkout", "history", "settings", "security"];
 
 /** Asks Rust who is signed in and moves to the matching screen. */
 export async function refresh(): Promise<void> {

@@ -15,6 +15,7 @@ pub use tongbao_core::accounts::security::{
 pub use tongbao_core::accounts::session::SessionView;
 pub use tongbao_core::accounts::settings::{Language, Settings, Theme};
 pub use tongbao_core::accounts::{LoginInput, Profile, RegisterDetails, RegisterInput, UnlockInput};
+pub use tongbao_core::acquirer::{Merchant, Order, OrderStatus};
 pub use tongbao_core::bank::{AccountClass, CardStatus};
 pub use tongbao_core::cards::audit::{AuditEntry, AuditEvent, LastFailure};
 pub use tongbao_core::cards::bank_app::{BankAppBound, BankAppCallback, BankAppRequest};
@@ -23,18 +24,20 @@ pub use tongbao_core::cards::binding::{
 };
 pub use tongbao_core::cards::manage::{CardDetail, CardRef, CardRename, CardUnbind, CardUpdate};
 pub use tongbao_core::cards::{BankId, CardKind};
+pub use tongbao_core::money::payments::merchant::{Checkout, CheckoutMethod, OfferView, Points};
 pub use tongbao_core::money::payments::receipt::{ReceiptCheck, ReceiptFields, ReceiptProblem};
 pub use tongbao_core::money::payments::trust::{
     PayeeCheck, PayeeCheckView, Purpose, RecentPayee, RecentPayeeRef, RiskRule, StepUpSent,
 };
 pub use tongbao_core::money::payments::{
-    Arrival, BalanceView, Counterparty, Direction, HistoryCursor, HistoryPage, HistoryQuery, MonthlyFlow, PayeeView,
-    PaymentDetail, PaymentEvent, PaymentInput, PaymentKind, PaymentQuote, PaymentRef, PaymentRequest, PaymentStatus,
-    PaymentView,
+    Arrival, BalanceView, Counterparty, Direction, HistoryCursor, HistoryPage, HistoryQuery, MonthlyFlow, OrderPaid,
+    PayeeView, PaymentDetail, PaymentEvent, PaymentInput, PaymentKind, PaymentQuote, PaymentRef, PaymentRequest,
+    PaymentStatus, PaymentView,
 };
 pub use tongbao_core::platform::error::{AppError, Category, ErrorCode, Field, Remedy, RetryHelps};
 pub use tongbao_core::support::checks::{CacheCleared, CheckId, CheckResult, CheckStatus, DiagnoseInput, Diagnostics};
 pub use tongbao_core::wallet::AppStatus;
+pub use tongbao_mockbank::acquirer::{MockMerchant, MockOrder, OrderCreate, OrderRefund};
 pub use tongbao_mockbank::bankapp::{AppCard, BankAppAuthorize, BankAppEnable, BankAppSignIn};
 pub use tongbao_mockbank::{BankAction, MockCard, MockControls, MockPanel, MockSms, MockToken};
 
@@ -231,6 +234,13 @@ macro_rules! with_commands {
             wallet pay_step_up_send() -> StepUpSent;
             wallet recent_payees() -> Vec<RecentPayee>;
             wallet recent_payee_remove(RecentPayeeRef) -> Vec<RecentPayee>;
+            wallet checkout_open(String) -> Checkout;
+            wallet checkout_qr(String) -> Checkout;
+            wallet points() -> Points;
+            test mock_order_create(OrderCreate) -> MockOrder;
+            test mock_order_close(String) -> MockOrder;
+            shell mock_order_refund(OrderRefund) -> MockOrder;
+            shell mock_order_qr(String) -> Option<String>;
             bank pay(PaymentRequest) -> PaymentView;
             wallet revoke_payment(PaymentRef) -> PaymentView;
             shell history(HistoryQuery) -> HistoryPage;
@@ -403,6 +413,18 @@ fn declarations() -> Vec<String> {
         StepUpSent::decl(),
         RecentPayee::decl(),
         RecentPayeeRef::decl(),
+        Merchant::decl(),
+        OrderStatus::decl(),
+        Order::decl(),
+        OfferView::decl(),
+        CheckoutMethod::decl(),
+        Checkout::decl(),
+        OrderPaid::decl(),
+        Points::decl(),
+        MockMerchant::decl(),
+        MockOrder::decl(),
+        OrderCreate::decl(),
+        OrderRefund::decl(),
         ReceiptFields::decl(),
         ReceiptProblem::decl(),
         ReceiptCheck::decl(),
@@ -572,7 +594,16 @@ mod tests {
         assert!(commands_with_channel("onRetry").contains(&"pay"));
         assert_eq!(commands_with_channel("onCheck"), ["run_diagnostics"]);
         assert_eq!(commands_with_channel("onEvent"), ["watch_events"]);
-        assert_eq!(test_mode_commands(), ["mock_set_controls", "mock_advance_clock", "mock_set_version_floor"]);
+        assert_eq!(
+            test_mode_commands(),
+            [
+                "mock_set_controls",
+                "mock_advance_clock",
+                "mock_set_version_floor",
+                "mock_order_create",
+                "mock_order_close"
+            ]
+        );
     }
 
     #[test]

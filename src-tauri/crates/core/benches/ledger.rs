@@ -182,6 +182,7 @@ fn main() {
                 purpose: None,
                 step_up_code: None,
                 note: None,
+                order: None,
             },
             pay_password: SecretString::new("258036"),
         };

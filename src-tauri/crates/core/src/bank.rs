@@ -247,6 +247,20 @@ pub enum Decline {
     ClassIiLimit,
     /// ISO 59 (suspected fraud): the payee account is reported for fraud (涉诈账户).
     PayeeReported,
+    /// The acquirer: the link's signature does not match its merchant's key.
+    LinkSignature,
+    /// The acquirer: no such order (of that merchant).
+    OrderNotFound,
+    /// The acquirer: the order expired.
+    OrderExpired,
+    /// The acquirer: the order is paid under another key.
+    OrderPaid,
+    /// The acquirer: the merchant closed the order.
+    OrderClosed,
+    /// The acquirer: the merchant is blocked.
+    MerchantBlocked,
+    /// The acquirer: a refund over what is left of the order's payment.
+    RefundTooLarge,
 }
 
 impl Decline {
@@ -276,6 +290,13 @@ impl Decline {
             Decline::AgreementLimit | Decline::NonCounterDisabled => "57",
             Decline::ClassIiLimit => "61",
             Decline::PayeeReported => "59",
+            Decline::LinkSignature
+            | Decline::OrderNotFound
+            | Decline::OrderExpired
+            | Decline::OrderPaid
+            | Decline::OrderClosed
+            | Decline::MerchantBlocked
+            | Decline::RefundTooLarge => return None,
         })
     }
 
@@ -418,6 +439,13 @@ impl BankFailure {
                 Decline::LimitExceeded | Decline::ClassIiLimit => C::LimitExceeded,
                 Decline::FrequencyExceeded => C::FrequencyExceeded,
                 Decline::PayeeNameMismatch => C::PayeeNameMismatch,
+                Decline::LinkSignature => C::LinkInvalid,
+                Decline::OrderNotFound => C::OrderNotFound,
+                Decline::OrderExpired => C::OrderExpired,
+                Decline::OrderPaid => C::OrderAlreadyPaid,
+                Decline::OrderClosed => C::OrderClosed,
+                Decline::MerchantBlocked => C::MerchantBlocked,
+                Decline::RefundTooLarge => C::RefundExceedsPayment,
             },
             BankFailure::Session(s) => match s {
                 SessionProblem::TokenInvalid => C::TokenInvalid,

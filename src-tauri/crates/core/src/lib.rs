@@ -7,7 +7,8 @@
 //! Layers, each importing only those above it in this list (checked by `tests/layers.rs`):
 //! - [`platform`]: storage and migrations, secrets and the keychain port, the clock port, the
 //!   error catalogue.
-//! - [`bank`]: the issuing bank's port (a trait the mock bank implements).
+//! - [`bank`]: the issuing bank's port (a trait the mock bank implements); [`acquirer`]: the
+//!   merchants' bank's port (orders, their signed links, offers, refunds).
 //! - [`services`]: what every operation runs on (connection, clock, keychain, bank, session).
 //! - the domain folders — [`accounts`], [`cards`], [`money`], [`support`] — data, rules and
 //!   operations (an `impl Cards<'_>` block, and so on: each domain has one handle type).
@@ -15,6 +16,7 @@
 //!   domains' handles (`wallet.cards().bind_start(…)`, `wallet.money().pay(…)`).
 
 pub mod accounts;
+pub mod acquirer;
 pub mod bank;
 pub mod cards;
 pub mod money;

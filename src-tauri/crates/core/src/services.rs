@@ -33,6 +33,8 @@ pub struct Services {
     /// does not need.
     pub(crate) receipt_key: Mutex<Option<Zeroizing<Vec<u8>>>>,
     pub(crate) bank: Option<BankLink>,
+    /// The merchants' bank (orders, offers, refunds), called with the bank's retry policy.
+    pub(crate) acquirer: Option<Arc<dyn crate::acquirer::Acquirer>>,
     /// Where the wallet's own SMS (recovery codes, password-change notices) go.
     pub(crate) sms: Option<Arc<dyn SmsGateway>>,
     /// The last diagnostics run (for the support report); cleared with the cache.
@@ -63,6 +65,7 @@ impl Services {
             fingerprint_key,
             receipt_key: Mutex::new(None),
             bank: None,
+            acquirer: None,
             sms: None,
             last_diagnostics: Mutex::new(None),
             storage_damaged: Arc::new(Mutex::new(None)),
@@ -76,6 +79,10 @@ impl Services {
 
     pub(crate) fn bank(&self) -> Result<&BankLink, AppError> {
         self.bank.as_ref().ok_or_else(|| AppError::internal("no bank is connected"))
+    }
+
+    pub(crate) fn acquirer(&self) -> Result<&dyn crate::acquirer::Acquirer, AppError> {
+        self.acquirer.as_deref().ok_or_else(|| AppError::internal("no acquirer is connected"))
     }
 
     pub(crate) fn db(&self) -> MutexGuard<'_, Connection> {

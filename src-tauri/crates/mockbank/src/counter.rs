@@ -25,6 +25,11 @@ pub struct MockPanel {
     /// offline switch can be changed, and every person's SMS and cards are shown.
     #[serde(default)]
     pub test_mode: bool,
+    /// The merchant panel (test mode): the acquirer's merchants and the newest orders.
+    #[serde(default)]
+    pub merchants: Vec<crate::acquirer::MockMerchant>,
+    #[serde(default)]
+    pub orders: Vec<crate::acquirer::MockOrder>,
 }
 
 /// Who looks at the mock panels outside test mode: the signed-in person. The mock phone stands
@@ -188,6 +193,8 @@ impl MockBank {
             tokens,
             controls: MockControls::from(&self.controls()),
             test_mode: viewer.is_none(),
+            merchants: if viewer.is_none() { self.mock_merchants() } else { vec![] },
+            orders: if viewer.is_none() { self.mock_orders(None, 10).unwrap_or_default() } else { vec![] },
         }
     }
 
@@ -214,6 +221,8 @@ impl MockBank {
             tokens: vec![],
             controls: MockControls::from(&self.controls()),
             test_mode: false,
+            merchants: vec![],
+            orders: vec![],
         }
     }
 

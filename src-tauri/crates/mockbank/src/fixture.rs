@@ -20,6 +20,11 @@ pub struct Fixture {
     pub client_version_floor: String,
     pub people: Vec<Person>,
     pub cards: Vec<Card>,
+    /// The acquirer's merchants and the banks' offers at them (none in a fixture without).
+    #[serde(default)]
+    pub merchants: Vec<Merchant>,
+    #[serde(default)]
+    pub offers: Vec<tongbao_core::acquirer::Offer>,
 
     /// The SHA-256 of the fixture's text: the bank remembers which fixture seeded it.
     #[serde(skip)]
@@ -28,6 +33,22 @@ pub struct Fixture {
 
 fn zero_version() -> String {
     "0.0.0".into()
+}
+
+/// A merchant of the acquirer: its verified name, number, category and signing key.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Merchant {
+    pub id: String,
+    pub name: String,
+    /// 12 digits.
+    pub number: String,
+    pub category: String,
+    /// The key its payment links are signed with (64 hex digits).
+    pub key: String,
+    /// Blocked by the acquirer: its orders can be made but not opened or paid.
+    #[serde(default)]
+    pub blocked: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -161,6 +182,12 @@ impl Fixture {
         use sha2::Digest;
         let mut f: Fixture = serde_json::from_str(json).map_err(|e| format!("fixture: {e}"))?;
         f.sha256 = hex::encode(sha2::Sha256::digest(json.as_bytes()));
+        for m in &f.merchants {
+            let hex_key = m.key.len() == 64 && m.key.bytes().all(|b| b.is_ascii_hexdigit());
+            if m.number.len() != 12 || !m.number.bytes().all(|b| b.is_ascii_digit()) || !hex_key {
+                return Err(format!("fixture: merchant {} needs a 12-digit number and a 64-hex-digit key", m.id));
+            }
+        }
         for c in &f.cards {
             if !f.people.iter().any(|p| p.id == c.holder) {
                 return Err(format!("fixture: card {} has unknown holder {}", c.id, c.holder));

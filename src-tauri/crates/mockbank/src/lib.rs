@@ -7,10 +7,12 @@
 //!
 //! The crate by concern: [`fixture`] (the published test people and cards), [`store`] (the
 //! bank's file, seeding, rows), [`verify`] (card checks, sessions, OTPs and tokens), [`money`]
-//! (debit, credit, inquire, limits), [`bankapp`] (the bank's own app: 一键绑卡), [`controls`] (faults, latency, version floor),
+//! (debit, credit, inquire, limits), [`bankapp`] (the bank's own app: 一键绑卡), [`acquirer`]
+//! (the merchants' bank: merchants, signed orders, offers, refunds), [`controls`] (faults, latency, version floor),
 //! [`counter`] (the bank counter and the developer panel). This file holds the bank itself and
 //! its answers to the core's bank port, each forwarded to the module that decides it.
 
+pub mod acquirer;
 mod bank;
 pub mod bankapp;
 mod controls;
@@ -32,6 +34,32 @@ pub use bank::{Controls, FaultRates, MockBank, OTP_RESEND_AFTER, OTP_TRIES, OTP_
 pub use controls::MockControls;
 pub use counter::{BankAction, MockCard, MockPanel, MockSms, MockToken, Viewer};
 pub use money::{FREQUENCY_WINDOW, MAX_DEBITS_PER_WINDOW};
+
+impl tongbao_core::acquirer::Acquirer for MockBank {
+    fn open_order(
+        &self,
+        link: &tongbao_core::acquirer::PayLink,
+        opts: CallOptions,
+    ) -> BankResult<tongbao_core::acquirer::Order> {
+        self.on_open_order(link, opts)
+    }
+
+    fn pay_order(&self, req: &tongbao_core::acquirer::PayOrder<'_>, opts: CallOptions) -> BankResult<BankTxn> {
+        self.on_pay_order(req, opts)
+    }
+
+    fn payment_state(&self, key: &str, opts: CallOptions) -> BankResult<TxnState> {
+        self.on_payment_state(key, opts)
+    }
+
+    fn offers(&self, opts: CallOptions) -> BankResult<Vec<tongbao_core::acquirer::Offer>> {
+        self.on_offers(opts)
+    }
+
+    fn refund(&self, id: &str, opts: CallOptions) -> BankResult<tongbao_core::acquirer::Refund> {
+        self.on_refund(id, opts)
+    }
+}
 
 impl Bank for MockBank {
     fn verify_card(&self, req: &VerifyCard<'_>, opts: CallOptions) -> BankResult<Verified> {

@@ -1,6 +1,7 @@
 //! Money at the bank: debits (limits, frequency, balance, expiry), credits, the payee check,
 //! inquiries by idempotency key, and the balances tests read.
 
+use crate::store::CardRow;
 use rusqlite::{params, Connection, OptionalExtension};
 use tongbao_core::bank::{
     BankFailure, BankResult, BankTxn, CallOptions, CreditTo, Decline, Fault, PayeeChecked, PayeeOutcome, TxnState,
@@ -112,50 +113,7 @@ impl MockBank {
                 return Err(BankFailure::Fault(Fault::SystemError));
             }
             let now = self.clock.now();
-            let day_start = shanghai_day_start(now);
-            self.once(
-                key,
-                "debit",
-                &card.id,
-                amount_fen,
-                |db| {
-                    card_state(&card)?;
-                    // An issuer refuses a card past the expiry in force (33).
-                    let (expiry, _) = card.current_expiry_cvv(shanghai_date(now));
-                    if expiry.is_some_and(|e| e.has_passed(now)) {
-                        return Err(Decline::ExpiredPickUp);
-                    }
-                    let (balance, line, single, daily): (i64, i64, i64, i64) = db
-                        .query_row(
-                            "SELECT balance_fen, credit_line_fen, single_limit_fen, daily_limit_fen FROM cards WHERE id = ?1",
-                            [&card.id],
-                            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-                        )
-                        .map_err(|_| Decline::NoSuchCard)?;
-                    let (today, recent, count_today): (i64, i64, i64) = db
-                        .query_row(
-                            "SELECT coalesce(sum(CASE WHEN at >= ?2 THEN amount_fen END), 0),
-                                    count(CASE WHEN at > ?3 THEN 1 END), count(CASE WHEN at >= ?2 THEN 1 END)
-                             FROM txns WHERE card_id = ?1 AND kind = 'debit' AND outcome = 'ok'",
-                            params![card.id, day_start, now - FREQUENCY_WINDOW],
-                            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                        )
-                        .map_err(|_| Decline::NoSuchCard)?;
-                    let over_daily_count = card.max_debits_per_day.is_some_and(|max| count_today >= max);
-                    if recent >= MAX_DEBITS_PER_WINDOW || over_daily_count {
-                        return Err(Decline::FrequencyExceeded);
-                    }
-                    if amount_fen > single || today + amount_fen > daily {
-                        // A class II account's limits are the bank's rule for the class (Ⅱ类户).
-                        return Err(if card.class_ii { Decline::ClassIiLimit } else { Decline::LimitExceeded });
-                    }
-                    if balance + line < amount_fen {
-                        return Err(Decline::InsufficientFunds);
-                    }
-                    Ok(())
-                },
-                "UPDATE cards SET balance_fen = balance_fen - ?2 WHERE id = ?1",
-            )
+            self.once(key, "debit", &card.id, amount_fen, |db| debit_rules(db, &card, amount_fen, now), DEBIT)
         })
     }
 
@@ -261,7 +219,13 @@ impl MockBank {
     /// How many money movements a key made (0 or 1: idempotency tests).
     pub fn movements_for(&self, key: &str) -> i64 {
         self.db()
-            .query_row("SELECT count(*) FROM txns WHERE idem_key = ?1 AND outcome = 'ok'", [key], |r| r.get(0))
+            .query_row(
+                // A card charge (an issuer's debit), or an order paid from a wallet's balance.
+                "SELECT (SELECT count(*) FROM txns WHERE idem_key = ?1 AND outcome = 'ok')
+                      + (SELECT count(*) FROM orders WHERE paid_key = ?1 AND paid_card IS NULL)",
+                [key],
+                |r| r.get(0),
+            )
             .unwrap_or(0)
     }
 
@@ -269,8 +233,54 @@ impl MockBank {
     /// wallet record).
     pub fn moved_keys(&self) -> Vec<String> {
         self.db()
-            .prepare("SELECT idem_key FROM txns WHERE outcome = 'ok' ORDER BY at")
+            .prepare(
+                "SELECT idem_key FROM (SELECT idem_key, at FROM txns WHERE outcome = 'ok'
+                 UNION ALL SELECT paid_key, paid_at FROM orders WHERE paid_key IS NOT NULL AND paid_card IS NULL) ORDER BY at",
+            )
             .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<_>>>())
             .unwrap_or_default()
     }
+}
+
+/// What a debit does when the rules allow it (`?1` the card, `?2` the amount).
+pub(crate) const DEBIT: &str = "UPDATE cards SET balance_fen = balance_fen - ?2 WHERE id = ?1";
+
+/// The issuer's rules for debiting `card` by `amount_fen` at `now`: its state, expiry,
+/// frequency, limits and funds. Shared by the wallet's debits and the acquirer's charges.
+pub(crate) fn debit_rules(db: &Connection, card: &CardRow, amount_fen: i64, now: i64) -> Result<(), Decline> {
+    let day_start = shanghai_day_start(now);
+    card_state(card)?;
+    // An issuer refuses a card past the expiry in force (33).
+    let (expiry, _) = card.current_expiry_cvv(shanghai_date(now));
+    if expiry.is_some_and(|e| e.has_passed(now)) {
+        return Err(Decline::ExpiredPickUp);
+    }
+    let (balance, line, single, daily): (i64, i64, i64, i64) = db
+        .query_row(
+            "SELECT balance_fen, credit_line_fen, single_limit_fen, daily_limit_fen FROM cards WHERE id = ?1",
+            [&card.id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .map_err(|_| Decline::NoSuchCard)?;
+    let (today, recent, count_today): (i64, i64, i64) = db
+        .query_row(
+            "SELECT coalesce(sum(CASE WHEN at >= ?2 THEN amount_fen END), 0),
+                    count(CASE WHEN at > ?3 THEN 1 END), count(CASE WHEN at >= ?2 THEN 1 END)
+             FROM txns WHERE card_id = ?1 AND kind = 'debit' AND outcome = 'ok'",
+            params![card.id, day_start, now - FREQUENCY_WINDOW],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .map_err(|_| Decline::NoSuchCard)?;
+    let over_daily_count = card.max_debits_per_day.is_some_and(|max| count_today >= max);
+    if recent >= MAX_DEBITS_PER_WINDOW || over_daily_count {
+        return Err(Decline::FrequencyExceeded);
+    }
+    if amount_fen > single || today + amount_fen > daily {
+        // A class II account's limits are the bank's rule for the class (Ⅱ类户).
+        return Err(if card.class_ii { Decline::ClassIiLimit } else { Decline::LimitExceeded });
+    }
+    if balance + line < amount_fen {
+        return Err(Decline::InsufficientFunds);
+    }
+    Ok(())
 }

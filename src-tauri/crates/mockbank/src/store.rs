@@ -50,6 +50,21 @@ CREATE TABLE IF NOT EXISTS app_sessions (
 CREATE TABLE IF NOT EXISTS app_grants (
     code TEXT PRIMARY KEY, state TEXT NOT NULL, person TEXT NOT NULL REFERENCES people(id),
     cards TEXT NOT NULL, created_at INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0);
+-- The acquirer (acquirer/): merchants, their orders, refunds, the banks' offers.
+CREATE TABLE IF NOT EXISTS merchants (
+    id TEXT PRIMARY KEY, number TEXT NOT NULL UNIQUE, name TEXT NOT NULL, category TEXT NOT NULL,
+    key TEXT NOT NULL, blocked INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS orders (
+    id TEXT PRIMARY KEY, merchant TEXT NOT NULL REFERENCES merchants(id), title TEXT NOT NULL,
+    amount_fen INTEGER NOT NULL CHECK (amount_fen > 0), created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('open', 'paid', 'closed', 'refunded', 'partially_refunded')),
+    paid_key TEXT UNIQUE, pay_ref TEXT, paid_fen INTEGER, discount_fen INTEGER, offer TEXT, paid_card TEXT,
+    paid_at INTEGER, refunded_fen INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS orders_by_time ON orders(created_at DESC);
+CREATE TABLE IF NOT EXISTS refunds (
+    id TEXT PRIMARY KEY, order_id TEXT NOT NULL REFERENCES orders(id),
+    amount_fen INTEGER NOT NULL CHECK (amount_fen > 0), at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS offers (id TEXT PRIMARY KEY, json TEXT NOT NULL);
 ";
 
 /// Columns added after the first release: a bank file from then gains them (an "already
@@ -83,6 +98,7 @@ pub(crate) const PREVIOUS_DEFAULT_FIXTURES: &[&str] = &[
     "c4f2445c697da1c376cf838142ecc09ba180f79005dffbe6b2323df912fbdeaf",
     "fae2152ce30c7c1979efb291a628c1a77101aa7f5a02748b5ee824d06cb2fe7d",
     "dbbeeac329efe9c0474af63fc74941dfa1729fc9c0d3c6b8eea3b6af5f58c3bd",
+    "05edf17c3404e5485c5a896b7c0becd5259845a6f5b2c40801ea1eb4e28c52bc",
 ];
 
 /// A card row as the bank's rules need it.
@@ -211,6 +227,7 @@ impl MockBank {
                 fixture.sha256
             ));
         }
+        bank.seed_acquirer(fixture).map_err(|e| format!("mock bank seed: {e}"))?;
         // The fixture's floor, whatever an earlier run left in the file (a floor raised by the
         // developer control used to be written here and outlived test mode).
         bank.db()

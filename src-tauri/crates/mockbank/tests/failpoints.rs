@@ -31,10 +31,12 @@ struct World {
     card: i64,
     /// The top-up acknowledged before the crash.
     acknowledged: i64,
+    /// A ¥10 order at M02 (no offer under ¥20), for the merchant payments.
+    order: String,
 }
 
 fn reopen(dir: &Path, bank: &Arc<MockBank>, clock: &Arc<FakeClock>) -> Wallet {
-    let w = open_in(dir, bank.clone(), clock.clone()); // start-up settles every account
+    let w = open_with_acquirer(dir, bank.clone(), clock.clone()); // start-up settles every account
     sign_in(&w, &P1);
     w
 }
@@ -43,7 +45,8 @@ fn world() -> (World, Wallet) {
     let (dir, clock, bank, w) = on_disk(0);
     let card = bind(&w, &bank, "6222020000000010017", P1.phone, None).id;
     let acknowledged = pay(&w, topup(card, "100")).unwrap().id;
-    (World { dir, clock, bank, card, acknowledged }, w)
+    let order = bank.create_order("M02", "耳机", "10").unwrap().link;
+    (World { dir, clock, bank, card, acknowledged, order }, w)
 }
 
 fn check_invariants(w: &Wallet, world: &World, amount: i64) {
@@ -84,12 +87,12 @@ fn check_invariants(w: &Wallet, world: &World, amount: i64) {
 }
 
 /// Crashes the payment `input` at `point`: by panic with a restart, then by error in place.
-fn crash_payment_at(point: &str, input: impl Fn(i64) -> PaymentInput, signed_amount: i64) {
+fn crash_payment_at(point: &str, input: impl Fn(&World) -> PaymentInput, signed_amount: i64) {
     for action in ["panic", "return"] {
         let scenario = FailScenario::setup();
         let (world, w) = world();
         fail::cfg(point, action).unwrap();
-        let r = catch_unwind(AssertUnwindSafe(|| pay_with(&w, KEY, input(world.card), PAY_PASSWORD)));
+        let r = catch_unwind(AssertUnwindSafe(|| pay_with(&w, KEY, input(&world), PAY_PASSWORD)));
         fail::remove(point);
         let fired = match action {
             "panic" => r.is_err(),
@@ -104,7 +107,7 @@ fn crash_payment_at(point: &str, input: impl Fn(i64) -> PaymentInput, signed_amo
         };
         check_invariants(&w, &world, signed_amount);
         // The person's retry under the same key answers the one payment.
-        let again = pay_with(&w, KEY, input(world.card), PAY_PASSWORD);
+        let again = pay_with(&w, KEY, input(&world), PAY_PASSWORD);
         if let Ok(v) = again {
             assert_ne!(v.status, PaymentStatus::Pending);
         }
@@ -113,23 +116,34 @@ fn crash_payment_at(point: &str, input: impl Fn(i64) -> PaymentInput, signed_amo
     }
 }
 
-fn withdraw_30(card: i64) -> PaymentInput {
-    withdraw(card, "30")
+fn withdraw_30(w: &World) -> PaymentInput {
+    withdraw(w.card, "30")
 }
-fn topup_20(card: i64) -> PaymentInput {
-    topup(card, "20")
+fn topup_20(w: &World) -> PaymentInput {
+    topup(w.card, "20")
 }
 
 /// A transfer to another person's card: a third counterparty (the payee checked at its bank,
 /// the balance held while the credit runs) under the same pipeline and fail points.
-fn to_card_10(_: i64) -> PaymentInput {
+fn to_card_10(_: &World) -> PaymentInput {
     to_card("6222020000000010231", "王五", "10", tongbao_core::money::payments::Arrival::Instant)
+}
+
+/// A merchant's order from the balance (held while the acquirer answers) and from a card (the
+/// acquirer charges the card itself: the wallet's balance does not move).
+fn order_from_balance(w: &World) -> PaymentInput {
+    merchant(&w.order, None)
+}
+fn order_from_card(w: &World) -> PaymentInput {
+    merchant(&w.order, Some(w.card))
 }
 
 fn crash_both_at(point: &str) {
     crash_payment_at(point, withdraw_30, -3_000);
     crash_payment_at(point, topup_20, 2_000);
     crash_payment_at(point, to_card_10, -1_000);
+    crash_payment_at(point, order_from_balance, -1_000);
+    crash_payment_at(point, order_from_card, 0);
 }
 
 #[test]
@@ -178,7 +192,7 @@ fn crash_in_the_settlement_after_the_inquiry() {
             faults: FaultRates { drop_reply: 1.0, ..FaultRates::default() },
             ..Controls::default()
         });
-        assert!(pay_with(&w, KEY, withdraw_30(world.card), PAY_PASSWORD).is_err(), "no answer: left pending");
+        assert!(pay_with(&w, KEY, withdraw_30(&world), PAY_PASSWORD).is_err(), "no answer: left pending");
         world.bank.set_controls(Controls::default());
         fail::cfg("settle::after_inquire", action).unwrap();
         let r = catch_unwind(AssertUnwindSafe(|| w.money().balance()));

@@ -64,9 +64,11 @@ export function bankName(bank: BankId): string {
 }
 
 /** Who is on the other side of a payment, in words: `*四`, or `*五 工商银行(0231)` (the card's
- *  holder as the bank confirmed them, masked; an older payment without the name: the card). */
+ *  holder as the bank confirmed them, masked; an older payment without the name: the card), or
+ *  the merchant's verified name. */
 export function counterpartyText(c: Counterparty | null): string {
   if (!c) return "";
+  if (c.kind === "merchant") return c.name;
   if (c.kind !== "card") return c.nameMasked;
   const card = t("payee.card", { bank: bankName(c.bank), last4: c.last4 });
   return c.nameMasked ? `${c.nameMasked} ${card}` : card;

@@ -1,7 +1,7 @@
 // Generated from the Rust types by `cargo run -p tongbao-api --bin gen-bindings`.
 // Do not edit: the test command fails when this file is stale.
 
-export type ErrorCode = "PHONE_INVALID" | "PHONE_TAKEN" | "NAME_INVALID" | "ID_NUMBER_INVALID" | "AGE_TOO_YOUNG" | "PASSWORD_WEAK" | "PASSWORD_MISMATCH" | "PAY_PASSWORD_WEAK" | "LOGIN_FAILED" | "LOGIN_LOCKED" | "SESSION_LOCKED" | "PASSWORD_SAME_AS_OLD" | "IDENTITY_MISMATCH" | "RECOVERY_LOCKED" | "ACCOUNT_NOT_EMPTY" | "NOT_LOGGED_IN" | "SETTING_INVALID" | "CARD_NUMBER_INVALID" | "EXPIRY_MISMATCH" | "CVV_MISMATCH" | "PHONE_MISMATCH" | "HOLDER_MISMATCH" | "NETWORK_TIMEOUT" | "NETWORK_OFFLINE" | "BANK_UNAVAILABLE" | "BANK_SYSTEM_ERROR" | "EPAY_DISABLED" | "CARD_RESTRICTED" | "UPGRADE_REQUIRED" | "TOKEN_REQUIRED" | "TOKEN_INVALID" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_LOCKED" | "CARD_EXPIRED" | "BANK_NOT_SUPPORTED" | "CARD_TYPE_NOT_SUPPORTED" | "CARD_NOT_ACTIVATED" | "CARD_LOST" | "CARD_REPLACED" | "BANK_AGREEMENT_LIMIT" | "BIND_CALLBACK_INVALID" | "CARD_ALREADY_BOUND" | "CARD_LIMIT_REACHED" | "BIND_COOLDOWN" | "CONSENT_REQUIRED" | "OTP_RESEND_TOO_SOON" | "CARD_NOT_FOUND" | "CARD_EDIT_INVALID" | "CLOCK_WRONG" | "EXPORT_FAILED" | "PAY_PASSWORD_WRONG" | "PAY_PASSWORD_LOCKED" | "INSUFFICIENT_FUNDS" | "LIMIT_EXCEEDED" | "FREQUENCY_EXCEEDED" | "PAYEE_NOT_FOUND" | "PAYEE_NAME_MISMATCH" | "PAYEE_NAME_CLOSE_MATCH" | "PAYEE_REPORTED" | "PAYEE_CHECK_UNAVAILABLE" | "PURPOSE_REQUIRED" | "STEP_UP_REQUIRED" | "NOTE_INVALID" | "SELF_TRANSFER" | "AMOUNT_INVALID" | "PAYMENT_NOT_FOUND" | "PAYMENT_NOT_REVOCABLE" | "INPUT_INVALID" | "TEST_MODE_REQUIRED" | "UPDATE_CHECK_FAILED" | "UPDATE_SIGNATURE_INVALID" | "UPDATE_NOT_AVAILABLE" | "UPDATE_INSTALL_FAILED" | "KEYCHAIN_UNAVAILABLE" | "KEYCHAIN_LOCKED" | "DATABASE_KEY_MISSING" | "DATABASE_KEY_MISMATCH" | "DATABASE_TOO_NEW" | "DATABASE_DAMAGED" | "STORAGE_ERROR" | "INTERNAL_ERROR";
+export type ErrorCode = "PHONE_INVALID" | "PHONE_TAKEN" | "NAME_INVALID" | "ID_NUMBER_INVALID" | "AGE_TOO_YOUNG" | "PASSWORD_WEAK" | "PASSWORD_MISMATCH" | "PAY_PASSWORD_WEAK" | "LOGIN_FAILED" | "LOGIN_LOCKED" | "SESSION_LOCKED" | "PASSWORD_SAME_AS_OLD" | "IDENTITY_MISMATCH" | "RECOVERY_LOCKED" | "ACCOUNT_NOT_EMPTY" | "NOT_LOGGED_IN" | "SETTING_INVALID" | "CARD_NUMBER_INVALID" | "EXPIRY_MISMATCH" | "CVV_MISMATCH" | "PHONE_MISMATCH" | "HOLDER_MISMATCH" | "NETWORK_TIMEOUT" | "NETWORK_OFFLINE" | "BANK_UNAVAILABLE" | "BANK_SYSTEM_ERROR" | "EPAY_DISABLED" | "CARD_RESTRICTED" | "UPGRADE_REQUIRED" | "TOKEN_REQUIRED" | "TOKEN_INVALID" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_LOCKED" | "CARD_EXPIRED" | "BANK_NOT_SUPPORTED" | "CARD_TYPE_NOT_SUPPORTED" | "CARD_NOT_ACTIVATED" | "CARD_LOST" | "CARD_REPLACED" | "BANK_AGREEMENT_LIMIT" | "BIND_CALLBACK_INVALID" | "CARD_ALREADY_BOUND" | "CARD_LIMIT_REACHED" | "BIND_COOLDOWN" | "CONSENT_REQUIRED" | "OTP_RESEND_TOO_SOON" | "CARD_NOT_FOUND" | "CARD_EDIT_INVALID" | "CLOCK_WRONG" | "EXPORT_FAILED" | "PAY_PASSWORD_WRONG" | "PAY_PASSWORD_LOCKED" | "INSUFFICIENT_FUNDS" | "LIMIT_EXCEEDED" | "FREQUENCY_EXCEEDED" | "PAYEE_NOT_FOUND" | "PAYEE_NAME_MISMATCH" | "PAYEE_NAME_CLOSE_MATCH" | "PAYEE_REPORTED" | "PAYEE_CHECK_UNAVAILABLE" | "PURPOSE_REQUIRED" | "STEP_UP_REQUIRED" | "NOTE_INVALID" | "SELF_TRANSFER" | "AMOUNT_INVALID" | "PAYMENT_NOT_FOUND" | "PAYMENT_NOT_REVOCABLE" | "LINK_INVALID" | "ORDER_NOT_FOUND" | "ORDER_EXPIRED" | "ORDER_ALREADY_PAID" | "ORDER_CLOSED" | "MERCHANT_BLOCKED" | "REFUND_EXCEEDS_PAYMENT" | "OFFER_USED" | "INPUT_INVALID" | "TEST_MODE_REQUIRED" | "UPDATE_CHECK_FAILED" | "UPDATE_SIGNATURE_INVALID" | "UPDATE_NOT_AVAILABLE" | "UPDATE_INSTALL_FAILED" | "KEYCHAIN_UNAVAILABLE" | "KEYCHAIN_LOCKED" | "DATABASE_KEY_MISSING" | "DATABASE_KEY_MISMATCH" | "DATABASE_TOO_NEW" | "DATABASE_DAMAGED" | "STORAGE_ERROR" | "INTERNAL_ERROR";
 
 export type Field = "phone" | "display_name" | "real_name" | "id_number" | "password" | "password_confirm" | "pay_password" | "pay_password_confirm" | "autolock_minutes" | "current_password" | "current_pay_password";
 
@@ -193,6 +193,62 @@ phone: string | null, lastPaidAt: number, };
 
 export type RecentPayeeRef = { key: string, };
 
+export type Merchant = { number: string, 
+/**
+ * The verified name (已认证商户).
+ */
+name: string, 
+/**
+ * What it sells (便利店, 网上商城 …).
+ */
+category: string, verified: boolean, };
+
+export type OrderStatus = "open" | "paid" | "closed" | "refunded" | "partially_refunded";
+
+export type Order = { id: string, merchant: Merchant, title: string, amountFen: number, expiresAt: number, status: OrderStatus, };
+
+export type OfferView = { id: string, title: string, discountFen: number, };
+
+export type CheckoutMethod = { 
+/**
+ * `balance`, or the card's id.
+ */
+id: string, cardId: number | null, available: boolean, reason: ErrorCode | null, offer: OfferView | null, totalFen: number, };
+
+export type Checkout = { 
+/**
+ * The link as parsed (send it back with the payment).
+ */
+link: string, order: Order, methods: Array<CheckoutMethod>, };
+
+export type OrderPaid = { orderId: string, title: string, orderAmountFen: number, offer: string | null, discountFen: number, points: number, refundedFen: number, };
+
+export type Points = { points: number, };
+
+export type MockMerchant = { id: string, name: string, number: string, blocked: boolean, };
+
+export type MockOrder = { id: string, merchantId: string, merchantName: string, title: string, amountFen: number, createdAt: number, expiresAt: number, status: OrderStatus, 
+/**
+ * The link the merchant hands to the wallet.
+ */
+link: string, 
+/**
+ * The wallet's payment reference once paid (the acquirer's record of it).
+ */
+paymentRef: string | null, paidFen: number | null, refundedFen: number, };
+
+export type OrderCreate = { merchantId: string, title: string, 
+/**
+ * Yuan as typed (`25.00`).
+ */
+amount: string, };
+
+export type OrderRefund = { orderId: string, 
+/**
+ * Yuan as typed.
+ */
+amount: string, };
+
 export type ReceiptFields = { 
 /**
  * 回单编号: `TB` + the day (Shanghai) + the payment's number.
@@ -318,7 +374,11 @@ cards: Array<MockCard>, sms: Array<MockSms>, tokens: Array<MockToken>, controls:
  * The app started in test mode (`TONGBAO_TEST_MODE=1`): the clock, latency, faults and
  * offline switch can be changed, and every person's SMS and cards are shown.
  */
-testMode: boolean, };
+testMode: boolean, 
+/**
+ * The merchant panel (test mode): the acquirer's merchants and the newest orders.
+ */
+merchants: Array<MockMerchant>, orders: Array<MockOrder>, };
 
 export type AuditEvent = "bound" | "bind_failed" | "renamed" | "default_set" | "default_moved" | "phone_changed" | "expiry_updated" | "update_failed" | "status_changed" | "unbound" | "unbind_failed";
 
@@ -446,11 +506,11 @@ statuses: number, };
 
 export type ExportedReport = { textPath: string, jsonPath: string, };
 
-export type PaymentKind = "topup" | "withdraw" | "to_user" | "to_card";
+export type PaymentKind = "topup" | "withdraw" | "to_user" | "to_card" | "merchant" | "refund";
 
 export type Arrival = "instant" | "two_hours" | "next_day";
 
-export type PaymentStatus = "pending" | "succeeded" | "failed" | "returned" | "revoked";
+export type PaymentStatus = "pending" | "succeeded" | "failed" | "returned" | "revoked" | "refunded" | "partially_refunded";
 
 export type Direction = "in" | "out";
 
@@ -474,7 +534,12 @@ stepUpCode?: string,
 /**
  * A transfer's note (备注): at most 20 characters, shown to both sides.
  */
-note?: string, };
+note?: string, 
+/**
+ * A merchant payment's link (`tongbao://pay?…`): the order's amount comes from the
+ * acquirer, never from `amount`.
+ */
+order?: string, };
 
 export type PaymentRequest = { idemKey: string, input: PaymentInput, payPassword: string, };
 
@@ -496,7 +561,7 @@ risks: Array<RiskRule>,
  */
 arrivals: Array<Arrival>, };
 
-export type Counterparty = { "kind": "person", nameMasked: string, } | { "kind": "card", bank: BankId, last4: string, nameMasked: string | null, };
+export type Counterparty = { "kind": "person", nameMasked: string, } | { "kind": "card", bank: BankId, last4: string, nameMasked: string | null, } | { "kind": "merchant", name: string, number: string, };
 
 export type PayeeView = { nameMasked: string, };
 
@@ -508,7 +573,16 @@ payeeCheck: PayeeCheck | null,
 /**
  * The transfer's note (备注), for both sides.
  */
-note: string | null, };
+note: string | null, 
+/**
+ * A merchant payment: the order's title and amount, the offer's discount and the points
+ * it earned; how much of it came back in refunds.
+ */
+order: OrderPaid | null, 
+/**
+ * A refund: the merchant payment it gives money back for.
+ */
+refundOf: number | null, };
 
 export type PaymentEvent = { status: PaymentStatus, code: ErrorCode | null, at: number, };
 
@@ -651,6 +725,13 @@ export interface Commands {
   pay_step_up_send: { args: null; result: StepUpSent };
   recent_payees: { args: null; result: Array<RecentPayee> };
   recent_payee_remove: { args: RecentPayeeRef; result: Array<RecentPayee> };
+  checkout_open: { args: string; result: Checkout };
+  checkout_qr: { args: string; result: Checkout };
+  points: { args: null; result: Points };
+  mock_order_create: { args: OrderCreate; result: MockOrder };
+  mock_order_close: { args: string; result: MockOrder };
+  mock_order_refund: { args: OrderRefund; result: MockOrder };
+  mock_order_qr: { args: string; result: string | null };
   pay: { args: PaymentRequest; result: PaymentView };
   revoke_payment: { args: PaymentRef; result: PaymentView };
   history: { args: HistoryQuery; result: HistoryPage };
@@ -736,6 +817,13 @@ export const COMMAND_NAMES = [
   "pay_step_up_send",
   "recent_payees",
   "recent_payee_remove",
+  "checkout_open",
+  "checkout_qr",
+  "points",
+  "mock_order_create",
+  "mock_order_close",
+  "mock_order_refund",
+  "mock_order_qr",
   "pay",
   "revoke_payment",
   "history",
@@ -876,6 +964,14 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   "AMOUNT_INVALID",
   "PAYMENT_NOT_FOUND",
   "PAYMENT_NOT_REVOCABLE",
+  "LINK_INVALID",
+  "ORDER_NOT_FOUND",
+  "ORDER_EXPIRED",
+  "ORDER_ALREADY_PAID",
+  "ORDER_CLOSED",
+  "MERCHANT_BLOCKED",
+  "REFUND_EXCEEDS_PAYMENT",
+  "OFFER_USED",
   "INPUT_INVALID",
   "TEST_MODE_REQUIRED",
   "UPDATE_CHECK_FAILED",

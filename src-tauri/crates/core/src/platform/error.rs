@@ -142,6 +142,25 @@ catalogue! {
     PaymentNotFound = "PAYMENT_NOT_FOUND",
     /// Only a delayed transfer that has not posted can be revoked.
     PaymentNotRevocable = "PAYMENT_NOT_REVOCABLE",
+    // Merchants (docs/features.md, merchants)
+    /// Not a payment link of this wallet, or one whose merchant signature does not match (a
+    /// parameter was changed).
+    LinkInvalid = "LINK_INVALID",
+    /// The acquirer has no such order.
+    OrderNotFound = "ORDER_NOT_FOUND",
+    /// The order's 15 minutes have passed: the merchant makes a new one.
+    OrderExpired = "ORDER_EXPIRED",
+    /// The order is paid already (by this person or another).
+    OrderAlreadyPaid = "ORDER_ALREADY_PAID",
+    /// The merchant closed the order.
+    OrderClosed = "ORDER_CLOSED",
+    /// The acquirer has blocked the merchant: none of its orders can be paid.
+    MerchantBlocked = "MERCHANT_BLOCKED",
+    /// A refund larger than what is left of the payment.
+    RefundExceedsPayment = "REFUND_EXCEEDS_PAYMENT",
+    /// The offer the checkout showed was used meanwhile (once a day): the amount changed, so
+    /// the person checks it again before paying.
+    OfferUsed = "OFFER_USED",
     // Any command
     /// A command's arguments are malformed (wrong type, missing, out of range).
     InputInvalid = "INPUT_INVALID",

@@ -90,6 +90,13 @@ impl Wallet {
         Ok(self)
     }
 
+    /// Connects the merchants' bank. Before [`Self::with_bank`], whose start-up settlement
+    /// asks the acquirer about merchant payments a crash left unanswered.
+    pub fn with_acquirer(mut self, acquirer: Arc<dyn crate::acquirer::Acquirer>) -> Self {
+        self.svc.acquirer = Some(acquirer);
+        self
+    }
+
     /// Connects the wallet's SMS sender (the mock phone, in this app).
     pub fn with_sms(mut self, sms: Arc<dyn SmsGateway>) -> Self {
         self.svc.sms = Some(sms);

@@ -156,6 +156,7 @@ fn form(kind: PaymentKind, fen: i64) -> PaymentInput {
         purpose: None,
         step_up_code: None,
         note: None,
+        order: None,
     }
 }
 
@@ -223,13 +224,7 @@ fn worker(p: &Paths, id: u32) -> ! {
 }
 
 fn status_word(s: PaymentStatus) -> &'static str {
-    match s {
-        PaymentStatus::Pending => "pending",
-        PaymentStatus::Succeeded => "succeeded",
-        PaymentStatus::Failed => "failed",
-        PaymentStatus::Returned => "returned",
-        PaymentStatus::Revoked => "revoked",
-    }
+    s.into()
 }
 
 fn spawn_worker(p: &Paths, id: u32) -> Child {

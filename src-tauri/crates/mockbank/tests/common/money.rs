@@ -34,6 +34,7 @@ pub fn env_with(fixture: Fixture) -> Env {
     let wallet = open_wallet(dir.path(), Arc::new(MemoryStore::default()), clock.clone())
         .unwrap()
         .with_sms(bank.clone())
+        .with_acquirer(bank.clone())
         .with_bank(bank.clone(), policy(), "0.1.0")
         .unwrap();
     register(&wallet, &P2);
@@ -62,6 +63,7 @@ pub fn input(kind: PaymentKind, amount: &str) -> PaymentInput {
         purpose: None,
         step_up_code: None,
         note: None,
+        order: None,
     }
 }
 
@@ -101,6 +103,11 @@ pub fn to_card(number: &str, name: &str, amount: &str, arrival: Arrival) -> Paym
     }
 }
 
+/// A merchant order's payment from its link (from the balance, or a card).
+pub fn merchant(link: &str, card: Option<i64>) -> PaymentInput {
+    PaymentInput { order: Some(link.into()), card_id: card, ..input(PaymentKind::Merchant, "") }
+}
+
 pub fn books(w: &Wallet) {
     w.with_db_for_tests(ledger::audit_books).unwrap();
 }
@@ -113,6 +120,16 @@ pub fn open_in(dir: &Path, bank: Arc<dyn Bank>, clock: Arc<FakeClock>) -> Wallet
         .unwrap()
 }
 
+/// As [`open_in`], with the mock bank also as the acquirer (merchant payments settle at start).
+pub fn open_with_acquirer(dir: &Path, bank: Arc<MockBank>, clock: Arc<FakeClock>) -> Wallet {
+    std::fs::create_dir_all(dir.join("keys")).unwrap();
+    open_wallet(&dir.join("wallet"), Arc::new(FolderStore(dir.join("keys"))), clock)
+        .unwrap()
+        .with_acquirer(bank.clone())
+        .with_bank(bank, policy(), "0.1.0")
+        .unwrap()
+}
+
 /// A wallet and a bank both on disk in a fresh folder (a restart reopens the same files), with
 /// P1 registered and signed in.
 pub fn on_disk(latency_ms: i64) -> (tempfile::TempDir, Arc<FakeClock>, Arc<MockBank>, Wallet) {
@@ -121,7 +138,7 @@ pub fn on_disk(latency_ms: i64) -> (tempfile::TempDir, Arc<FakeClock>, Arc<MockB
     let bank =
         Arc::new(MockBank::open(&dir.path().join("bank.db"), &Fixture::default_fixture(), clock.clone()).unwrap());
     bank.set_controls(Controls { latency_ms, ..Controls::default() });
-    let wallet = open_in(dir.path(), bank.clone(), clock.clone());
+    let wallet = open_with_acquirer(dir.path(), bank.clone(), clock.clone());
     register(&wallet, &P1);
     (dir, clock, bank, wallet)
 }

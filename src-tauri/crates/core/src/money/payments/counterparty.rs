@@ -7,7 +7,7 @@
 //! idempotency key, sends the leg under that key, and posts or voids by the answer — the same
 //! steps, fail points and start-up settlement for every kind. A new way to pay (a merchant
 //! order, a biller, a card repayment, a refund) is one more type here with its own checks and
-//! leg, and one more [`PaymentKind`]; the pipeline does not change.
+//! leg, one more [`PaymentKind`] and its line in [`super::party`]; the pipeline does not change.
 //!
 //! How the money is funded is the pipeline's, not the counterparty's: from the balance (held
 //! in flight while an outside leg runs) or from a bound card (debited at the bank under the
@@ -15,7 +15,7 @@
 
 use super::*;
 use crate::accounts::{self, AccountId};
-use crate::bank::{BankFailure, BankTxn, CreditTo, Fault, PayeeOutcome};
+use crate::bank::{BankFailure, BankResult, BankTxn, CreditTo, Fault, PayeeOutcome, TxnState};
 use crate::cards::manage::StoredCard;
 use crate::cards::{self};
 use crate::money::ledger::Acct;
@@ -54,6 +54,26 @@ pub(super) struct Target {
     pub(super) payee_check: Option<crate::bank::PayeeOutcome>,
     /// The payee card's keyed fingerprint (a payee paid before is known by it).
     pub(super) payee_fp: Option<String>,
+    /// The amount the counterparty sets (a merchant order's, less its offer): the form's
+    /// typed amount is not read.
+    pub(super) fixed_amount: Option<Fen>,
+    /// A merchant order being paid.
+    pub(super) order: Option<OrderTarget>,
+}
+
+/// The order a merchant payment pays, as the acquirer answered it, with the offer the paying
+/// way gets.
+pub(super) struct OrderTarget {
+    pub(super) link: crate::acquirer::PayLink,
+    pub(super) order: crate::acquirer::Order,
+    pub(super) offer: Option<crate::acquirer::Offer>,
+}
+
+impl OrderTarget {
+    /// The offer's discount (0 without one).
+    pub(super) fn discount(&self) -> Fen {
+        self.offer.as_ref().map_or(0, |o| o.off_fen)
+    }
 }
 
 impl Target {
@@ -90,6 +110,25 @@ pub(super) trait Party: Sync {
     /// that pays it is held in flight until the leg answers).
     fn has_leg(&self) -> bool;
 
+    /// Whether the counterparty's leg charges a paying card itself (a merchant's acquirer
+    /// charges the card's token): then a card-funded payment has that one leg, not the bank's
+    /// debit.
+    fn charges_card(&self) -> bool {
+        false
+    }
+
+    /// Where the money comes from when it comes from outside the payer's funds (a refund:
+    /// from the merchants' side of the books); None for the payer's balance or card.
+    fn pays_from(&self, _p: &Stored) -> Option<Acct> {
+        None
+    }
+
+    /// What became of the leg sent under the payment's key (settlement of an unanswered one);
+    /// the issuing bank's answer by default.
+    fn inquire(&self, _s: &Services, link: &BankLink, p: &Stored, opts: CallOptions) -> BankResult<TxnState> {
+        link.bank.inquire(&p.key, opts)
+    }
+
     /// The ledger account where the money lands when the payment posts.
     fn lands_in(&self, p: &Stored) -> Acct;
 
@@ -106,22 +145,12 @@ pub(super) trait Party: Sync {
     }
 }
 
-/// The counterparty of each kind of payment.
-pub(super) fn of(kind: PaymentKind) -> &'static dyn Party {
-    match kind {
-        PaymentKind::Topup => &OwnWallet,
-        PaymentKind::Withdraw => &OwnCard,
-        PaymentKind::ToUser => &WalletUser,
-        PaymentKind::ToCard => &PayeeCard,
-    }
-}
-
 fn choose_card() -> AppError {
     AppError::new(ErrorCode::CardNotFound, "choose a bound card")
 }
 
 /// A top-up: the payer's own balance, paid from one of their cards.
-struct OwnWallet;
+pub(super) struct OwnWallet;
 
 impl Party for OwnWallet {
     fn check(
@@ -149,7 +178,7 @@ impl Party for OwnWallet {
 }
 
 /// A withdrawal: one of the payer's own cards, credited at the bank from the balance.
-struct OwnCard;
+pub(super) struct OwnCard;
 
 impl Party for OwnCard {
     fn check(
@@ -179,7 +208,7 @@ impl Party for OwnCard {
 }
 
 /// Another wallet user, by phone: the money lands in their balance (no outside leg).
-struct WalletUser;
+pub(super) struct WalletUser;
 
 impl Party for WalletUser {
     fn check(
@@ -209,7 +238,7 @@ impl Party for WalletUser {
 
 /// Any bank card, by number and holder name checked at its bank; paid from the balance,
 /// instantly or delayed.
-struct PayeeCard;
+pub(super) struct PayeeCard;
 
 impl Party for PayeeCard {
     fn check(

@@ -3,7 +3,7 @@
 
 use rusqlite::{params, Connection};
 
-use super::counterparty::{self, Source, Target};
+use super::counterparty::{Source, Target};
 use super::*;
 use crate::accounts::session::Session;
 use crate::accounts::{self, validate, AccountId};
@@ -19,8 +19,8 @@ use crate::services::Services;
 /// Outgoing money today (Shanghai day) that still counts: pending or succeeded.
 pub(super) fn outgoing_today(db: &Connection, account: AccountId, now: Millis) -> Result<Fen, AppError> {
     Ok(db.query_row(
-        "SELECT coalesce(sum(amount_fen), 0) FROM payments WHERE account_id = ?1 AND kind <> 'topup'
-         AND status IN ('pending', 'succeeded') AND created_at >= ?2",
+        "SELECT coalesce(sum(amount_fen), 0) FROM payments WHERE account_id = ?1 AND kind NOT IN ('topup', 'refund')
+         AND status IN ('pending', 'succeeded', 'refunded', 'partially_refunded') AND created_at >= ?2",
         params![account, shanghai_day_start(now)],
         |r| r.get(0),
     )?)
@@ -67,7 +67,12 @@ impl Services {
     /// The checks shared by the quote and the payment that need no outside call: the card, the
     /// counterparty's fields, the limits, the balance. The limits and the balance are checked
     /// again by [`admit`] in the transaction that records the payment.
-    pub(super) fn check_form(&self, account: AccountId, input: &PaymentInput, amount: Fen) -> Result<Target, AppError> {
+    /// The amount is the typed one, or the one the counterparty sets (a merchant order's).
+    pub(super) fn check_form(&self, account: AccountId, input: &PaymentInput) -> Result<(Target, Fen), AppError> {
+        let typed = match input.kind {
+            PaymentKind::Merchant => None,
+            _ => Some(money::parse_amount(&input.amount)?),
+        };
         let now = self.clock.now();
         let card = match input.card_id {
             Some(id) => {
@@ -77,9 +82,10 @@ impl Services {
             }
             None => None,
         };
-        let target = counterparty::of(input.kind).check(self, account, input, card.as_ref())?;
+        let target = party(input.kind).check(self, account, input, card.as_ref())?;
+        let amount = target.fixed_amount.or(typed).ok_or_else(|| AppError::internal("a payment without an amount"))?;
         admit(&self.db(), account, input.kind, target.source(), amount, now)?;
-        Ok(target)
+        Ok((target, amount))
     }
 }
 
@@ -118,11 +124,10 @@ impl Money<'_> {
     /// amount, the card, the payee, the wallet's limits. The confirmation step shows the result.
     pub fn quote_payment(&self, input: &PaymentInput) -> Result<PaymentQuote, AppError> {
         let account = self.require_account()?;
-        let amount = money::parse_amount(&input.amount)?;
         let now = self.clock.now();
         // A payee is checked with its issuer already: a wrong name shows before the password.
-        let party = counterparty::of(input.kind);
-        let mut target = self.check_form(account, input, amount)?;
+        let party = party(input.kind);
+        let (mut target, amount) = self.check_form(account, input)?;
         party.confirm_payee(self, &mut target)?;
         let db = self.db();
         let today = outgoing_today(&db, account, now)?;

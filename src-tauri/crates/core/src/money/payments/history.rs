@@ -121,10 +121,11 @@ impl Money<'_> {
             let start = shanghai_midnight(first).ok_or_else(bad)?;
             let end = shanghai_midnight(next).ok_or_else(bad)?;
             let (in_fen, out_fen): (Fen, Fen) = db.query_row(
-                "SELECT coalesce(sum(CASE WHEN kind = 'topup' AND account_id = ?1 THEN amount_fen
+                "SELECT coalesce(sum(CASE WHEN kind IN ('topup', 'refund') AND account_id = ?1 THEN amount_fen
                                           WHEN payee_account = ?1 THEN amount_fen END), 0),
-                        coalesce(sum(CASE WHEN kind <> 'topup' AND account_id = ?1 THEN amount_fen END), 0)
-                 FROM payments WHERE status = 'succeeded' AND (account_id = ?1 OR payee_account = ?1)
+                        coalesce(sum(CASE WHEN kind NOT IN ('topup', 'refund') AND account_id = ?1 THEN amount_fen END), 0)
+                 FROM payments WHERE status IN ('succeeded', 'refunded', 'partially_refunded')
+                 AND (account_id = ?1 OR payee_account = ?1)
                  AND created_at >= ?2 AND created_at < ?3",
                 params![me, start, end],
                 |r| Ok((r.get(0)?, r.get(1)?)),
@@ -172,7 +173,8 @@ pub(super) const VIEW: &str = "p.id, p.kind, CASE WHEN p.account_id = ?1 THEN 'o
                     (p.status = 'pending' AND p.bank_state = 'none' AND p.posts_at > ?2 AND p.account_id = ?1), p.created_at,
                     (SELECT real_name FROM accounts WHERE id = p.account_id), p.payee_last4,
                     (SELECT real_name FROM accounts WHERE id = p.payee_account), p.payee_name_masked,
-                    CASE WHEN p.account_id = ?1 THEN p.payee_check END, p.note";
+                    CASE WHEN p.account_id = ?1 THEN p.payee_check END, p.note, p.merchant_number, p.order_id,
+                    p.order_title, p.order_amount_fen, p.offer_id, p.discount_fen, p.points, p.refunded_fen, p.refund_of";
 
 pub(super) fn view_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PaymentView> {
     let kind: PaymentKind = r.get(1)?;
@@ -182,7 +184,12 @@ pub(super) fn view_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PaymentView> {
     let person = |col| -> rusqlite::Result<Option<Counterparty>> {
         Ok(r.get::<_, Option<String>>(col)?.map(|n| Counterparty::Person { name_masked: accounts::mask_name(&n) }))
     };
+    let merchant = match (r.get::<_, Option<String>>(16)?, r.get::<_, Option<String>>(19)?) {
+        (Some(name), Some(number)) => Some(Counterparty::Merchant { name, number }),
+        _ => None,
+    };
     let counterparty = match (direction, r.get::<_, Option<BankId>>(7)?, r.get::<_, Option<String>>(14)?) {
+        _ if matches!(kind, PaymentKind::Merchant | PaymentKind::Refund) => merchant,
         (Direction::In, _, _) => person(13)?,
         (Direction::Out, Some(bank), Some(last4)) => Some(Counterparty::Card { bank, last4, name_masked: r.get(16)? }),
         (Direction::Out, _, _) => person(15)?,
@@ -190,7 +197,7 @@ pub(super) fn view_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PaymentView> {
     Ok(PaymentView {
         id: r.get(0)?,
         kind,
-        direction: if kind == PaymentKind::Topup { Direction::In } else { direction },
+        direction: if matches!(kind, PaymentKind::Topup | PaymentKind::Refund) { Direction::In } else { direction },
         amount_fen: r.get(3)?,
         status: r.get(4)?,
         arrival: r.get(5)?,
@@ -203,6 +210,19 @@ pub(super) fn view_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PaymentView> {
         created_at: r.get(12)?,
         payee_check: r.get(17)?,
         note: r.get(18)?,
+        order: match (kind, r.get::<_, Option<String>>(20)?) {
+            (PaymentKind::Merchant, Some(order_id)) => Some(OrderPaid {
+                order_id,
+                title: r.get::<_, Option<String>>(21)?.unwrap_or_default(),
+                order_amount_fen: r.get::<_, Option<Fen>>(22)?.unwrap_or_default(),
+                offer: r.get(23)?,
+                discount_fen: r.get(24)?,
+                points: r.get(25)?,
+                refunded_fen: r.get(26)?,
+            }),
+            _ => None,
+        },
+        refund_of: r.get(27)?,
     })
 }
 

@@ -19,6 +19,7 @@
 mod counterparty;
 mod form;
 mod history;
+pub mod merchant;
 mod pay;
 pub mod receipt;
 mod settle;
@@ -46,12 +47,28 @@ pub enum PaymentKind {
     Withdraw,
     ToUser,
     ToCard,
+    /// A merchant's order, from its payment link (付款 / 收银台).
+    Merchant,
+    /// Money a merchant gave back for a payment (退款): made by the merchant, never by a form.
+    Refund,
+}
+
+/// The counterparty of each kind of payment: the one place a kind is tied to its party.
+fn party(kind: PaymentKind) -> &'static dyn counterparty::Party {
+    match kind {
+        PaymentKind::Topup => &counterparty::OwnWallet,
+        PaymentKind::Withdraw => &counterparty::OwnCard,
+        PaymentKind::ToUser => &counterparty::WalletUser,
+        PaymentKind::ToCard => &counterparty::PayeeCard,
+        PaymentKind::Merchant => &merchant::MerchantOrder,
+        PaymentKind::Refund => &merchant::MerchantRefund,
+    }
 }
 
 impl PaymentKind {
     /// Whether the money leaves the payer (the daily outgoing limit counts it).
     fn outgoing(self) -> bool {
-        counterparty::of(self).outgoing()
+        party(self).outgoing()
     }
 }
 
@@ -84,6 +101,10 @@ pub enum PaymentStatus {
     Failed,
     Returned,
     Revoked,
+    /// A merchant payment given back in full (已退款).
+    Refunded,
+    /// A merchant payment given back in part (部分退款).
+    PartiallyRefunded,
 }
 
 crate::platform::storage::stored_as_text!(PaymentKind, Arrival, PaymentStatus);
@@ -118,6 +139,11 @@ pub struct PaymentInput {
     #[serde(default)]
     #[ts(optional)]
     pub note: Option<String>,
+    /// A merchant payment's link (`tongbao://pay?…`): the order's amount comes from the
+    /// acquirer, never from `amount`.
+    #[serde(default)]
+    #[ts(optional)]
+    pub order: Option<String>,
 }
 
 /// A payment to make: the form, the client's idempotency key and the payment password.
@@ -186,6 +212,8 @@ pub enum Counterparty {
         #[serde(rename = "nameMasked")]
         name_masked: Option<String>,
     },
+    /// A merchant, by the name the acquirer verified and its merchant number.
+    Merchant { name: String, number: String },
 }
 
 impl Counterparty {
@@ -195,6 +223,7 @@ impl Counterparty {
             Counterparty::Person { name_masked } => name_masked.clone(),
             Counterparty::Card { bank, last4, name_masked: Some(n) } => format!("{n} {} {last4}", bank.code()),
             Counterparty::Card { bank, last4, name_masked: None } => format!("{} {last4}", bank.code()),
+            Counterparty::Merchant { name, .. } => name.clone(),
         }
     }
 }
@@ -239,6 +268,29 @@ pub struct PaymentView {
     pub payee_check: Option<trust::PayeeCheck>,
     /// The transfer's note (备注), for both sides.
     pub note: Option<String>,
+    /// A merchant payment: the order's title and amount, the offer's discount and the points
+    /// it earned; how much of it came back in refunds.
+    pub order: Option<OrderPaid>,
+    /// A refund: the merchant payment it gives money back for.
+    #[ts(type = "number | null")]
+    pub refund_of: Option<i64>,
+}
+
+/// What a merchant payment paid for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderPaid {
+    pub order_id: String,
+    pub title: String,
+    #[ts(type = "number")]
+    pub order_amount_fen: Fen,
+    pub offer: Option<String>,
+    #[ts(type = "number")]
+    pub discount_fen: Fen,
+    #[ts(type = "number")]
+    pub points: i64,
+    #[ts(type = "number")]
+    pub refunded_fen: Fen,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -345,11 +397,14 @@ struct Stored {
     posts_at: Option<Millis>,
     status: PaymentStatus,
     bank_state: String,
+    /// A merchant payment's offer and its discount (sent to the acquirer with the payment).
+    offer_id: Option<String>,
+    discount: Fen,
 }
 
 const STORED: &str =
     "id, account_id, idem_key, kind, amount_fen, source_card, dest_card, payee_account, payee_ref, posts_at,
-                      status, bank_state";
+                      status, bank_state, offer_id, discount_fen";
 
 fn stored(r: &rusqlite::Row<'_>) -> rusqlite::Result<Stored> {
     Ok(Stored {
@@ -365,6 +420,8 @@ fn stored(r: &rusqlite::Row<'_>) -> rusqlite::Result<Stored> {
         posts_at: r.get(9)?,
         status: r.get(10)?,
         bank_state: r.get(11)?,
+        offer_id: r.get(12)?,
+        discount: r.get(13)?,
     })
 }
 
@@ -409,7 +466,7 @@ fn fail_error() -> AppError {
 
 impl Stored {
     fn party(&self) -> &'static dyn counterparty::Party {
-        counterparty::of(self.kind)
+        party(self.kind)
     }
 
     fn source(&self) -> counterparty::Source {
@@ -425,10 +482,11 @@ impl Stored {
     /// Where the money comes from when the payment posts: the paying card's clearing account,
     /// the hold, or the balance itself (no outside leg at all).
     fn post_legs(&self) -> [(Acct, Fen); 2] {
-        let from = match self.source() {
-            counterparty::Source::Card(card) => Acct::CardClearing(card),
-            counterparty::Source::Balance if self.holds() => Acct::InFlight(self.account),
-            counterparty::Source::Balance => Acct::Wallet(self.account),
+        let from = match (self.party().pays_from(self), self.source()) {
+            (Some(outside), _) => outside,
+            (None, counterparty::Source::Card(card)) => Acct::CardClearing(card),
+            (None, counterparty::Source::Balance) if self.holds() => Acct::InFlight(self.account),
+            (None, counterparty::Source::Balance) => Acct::Wallet(self.account),
         };
         [(from, -self.amount), (self.party().lands_in(self), self.amount)]
     }

@@ -3,14 +3,13 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use super::counterparty::{self, Source};
+use super::counterparty::Source;
 use super::form::admit;
 use super::*;
 use crate::accounts::{self};
 use crate::cards::manage::stored_card;
 use crate::money::ledger::{self, Phase};
 use crate::money::ops::Money;
-use crate::money::{self};
 use crate::platform::error::{AppError, ErrorCode};
 use crate::services::Services;
 
@@ -60,12 +59,13 @@ impl Services {
         self.db().execute("UPDATE payments SET bank_state = 'sent' WHERE id = ?1 AND bank_state = 'none'", [p.id])?;
         fail::fail_point!("finish::after_sent", |_| Err(fail_error()));
         let answer = match p.source() {
-            // Funded by a card: the card's debit is the leg; the money lands inside the books.
-            Source::Card(card) => {
+            // Funded by a card: the card's debit is the leg; the money lands inside the books
+            // (unless the counterparty charges the card itself).
+            Source::Card(card) if !party.charges_card() => {
                 let t = self.card_token(card)?;
                 self.call_bank(link, |o| link.bank.debit(&t, p.amount, &p.key, o), on_retry)
             }
-            Source::Balance => party.send(self, link, p, on_retry)?,
+            _ => party.send(self, link, p, on_retry)?,
         };
         fail::fail_point!("finish::after_bank", |_| Err(fail_error()));
         self.settle_answer(p, answer.map_err(Some))
@@ -86,9 +86,8 @@ impl Money<'_> {
             return self.payment_view(account, p.id);
         }
         let input = &req.input;
-        let amount = money::parse_amount(&input.amount)?;
-        let party = counterparty::of(input.kind);
-        let mut target = self.check_form(account, input, amount)?;
+        let party = party(input.kind);
+        let (mut target, amount) = self.check_form(account, input)?;
         accounts::check_pay_password(&self.db, account, req.pay_password.expose(), self.clock.now())?;
         party.confirm_payee(self, &mut target)?;
         let now = self.clock.now();
@@ -100,6 +99,7 @@ impl Money<'_> {
             Some(Counterparty::Card { bank, last4, name_masked }) => {
                 (Some(bank.code()), Some(last4.as_str()), name_masked.as_deref())
             }
+            Some(Counterparty::Merchant { name, .. }) => (None, None, Some(name.as_str())),
             _ => (None, None, None),
         };
         fail::fail_point!("pay::before_record", |_| Err(fail_error()));
@@ -111,11 +111,14 @@ impl Money<'_> {
             }
             admit(&tx, account, input.kind, source, amount, now)?;
             trust::enforce(&tx, account, input, &target, amount, step_up.as_deref(), now)?;
+            let order = super::merchant::enforce(&tx, account, &req.idem_key, &target, now)?;
             let inserted = tx.execute(
                 "INSERT INTO payments (idem_key, account_id, kind, amount_fen, source_card, dest_card, payee_account, payee_bank,
                                        payee_last4, payee_ref, arrival, posts_at, status, created_at, updated_at,
-                                       payee_name_masked, payee_check, payee_fp, purpose, note)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'pending', ?13, ?13, ?14, ?15, ?16, ?17, ?18)",
+                                       payee_name_masked, payee_check, payee_fp, purpose, note, order_id, order_title,
+                                       merchant_number, order_amount_fen, offer_id, discount_fen, points)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'pending', ?13, ?13, ?14, ?15, ?16, ?17, ?18,
+                         ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
                 params![
                     req.idem_key,
                     account,
@@ -134,7 +137,14 @@ impl Money<'_> {
                     trust::stored(target.payee_check.as_ref()),
                     target.payee_fp,
                     input.purpose,
-                    note
+                    note,
+                    order.order_id,
+                    order.title,
+                    order.merchant_number,
+                    order.order_amount,
+                    order.offer_id,
+                    order.discount,
+                    order.points
                 ],
             );
             match inserted {
@@ -168,6 +178,8 @@ impl Money<'_> {
                     posts_at: arrival.posts_at(now),
                     status: PaymentStatus::Pending,
                     bank_state: "none".into(),
+                    offer_id: None,
+                    discount: 0,
                 };
                 ledger::journal(&tx, id, Phase::Post, &p.post_legs(), now)?;
                 set_status(&tx, id, PaymentStatus::Succeeded, "done", None, None, now)?;

@@ -182,6 +182,7 @@ fn fields_of(p: &PaymentView, my_name: &str, now: Millis) -> ReceiptFields {
             ),
         ),
         Some(super::Counterparty::Person { name_masked }) => (None, name_masked.clone()),
+        Some(super::Counterparty::Merchant { name, number }) => (None, format!("{name}（商户号 {number}）")),
         None => (None, String::new()),
     };
     let way = card(&p.card_last4, bank_name.filter(|_| p.kind != PaymentKind::ToCard));
@@ -190,6 +191,7 @@ fn fields_of(p: &PaymentView, my_name: &str, now: Millis) -> ReceiptFields {
     let (payer, payee) = match (p.kind, p.direction) {
         (PaymentKind::Topup, _) => (format!("{my_name} {}", own_card()), format!("{my_name} 通宝余额")),
         (PaymentKind::Withdraw, _) => (format!("{my_name} 通宝余额"), format!("{my_name} {}", own_card())),
+        (PaymentKind::Refund, _) => (counter, format!("{my_name} {}", own_card().replace("余额", "通宝余额"))),
         (_, Direction::In) => (counter, my_name.to_owned()),
         (_, Direction::Out) => (my_name.to_owned(), counter),
     };
@@ -260,6 +262,8 @@ fn status_words(s: PaymentStatus) -> &'static str {
         PaymentStatus::Failed => "失败 Failed",
         PaymentStatus::Returned => "已退回 Returned",
         PaymentStatus::Revoked => "已撤销 Revoked",
+        PaymentStatus::Refunded => "已退款 Refunded",
+        PaymentStatus::PartiallyRefunded => "部分退款 Partially refunded",
     }
 }
 
@@ -270,6 +274,8 @@ fn kind_words(k: PaymentKind, d: Direction) -> &'static str {
         (PaymentKind::ToUser, Direction::Out) => "转账 Transfer",
         (PaymentKind::ToUser, Direction::In) => "收款 Transfer received",
         (PaymentKind::ToCard, _) => "转账到银行卡 Transfer to card",
+        (PaymentKind::Merchant, _) => "商户消费 Merchant payment",
+        (PaymentKind::Refund, _) => "退款 Refund",
     }
 }
 

@@ -121,7 +121,7 @@ impl Money<'_> {
         let mut settled = 0;
         for p in open {
             let outcome = if p.bank_state == "sent" {
-                let state = link.bank.inquire(&p.key, opts);
+                let state = p.party().inquire(self, link, &p, opts);
                 fail::fail_point!("settle::after_inquire", |_| Err(fail_error()));
                 match state {
                     Ok(TxnState::Done(t)) => self.settle_answer(&p, Ok(t)),

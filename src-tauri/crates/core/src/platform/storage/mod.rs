@@ -58,6 +58,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_further_causes.sql"),
     include_str!("migrations/0010_bank_app.sql"),
     include_str!("migrations/0011_payee_trust.sql"),
+    include_str!("migrations/0012_merchants.sql"),
 ];
 
 /// The schema version this binary writes.
@@ -129,14 +130,29 @@ fn migrate(conn: &mut Connection) -> Result<(), AppError> {
             format!("the database has schema {found}, this app knows up to {SCHEMA_VERSION}"),
         ));
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", (i + 1) as u32)?;
-        tx.commit()?;
-        tracing::info!(version = i + 1, "database migrated");
+    if found == SCHEMA_VERSION {
+        return Ok(());
     }
-    Ok(())
+    // A migration may rebuild a table others refer to (SQLite's way to change a constraint):
+    // foreign keys are off while migrations run (a PRAGMA that only works outside a
+    // transaction) and checked inside each one before it commits.
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let result = (|| -> Result<(), AppError> {
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+            let tx = conn.transaction()?;
+            tx.execute_batch(sql)?;
+            let broken: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+            if broken > 0 {
+                return Err(AppError::internal(format!("migration {} left {broken} broken references", i + 1)));
+            }
+            tx.pragma_update(None, "user_version", (i + 1) as u32)?;
+            tx.commit()?;
+            tracing::info!(version = i + 1, "database migrated");
+        }
+        Ok(())
+    })();
+    conn.pragma_update(None, "foreign_keys", true)?;
+    result
 }
 
 /// `PRAGMA integrity_check` is "ok" (used by diagnostics and tests).
@@ -186,6 +202,48 @@ mod tests {
         let c = open(&p, &key(1), false).unwrap();
         let v: String = c.query_row("SELECT value FROM app_settings WHERE key='language'", [], |r| r.get(0)).unwrap();
         assert_eq!(v, "en");
+    }
+
+    #[test]
+    fn rebuilding_payments_keeps_every_row_and_reference() {
+        // A database at schema 11 with an account, a payment, its event and its entries.
+        let mut c = Connection::open_in_memory().unwrap();
+        c.pragma_update(None, "foreign_keys", true).unwrap();
+        for (i, sql) in MIGRATIONS.iter().enumerate().take(11) {
+            c.execute_batch(sql).unwrap();
+            c.pragma_update(None, "user_version", (i + 1) as u32).unwrap();
+        }
+        c.execute_batch(
+            "INSERT INTO accounts (id, phone, display_name, real_name, id_number, password_hash, pay_password_hash, created_at)
+                 VALUES (1, '13800138000', 'z', '张三', '110101199003074477', 'h', 'h', 0);
+             INSERT INTO payments (id, idem_key, account_id, kind, amount_fen, status, created_at, updated_at, note)
+                 VALUES (7, 'key-00000001', 1, 'to_card', 500, 'succeeded', 1, 2, '房租');
+             INSERT INTO payment_events (payment_id, status, at) VALUES (7, 'succeeded', 2);
+             INSERT INTO ledger_accounts (id, kind, owner, allow_negative) VALUES (1, 'wallet', 1, 0), (2, 'payee_clearing', NULL, 1);
+             INSERT INTO entries (payment_id, phase, account, amount_fen, at) VALUES (7, 'post', 1, -500, 2), (7, 'post', 2, 500, 2);",
+        )
+        .unwrap();
+        migrate(&mut c).unwrap();
+        assert_eq!(user_version(&c).unwrap(), SCHEMA_VERSION);
+        let row: (String, i64, String, i64) = c
+            .query_row("SELECT idem_key, amount_fen, note, refunded_fen FROM payments WHERE id = 7", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .unwrap();
+        assert_eq!(row, ("key-00000001".into(), 500, "房租".into(), 0));
+        let n: i64 = c.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(n, 0);
+        let fk: i64 = c.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        assert_eq!(fk, 1, "foreign keys are on again");
+        // The references still hold, to the new table.
+        assert!(c.execute("DELETE FROM payments WHERE id = 7", []).is_err());
+        c.execute(
+            "INSERT INTO payments (idem_key, account_id, kind, amount_fen, status, created_at, updated_at, order_id)
+             VALUES ('key-00000002', 1, 'merchant', 100, 'pending', 3, 3, 'O1')",
+            [],
+        )
+        .unwrap();
+        assert!(integrity_ok(&c).unwrap());
     }
 
     #[test]

@@ -308,3 +308,39 @@ proptest::proptest! {
         let _ = tongbao_core::money::payments::merchant::link_from_qr_image(&png);
     }
 }
+
+#[test]
+fn the_command_line_makes_an_order_the_acquirer_pays_and_saves_its_qr_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bank.db");
+    let cli = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_mockbank"))
+            .args(args)
+            .arg("--db")
+            .arg(&db)
+            .output()
+            .unwrap();
+        (out.status.success(), String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    };
+    let (ok, link) = cli(&["order", "--merchant", "M01", "--title", "矿泉水", "--amount", "25"]);
+    assert!(ok, "{link}");
+    let parsed = PayLink::parse(&link).unwrap();
+    let png = dir.path().join("order.png");
+    assert!(cli(&["qr", "--order", &parsed.order, "--out", png.to_str().unwrap()]).0);
+    assert_eq!(
+        tongbao_core::money::payments::merchant::link_from_qr_image(&std::fs::read(&png).unwrap()).unwrap(),
+        parsed
+    );
+    let (ok, shown) = cli(&["show", "--order", &parsed.order]);
+    assert!(ok && shown.contains("\"amountFen\": 2500"), "{shown}");
+    assert!(!cli(&["order", "--merchant", "M09", "--title", "x", "--amount", "1"]).0, "no such merchant");
+    assert!(!cli(&["nonsense"]).0);
+    // The bank file is the one a wallet then opens.
+    let bank = MockBank::open(
+        &db,
+        &tongbao_mockbank::fixture::Fixture::default_fixture(),
+        std::sync::Arc::new(tongbao_core::platform::clock::SystemClock),
+    )
+    .unwrap();
+    assert_eq!(bank.mock_order(&parsed.order).unwrap().status, OrderStatus::Open);
+}

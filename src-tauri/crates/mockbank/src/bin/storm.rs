@@ -1,6 +1,6 @@
 //! The storm: money under crashes. Two worker processes pay at once from one account — random
-//! top-ups, withdrawals, transfers to a user and to a card (instant, 2 hours, next day) and
-//! revocations — against the mock bank with faults on (timeouts, 91, 96, lost answers) on a
+//! top-ups, withdrawals, transfers to a user and to a card (instant, 2 hours, next day),
+//! merchant orders from the card or the balance, and revocations — against the mock bank with faults on (timeouts, 91, 96, lost answers) on a
 //! clock 60× faster than real time. The parent SIGKILLs a worker at random moments and starts
 //! it again, then reopens the wallet, settles and checks the invariants:
 //!
@@ -101,6 +101,7 @@ fn open(p: &Paths, faults: bool) -> (Wallet, Arc<MockBank>, Arc<FastClock>) {
     bank.set_controls(Controls { latency_ms: 60, offline: false, faults: rates });
     bank.seed_faults(u64::from(std::process::id()));
     let wallet = open_wallet(&p.wallet(), Arc::new(FolderStore(p.keys())), clock.clone())
+        .map(|w| w.with_acquirer(bank.clone()))
         .and_then(|w| w.with_bank(bank.clone(), policy(), env!("CARGO_PKG_VERSION")))
         .expect("the wallet opens");
     (wallet, bank, clock)
@@ -163,7 +164,7 @@ fn form(kind: PaymentKind, fen: i64) -> PaymentInput {
 /// A worker: pays until killed, writing each payment it saw end to its acknowledgements file
 /// (flushed and synced before the next one starts).
 fn worker(p: &Paths, id: u32) -> ! {
-    let (w, _bank, _clock) = open(p, true);
+    let (w, bank, _clock) = open(p, true);
     sign_in(&w, P1.phone);
     let card = w.cards().list().expect("cards").first().expect("T01 bound").id;
     let mut rng = rand::rngs::StdRng::seed_from_u64(u64::from(std::process::id()) << 8 | u64::from(id));
@@ -172,7 +173,7 @@ fn worker(p: &Paths, id: u32) -> ! {
     let mut delayed: Vec<i64> = vec![];
     for n in 0u64.. {
         let fen = rng.gen_range(1..=5_000);
-        let input = match rng.gen_range(0..10) {
+        let input = match rng.gen_range(0..12) {
             0..=2 => PaymentInput { card_id: Some(card), ..form(PaymentKind::Topup, fen) },
             3..=4 => PaymentInput { card_id: Some(card), ..form(PaymentKind::Withdraw, fen) },
             5..=6 => PaymentInput { payee_phone: Some(P2.phone.into()), ..form(PaymentKind::ToUser, fen) },
@@ -181,6 +182,17 @@ fn worker(p: &Paths, id: u32) -> ! {
                 card_id: Some(card),
                 ..form(PaymentKind::ToUser, fen)
             },
+            // A merchant's order (M02, O1 from ¥20 on T01), from the card or the balance: the
+            // acquirer's leg, killed like any other.
+            10..=11 => {
+                let yuan = format!("{}.{:02}", fen / 100, fen % 100);
+                let Ok(order) = bank.create_order("M02", "storm", &yuan) else { continue };
+                PaymentInput {
+                    order: Some(order.link),
+                    card_id: rng.gen_bool(0.5).then_some(card),
+                    ..form(PaymentKind::Merchant, fen)
+                }
+            }
             _ => PaymentInput {
                 payee_card: Some(SecretString::new("6222020000000010231")),
                 payee_name: Some("王五".into()),
@@ -338,9 +350,9 @@ fn main() {
         let _ = w.wait();
     }
     let (bad, acknowledged) = check(&p);
-    let payments = count_payments(&p);
+    let (payments, orders) = count_payments(&p);
     println!(
-        "storm: seed {seed}, {done} kills, {payments} payments recorded, {acknowledged} acknowledged, {} violations, {:.0} s",
+        "storm: seed {seed}, {done} kills, {payments} payments recorded ({orders} merchant orders), {acknowledged} acknowledged, {} violations, {:.0} s",
         bad.len(),
         started.elapsed().as_secs_f64()
     );
@@ -356,9 +368,15 @@ fn main() {
     }
 }
 
-fn count_payments(p: &Paths) -> i64 {
+/// How many payments were recorded, and how many of them were merchant orders.
+fn count_payments(p: &Paths) -> (i64, i64) {
     let (w, _, _) = open(p, false);
-    w.with_db_for_tests(|db| db.query_row("SELECT count(*) FROM payments", [], |r| r.get(0)).unwrap_or(0))
+    w.with_db_for_tests(|db| {
+        db.query_row("SELECT count(*), count(CASE WHEN kind = 'merchant' THEN 1 END) FROM payments", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap_or((0, 0))
+    })
 }
 
 fn tempdir_in(base: Option<&Path>) -> PathBuf {

@@ -4,6 +4,7 @@
 // home, a partial refund comes back as its own entry; and each refusal says why.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { createHmac } from "node:crypto";
 import path from "node:path";
 import { APP, ARTIFACTS, test } from "../lib/harness.mjs";
 import { click, el, errorCode, text, tid, type } from "../lib/dom.mjs";
@@ -13,6 +14,14 @@ import * as cards from "../pages/cards.mjs";
 import * as merchant from "../pages/merchant.mjs";
 
 const EXPORT_DIR = path.join(ARTIFACTS, "exports");
+/** M01's signing key, as the fixture publishes it (hex). */
+const M01_KEY = "6d30312d746f6e6762616f2d6d65726368616e742d6b65792d666f722d746573";
+
+/** A link to `order` at M01 signed as the merchant signs it. */
+function signed(order) {
+  const text = `v=1&m=100000000001&o=${order}`;
+  return `tongbao://pay?${text}&sig=${createHmac("sha256", Buffer.from(M01_KEY, "hex")).update(text).digest("hex")}`;
+}
 
 async function t01Id(b) {
   const m = await b.$$(tid("checkout-method"));
@@ -94,7 +103,7 @@ test("a tongbao://pay link handed to a second start opens the checkout in the ru
   await merchant.orderStatus(b, "paid");
 });
 
-test("each refusal says why: a changed link, a blocked merchant, a closed, a paid and an expired order", async ({ b }) => {
+test("each refusal says why: a changed link, an unknown order, a blocked merchant, a closed, a paid and an expired order", async ({ b }) => {
   await money.p1WithMoney(b, "100");
   const link = await merchant.createOrder(b, "M02", "耳机", "10");
   // One character of the signature changed.
@@ -102,6 +111,9 @@ test("each refusal says why: a changed link, a blocked merchant, a closed, a pai
   await merchant.pasteLink(b, link.slice(0, -1) + last);
   assert.equal(await errorCode(b, null, 20_000), "LINK_INVALID");
   assert.match(await text(b, "error"), /付款链接/);
+  // Signed right, to an order the acquirer never made.
+  await merchant.pasteLink(b, signed("O0000000000000001"));
+  assert.equal(await errorCode(b, null, 20_000), "ORDER_NOT_FOUND");
   // A blocked merchant's order.
   await merchant.pasteLink(b, await merchant.createOrder(b, "M03", "手机壳", "10"));
   assert.equal(await errorCode(b, null, 20_000), "MERCHANT_BLOCKED");

@@ -238,6 +238,13 @@ fn refunds_come_back_the_way_they_went_and_never_exceed_the_payment() {
     assert_eq!(e.wallet.money().payment_detail(paid.id).unwrap().payment.status, PaymentStatus::Refunded);
     assert_eq!(e.wallet.money().points().unwrap(), 0);
     assert_eq!(e.bank.mock_order(&o).unwrap().status, OrderStatus::Refunded);
+    // The month's sums count the payment as money out and its refunds as money in; the CSV lists
+    // both kinds, the payment as refunded.
+    let month = e.wallet.money().monthly_flows(1).unwrap().pop().unwrap();
+    assert_eq!((month.in_fen, month.out_fen), (50_000 + 3_000, 3_000));
+    let csv = e.wallet.money().history_csv(&HistoryQuery::default()).unwrap();
+    assert!(csv.lines().any(|l| l.contains(",merchant,out,\"¥30.00\",refunded,\"云端商城\"")), "{csv}");
+    assert_eq!(csv.lines().filter(|l| l.contains(",refund,in,")).count(), 2, "{csv}");
 
     // From a card: the money goes back to the card at the bank; sixteen ¥1 refunds of a ¥10
     // payment at once: ten are made, the rest refused, at the acquirer and in the wallet.

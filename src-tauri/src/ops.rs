@@ -271,6 +271,22 @@ pub fn checkout_qr(w: &Wallet, picture_base64: String) -> Result<Checkout, AppEr
     w.money().checkout_qr(&picture_base64)
 }
 
+pub fn bill_query(w: &Wallet, a: BillQuery) -> Result<BillAccount, AppError> {
+    w.money().bill_query(&a)
+}
+
+pub fn bill_saved(w: &Wallet) -> Result<Vec<SavedBill>, AppError> {
+    w.money().saved_bills()
+}
+
+pub fn bill_save(w: &Wallet, a: SavedBillInput) -> Result<Vec<SavedBill>, AppError> {
+    w.money().save_bill(&a)
+}
+
+pub fn bill_saved_remove(w: &Wallet, a: SavedBillRef) -> Result<Vec<SavedBill>, AppError> {
+    w.money().remove_saved_bill(a)
+}
+
 pub fn points(w: &Wallet) -> Result<Points, AppError> {
     Ok(Points { points: w.money().points()? })
 }

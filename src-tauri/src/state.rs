@@ -220,11 +220,11 @@ fn open(data_dir: &Path, identifier: &str, app: tauri::AppHandle) -> Result<Open
     };
     // Scope the keychain entries to this data folder: two installations never share a key.
     let secrets = Arc::new(KeyringStore::new(identifier, data_dir.to_string_lossy()));
-    let wallet = open_wallet(data_dir, secrets, clock)?.with_sms(bank.clone()).with_acquirer(bank.clone()).with_bank(
-        bank.clone(),
-        policy,
-        env!("CARGO_PKG_VERSION"),
-    )?;
+    let wallet = open_wallet(data_dir, secrets, clock)?
+        .with_sms(bank.clone())
+        .with_acquirer(bank.clone())
+        .with_biller(bank.clone())
+        .with_bank(bank.clone(), policy, env!("CARGO_PKG_VERSION"))?;
     let wallet = Arc::new(wallet);
     wallet.check_storage_then(move |damaged| {
         if damaged {

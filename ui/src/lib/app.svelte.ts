@@ -16,6 +16,7 @@ export type Screen =
   | "help"
   | "pay"
   | "checkout"
+  | "bills"
   | "history"
   | "settings"
   | "security"
@@ -115,7 +116,7 @@ export function applySettings(s: Settings): void {
   document.documentElement.dataset.theme = s.theme;
 }
 
-const SIGNED_IN_SCREENS: Screen[] = ["home", "cards", "card", "bind", "help", "pay", "checkout", "history", "settings", "security"];
+const SIGNED_IN_SCREENS: Screen[] = ["home", "cards", "card", "bind", "help", "pay", "checkout", "bills", "history", "settings", "security"];
 
 /** Asks Rust who is signed in and moves to the matching screen. */
 export async function refresh(): Promise<void> {

@@ -17,6 +17,7 @@ pub use tongbao_core::accounts::settings::{Language, Settings, Theme};
 pub use tongbao_core::accounts::{LoginInput, Profile, RegisterDetails, RegisterInput, UnlockInput};
 pub use tongbao_core::acquirer::{Merchant, Order, OrderStatus};
 pub use tongbao_core::bank::{AccountClass, CardStatus};
+pub use tongbao_core::biller::{BillAccount, BillKind};
 pub use tongbao_core::cards::audit::{AuditEntry, AuditEvent, LastFailure};
 pub use tongbao_core::cards::bank_app::{BankAppBound, BankAppCallback, BankAppRequest};
 pub use tongbao_core::cards::binding::{
@@ -24,6 +25,7 @@ pub use tongbao_core::cards::binding::{
 };
 pub use tongbao_core::cards::manage::{CardDetail, CardRef, CardRename, CardUnbind, CardUpdate};
 pub use tongbao_core::cards::{BankId, CardKind};
+pub use tongbao_core::money::payments::bills::{BillPaid, BillQuery, SavedBill, SavedBillInput, SavedBillRef};
 pub use tongbao_core::money::payments::merchant::{Checkout, CheckoutMethod, OfferView, Points};
 pub use tongbao_core::money::payments::receipt::{ReceiptCheck, ReceiptFields, ReceiptProblem};
 pub use tongbao_core::money::payments::trust::{
@@ -237,6 +239,10 @@ macro_rules! with_commands {
             wallet checkout_open(String) -> Checkout;
             wallet checkout_qr(String) -> Checkout;
             wallet points() -> Points;
+            wallet bill_query(BillQuery) -> BillAccount;
+            wallet bill_saved() -> Vec<SavedBill>;
+            wallet bill_save(SavedBillInput) -> Vec<SavedBill>;
+            wallet bill_saved_remove(SavedBillRef) -> Vec<SavedBill>;
             test mock_order_create(OrderCreate) -> MockOrder;
             test mock_order_close(String) -> MockOrder;
             shell mock_order_refund(OrderRefund) -> MockOrder;
@@ -413,6 +419,13 @@ fn declarations() -> Vec<String> {
         StepUpSent::decl(),
         RecentPayee::decl(),
         RecentPayeeRef::decl(),
+        BillKind::decl(),
+        BillAccount::decl(),
+        BillPaid::decl(),
+        BillQuery::decl(),
+        SavedBill::decl(),
+        SavedBillInput::decl(),
+        SavedBillRef::decl(),
         Merchant::decl(),
         OrderStatus::decl(),
         Order::decl(),

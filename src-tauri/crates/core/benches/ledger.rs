@@ -183,6 +183,8 @@ fn main() {
                 step_up_code: None,
                 note: None,
                 order: None,
+                bill_kind: None,
+                bill_account: None,
             },
             pay_password: SecretString::new("258036"),
         };

@@ -261,6 +261,8 @@ pub enum Decline {
     MerchantBlocked,
     /// The acquirer: a refund over what is left of the order's payment.
     RefundTooLarge,
+    /// A biller: no such account number.
+    BillAccountNotFound,
 }
 
 impl Decline {
@@ -296,7 +298,8 @@ impl Decline {
             | Decline::OrderPaid
             | Decline::OrderClosed
             | Decline::MerchantBlocked
-            | Decline::RefundTooLarge => return None,
+            | Decline::RefundTooLarge
+            | Decline::BillAccountNotFound => return None,
         })
     }
 
@@ -383,6 +386,10 @@ pub enum BankFailure {
     Replaced {
         new_last4: Last4,
     },
+    /// A biller's nightly maintenance, ending at `until` (not retried automatically).
+    BillerMaintenance {
+        until: Millis,
+    },
 }
 
 impl From<Decline> for BankFailure {
@@ -418,6 +425,7 @@ impl BankFailure {
             BankFailure::Fault(Fault::Busy) => C::BankUnavailable,
             BankFailure::Fault(Fault::SystemError) => C::BankSystemError,
             BankFailure::Maintenance { .. } => C::BankUnavailable,
+            BankFailure::BillerMaintenance { .. } => C::BillerUnavailable,
             BankFailure::Replaced { .. } => C::CardReplaced,
             BankFailure::Declined(d) => match d {
                 Decline::NoSuchCard => C::CardNumberInvalid,
@@ -446,6 +454,7 @@ impl BankFailure {
                 Decline::OrderClosed => C::OrderClosed,
                 Decline::MerchantBlocked => C::MerchantBlocked,
                 Decline::RefundTooLarge => C::RefundExceedsPayment,
+                Decline::BillAccountNotFound => C::BillAccountNotFound,
             },
             BankFailure::Session(s) => match s {
                 SessionProblem::TokenInvalid => C::TokenInvalid,
@@ -471,7 +480,7 @@ impl BankFailure {
                 None => e,
             },
             // Planned: retrying helps only after the window, and the error says when.
-            BankFailure::Maintenance { until } => {
+            BankFailure::Maintenance { until } | BankFailure::BillerMaintenance { until } => {
                 let mut e = e.until(until).detail("maintenance");
                 e.transient = None;
                 e.retry = Some(crate::platform::error::RetryHelps::Later);

@@ -8,7 +8,8 @@
 //! - [`platform`]: storage and migrations, secrets and the keychain port, the clock port, the
 //!   error catalogue.
 //! - [`bank`]: the issuing bank's port (a trait the mock bank implements); [`acquirer`]: the
-//!   merchants' bank's port (orders, their signed links, offers, refunds).
+//!   merchants' bank's port (orders, their signed links, offers, refunds); [`biller`]: the
+//!   utilities' and carriers' port (bills and mobile top-up).
 //! - [`services`]: what every operation runs on (connection, clock, keychain, bank, session).
 //! - the domain folders — [`accounts`], [`cards`], [`money`], [`support`] — data, rules and
 //!   operations (an `impl Cards<'_>` block, and so on: each domain has one handle type).
@@ -18,6 +19,7 @@
 pub mod accounts;
 pub mod acquirer;
 pub mod bank;
+pub mod biller;
 pub mod cards;
 pub mod money;
 pub mod platform;

@@ -35,6 +35,8 @@ pub struct Services {
     pub(crate) bank: Option<BankLink>,
     /// The merchants' bank (orders, offers, refunds), called with the bank's retry policy.
     pub(crate) acquirer: Option<Arc<dyn crate::acquirer::Acquirer>>,
+    /// The billers (utilities, mobile top-up), called with the bank's retry policy.
+    pub(crate) biller: Option<Arc<dyn crate::biller::Biller>>,
     /// Where the wallet's own SMS (recovery codes, password-change notices) go.
     pub(crate) sms: Option<Arc<dyn SmsGateway>>,
     /// The last diagnostics run (for the support report); cleared with the cache.
@@ -66,6 +68,7 @@ impl Services {
             receipt_key: Mutex::new(None),
             bank: None,
             acquirer: None,
+            biller: None,
             sms: None,
             last_diagnostics: Mutex::new(None),
             storage_damaged: Arc::new(Mutex::new(None)),
@@ -79,6 +82,10 @@ impl Services {
 
     pub(crate) fn bank(&self) -> Result<&BankLink, AppError> {
         self.bank.as_ref().ok_or_else(|| AppError::internal("no bank is connected"))
+    }
+
+    pub(crate) fn biller(&self) -> Result<&dyn crate::biller::Biller, AppError> {
+        self.biller.as_deref().ok_or_else(|| AppError::internal("no biller is connected"))
     }
 
     pub(crate) fn acquirer(&self) -> Result<&dyn crate::acquirer::Acquirer, AppError> {

@@ -235,7 +235,7 @@ const DOMAIN_ORDER: &[&str] = &["accounts", "cards", "money", "support", "wallet
 /// Below every domain, the foundation they all run on: `platform/`, the bank port and the
 /// services. It imports no domain operation — only these data types, which themselves import
 /// nothing of a domain but their own folder's data and the foundation.
-const FOUNDATION: &[&str] = &["platform", "bank.rs", "acquirer.rs", "services.rs"];
+const FOUNDATION: &[&str] = &["platform", "bank.rs", "acquirer.rs", "biller.rs", "services.rs"];
 const FOUNDATION_MAY_IMPORT: &[&str] = &[
     "accounts/mod.rs",
     "accounts/session.rs",

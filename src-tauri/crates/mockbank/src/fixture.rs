@@ -25,6 +25,9 @@ pub struct Fixture {
     pub merchants: Vec<Merchant>,
     #[serde(default)]
     pub offers: Vec<tongbao_core::acquirer::Offer>,
+    /// The utilities and their test accounts (none in a fixture without).
+    #[serde(default)]
+    pub billers: Vec<BillerData>,
 
     /// The SHA-256 of the fixture's text: the bank remembers which fixture seeded it.
     #[serde(skip)]
@@ -33,6 +36,23 @@ pub struct Fixture {
 
 fn zero_version() -> String {
     "0.0.0".into()
+}
+
+/// A utility of the fixture and its test accounts (户号).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BillerData {
+    pub kind: tongbao_core::biller::BillKind,
+    pub name: String,
+    pub accounts: Vec<BillAccountData>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BillAccountData {
+    pub account: String,
+    pub holder_masked: String,
+    pub due_fen: i64,
 }
 
 /// A merchant of the acquirer: its verified name, number, category and signing key.

@@ -8,13 +8,15 @@
 //! The crate by concern: [`fixture`] (the published test people and cards), [`store`] (the
 //! bank's file, seeding, rows), [`verify`] (card checks, sessions, OTPs and tokens), [`money`]
 //! (debit, credit, inquire, limits), [`bankapp`] (the bank's own app: 一键绑卡), [`acquirer`]
-//! (the merchants' bank: merchants, signed orders, offers, refunds), [`controls`] (faults, latency, version floor),
+//! (the merchants' bank: merchants, signed orders, offers, refunds), [`billers`] (utilities and
+//! mobile top-up), [`controls`] (faults, latency, version floor),
 //! [`counter`] (the bank counter and the developer panel). This file holds the bank itself and
 //! its answers to the core's bank port, each forwarded to the module that decides it.
 
 pub mod acquirer;
 mod bank;
 pub mod bankapp;
+pub mod billers;
 mod controls;
 mod counter;
 pub mod fixture;
@@ -58,6 +60,25 @@ impl tongbao_core::acquirer::Acquirer for MockBank {
 
     fn refund(&self, id: &str, opts: CallOptions) -> BankResult<tongbao_core::acquirer::Refund> {
         self.on_refund(id, opts)
+    }
+}
+
+impl tongbao_core::biller::Biller for MockBank {
+    fn query(
+        &self,
+        kind: tongbao_core::biller::BillKind,
+        account: &str,
+        opts: CallOptions,
+    ) -> BankResult<tongbao_core::biller::BillAccount> {
+        self.on_bill_query(kind, account, opts)
+    }
+
+    fn pay_bill(&self, req: &tongbao_core::biller::BillPay<'_>, opts: CallOptions) -> BankResult<BankTxn> {
+        self.on_pay_bill(req, opts)
+    }
+
+    fn bill_payment_state(&self, key: &str, opts: CallOptions) -> BankResult<TxnState> {
+        self.on_bill_payment_state(key, opts)
     }
 }
 

@@ -220,9 +220,11 @@ impl MockBank {
     pub fn movements_for(&self, key: &str) -> i64 {
         self.db()
             .query_row(
-                // A card charge (an issuer's debit), or an order paid from a wallet's balance.
+                // A card charge (an issuer's debit), or an order or a bill paid from a wallet's
+                // balance.
                 "SELECT (SELECT count(*) FROM txns WHERE idem_key = ?1 AND outcome = 'ok')
-                      + (SELECT count(*) FROM orders WHERE paid_key = ?1 AND paid_card IS NULL)",
+                      + (SELECT count(*) FROM orders WHERE paid_key = ?1 AND paid_card IS NULL)
+                      + (SELECT count(*) FROM bill_payments WHERE key = ?1 AND card_id IS NULL)",
                 [key],
                 |r| r.get(0),
             )
@@ -235,7 +237,8 @@ impl MockBank {
         self.db()
             .prepare(
                 "SELECT idem_key FROM (SELECT idem_key, at FROM txns WHERE outcome = 'ok'
-                 UNION ALL SELECT paid_key, paid_at FROM orders WHERE paid_key IS NOT NULL AND paid_card IS NULL) ORDER BY at",
+                 UNION ALL SELECT paid_key, paid_at FROM orders WHERE paid_key IS NOT NULL AND paid_card IS NULL
+                 UNION ALL SELECT key, at FROM bill_payments WHERE card_id IS NULL) ORDER BY at",
             )
             .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<_>>>())
             .unwrap_or_default()

@@ -50,6 +50,14 @@ CREATE TABLE IF NOT EXISTS app_sessions (
 CREATE TABLE IF NOT EXISTS app_grants (
     code TEXT PRIMARY KEY, state TEXT NOT NULL, person TEXT NOT NULL REFERENCES people(id),
     cards TEXT NOT NULL, created_at INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0);
+-- The billers (billers/): utilities, their test accounts and what is due, payments by key.
+CREATE TABLE IF NOT EXISTS billers (kind TEXT PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS bill_accounts (
+    kind TEXT NOT NULL, account TEXT NOT NULL, holder_masked TEXT NOT NULL,
+    due_fen INTEGER NOT NULL CHECK (due_fen >= 0), PRIMARY KEY (kind, account));
+CREATE TABLE IF NOT EXISTS bill_payments (
+    key TEXT PRIMARY KEY, kind TEXT NOT NULL, account TEXT NOT NULL, amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+    reference TEXT NOT NULL, card_id TEXT, at INTEGER NOT NULL);
 -- The acquirer (acquirer/): merchants, their orders, refunds, the banks' offers.
 CREATE TABLE IF NOT EXISTS merchants (
     id TEXT PRIMARY KEY, number TEXT NOT NULL UNIQUE, name TEXT NOT NULL, category TEXT NOT NULL,
@@ -99,6 +107,7 @@ pub(crate) const PREVIOUS_DEFAULT_FIXTURES: &[&str] = &[
     "fae2152ce30c7c1979efb291a628c1a77101aa7f5a02748b5ee824d06cb2fe7d",
     "dbbeeac329efe9c0474af63fc74941dfa1729fc9c0d3c6b8eea3b6af5f58c3bd",
     "05edf17c3404e5485c5a896b7c0becd5259845a6f5b2c40801ea1eb4e28c52bc",
+    "1527be83f374368692d2fb7f40f48a3c36ea3c58fb679ef5df29b9c9a42cdc59",
 ];
 
 /// A card row as the bank's rules need it.
@@ -228,6 +237,7 @@ impl MockBank {
             ));
         }
         bank.seed_acquirer(fixture).map_err(|e| format!("mock bank seed: {e}"))?;
+        bank.seed_billers(fixture).map_err(|e| format!("mock bank seed: {e}"))?;
         // The fixture's floor, whatever an earlier run left in the file (a floor raised by the
         // developer control used to be written here and outlived test mode).
         bank.db()

@@ -138,12 +138,22 @@ fn order_from_card(w: &World) -> PaymentInput {
     merchant(&w.order, Some(w.card))
 }
 
+/// A prepayment of an electricity account (nothing due) from the balance and from a card.
+fn bill_from_balance(_: &World) -> PaymentInput {
+    bill(tongbao_core::biller::BillKind::Electricity, "1000000002", "10", None)
+}
+fn bill_from_card(w: &World) -> PaymentInput {
+    bill(tongbao_core::biller::BillKind::Electricity, "1000000002", "10", Some(w.card))
+}
+
 fn crash_both_at(point: &str) {
     crash_payment_at(point, withdraw_30, -3_000);
     crash_payment_at(point, topup_20, 2_000);
     crash_payment_at(point, to_card_10, -1_000);
     crash_payment_at(point, order_from_balance, -1_000);
     crash_payment_at(point, order_from_card, 0);
+    crash_payment_at(point, bill_from_balance, -1_000);
+    crash_payment_at(point, bill_from_card, 0);
 }
 
 #[test]

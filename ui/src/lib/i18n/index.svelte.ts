@@ -68,7 +68,7 @@ export function bankName(bank: BankId): string {
  *  the merchant's verified name. */
 export function counterpartyText(c: Counterparty | null): string {
   if (!c) return "";
-  if (c.kind === "merchant") return c.name;
+  if (c.kind === "merchant" || c.kind === "biller") return c.name;
   if (c.kind !== "card") return c.nameMasked;
   const card = t("payee.card", { bank: bankName(c.bank), last4: c.last4 });
   return c.nameMasked ? `${c.nameMasked} ${card}` : card;

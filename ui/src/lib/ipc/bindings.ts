@@ -1,7 +1,7 @@
 // Generated from the Rust types by `cargo run -p tongbao-api --bin gen-bindings`.
 // Do not edit: the test command fails when this file is stale.
 
-export type ErrorCode = "PHONE_INVALID" | "PHONE_TAKEN" | "NAME_INVALID" | "ID_NUMBER_INVALID" | "AGE_TOO_YOUNG" | "PASSWORD_WEAK" | "PASSWORD_MISMATCH" | "PAY_PASSWORD_WEAK" | "LOGIN_FAILED" | "LOGIN_LOCKED" | "SESSION_LOCKED" | "PASSWORD_SAME_AS_OLD" | "IDENTITY_MISMATCH" | "RECOVERY_LOCKED" | "ACCOUNT_NOT_EMPTY" | "NOT_LOGGED_IN" | "SETTING_INVALID" | "CARD_NUMBER_INVALID" | "EXPIRY_MISMATCH" | "CVV_MISMATCH" | "PHONE_MISMATCH" | "HOLDER_MISMATCH" | "NETWORK_TIMEOUT" | "NETWORK_OFFLINE" | "BANK_UNAVAILABLE" | "BANK_SYSTEM_ERROR" | "EPAY_DISABLED" | "CARD_RESTRICTED" | "UPGRADE_REQUIRED" | "TOKEN_REQUIRED" | "TOKEN_INVALID" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_LOCKED" | "CARD_EXPIRED" | "BANK_NOT_SUPPORTED" | "CARD_TYPE_NOT_SUPPORTED" | "CARD_NOT_ACTIVATED" | "CARD_LOST" | "CARD_REPLACED" | "BANK_AGREEMENT_LIMIT" | "BIND_CALLBACK_INVALID" | "CARD_ALREADY_BOUND" | "CARD_LIMIT_REACHED" | "BIND_COOLDOWN" | "CONSENT_REQUIRED" | "OTP_RESEND_TOO_SOON" | "CARD_NOT_FOUND" | "CARD_EDIT_INVALID" | "CLOCK_WRONG" | "EXPORT_FAILED" | "PAY_PASSWORD_WRONG" | "PAY_PASSWORD_LOCKED" | "INSUFFICIENT_FUNDS" | "LIMIT_EXCEEDED" | "FREQUENCY_EXCEEDED" | "PAYEE_NOT_FOUND" | "PAYEE_NAME_MISMATCH" | "PAYEE_NAME_CLOSE_MATCH" | "PAYEE_REPORTED" | "PAYEE_CHECK_UNAVAILABLE" | "PURPOSE_REQUIRED" | "STEP_UP_REQUIRED" | "NOTE_INVALID" | "SELF_TRANSFER" | "AMOUNT_INVALID" | "PAYMENT_NOT_FOUND" | "PAYMENT_NOT_REVOCABLE" | "LINK_INVALID" | "ORDER_NOT_FOUND" | "ORDER_EXPIRED" | "ORDER_ALREADY_PAID" | "ORDER_CLOSED" | "MERCHANT_BLOCKED" | "REFUND_EXCEEDS_PAYMENT" | "OFFER_USED" | "INPUT_INVALID" | "TEST_MODE_REQUIRED" | "UPDATE_CHECK_FAILED" | "UPDATE_SIGNATURE_INVALID" | "UPDATE_NOT_AVAILABLE" | "UPDATE_INSTALL_FAILED" | "KEYCHAIN_UNAVAILABLE" | "KEYCHAIN_LOCKED" | "DATABASE_KEY_MISSING" | "DATABASE_KEY_MISMATCH" | "DATABASE_TOO_NEW" | "DATABASE_DAMAGED" | "STORAGE_ERROR" | "INTERNAL_ERROR";
+export type ErrorCode = "PHONE_INVALID" | "PHONE_TAKEN" | "NAME_INVALID" | "ID_NUMBER_INVALID" | "AGE_TOO_YOUNG" | "PASSWORD_WEAK" | "PASSWORD_MISMATCH" | "PAY_PASSWORD_WEAK" | "LOGIN_FAILED" | "LOGIN_LOCKED" | "SESSION_LOCKED" | "PASSWORD_SAME_AS_OLD" | "IDENTITY_MISMATCH" | "RECOVERY_LOCKED" | "ACCOUNT_NOT_EMPTY" | "NOT_LOGGED_IN" | "SETTING_INVALID" | "CARD_NUMBER_INVALID" | "EXPIRY_MISMATCH" | "CVV_MISMATCH" | "PHONE_MISMATCH" | "HOLDER_MISMATCH" | "NETWORK_TIMEOUT" | "NETWORK_OFFLINE" | "BANK_UNAVAILABLE" | "BANK_SYSTEM_ERROR" | "EPAY_DISABLED" | "CARD_RESTRICTED" | "UPGRADE_REQUIRED" | "TOKEN_REQUIRED" | "TOKEN_INVALID" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_LOCKED" | "CARD_EXPIRED" | "BANK_NOT_SUPPORTED" | "CARD_TYPE_NOT_SUPPORTED" | "CARD_NOT_ACTIVATED" | "CARD_LOST" | "CARD_REPLACED" | "BANK_AGREEMENT_LIMIT" | "BIND_CALLBACK_INVALID" | "CARD_ALREADY_BOUND" | "CARD_LIMIT_REACHED" | "BIND_COOLDOWN" | "CONSENT_REQUIRED" | "OTP_RESEND_TOO_SOON" | "CARD_NOT_FOUND" | "CARD_EDIT_INVALID" | "CLOCK_WRONG" | "EXPORT_FAILED" | "PAY_PASSWORD_WRONG" | "PAY_PASSWORD_LOCKED" | "INSUFFICIENT_FUNDS" | "LIMIT_EXCEEDED" | "FREQUENCY_EXCEEDED" | "PAYEE_NOT_FOUND" | "PAYEE_NAME_MISMATCH" | "PAYEE_NAME_CLOSE_MATCH" | "PAYEE_REPORTED" | "PAYEE_CHECK_UNAVAILABLE" | "PURPOSE_REQUIRED" | "STEP_UP_REQUIRED" | "NOTE_INVALID" | "SELF_TRANSFER" | "AMOUNT_INVALID" | "PAYMENT_NOT_FOUND" | "PAYMENT_NOT_REVOCABLE" | "LINK_INVALID" | "ORDER_NOT_FOUND" | "ORDER_EXPIRED" | "ORDER_ALREADY_PAID" | "ORDER_CLOSED" | "MERCHANT_BLOCKED" | "REFUND_EXCEEDS_PAYMENT" | "BILLER_UNAVAILABLE" | "BILL_ACCOUNT_NOT_FOUND" | "OFFER_USED" | "INPUT_INVALID" | "TEST_MODE_REQUIRED" | "UPDATE_CHECK_FAILED" | "UPDATE_SIGNATURE_INVALID" | "UPDATE_NOT_AVAILABLE" | "UPDATE_INSTALL_FAILED" | "KEYCHAIN_UNAVAILABLE" | "KEYCHAIN_LOCKED" | "DATABASE_KEY_MISSING" | "DATABASE_KEY_MISMATCH" | "DATABASE_TOO_NEW" | "DATABASE_DAMAGED" | "STORAGE_ERROR" | "INTERNAL_ERROR";
 
 export type Field = "phone" | "display_name" | "real_name" | "id_number" | "password" | "password_confirm" | "pay_password" | "pay_password_confirm" | "autolock_minutes" | "current_password" | "current_pay_password";
 
@@ -192,6 +192,52 @@ key: string, kind: PaymentKind, counterparty: Counterparty,
 phone: string | null, lastPaidAt: number, };
 
 export type RecentPayeeRef = { key: string, };
+
+export type BillKind = "electricity" | "water" | "gas" | "mobile";
+
+export type BillAccount = { kind: BillKind, 
+/**
+ * The 户号 (or the phone), as the biller knows it.
+ */
+account: string, 
+/**
+ * The biller's name (国网北京市电力公司), or the carrier's (中国移动).
+ */
+biller: string, 
+/**
+ * The account holder's name, masked (`*三`); none for a phone.
+ */
+holderMasked: string | null, 
+/**
+ * What is due now (0: nothing; a payment is then a prepayment).
+ */
+dueFen: number, 
+/**
+ * The amounts a payment may be (a phone's face values); empty: any amount from the least.
+ */
+faces: number[], 
+/**
+ * The least a payment may be.
+ */
+minFen: number, };
+
+export type BillPaid = { kind: BillKind, 
+/**
+ * The 户号 or phone, masked (`100****001`, `138****8000`).
+ */
+accountMasked: string, biller: string, holderMasked: string | null, 
+/**
+ * The biller's reference, once it credited the payment.
+ */
+reference: string | null, };
+
+export type BillQuery = { kind: BillKind, account: string, };
+
+export type SavedBill = { id: number, kind: BillKind, account: string, nickname: string, };
+
+export type SavedBillInput = { kind: BillKind, account: string, nickname: string, };
+
+export type SavedBillRef = { id: number, };
 
 export type Merchant = { number: string, 
 /**
@@ -506,7 +552,7 @@ statuses: number, };
 
 export type ExportedReport = { textPath: string, jsonPath: string, };
 
-export type PaymentKind = "topup" | "withdraw" | "to_user" | "to_card" | "merchant" | "refund";
+export type PaymentKind = "topup" | "withdraw" | "to_user" | "to_card" | "merchant" | "refund" | "bill";
 
 export type Arrival = "instant" | "two_hours" | "next_day";
 
@@ -539,7 +585,11 @@ note?: string,
  * A merchant payment's link (`tongbao://pay?…`): the order's amount comes from the
  * acquirer, never from `amount`.
  */
-order?: string, };
+order?: string, 
+/**
+ * A bill: what is paid and its 户号 (or the phone of a top-up).
+ */
+billKind?: BillKind, billAccount?: string, };
 
 export type PaymentRequest = { idemKey: string, input: PaymentInput, payPassword: string, };
 
@@ -561,7 +611,7 @@ risks: Array<RiskRule>,
  */
 arrivals: Array<Arrival>, };
 
-export type Counterparty = { "kind": "person", nameMasked: string, } | { "kind": "card", bank: BankId, last4: string, nameMasked: string | null, } | { "kind": "merchant", name: string, number: string, };
+export type Counterparty = { "kind": "person", nameMasked: string, } | { "kind": "card", bank: BankId, last4: string, nameMasked: string | null, } | { "kind": "merchant", name: string, number: string, } | { "kind": "biller", name: string, };
 
 export type PayeeView = { nameMasked: string, };
 
@@ -582,7 +632,11 @@ order: OrderPaid | null,
 /**
  * A refund: the merchant payment it gives money back for.
  */
-refundOf: number | null, };
+refundOf: number | null, 
+/**
+ * A bill payment's receipt (缴费凭证).
+ */
+bill: BillPaid | null, };
 
 export type PaymentEvent = { status: PaymentStatus, code: ErrorCode | null, at: number, };
 
@@ -728,6 +782,10 @@ export interface Commands {
   checkout_open: { args: string; result: Checkout };
   checkout_qr: { args: string; result: Checkout };
   points: { args: null; result: Points };
+  bill_query: { args: BillQuery; result: BillAccount };
+  bill_saved: { args: null; result: Array<SavedBill> };
+  bill_save: { args: SavedBillInput; result: Array<SavedBill> };
+  bill_saved_remove: { args: SavedBillRef; result: Array<SavedBill> };
   mock_order_create: { args: OrderCreate; result: MockOrder };
   mock_order_close: { args: string; result: MockOrder };
   mock_order_refund: { args: OrderRefund; result: MockOrder };
@@ -820,6 +878,10 @@ export const COMMAND_NAMES = [
   "checkout_open",
   "checkout_qr",
   "points",
+  "bill_query",
+  "bill_saved",
+  "bill_save",
+  "bill_saved_remove",
   "mock_order_create",
   "mock_order_close",
   "mock_order_refund",
@@ -971,6 +1033,8 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   "ORDER_CLOSED",
   "MERCHANT_BLOCKED",
   "REFUND_EXCEEDS_PAYMENT",
+  "BILLER_UNAVAILABLE",
+  "BILL_ACCOUNT_NOT_FOUND",
   "OFFER_USED",
   "INPUT_INVALID",
   "TEST_MODE_REQUIRED",

@@ -158,6 +158,11 @@ catalogue! {
     MerchantBlocked = "MERCHANT_BLOCKED",
     /// A refund larger than what is left of the payment.
     RefundExceedsPayment = "REFUND_EXCEEDS_PAYMENT",
+    // Bills (docs/features.md, bills)
+    /// The biller is in its nightly maintenance (23:30–00:30 Shanghai): `until` says when it ends.
+    BillerUnavailable = "BILLER_UNAVAILABLE",
+    /// The biller has no such account number (户号).
+    BillAccountNotFound = "BILL_ACCOUNT_NOT_FOUND",
     /// The offer the checkout showed was used meanwhile (once a day): the amount changed, so
     /// the person checks it again before paying.
     OfferUsed = "OFFER_USED",

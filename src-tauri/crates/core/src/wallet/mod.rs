@@ -97,6 +97,13 @@ impl Wallet {
         self
     }
 
+    /// Connects the billers. Before [`Self::with_bank`], whose start-up settlement asks them
+    /// about bill payments a crash left unanswered.
+    pub fn with_biller(mut self, biller: Arc<dyn crate::biller::Biller>) -> Self {
+        self.svc.biller = Some(biller);
+        self
+    }
+
     /// Connects the wallet's SMS sender (the mock phone, in this app).
     pub fn with_sms(mut self, sms: Arc<dyn SmsGateway>) -> Self {
         self.svc.sms = Some(sms);

@@ -1,6 +1,6 @@
 //! The storm: money under crashes. Two worker processes pay at once from one account — random
 //! top-ups, withdrawals, transfers to a user and to a card (instant, 2 hours, next day),
-//! merchant orders from the card or the balance, and revocations — against the mock bank with faults on (timeouts, 91, 96, lost answers) on a
+//! merchant orders and bills from the card or the balance, and revocations — against the mock bank with faults on (timeouts, 91, 96, lost answers) on a
 //! clock 60× faster than real time. The parent SIGKILLs a worker at random moments and starts
 //! it again, then reopens the wallet, settles and checks the invariants:
 //!
@@ -101,7 +101,7 @@ fn open(p: &Paths, faults: bool) -> (Wallet, Arc<MockBank>, Arc<FastClock>) {
     bank.set_controls(Controls { latency_ms: 60, offline: false, faults: rates });
     bank.seed_faults(u64::from(std::process::id()));
     let wallet = open_wallet(&p.wallet(), Arc::new(FolderStore(p.keys())), clock.clone())
-        .map(|w| w.with_acquirer(bank.clone()))
+        .map(|w| w.with_acquirer(bank.clone()).with_biller(bank.clone()))
         .and_then(|w| w.with_bank(bank.clone(), policy(), env!("CARGO_PKG_VERSION")))
         .expect("the wallet opens");
     (wallet, bank, clock)
@@ -158,6 +158,8 @@ fn form(kind: PaymentKind, fen: i64) -> PaymentInput {
         step_up_code: None,
         note: None,
         order: None,
+        bill_kind: None,
+        bill_account: None,
     }
 }
 
@@ -173,7 +175,7 @@ fn worker(p: &Paths, id: u32) -> ! {
     let mut delayed: Vec<i64> = vec![];
     for n in 0u64.. {
         let fen = rng.gen_range(1..=5_000);
-        let input = match rng.gen_range(0..12) {
+        let input = match rng.gen_range(0..14) {
             0..=2 => PaymentInput { card_id: Some(card), ..form(PaymentKind::Topup, fen) },
             3..=4 => PaymentInput { card_id: Some(card), ..form(PaymentKind::Withdraw, fen) },
             5..=6 => PaymentInput { payee_phone: Some(P2.phone.into()), ..form(PaymentKind::ToUser, fen) },
@@ -193,6 +195,13 @@ fn worker(p: &Paths, id: u32) -> ! {
                     ..form(PaymentKind::Merchant, fen)
                 }
             }
+            // A prepayment of an electricity account with nothing due (at least ¥10).
+            12..=13 => PaymentInput {
+                bill_kind: Some(tongbao_core::biller::BillKind::Electricity),
+                bill_account: Some("1000000002".into()),
+                card_id: rng.gen_bool(0.5).then_some(card),
+                ..form(PaymentKind::Bill, fen.max(1_000))
+            },
             _ => PaymentInput {
                 payee_card: Some(SecretString::new("6222020000000010231")),
                 payee_name: Some("王五".into()),

@@ -35,6 +35,7 @@ pub fn env_with(fixture: Fixture) -> Env {
         .unwrap()
         .with_sms(bank.clone())
         .with_acquirer(bank.clone())
+        .with_biller(bank.clone())
         .with_bank(bank.clone(), policy(), "0.1.0")
         .unwrap();
     register(&wallet, &P2);
@@ -64,6 +65,8 @@ pub fn input(kind: PaymentKind, amount: &str) -> PaymentInput {
         step_up_code: None,
         note: None,
         order: None,
+        bill_kind: None,
+        bill_account: None,
     }
 }
 
@@ -103,6 +106,16 @@ pub fn to_card(number: &str, name: &str, amount: &str, arrival: Arrival) -> Paym
     }
 }
 
+/// A bill's payment (or a top-up of a phone) from the balance or a card.
+pub fn bill(kind: tongbao_core::biller::BillKind, account: &str, amount: &str, card: Option<i64>) -> PaymentInput {
+    PaymentInput {
+        bill_kind: Some(kind),
+        bill_account: Some(account.into()),
+        card_id: card,
+        ..input(PaymentKind::Bill, amount)
+    }
+}
+
 /// A merchant order's payment from its link (from the balance, or a card).
 pub fn merchant(link: &str, card: Option<i64>) -> PaymentInput {
     PaymentInput { order: Some(link.into()), card_id: card, ..input(PaymentKind::Merchant, "") }
@@ -126,6 +139,7 @@ pub fn open_with_acquirer(dir: &Path, bank: Arc<MockBank>, clock: Arc<FakeClock>
     open_wallet(&dir.join("wallet"), Arc::new(FolderStore(dir.join("keys"))), clock)
         .unwrap()
         .with_acquirer(bank.clone())
+        .with_biller(bank.clone())
         .with_bank(bank, policy(), "0.1.0")
         .unwrap()
 }

@@ -59,6 +59,8 @@ pub(super) struct Target {
     pub(super) fixed_amount: Option<Fen>,
     /// A merchant order being paid.
     pub(super) order: Option<OrderTarget>,
+    /// A bill being paid: the biller's answer about the account (`payee_ref` is the account).
+    pub(super) bill: Option<crate::biller::BillAccount>,
 }
 
 /// The order a merchant payment pays, as the acquirer answered it, with the offer the paying

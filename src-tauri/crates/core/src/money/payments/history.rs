@@ -4,6 +4,7 @@
 use chrono::{Datelike, Months, NaiveDate};
 use rusqlite::{params, OptionalExtension};
 
+use super::bills;
 use super::*;
 use crate::accounts::{self, AccountId};
 use crate::cards::BankId;
@@ -174,7 +175,8 @@ pub(super) const VIEW: &str = "p.id, p.kind, CASE WHEN p.account_id = ?1 THEN 'o
                     (SELECT real_name FROM accounts WHERE id = p.account_id), p.payee_last4,
                     (SELECT real_name FROM accounts WHERE id = p.payee_account), p.payee_name_masked,
                     CASE WHEN p.account_id = ?1 THEN p.payee_check END, p.note, p.merchant_number, p.order_id,
-                    p.order_title, p.order_amount_fen, p.offer_id, p.discount_fen, p.points, p.refunded_fen, p.refund_of";
+                    p.order_title, p.order_amount_fen, p.offer_id, p.discount_fen, p.points, p.refunded_fen, p.refund_of,
+                    p.bill_kind, p.bill_account, p.biller_name, p.bill_holder_masked, p.bank_ref";
 
 pub(super) fn view_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PaymentView> {
     let kind: PaymentKind = r.get(1)?;
@@ -190,6 +192,7 @@ pub(super) fn view_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PaymentView> {
     };
     let counterparty = match (direction, r.get::<_, Option<BankId>>(7)?, r.get::<_, Option<String>>(14)?) {
         _ if matches!(kind, PaymentKind::Merchant | PaymentKind::Refund) => merchant,
+        _ if kind == PaymentKind::Bill => r.get::<_, Option<String>>(30)?.map(|name| Counterparty::Biller { name }),
         (Direction::In, _, _) => person(13)?,
         (Direction::Out, Some(bank), Some(last4)) => Some(Counterparty::Card { bank, last4, name_masked: r.get(16)? }),
         (Direction::Out, _, _) => person(15)?,
@@ -223,6 +226,16 @@ pub(super) fn view_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PaymentView> {
             _ => None,
         },
         refund_of: r.get(27)?,
+        bill: match r.get::<_, Option<crate::biller::BillKind>>(28)? {
+            Some(kind) => Some(bills::BillPaid {
+                kind,
+                account_masked: bills::mask_account(&r.get::<_, Option<String>>(29)?.unwrap_or_default()),
+                biller: r.get::<_, Option<String>>(30)?.unwrap_or_default(),
+                holder_masked: r.get(31)?,
+                reference: r.get(32)?,
+            }),
+            None => None,
+        },
     })
 }
 

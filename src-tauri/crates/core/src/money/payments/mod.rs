@@ -16,6 +16,7 @@
 //! [`pay`] (admitting, recording and sending a payment), [`settle`] (finishing unanswered legs,
 //! revoking), [`history`] (lists, detail, monthly sums, CSV), [`receipt`] (电子回单 and their check).
 
+pub mod bills;
 mod counterparty;
 mod form;
 mod history;
@@ -51,6 +52,8 @@ pub enum PaymentKind {
     Merchant,
     /// Money a merchant gave back for a payment (退款): made by the merchant, never by a form.
     Refund,
+    /// A utility bill or a mobile top-up (生活缴费).
+    Bill,
 }
 
 /// The counterparty of each kind of payment: the one place a kind is tied to its party.
@@ -62,6 +65,7 @@ fn party(kind: PaymentKind) -> &'static dyn counterparty::Party {
         PaymentKind::ToCard => &counterparty::PayeeCard,
         PaymentKind::Merchant => &merchant::MerchantOrder,
         PaymentKind::Refund => &merchant::MerchantRefund,
+        PaymentKind::Bill => &bills::BillPayment,
     }
 }
 
@@ -144,6 +148,13 @@ pub struct PaymentInput {
     #[serde(default)]
     #[ts(optional)]
     pub order: Option<String>,
+    /// A bill: what is paid and its 户号 (or the phone of a top-up).
+    #[serde(default)]
+    #[ts(optional)]
+    pub bill_kind: Option<crate::biller::BillKind>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub bill_account: Option<String>,
 }
 
 /// A payment to make: the form, the client's idempotency key and the payment password.
@@ -214,6 +225,8 @@ pub enum Counterparty {
     },
     /// A merchant, by the name the acquirer verified and its merchant number.
     Merchant { name: String, number: String },
+    /// A biller (国网北京市电力公司) or a carrier (中国移动), by name.
+    Biller { name: String },
 }
 
 impl Counterparty {
@@ -223,7 +236,7 @@ impl Counterparty {
             Counterparty::Person { name_masked } => name_masked.clone(),
             Counterparty::Card { bank, last4, name_masked: Some(n) } => format!("{n} {} {last4}", bank.code()),
             Counterparty::Card { bank, last4, name_masked: None } => format!("{} {last4}", bank.code()),
-            Counterparty::Merchant { name, .. } => name.clone(),
+            Counterparty::Merchant { name, .. } | Counterparty::Biller { name } => name.clone(),
         }
     }
 }
@@ -274,6 +287,8 @@ pub struct PaymentView {
     /// A refund: the merchant payment it gives money back for.
     #[ts(type = "number | null")]
     pub refund_of: Option<i64>,
+    /// A bill payment's receipt (缴费凭证).
+    pub bill: Option<bills::BillPaid>,
 }
 
 /// What a merchant payment paid for.

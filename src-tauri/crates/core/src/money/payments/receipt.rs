@@ -183,6 +183,10 @@ fn fields_of(p: &PaymentView, my_name: &str, now: Millis) -> ReceiptFields {
         ),
         Some(super::Counterparty::Person { name_masked }) => (None, name_masked.clone()),
         Some(super::Counterparty::Merchant { name, number }) => (None, format!("{name}（商户号 {number}）")),
+        Some(super::Counterparty::Biller { name }) => match &p.bill {
+            Some(b) => (None, format!("{name}（户号 {}）", b.account_masked)),
+            None => (None, name.clone()),
+        },
         None => (None, String::new()),
     };
     let way = card(&p.card_last4, bank_name.filter(|_| p.kind != PaymentKind::ToCard));
@@ -276,6 +280,7 @@ fn kind_words(k: PaymentKind, d: Direction) -> &'static str {
         (PaymentKind::ToCard, _) => "转账到银行卡 Transfer to card",
         (PaymentKind::Merchant, _) => "商户消费 Merchant payment",
         (PaymentKind::Refund, _) => "退款 Refund",
+        (PaymentKind::Bill, _) => "生活缴费 Bill payment",
     }
 }
 

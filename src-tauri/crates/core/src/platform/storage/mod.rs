@@ -59,6 +59,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_bank_app.sql"),
     include_str!("migrations/0011_payee_trust.sql"),
     include_str!("migrations/0012_merchants.sql"),
+    include_str!("migrations/0013_bills.sql"),
 ];
 
 /// The schema version this binary writes.

@@ -271,6 +271,14 @@ pub fn checkout_qr(w: &Wallet, picture_base64: String) -> Result<Checkout, AppEr
     w.money().checkout_qr(&picture_base64)
 }
 
+pub fn repay_statement(w: &Wallet, a: CardRef) -> Result<Statement, AppError> {
+    w.money().statement(a.card_id)
+}
+
+pub fn repay_reminders(w: &Wallet) -> Result<Vec<RepayReminder>, AppError> {
+    w.money().repay_reminders()
+}
+
 pub fn bill_query(w: &Wallet, a: BillQuery) -> Result<BillAccount, AppError> {
     w.money().bill_query(&a)
 }

@@ -276,7 +276,7 @@ test("axe finds 0 violations on the causes beyond the article, the bank-app butt
   assert.deepEqual(found, [], `axe violations:\n${found.join("\n")}`);
 });
 
-test("axe finds 0 violations on 付款, the checkout (a way greyed with why), its result, a refused link and the merchant's till, light and dark", async ({ b }) => {
+test("axe finds 0 violations on 付款, the checkout (a way greyed with why), its result, a refused link, the merchant's till, bills and repayment, light and dark", async ({ b }) => {
   const found = [];
   let theme = "light";
   const check = async (screen) => {
@@ -301,6 +301,25 @@ test("axe finds 0 violations on 付款, the checkout (a way greyed with why), it
     await check("checkout result");
     await merchant.orderStatus(b, "paid");
     await check("the merchant's till, paid");
+    await click(b, "nav-bills");
+    await (await el(b, "bill-type")).selectByAttribute("value", "mobile");
+    await type(b, "bill-account", "13012345678");
+    await click(b, "bill-query");
+    await el(b, "bill-pay", 20_000);
+    await check("bills: a mobile top-up's faces");
+    await (await el(b, "bill-type")).selectByAttribute("value", "electricity");
+    await type(b, "bill-account", "1000000001");
+    await click(b, "bill-query");
+    await el(b, "bill-due", 20_000);
+    await check("bills: an electricity account");
+    await click(b, "nav-pay");
+    await click(b, "repay");
+    await (await el(b, "repay-target")).selectByAttribute("value", "other");
+    await type(b, "repay-card-number", "6253300000010434");
+    await type(b, "repay-holder-name", "李四");
+    await type(b, "amount", "10");
+    await el(b, "repay-fee", 20_000);
+    await check("repayment: anyone's card, with the fee");
   };
   await walk();
   theme = "dark";

@@ -17,6 +17,7 @@ export type Screen =
   | "pay"
   | "checkout"
   | "bills"
+  | "repay"
   | "history"
   | "settings"
   | "security"
@@ -62,6 +63,8 @@ export const app = $state<{
   payLink: string | null;
   /** Counts visits to 付款 from the navigation: each one starts at the link form. */
   checkoutVisit: number;
+  /** The credit card the repayment screen opens on (from its detail or home's reminder). */
+  repayCardId: number | null;
 }>({
   screen: "loading",
   resume: "home",
@@ -80,6 +83,7 @@ export const app = $state<{
   bindCallback: null,
   payLink: null,
   checkoutVisit: 0,
+  repayCardId: null,
 });
 
 /** Takes the `tongbao://` link the OS handed over, when someone is signed in and unlocked (a
@@ -116,7 +120,7 @@ export function applySettings(s: Settings): void {
   document.documentElement.dataset.theme = s.theme;
 }
 
-const SIGNED_IN_SCREENS: Screen[] = ["home", "cards", "card", "bind", "help", "pay", "checkout", "bills", "history", "settings", "security"];
+const SIGNED_IN_SCREENS: Screen[] = ["home", "cards", "card", "bind", "help", "pay", "checkout", "bills", "repay", "history", "settings", "security"];
 
 /** Asks Rust who is signed in and moves to the matching screen. */
 export async function refresh(): Promise<void> {

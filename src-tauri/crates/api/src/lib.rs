@@ -16,6 +16,7 @@ pub use tongbao_core::accounts::session::SessionView;
 pub use tongbao_core::accounts::settings::{Language, Settings, Theme};
 pub use tongbao_core::accounts::{LoginInput, Profile, RegisterDetails, RegisterInput, UnlockInput};
 pub use tongbao_core::acquirer::{Merchant, Order, OrderStatus};
+pub use tongbao_core::bank::Statement;
 pub use tongbao_core::bank::{AccountClass, CardStatus};
 pub use tongbao_core::biller::{BillAccount, BillKind};
 pub use tongbao_core::cards::audit::{AuditEntry, AuditEvent, LastFailure};
@@ -28,6 +29,7 @@ pub use tongbao_core::cards::{BankId, CardKind};
 pub use tongbao_core::money::payments::bills::{BillPaid, BillQuery, SavedBill, SavedBillInput, SavedBillRef};
 pub use tongbao_core::money::payments::merchant::{Checkout, CheckoutMethod, OfferView, Points};
 pub use tongbao_core::money::payments::receipt::{ReceiptCheck, ReceiptFields, ReceiptProblem};
+pub use tongbao_core::money::payments::repay::RepayReminder;
 pub use tongbao_core::money::payments::trust::{
     PayeeCheck, PayeeCheckView, Purpose, RecentPayee, RecentPayeeRef, RiskRule, StepUpSent,
 };
@@ -239,6 +241,8 @@ macro_rules! with_commands {
             wallet checkout_open(String) -> Checkout;
             wallet checkout_qr(String) -> Checkout;
             wallet points() -> Points;
+            wallet repay_statement(CardRef) -> Statement;
+            wallet repay_reminders() -> Vec<RepayReminder>;
             wallet bill_query(BillQuery) -> BillAccount;
             wallet bill_saved() -> Vec<SavedBill>;
             wallet bill_save(SavedBillInput) -> Vec<SavedBill>;
@@ -419,6 +423,8 @@ fn declarations() -> Vec<String> {
         StepUpSent::decl(),
         RecentPayee::decl(),
         RecentPayeeRef::decl(),
+        Statement::decl(),
+        RepayReminder::decl(),
         BillKind::decl(),
         BillAccount::decl(),
         BillPaid::decl(),

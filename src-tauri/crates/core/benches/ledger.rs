@@ -185,6 +185,7 @@ fn main() {
                 order: None,
                 bill_kind: None,
                 bill_account: None,
+                repay_card_id: None,
             },
             pay_password: SecretString::new("258036"),
         };

@@ -495,6 +495,20 @@ impl BankFailure {
 
 pub type BankResult<T> = Result<T, BankFailure>;
 
+/// A credit card's statement (本期账单) as its bank answers it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Statement {
+    /// What the card owes now (本期应还).
+    #[ts(type = "number")]
+    pub owed_fen: i64,
+    /// 最低还款额: a tenth of it, rounded up to the fen.
+    #[ts(type = "number")]
+    pub minimum_fen: i64,
+    /// 到期还款日, `YYYY-MM-DD` (Shanghai).
+    pub due_date: String,
+}
+
 /// The issuing bank, as the wallet sees it. Each call either answers within
 /// `opts.timeout_ms` or fails with [`Fault::Timeout`].
 pub trait Bank: Send + Sync {
@@ -529,6 +543,24 @@ pub trait Bank: Send + Sync {
     fn debit(&self, token: &str, amount_fen: i64, key: &str, opts: CallOptions) -> BankResult<BankTxn>;
     /// Pays money to a bound card or a checked payee. Idempotent by `key`.
     fn credit(&self, to: CreditTo<'_>, amount_fen: i64, key: &str, opts: CallOptions) -> BankResult<BankTxn>;
+    /// A bound credit card's statement. (A bank without credit cards answers 57.)
+    fn statement(&self, _token: &str, _opts: CallOptions) -> BankResult<Statement> {
+        Err(BankFailure::Declined(Decline::TypeNotSupported))
+    }
+    /// Repays a credit card (`to`: a bound one or a checked payee's) with `principal`; from a
+    /// bound debit card (`from`, charged `total`: the principal and the wallet's fee) in the
+    /// same transaction, or from the wallet's settlement (`from` None). Idempotent by `key`.
+    fn repay(
+        &self,
+        _from: Option<&str>,
+        _to: CreditTo<'_>,
+        _principal: i64,
+        _total: i64,
+        _key: &str,
+        _opts: CallOptions,
+    ) -> BankResult<BankTxn> {
+        Err(BankFailure::Declined(Decline::TypeNotSupported))
+    }
     /// Checks that a card exists and belongs to `name`.
     fn check_payee(&self, pan: &str, name: &str, opts: CallOptions) -> BankResult<PayeeChecked>;
     /// What became of the request with this idempotency key.

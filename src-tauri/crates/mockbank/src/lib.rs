@@ -83,6 +83,22 @@ impl tongbao_core::biller::Biller for MockBank {
 }
 
 impl Bank for MockBank {
+    fn statement(&self, token: &str, opts: CallOptions) -> BankResult<tongbao_core::bank::Statement> {
+        self.on_statement(token, opts)
+    }
+
+    fn repay(
+        &self,
+        from: Option<&str>,
+        to: CreditTo<'_>,
+        principal: i64,
+        total: i64,
+        key: &str,
+        opts: CallOptions,
+    ) -> BankResult<BankTxn> {
+        self.on_repay(from, to, principal, total, key, opts)
+    }
+
     fn verify_card(&self, req: &VerifyCard<'_>, opts: CallOptions) -> BankResult<Verified> {
         self.on_verify_card(req, opts)
     }

@@ -2,9 +2,11 @@
 //! inquiries by idempotency key, and the balances tests read.
 
 use crate::store::CardRow;
+use chrono::Datelike;
 use rusqlite::{params, Connection, OptionalExtension};
 use tongbao_core::bank::{
-    BankFailure, BankResult, BankTxn, CallOptions, CreditTo, Decline, Fault, PayeeChecked, PayeeOutcome, TxnState,
+    BankFailure, BankResult, BankTxn, CallOptions, CreditTo, Decline, Fault, PayeeChecked, PayeeOutcome, Statement,
+    TxnState,
 };
 use tongbao_core::platform::clock::{shanghai_date, shanghai_day_start, Millis, SECOND};
 
@@ -124,18 +126,7 @@ impl MockBank {
         key: &str,
         opts: CallOptions,
     ) -> BankResult<BankTxn> {
-        let card = match to {
-            CreditTo::Token(t) => self.agreement_card(t).map(|(c, _)| c),
-            CreditTo::Payee(r) => {
-                let id: Option<String> = self
-                    .db()
-                    .query_row("SELECT card_id FROM payees WHERE ref = ?1", [r], |row| row.get(0))
-                    .optional()
-                    .ok()
-                    .flatten();
-                id.and_then(|id| self.card_by_id(&id))
-            }
-        };
+        let card = self.credit_target(to);
         let never = card.as_ref().is_some_and(|c| c.never_answers);
         self.transport(opts, never, || {
             let card = card.ok_or(BankFailure::Declined(Decline::NoSuchCard))?;
@@ -150,6 +141,97 @@ impl MockBank {
                 decide,
                 "UPDATE cards SET balance_fen = balance_fen + ?2 WHERE id = ?1",
             )
+        })
+    }
+
+    /// The card a credit goes to: a bound card's agreement, or a checked payee's reference.
+    fn credit_target(&self, to: CreditTo<'_>) -> Option<CardRow> {
+        match to {
+            CreditTo::Token(t) => self.agreement_card(t).map(|(c, _)| c),
+            CreditTo::Payee(r) => {
+                let id: Option<String> = self
+                    .db()
+                    .query_row("SELECT card_id FROM payees WHERE ref = ?1", [r], |row| row.get(0))
+                    .optional()
+                    .ok()
+                    .flatten();
+                id.and_then(|id| self.card_by_id(&id))
+            }
+        }
+    }
+
+    /// A bound credit card's statement: what it owes now (a negative balance), a tenth of it
+    /// as the minimum (rounded up), due the 25th of this Shanghai month — or of the next,
+    /// after the 25th.
+    pub(crate) fn on_statement(&self, token: &str, opts: CallOptions) -> BankResult<Statement> {
+        let found = self.agreement_card(token);
+        let never = found.as_ref().is_some_and(|(c, _)| c.never_answers);
+        self.transport(opts, never, || {
+            let (card, _) = found.ok_or(BankFailure::Declined(Decline::NoSuchCard))?;
+            if !card.credit {
+                return Err(BankFailure::Declined(Decline::TypeNotSupported));
+            }
+            self.in_maintenance(&card)?;
+            let balance: i64 = self
+                .db()
+                .query_row("SELECT balance_fen FROM cards WHERE id = ?1", [&card.id], |r| r.get(0))
+                .map_err(storage_failure)?;
+            let owed = (-balance).max(0);
+            let today = shanghai_date(self.clock.now());
+            let this = today.with_day(25).unwrap_or(today);
+            let due =
+                if today.day() > 25 { this.checked_add_months(chrono::Months::new(1)).unwrap_or(this) } else { this };
+            Ok(Statement { owed_fen: owed, minimum_fen: (owed + 9) / 10, due_date: due.format("%Y-%m-%d").to_string() })
+        })
+    }
+
+    /// Repays a credit card: from a bound card (charged `total`, the issuer's debit rules, in the
+    /// same transaction as the credit of `principal`) or from the wallet's settlement.
+    pub(crate) fn on_repay(
+        &self,
+        from: Option<&str>,
+        to: CreditTo<'_>,
+        principal: i64,
+        total: i64,
+        key: &str,
+        opts: CallOptions,
+    ) -> BankResult<BankTxn> {
+        let target = self.credit_target(to);
+        let source = from.map(|t| self.agreement_card(t).map(|(c, _)| c));
+        let never = target.as_ref().is_some_and(|c| c.never_answers)
+            || source.as_ref().and_then(Option::as_ref).is_some_and(|c| c.never_answers);
+        self.transport(opts, never, || {
+            let to = target.ok_or(BankFailure::Declined(Decline::NoSuchCard))?;
+            if !to.credit {
+                return Err(BankFailure::Declined(Decline::TypeNotSupported));
+            }
+            self.in_maintenance(&to)?;
+            let closed = to.lost || to.stolen || to.frozen || to.returns_credits;
+            let credit = |db: &Connection| -> Result<(), Decline> {
+                if closed {
+                    return Err(Decline::Restricted);
+                }
+                db.execute("UPDATE cards SET balance_fen = balance_fen + ?2 WHERE id = ?1", params![to.id, principal])
+                    .map_err(|_| Decline::NoSuchCard)?;
+                Ok(())
+            };
+            match source {
+                Some(src) => {
+                    let src = src.ok_or(BankFailure::Declined(Decline::NoSuchCard))?;
+                    self.in_maintenance(&src)?;
+                    let now = self.clock.now();
+                    self.once(
+                        key,
+                        "debit",
+                        &src.id,
+                        total,
+                        |db| debit_rules(db, &src, total, now).and_then(|_| credit(db)),
+                        DEBIT,
+                    )
+                }
+                // The credit is `credit`'s own; the recorded movement's statement does nothing more.
+                None => self.once(key, "credit", &to.id, principal, credit, NOTHING_MORE),
+            }
         })
     }
 
@@ -244,6 +326,9 @@ impl MockBank {
             .unwrap_or_default()
     }
 }
+
+/// A movement whose decision already applied it (`?1` the card, `?2` the amount).
+const NOTHING_MORE: &str = "UPDATE cards SET balance_fen = balance_fen WHERE id = ?1 AND ?2 = ?2";
 
 /// What a debit does when the rules allow it (`?1` the card, `?2` the amount).
 pub(crate) const DEBIT: &str = "UPDATE cards SET balance_fen = balance_fen - ?2 WHERE id = ?1";

@@ -108,6 +108,7 @@ pub(crate) const PREVIOUS_DEFAULT_FIXTURES: &[&str] = &[
     "dbbeeac329efe9c0474af63fc74941dfa1729fc9c0d3c6b8eea3b6af5f58c3bd",
     "05edf17c3404e5485c5a896b7c0becd5259845a6f5b2c40801ea1eb4e28c52bc",
     "1527be83f374368692d2fb7f40f48a3c36ea3c58fb679ef5df29b9c9a42cdc59",
+    "50fcc39b2a7702cd034629974f4ae830e293e3dd31468a0aecedbd93fd2af20c",
 ];
 
 /// A card row as the bank's rules need it.

@@ -146,6 +146,18 @@ fn bill_from_card(w: &World) -> PaymentInput {
     bill(tongbao_core::biller::BillKind::Electricity, "1000000002", "10", Some(w.card))
 }
 
+/// A repayment of T43 (P2's credit card, by number and name) from the balance; from T01.
+fn repay_from_balance(_: &World) -> PaymentInput {
+    PaymentInput {
+        payee_card: Some(tongbao_core::platform::secrets::SecretString::new("6253300000010434")),
+        payee_name: Some("李四".into()),
+        ..input(tongbao_core::money::payments::PaymentKind::Repay, "10")
+    }
+}
+fn repay_from_card(w: &World) -> PaymentInput {
+    PaymentInput { card_id: Some(w.card), ..repay_from_balance(w) }
+}
+
 fn crash_both_at(point: &str) {
     crash_payment_at(point, withdraw_30, -3_000);
     crash_payment_at(point, topup_20, 2_000);
@@ -154,6 +166,8 @@ fn crash_both_at(point: &str) {
     crash_payment_at(point, order_from_card, 0);
     crash_payment_at(point, bill_from_balance, -1_000);
     crash_payment_at(point, bill_from_card, 0);
+    crash_payment_at(point, repay_from_balance, -1_000);
+    crash_payment_at(point, repay_from_card, 0);
 }
 
 #[test]

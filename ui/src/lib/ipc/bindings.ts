@@ -1,7 +1,7 @@
 // Generated from the Rust types by `cargo run -p tongbao-api --bin gen-bindings`.
 // Do not edit: the test command fails when this file is stale.
 
-export type ErrorCode = "PHONE_INVALID" | "PHONE_TAKEN" | "NAME_INVALID" | "ID_NUMBER_INVALID" | "AGE_TOO_YOUNG" | "PASSWORD_WEAK" | "PASSWORD_MISMATCH" | "PAY_PASSWORD_WEAK" | "LOGIN_FAILED" | "LOGIN_LOCKED" | "SESSION_LOCKED" | "PASSWORD_SAME_AS_OLD" | "IDENTITY_MISMATCH" | "RECOVERY_LOCKED" | "ACCOUNT_NOT_EMPTY" | "NOT_LOGGED_IN" | "SETTING_INVALID" | "CARD_NUMBER_INVALID" | "EXPIRY_MISMATCH" | "CVV_MISMATCH" | "PHONE_MISMATCH" | "HOLDER_MISMATCH" | "NETWORK_TIMEOUT" | "NETWORK_OFFLINE" | "BANK_UNAVAILABLE" | "BANK_SYSTEM_ERROR" | "EPAY_DISABLED" | "CARD_RESTRICTED" | "UPGRADE_REQUIRED" | "TOKEN_REQUIRED" | "TOKEN_INVALID" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_LOCKED" | "CARD_EXPIRED" | "BANK_NOT_SUPPORTED" | "CARD_TYPE_NOT_SUPPORTED" | "CARD_NOT_ACTIVATED" | "CARD_LOST" | "CARD_REPLACED" | "BANK_AGREEMENT_LIMIT" | "BIND_CALLBACK_INVALID" | "CARD_ALREADY_BOUND" | "CARD_LIMIT_REACHED" | "BIND_COOLDOWN" | "CONSENT_REQUIRED" | "OTP_RESEND_TOO_SOON" | "CARD_NOT_FOUND" | "CARD_EDIT_INVALID" | "CLOCK_WRONG" | "EXPORT_FAILED" | "PAY_PASSWORD_WRONG" | "PAY_PASSWORD_LOCKED" | "INSUFFICIENT_FUNDS" | "LIMIT_EXCEEDED" | "FREQUENCY_EXCEEDED" | "PAYEE_NOT_FOUND" | "PAYEE_NAME_MISMATCH" | "PAYEE_NAME_CLOSE_MATCH" | "PAYEE_REPORTED" | "PAYEE_CHECK_UNAVAILABLE" | "PURPOSE_REQUIRED" | "STEP_UP_REQUIRED" | "NOTE_INVALID" | "SELF_TRANSFER" | "AMOUNT_INVALID" | "PAYMENT_NOT_FOUND" | "PAYMENT_NOT_REVOCABLE" | "LINK_INVALID" | "ORDER_NOT_FOUND" | "ORDER_EXPIRED" | "ORDER_ALREADY_PAID" | "ORDER_CLOSED" | "MERCHANT_BLOCKED" | "REFUND_EXCEEDS_PAYMENT" | "BILLER_UNAVAILABLE" | "BILL_ACCOUNT_NOT_FOUND" | "OFFER_USED" | "INPUT_INVALID" | "TEST_MODE_REQUIRED" | "UPDATE_CHECK_FAILED" | "UPDATE_SIGNATURE_INVALID" | "UPDATE_NOT_AVAILABLE" | "UPDATE_INSTALL_FAILED" | "KEYCHAIN_UNAVAILABLE" | "KEYCHAIN_LOCKED" | "DATABASE_KEY_MISSING" | "DATABASE_KEY_MISMATCH" | "DATABASE_TOO_NEW" | "DATABASE_DAMAGED" | "STORAGE_ERROR" | "INTERNAL_ERROR";
+export type ErrorCode = "PHONE_INVALID" | "PHONE_TAKEN" | "NAME_INVALID" | "ID_NUMBER_INVALID" | "AGE_TOO_YOUNG" | "PASSWORD_WEAK" | "PASSWORD_MISMATCH" | "PAY_PASSWORD_WEAK" | "LOGIN_FAILED" | "LOGIN_LOCKED" | "SESSION_LOCKED" | "PASSWORD_SAME_AS_OLD" | "IDENTITY_MISMATCH" | "RECOVERY_LOCKED" | "ACCOUNT_NOT_EMPTY" | "NOT_LOGGED_IN" | "SETTING_INVALID" | "CARD_NUMBER_INVALID" | "EXPIRY_MISMATCH" | "CVV_MISMATCH" | "PHONE_MISMATCH" | "HOLDER_MISMATCH" | "NETWORK_TIMEOUT" | "NETWORK_OFFLINE" | "BANK_UNAVAILABLE" | "BANK_SYSTEM_ERROR" | "EPAY_DISABLED" | "CARD_RESTRICTED" | "UPGRADE_REQUIRED" | "TOKEN_REQUIRED" | "TOKEN_INVALID" | "OTP_INVALID" | "OTP_EXPIRED" | "OTP_LOCKED" | "CARD_EXPIRED" | "BANK_NOT_SUPPORTED" | "CARD_TYPE_NOT_SUPPORTED" | "CARD_NOT_ACTIVATED" | "CARD_LOST" | "CARD_REPLACED" | "BANK_AGREEMENT_LIMIT" | "BIND_CALLBACK_INVALID" | "CARD_ALREADY_BOUND" | "CARD_LIMIT_REACHED" | "BIND_COOLDOWN" | "CONSENT_REQUIRED" | "OTP_RESEND_TOO_SOON" | "CARD_NOT_FOUND" | "CARD_EDIT_INVALID" | "CLOCK_WRONG" | "EXPORT_FAILED" | "PAY_PASSWORD_WRONG" | "PAY_PASSWORD_LOCKED" | "INSUFFICIENT_FUNDS" | "LIMIT_EXCEEDED" | "FREQUENCY_EXCEEDED" | "PAYEE_NOT_FOUND" | "PAYEE_NAME_MISMATCH" | "PAYEE_NAME_CLOSE_MATCH" | "PAYEE_REPORTED" | "PAYEE_CHECK_UNAVAILABLE" | "PURPOSE_REQUIRED" | "STEP_UP_REQUIRED" | "NOTE_INVALID" | "SELF_TRANSFER" | "AMOUNT_INVALID" | "PAYMENT_NOT_FOUND" | "PAYMENT_NOT_REVOCABLE" | "LINK_INVALID" | "ORDER_NOT_FOUND" | "ORDER_EXPIRED" | "ORDER_ALREADY_PAID" | "ORDER_CLOSED" | "MERCHANT_BLOCKED" | "REFUND_EXCEEDS_PAYMENT" | "BILLER_UNAVAILABLE" | "BILL_ACCOUNT_NOT_FOUND" | "FEE_CHANGED" | "OFFER_USED" | "INPUT_INVALID" | "TEST_MODE_REQUIRED" | "UPDATE_CHECK_FAILED" | "UPDATE_SIGNATURE_INVALID" | "UPDATE_NOT_AVAILABLE" | "UPDATE_INSTALL_FAILED" | "KEYCHAIN_UNAVAILABLE" | "KEYCHAIN_LOCKED" | "DATABASE_KEY_MISSING" | "DATABASE_KEY_MISMATCH" | "DATABASE_TOO_NEW" | "DATABASE_DAMAGED" | "STORAGE_ERROR" | "INTERNAL_ERROR";
 
 export type Field = "phone" | "display_name" | "real_name" | "id_number" | "password" | "password_confirm" | "pay_password" | "pay_password_confirm" | "autolock_minutes" | "current_password" | "current_pay_password";
 
@@ -192,6 +192,22 @@ key: string, kind: PaymentKind, counterparty: Counterparty,
 phone: string | null, lastPaidAt: number, };
 
 export type RecentPayeeRef = { key: string, };
+
+export type Statement = { 
+/**
+ * What the card owes now (本期应还).
+ */
+owedFen: number, 
+/**
+ * 最低还款额: a tenth of it, rounded up to the fen.
+ */
+minimumFen: number, 
+/**
+ * 到期还款日, `YYYY-MM-DD` (Shanghai).
+ */
+dueDate: string, };
+
+export type RepayReminder = { cardId: number, bank: BankId, last4: string, statement: Statement, };
 
 export type BillKind = "electricity" | "water" | "gas" | "mobile";
 
@@ -552,7 +568,7 @@ statuses: number, };
 
 export type ExportedReport = { textPath: string, jsonPath: string, };
 
-export type PaymentKind = "topup" | "withdraw" | "to_user" | "to_card" | "merchant" | "refund" | "bill";
+export type PaymentKind = "topup" | "withdraw" | "to_user" | "to_card" | "merchant" | "refund" | "bill" | "repay";
 
 export type Arrival = "instant" | "two_hours" | "next_day";
 
@@ -589,7 +605,12 @@ order?: string,
 /**
  * A bill: what is paid and its 户号 (or the phone of a top-up).
  */
-billKind?: BillKind, billAccount?: string, };
+billKind?: BillKind, billAccount?: string, 
+/**
+ * A repayment of one of the person's own bound credit cards (else `payee_card` and
+ * `payee_name` name anyone's).
+ */
+repayCardId?: number | null, };
 
 export type PaymentRequest = { idemKey: string, input: PaymentInput, payPassword: string, };
 
@@ -636,7 +657,11 @@ refundOf: number | null,
 /**
  * A bill payment's receipt (缴费凭证).
  */
-bill: BillPaid | null, };
+bill: BillPaid | null, 
+/**
+ * The wallet's fee within the amount (a repayment beyond the month's free quota).
+ */
+feeFen: number, };
 
 export type PaymentEvent = { status: PaymentStatus, code: ErrorCode | null, at: number, };
 
@@ -782,6 +807,8 @@ export interface Commands {
   checkout_open: { args: string; result: Checkout };
   checkout_qr: { args: string; result: Checkout };
   points: { args: null; result: Points };
+  repay_statement: { args: CardRef; result: Statement };
+  repay_reminders: { args: null; result: Array<RepayReminder> };
   bill_query: { args: BillQuery; result: BillAccount };
   bill_saved: { args: null; result: Array<SavedBill> };
   bill_save: { args: SavedBillInput; result: Array<SavedBill> };
@@ -878,6 +905,8 @@ export const COMMAND_NAMES = [
   "checkout_open",
   "checkout_qr",
   "points",
+  "repay_statement",
+  "repay_reminders",
   "bill_query",
   "bill_saved",
   "bill_save",
@@ -1035,6 +1064,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   "REFUND_EXCEEDS_PAYMENT",
   "BILLER_UNAVAILABLE",
   "BILL_ACCOUNT_NOT_FOUND",
+  "FEE_CHANGED",
   "OFFER_USED",
   "INPUT_INVALID",
   "TEST_MODE_REQUIRED",

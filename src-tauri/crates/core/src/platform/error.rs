@@ -163,6 +163,9 @@ catalogue! {
     BillerUnavailable = "BILLER_UNAVAILABLE",
     /// The biller has no such account number (户号).
     BillAccountNotFound = "BILL_ACCOUNT_NOT_FOUND",
+    /// A repayment's fee changed after it was shown (another repayment used the month's free
+    /// quota meanwhile): nothing was paid; the new fee is shown before paying again.
+    FeeChanged = "FEE_CHANGED",
     /// The offer the checkout showed was used meanwhile (once a day): the amount changed, so
     /// the person checks it again before paying.
     OfferUsed = "OFFER_USED",

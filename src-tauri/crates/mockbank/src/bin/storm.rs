@@ -160,6 +160,7 @@ fn form(kind: PaymentKind, fen: i64) -> PaymentInput {
         order: None,
         bill_kind: None,
         bill_account: None,
+        repay_card_id: None,
     }
 }
 

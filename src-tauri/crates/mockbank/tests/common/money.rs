@@ -67,6 +67,7 @@ pub fn input(kind: PaymentKind, amount: &str) -> PaymentInput {
         order: None,
         bill_kind: None,
         bill_account: None,
+        repay_card_id: None,
     }
 }
 

@@ -61,6 +61,8 @@ pub(super) struct Target {
     pub(super) order: Option<OrderTarget>,
     /// A bill being paid: the biller's answer about the account (`payee_ref` is the account).
     pub(super) bill: Option<crate::biller::BillAccount>,
+    /// The wallet's fee within `fixed_amount` (a repayment's), decided again when recording.
+    pub(super) fee: Fen,
 }
 
 /// The order a merchant payment pays, as the acquirer answered it, with the offer the paying

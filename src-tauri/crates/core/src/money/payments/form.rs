@@ -139,8 +139,8 @@ impl Money<'_> {
             other => other?,
         };
         Ok(PaymentQuote {
-            amount_fen: amount,
-            fee_fen: 0,
+            amount_fen: amount - target.fee,
+            fee_fen: target.fee,
             daily_remaining_fen: input.kind.outgoing().then(|| DAILY_LIMIT_FEN - today - amount),
             arrives_at: arrival.posts_at(now).or(Some(now)),
             balance_fen,

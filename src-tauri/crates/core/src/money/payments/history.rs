@@ -176,7 +176,7 @@ pub(super) const VIEW: &str = "p.id, p.kind, CASE WHEN p.account_id = ?1 THEN 'o
                     (SELECT real_name FROM accounts WHERE id = p.payee_account), p.payee_name_masked,
                     CASE WHEN p.account_id = ?1 THEN p.payee_check END, p.note, p.merchant_number, p.order_id,
                     p.order_title, p.order_amount_fen, p.offer_id, p.discount_fen, p.points, p.refunded_fen, p.refund_of,
-                    p.bill_kind, p.bill_account, p.biller_name, p.bill_holder_masked, p.bank_ref";
+                    p.bill_kind, p.bill_account, p.biller_name, p.bill_holder_masked, p.bank_ref, p.fee_fen";
 
 pub(super) fn view_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PaymentView> {
     let kind: PaymentKind = r.get(1)?;
@@ -236,6 +236,7 @@ pub(super) fn view_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PaymentView> {
             }),
             None => None,
         },
+        fee_fen: r.get(33)?,
     })
 }
 

@@ -23,6 +23,7 @@ mod history;
 pub mod merchant;
 mod pay;
 pub mod receipt;
+pub mod repay;
 mod settle;
 pub mod trust;
 
@@ -54,6 +55,8 @@ pub enum PaymentKind {
     Refund,
     /// A utility bill or a mobile top-up (生活缴费).
     Bill,
+    /// A credit card repaid (信用卡还款): one of the person's own, or anyone's by number and name.
+    Repay,
 }
 
 /// The counterparty of each kind of payment: the one place a kind is tied to its party.
@@ -66,6 +69,7 @@ fn party(kind: PaymentKind) -> &'static dyn counterparty::Party {
         PaymentKind::Merchant => &merchant::MerchantOrder,
         PaymentKind::Refund => &merchant::MerchantRefund,
         PaymentKind::Bill => &bills::BillPayment,
+        PaymentKind::Repay => &repay::Repayment,
     }
 }
 
@@ -155,6 +159,11 @@ pub struct PaymentInput {
     #[serde(default)]
     #[ts(optional)]
     pub bill_account: Option<String>,
+    /// A repayment of one of the person's own bound credit cards (else `payee_card` and
+    /// `payee_name` name anyone's).
+    #[serde(default)]
+    #[ts(optional, type = "number | null")]
+    pub repay_card_id: Option<i64>,
 }
 
 /// A payment to make: the form, the client's idempotency key and the payment password.
@@ -289,6 +298,9 @@ pub struct PaymentView {
     pub refund_of: Option<i64>,
     /// A bill payment's receipt (缴费凭证).
     pub bill: Option<bills::BillPaid>,
+    /// The wallet's fee within the amount (a repayment beyond the month's free quota).
+    #[ts(type = "number")]
+    pub fee_fen: Fen,
 }
 
 /// What a merchant payment paid for.
@@ -415,11 +427,13 @@ struct Stored {
     /// A merchant payment's offer and its discount (sent to the acquirer with the payment).
     offer_id: Option<String>,
     discount: Fen,
+    /// The wallet's fee within `amount` (a repayment's).
+    fee: Fen,
 }
 
 const STORED: &str =
     "id, account_id, idem_key, kind, amount_fen, source_card, dest_card, payee_account, payee_ref, posts_at,
-                      status, bank_state, offer_id, discount_fen";
+                      status, bank_state, offer_id, discount_fen, fee_fen";
 
 fn stored(r: &rusqlite::Row<'_>) -> rusqlite::Result<Stored> {
     Ok(Stored {
@@ -437,6 +451,7 @@ fn stored(r: &rusqlite::Row<'_>) -> rusqlite::Result<Stored> {
         bank_state: r.get(11)?,
         offer_id: r.get(12)?,
         discount: r.get(13)?,
+        fee: r.get(14)?,
     })
 }
 

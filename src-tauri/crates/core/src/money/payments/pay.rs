@@ -113,15 +113,16 @@ impl Money<'_> {
             trust::enforce(&tx, account, input, &target, amount, step_up.as_deref(), now)?;
             let order = super::merchant::enforce(&tx, account, &req.idem_key, &target, now)?;
             super::bills::touch_saved(&tx, account, &target, now)?;
+            super::repay::enforce(&tx, account, input.kind, &target, now)?;
             let bill = target.bill.as_ref();
             let inserted = tx.execute(
                 "INSERT INTO payments (idem_key, account_id, kind, amount_fen, source_card, dest_card, payee_account, payee_bank,
                                        payee_last4, payee_ref, arrival, posts_at, status, created_at, updated_at,
                                        payee_name_masked, payee_check, payee_fp, purpose, note, order_id, order_title,
                                        merchant_number, order_amount_fen, offer_id, discount_fen, points, bill_kind,
-                                       bill_account, biller_name, bill_holder_masked)
+                                       bill_account, biller_name, bill_holder_masked, fee_fen)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'pending', ?13, ?13, ?14, ?15, ?16, ?17, ?18,
-                         ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)",
+                         ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
                 params![
                     req.idem_key,
                     account,
@@ -151,7 +152,8 @@ impl Money<'_> {
                     bill.map(|b| b.kind),
                     bill.map(|b| b.account.as_str()),
                     bill.map(|b| b.biller.as_str()),
-                    bill.and_then(|b| b.holder_masked.as_deref())
+                    bill.and_then(|b| b.holder_masked.as_deref()),
+                    target.fee
                 ],
             );
             match inserted {
@@ -187,6 +189,7 @@ impl Money<'_> {
                     bank_state: "none".into(),
                     offer_id: None,
                     discount: 0,
+                    fee: 0,
                 };
                 ledger::journal(&tx, id, Phase::Post, &p.post_legs(), now)?;
                 set_status(&tx, id, PaymentStatus::Succeeded, "done", None, None, now)?;

@@ -281,6 +281,7 @@ fn kind_words(k: PaymentKind, d: Direction) -> &'static str {
         (PaymentKind::Merchant, _) => "商户消费 Merchant payment",
         (PaymentKind::Refund, _) => "退款 Refund",
         (PaymentKind::Bill, _) => "生活缴费 Bill payment",
+        (PaymentKind::Repay, _) => "信用卡还款 Credit card repayment",
     }
 }
 

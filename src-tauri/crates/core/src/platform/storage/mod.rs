@@ -60,6 +60,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0011_payee_trust.sql"),
     include_str!("migrations/0012_merchants.sql"),
     include_str!("migrations/0013_bills.sql"),
+    include_str!("migrations/0014_repayments.sql"),
 ];
 
 /// The schema version this binary writes.

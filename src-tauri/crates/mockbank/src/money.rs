@@ -144,6 +144,65 @@ impl MockBank {
         })
     }
 
+    /// A payment to someone the bank collects for (a merchant's order, a bill), under `key`, in
+    /// one transaction: `check` says whether it can be paid (what it finds goes to `record`),
+    /// then a card (`card`: the agreement's card, if the token named one) is charged `amount`
+    /// by the issuer's rules, then `record` records the payment (with the charged card's id);
+    /// from the wallet's settlement (`card` None) there is no charge. A repeat of a card's key
+    /// answers the first result.
+    pub(crate) fn charge_or_settle<T>(
+        &self,
+        card: Option<Option<CardRow>>,
+        key: &str,
+        amount: i64,
+        check: impl FnOnce(&Connection) -> Result<T, Decline>,
+        record: impl FnOnce(&Connection, T, Option<&str>) -> Result<(), Decline>,
+    ) -> BankResult<()> {
+        match card {
+            Some(card) => {
+                let card = card.ok_or(BankFailure::Declined(Decline::NoSuchCard))?;
+                self.in_maintenance(&card)?;
+                if card.system_error {
+                    return Err(BankFailure::Fault(Fault::SystemError));
+                }
+                let now = self.clock.now();
+                let decided = |db: &Connection| {
+                    let found = check(db)?;
+                    debit_rules(db, &card, amount, now)?;
+                    record(db, found, Some(&card.id))
+                };
+                self.once(key, "debit", &card.id, amount, decided, DEBIT).map(|_| ())
+            }
+            None => {
+                let mut db = self.db();
+                let tx = db.transaction().map_err(storage_failure)?;
+                check(&tx).and_then(|found| record(&tx, found, None)).map_err(BankFailure::Declined)?;
+                tx.commit().map_err(storage_failure)
+            }
+        }
+    }
+
+    /// What became of a payment `key` the bank collected for: `done` (its reference, if the
+    /// payment is recorded), a card charge the issuer declined, or nothing received.
+    pub(crate) fn collected_state(&self, key: &str, done: Option<String>) -> BankResult<TxnState> {
+        if let Some(reference) = done {
+            return Ok(TxnState::Done(BankTxn { reference }));
+        }
+        let declined: Option<(String, Option<String>)> = self
+            .db()
+            .query_row("SELECT outcome, reference FROM txns WHERE idem_key = ?1", [key], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+            .map_err(storage_failure)?;
+        match declined {
+            Some((outcome, reference)) => match outcome_of(&outcome, reference) {
+                Err(BankFailure::Declined(d)) => Ok(TxnState::Declined(d)),
+                // A charge recorded without its payment cannot happen: one transaction.
+                _ => Err(BankFailure::Fault(Fault::SystemError)),
+            },
+            None => Ok(TxnState::NotFound),
+        }
+    }
+
     /// The card a credit goes to: a bound card's agreement, or a checked payee's reference.
     fn credit_target(&self, to: CreditTo<'_>) -> Option<CardRow> {
         match to {

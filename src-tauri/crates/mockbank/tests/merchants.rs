@@ -201,10 +201,11 @@ fn a_once_a_day_offer_is_used_once_by_sixteen_payments_at_once() {
     assert_eq!(discounted.len(), 1, "O1 once a day");
     // The others were paid in full (their checkout saw the offer used) or refused before any
     // money moved, to be checked out again (OFFER_USED): never paid at a price not confirmed.
+    // (Sixteen card charges in a moment may also meet the issuer's frequency rule: 65.)
     for r in &results {
         match r {
             Ok(v) => assert!(v.amount_fen == 2_300 || v.amount_fen == 2_500),
-            Err(code) => assert_eq!(*code, ErrorCode::OfferUsed),
+            Err(code) => assert!(matches!(code, ErrorCode::OfferUsed | ErrorCode::FrequencyExceeded), "{code:?}"),
         }
     }
     let refused = results.iter().filter(|r| r.is_err()).count();

@@ -16,14 +16,13 @@ use hmac::{Hmac, Mac};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use tongbao_core::acquirer::{Funding, Merchant, Offer, Order, OrderStatus, PayLink, PayOrder, Refund};
-use tongbao_core::bank::{BankFailure, BankResult, BankTxn, CallOptions, Decline, Fault, TxnState};
+use tongbao_core::bank::{BankFailure, BankResult, BankTxn, CallOptions, Decline, TxnState};
 use tongbao_core::platform::clock::{Millis, MINUTE};
 use tongbao_core::platform::error::{AppError, ErrorCode};
 use ts_rs::TS;
 
 use crate::bank::{random_hex, storage_failure, MockBank};
 use crate::fixture::Fixture;
-use crate::money::{debit_rules, outcome_of, DEBIT};
 
 /// How long an order can be paid.
 pub const ORDER_TTL: Millis = 15 * MINUTE;
@@ -406,41 +405,18 @@ impl MockBank {
             }
             let now = self.clock.now();
             let reference = format!("ACQ{}", random_hex(8).to_uppercase());
-            match card {
-                Some(card) => {
-                    let card = card.ok_or(BankFailure::Declined(Decline::NoSuchCard))?;
-                    self.in_maintenance(&card)?;
-                    if card.system_error {
-                        return Err(BankFailure::Fault(Fault::SystemError));
-                    }
-                    // The charge and the order's payment are one transaction at the bank.
-                    self.once(
-                        req.key,
-                        "debit",
-                        &card.id,
-                        req.paid_fen,
-                        |db| {
-                            let (_, o) = checked(db, req.link)?;
-                            payable(&o, req, now)?;
-                            debit_rules(db, &card, req.paid_fen, now)?;
-                            mark_paid(db, &o, req, Some(&card.id), &reference, now)
-                        },
-                        DEBIT,
-                    )
-                    .map(|_| BankTxn { reference })
-                }
-                None => {
-                    let mut db = self.db();
-                    let tx = db.transaction().map_err(storage_failure)?;
-                    let decided = checked(&tx, req.link).and_then(|(_, o)| {
-                        payable(&o, req, now)?;
-                        mark_paid(&tx, &o, req, None, &reference, now)
-                    });
-                    decided.map_err(BankFailure::Declined)?;
-                    tx.commit().map_err(storage_failure)?;
-                    Ok(BankTxn { reference })
-                }
-            }
+            // The charge (or the settlement) and the order's payment are one transaction.
+            self.charge_or_settle(
+                card,
+                req.key,
+                req.paid_fen,
+                |db| {
+                    let (_, o) = checked(db, req.link)?;
+                    payable(&o, req, now).map(|_| o)
+                },
+                |db, o, card| mark_paid(db, &o, req, card, &reference, now),
+            )?;
+            Ok(BankTxn { reference })
         })
     }
 
@@ -453,26 +429,7 @@ impl MockBank {
     }
 
     pub(crate) fn on_payment_state(&self, key: &str, opts: CallOptions) -> BankResult<TxnState> {
-        self.transport(opts, false, || {
-            if let Some(reference) = self.paid_under(key)? {
-                return Ok(TxnState::Done(BankTxn { reference }));
-            }
-            let declined: Option<(String, Option<String>)> = self
-                .db()
-                .query_row("SELECT outcome, reference FROM txns WHERE idem_key = ?1", [key], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
-                .optional()
-                .map_err(storage_failure)?;
-            match declined {
-                Some((outcome, reference)) => match outcome_of(&outcome, reference) {
-                    Err(BankFailure::Declined(d)) => Ok(TxnState::Declined(d)),
-                    // A charge recorded without its order (cannot happen: one transaction).
-                    _ => Err(BankFailure::Fault(Fault::SystemError)),
-                },
-                None => Ok(TxnState::NotFound),
-            }
-        })
+        self.transport(opts, false, || self.collected_state(key, self.paid_under(key)?))
     }
 
     pub(crate) fn on_offers(&self, opts: CallOptions) -> BankResult<Vec<Offer>> {

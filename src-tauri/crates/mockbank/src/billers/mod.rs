@@ -11,13 +11,12 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 use tongbao_core::acquirer::Funding;
-use tongbao_core::bank::{BankFailure, BankResult, BankTxn, CallOptions, Decline, Fault, TxnState};
+use tongbao_core::bank::{BankFailure, BankResult, BankTxn, CallOptions, Decline, TxnState};
 use tongbao_core::biller::{carrier, min_payment, BillAccount, BillKind, BillPay, MOBILE_FACES};
 use tongbao_core::platform::clock::{shanghai_day_start, Millis, DAY, MINUTE};
 
 use crate::bank::{random_hex, storage_failure, MockBank};
 use crate::fixture::Fixture;
-use crate::money::{debit_rules, outcome_of, DEBIT};
 
 /// The billers' nightly maintenance, minutes after Shanghai midnight: 23:30 → 00:30.
 const MAINTENANCE: (i64, i64) = (23 * 60 + 30, 30);
@@ -68,11 +67,15 @@ fn account_of(db: &Connection, kind: BillKind, account: &str) -> rusqlite::Resul
     .optional()
 }
 
-/// Credits the bill in `db` (the caller's transaction): the account exists, what is due goes
-/// down, the payment is recorded under its key. (What amounts a bill takes is the wallet's to
-/// check against the biller's answer, before the password.)
+/// The account a payment is for exists. (What amounts a bill takes is the wallet's to check
+/// against the biller's answer, before the password.)
+fn known(db: &Connection, req: &BillPay<'_>) -> Result<(), Decline> {
+    account_of(db, req.kind, req.account).ok().flatten().map(|_| ()).ok_or(Decline::BillAccountNotFound)
+}
+
+/// Credits the bill in `db` (the caller's transaction): what is due goes down, the payment is
+/// recorded under its key.
 fn credit(db: &Connection, req: &BillPay<'_>, card: Option<&str>, reference: &str, now: Millis) -> Result<(), Decline> {
-    account_of(db, req.kind, req.account).ok().flatten().ok_or(Decline::BillAccountNotFound)?;
     db.execute(
         "UPDATE bill_accounts SET due_fen = max(0, due_fen - ?3) WHERE kind = ?1 AND account = ?2",
         params![req.kind, req.account, req.amount_fen],
@@ -136,34 +139,14 @@ impl MockBank {
             self.biller_open()?;
             let now = self.clock.now();
             let reference = format!("BILL{}", random_hex(8).to_uppercase());
-            match card {
-                Some(card) => {
-                    let card = card.ok_or(BankFailure::Declined(Decline::NoSuchCard))?;
-                    self.in_maintenance(&card)?;
-                    if card.system_error {
-                        return Err(BankFailure::Fault(Fault::SystemError));
-                    }
-                    self.once(
-                        req.key,
-                        "debit",
-                        &card.id,
-                        req.amount_fen,
-                        |db| {
-                            debit_rules(db, &card, req.amount_fen, now)?;
-                            credit(db, req, Some(&card.id), &reference, now)
-                        },
-                        DEBIT,
-                    )
-                    .map(|_| BankTxn { reference })
-                }
-                None => {
-                    let mut db = self.db();
-                    let tx = db.transaction().map_err(storage_failure)?;
-                    credit(&tx, req, None, &reference, now).map_err(BankFailure::Declined)?;
-                    tx.commit().map_err(storage_failure)?;
-                    Ok(BankTxn { reference })
-                }
-            }
+            self.charge_or_settle(
+                card,
+                req.key,
+                req.amount_fen,
+                |db| known(db, req),
+                |db, (), card| credit(db, req, card, &reference, now),
+            )?;
+            Ok(BankTxn { reference })
         })
     }
 
@@ -177,23 +160,7 @@ impl MockBank {
     pub(crate) fn on_bill_payment_state(&self, key: &str, opts: CallOptions) -> BankResult<TxnState> {
         self.transport(opts, false, || {
             self.biller_open()?;
-            if let Some(reference) = self.bill_paid_under(key)? {
-                return Ok(TxnState::Done(BankTxn { reference }));
-            }
-            let declined: Option<(String, Option<String>)> = self
-                .db()
-                .query_row("SELECT outcome, reference FROM txns WHERE idem_key = ?1", [key], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
-                .optional()
-                .map_err(storage_failure)?;
-            match declined {
-                Some((outcome, reference)) => match outcome_of(&outcome, reference) {
-                    Err(BankFailure::Declined(d)) => Ok(TxnState::Declined(d)),
-                    _ => Err(BankFailure::Fault(Fault::SystemError)),
-                },
-                None => Ok(TxnState::NotFound),
-            }
+            self.collected_state(key, self.bill_paid_under(key)?)
         })
     }
 

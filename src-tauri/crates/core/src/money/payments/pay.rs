@@ -87,7 +87,18 @@ impl Money<'_> {
         }
         let input = &req.input;
         let party = party(input.kind);
-        let (mut target, amount) = self.check_form(account, input)?;
+        let (mut target, amount) = match self.check_form(account, input) {
+            Ok(checked) => checked,
+            // The same key may have been paid meanwhile by a twin call (a double click): a form
+            // that no longer passes — the order now paid, the balance now lower — answers it.
+            Err(e) => match self.payment_by_key(&req.idem_key)? {
+                Some(p) if p.account == account => {
+                    self.finish(&p, on_retry)?;
+                    return self.payment_view(account, p.id);
+                }
+                _ => return Err(e),
+            },
+        };
         accounts::check_pay_password(&self.db, account, req.pay_password.expose(), self.clock.now())?;
         party.confirm_payee(self, &mut target)?;
         let now = self.clock.now();

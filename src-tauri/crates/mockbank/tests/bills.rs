@@ -8,6 +8,7 @@ use tongbao_core::money::payments::bills::{BillQuery, SavedBillInput, SavedBillR
 use tongbao_core::money::payments::{Counterparty, PaymentKind, PaymentStatus};
 use tongbao_core::platform::clock::{HOUR, MINUTE};
 use tongbao_core::platform::error::ErrorCode;
+use tongbao_core::platform::secrets::SecretString;
 
 mod common;
 use common::money::*;
@@ -173,4 +174,16 @@ fn saved_accounts_are_the_persons_own_newest_use_first_and_kept_across_a_restart
     sign_in(&w, &P1);
     assert_eq!(w.money().saved_bills().unwrap().len(), 2);
     assert_eq!(w.money().remove_saved_bill(SavedBillRef { id: list[0].id }).unwrap().len(), 1);
+}
+
+#[test]
+fn closing_the_account_takes_its_saved_accounts_with_it() {
+    let e = env(); // P1 signed in: no money, no cards
+    let save = SavedBillInput { kind: BillKind::Gas, account: "3000000001".into(), nickname: "我家".into() };
+    assert_eq!(e.wallet.money().save_bill(&save).unwrap().len(), 1);
+    let close = tongbao_core::accounts::security::CloseAccount { password: SecretString::new(PASSWORD) };
+    e.wallet.close_account(&close, NO_RETRY).unwrap();
+    let left: i64 =
+        e.wallet.with_db_for_tests(|db| db.query_row("SELECT count(*) FROM saved_bills", [], |r| r.get(0))).unwrap();
+    assert_eq!(left, 0);
 }

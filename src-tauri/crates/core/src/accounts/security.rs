@@ -694,8 +694,8 @@ impl Accounts<'_> {
 }
 
 /// The last step of closing, in the closing transaction: the account's personal data removed
-/// (the row stays: payments and the ledger refer to it), its sign-in history, recoveries and
-/// saved bill accounts deleted, the closing recorded. The phone is free to register again.
+/// (the row stays: payments and the ledger refer to it), its sign-in history and recoveries
+/// deleted, the closing recorded. The phone is free to register again.
 pub(crate) fn forget_account(db: &Connection, account: AccountId, now: Millis) -> Result<(), AppError> {
     db.execute(
         "UPDATE accounts SET phone = printf('0%010d', id), display_name = '', real_name = '', id_number = '000000000000000000',
@@ -704,11 +704,7 @@ pub(crate) fn forget_account(db: &Connection, account: AccountId, now: Millis) -
          WHERE id = ?1",
         params![account, now],
     )?;
-    for sql in [
-        "DELETE FROM login_events WHERE account_id = ?1",
-        "DELETE FROM recoveries WHERE account_id = ?1",
-        "DELETE FROM saved_bills WHERE account_id = ?1",
-    ] {
+    for sql in ["DELETE FROM login_events WHERE account_id = ?1", "DELETE FROM recoveries WHERE account_id = ?1"] {
         db.execute(sql, [account])?;
     }
     record(db, account, SecurityEvent::AccountClosed, now)

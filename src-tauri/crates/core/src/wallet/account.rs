@@ -44,6 +44,7 @@ impl Wallet {
             // cards were unbound. Then the account stays (without its cards).
             check_empty(&tx, account)?;
             manage::forget_account(&tx, account)?;
+            crate::money::payments::bills::forget_account(&tx, account)?;
             security::forget_account(&tx, account, now)?;
             tx.commit()?;
         }

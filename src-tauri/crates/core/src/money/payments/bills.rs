@@ -237,6 +237,12 @@ impl Money<'_> {
     }
 }
 
+/// Closing an account (in its closing transaction): its saved accounts go with it.
+pub(crate) fn forget_account(db: &rusqlite::Connection, account: AccountId) -> Result<(), AppError> {
+    db.execute("DELETE FROM saved_bills WHERE account_id = ?1", [account])?;
+    Ok(())
+}
+
 /// After a bill payment is recorded: a saved account moves to the top of the list.
 pub(super) fn touch_saved(
     db: &rusqlite::Connection,

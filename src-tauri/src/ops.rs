@@ -318,9 +318,7 @@ pub async fn mock_order_refund(app: AppHandle, a: OrderRefund) -> Result<MockOrd
     }
     let done = blocking(move || {
         let refund = opened.bank.refund_order(&a.order_id, &a.amount)?;
-        let notice = serde_json::from_value(serde_json::json!({ "refundId": refund }))
-            .map_err(|e| AppError::internal(format!("refund notice: {e}")))?;
-        opened.wallet.money().refund_arrived(&notice)?;
+        opened.wallet.money().refund_arrived(&RefundNotice { refund_id: refund })?;
         opened.bank.mock_order(&a.order_id)
     })
     .await;

@@ -27,7 +27,7 @@ pub use tongbao_core::cards::binding::{
 pub use tongbao_core::cards::manage::{CardDetail, CardRef, CardRename, CardUnbind, CardUpdate};
 pub use tongbao_core::cards::{BankId, CardKind};
 pub use tongbao_core::money::payments::bills::{BillPaid, BillQuery, SavedBill, SavedBillInput, SavedBillRef};
-pub use tongbao_core::money::payments::merchant::{Checkout, CheckoutMethod, OfferView, Points};
+pub use tongbao_core::money::payments::merchant::{Checkout, CheckoutMethod, OfferView, Points, RefundNotice};
 pub use tongbao_core::money::payments::receipt::{ReceiptCheck, ReceiptFields, ReceiptProblem};
 pub use tongbao_core::money::payments::repay::RepayReminder;
 pub use tongbao_core::money::payments::trust::{

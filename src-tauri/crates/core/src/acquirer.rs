@@ -132,6 +132,13 @@ pub enum Funding<'a> {
     Wallet,
 }
 
+impl<'a> Funding<'a> {
+    /// A card's agreement token pays; none: the wallet's balance.
+    pub fn of(token: Option<&'a str>) -> Self {
+        token.map_or(Funding::Wallet, |token| Funding::Card { token })
+    }
+}
+
 /// The wallet paying an order, under its payment's idempotency key.
 #[derive(Debug, Clone, Copy)]
 pub struct PayOrder<'a> {

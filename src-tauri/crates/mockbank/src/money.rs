@@ -133,14 +133,7 @@ impl MockBank {
             self.in_maintenance(&card)?;
             let closed = card.lost || card.stolen || card.frozen || card.returns_credits;
             let decide = |_: &Connection| if closed { Err(Decline::Restricted) } else { Ok(()) };
-            self.once(
-                key,
-                "credit",
-                &card.id,
-                amount_fen,
-                decide,
-                "UPDATE cards SET balance_fen = balance_fen + ?2 WHERE id = ?1",
-            )
+            self.once(key, "credit", &card.id, amount_fen, decide, CREDIT)
         })
     }
 
@@ -266,14 +259,7 @@ impl MockBank {
             }
             self.in_maintenance(&to)?;
             let closed = to.lost || to.stolen || to.frozen || to.returns_credits;
-            let credit = |db: &Connection| -> Result<(), Decline> {
-                if closed {
-                    return Err(Decline::Restricted);
-                }
-                db.execute("UPDATE cards SET balance_fen = balance_fen + ?2 WHERE id = ?1", params![to.id, principal])
-                    .map_err(|_| Decline::NoSuchCard)?;
-                Ok(())
-            };
+            let open = || if closed { Err(Decline::Restricted) } else { Ok(()) };
             match source {
                 Some(src) => {
                     let src = src.ok_or(BankFailure::Declined(Decline::NoSuchCard))?;
@@ -284,12 +270,16 @@ impl MockBank {
                         "debit",
                         &src.id,
                         total,
-                        |db| debit_rules(db, &src, total, now).and_then(|_| credit(db)),
+                        |db| {
+                            open()?;
+                            debit_rules(db, &src, total, now)?;
+                            db.execute(CREDIT, params![to.id, principal]).map(|_| ()).map_err(|_| Decline::NoSuchCard)
+                        },
                         DEBIT,
                     )
                 }
-                // The credit is `credit`'s own; the recorded movement's statement does nothing more.
-                None => self.once(key, "credit", &to.id, principal, credit, NOTHING_MORE),
+                // From the wallet's settlement: a credit like any other.
+                None => self.once(key, "credit", &to.id, principal, |_| open(), CREDIT),
             }
         })
     }
@@ -386,8 +376,8 @@ impl MockBank {
     }
 }
 
-/// A movement whose decision already applied it (`?1` the card, `?2` the amount).
-const NOTHING_MORE: &str = "UPDATE cards SET balance_fen = balance_fen WHERE id = ?1 AND ?2 = ?2";
+/// What a credit does when the rules allow it (`?1` the card, `?2` the amount).
+const CREDIT: &str = "UPDATE cards SET balance_fen = balance_fen + ?2 WHERE id = ?1";
 
 /// What a debit does when the rules allow it (`?1` the card, `?2` the amount).
 pub(crate) const DEBIT: &str = "UPDATE cards SET balance_fen = balance_fen - ?2 WHERE id = ?1";

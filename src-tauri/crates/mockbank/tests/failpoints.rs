@@ -321,3 +321,37 @@ fn money_arriving_while_an_account_closes_keeps_it_open() {
     books(&w);
     scenario.teardown();
 }
+
+/// A refund stopped before it posts (its transaction never commits): nothing of it is kept —
+/// the payment's refunded sum included — and the same notice later records it once.
+#[test]
+fn a_refund_stopped_before_it_posts_leaves_nothing_and_records_once_later() {
+    use tongbao_core::money::payments::merchant::RefundNotice;
+    let scenario = FailScenario::setup();
+    let (world, w) = world();
+    let paid = pay(&w, merchant(&world.order, None)).unwrap();
+    let order = tongbao_core::acquirer::PayLink::parse(&world.order).unwrap().order;
+    let notice = RefundNotice { refund_id: world.bank.refund_order(&order, "4").unwrap() };
+    fail::cfg("refund::before_post", "return").unwrap();
+    assert!(w.money().refund_arrived(&notice).is_err());
+    fail::remove("refund::before_post");
+    let kept: (i64, i64) = w
+        .with_db_for_tests(|db| {
+            db.query_row(
+                "SELECT (SELECT refunded_fen FROM payments WHERE id = ?1), (SELECT count(*) FROM payments WHERE kind = 'refund')",
+                [paid.id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+        })
+        .unwrap();
+    assert_eq!(kept, (0, 0));
+    let refund = w.money().refund_arrived(&notice).unwrap();
+    assert_eq!(w.money().refund_arrived(&notice).unwrap().id, refund.id);
+    assert_eq!(ledger_balance(&w), 10_000 - 1_000 + 400);
+    w.with_db_for_tests(ledger::audit_books).unwrap();
+    scenario.teardown();
+}
+
+fn ledger_balance(w: &Wallet) -> i64 {
+    w.with_db_for_tests(|db| ledger::balance(db, Acct::Wallet(1))).unwrap()
+}

@@ -277,7 +277,7 @@ fn refunds_come_back_the_way_they_went_and_never_exceed_the_payment() {
 }
 
 fn notice(id: &str) -> tongbao_core::money::payments::merchant::RefundNotice {
-    serde_json::from_value(serde_json::json!({ "refundId": id })).unwrap()
+    tongbao_core::money::payments::merchant::RefundNotice { refund_id: id.to_owned() }
 }
 
 #[test]

@@ -158,11 +158,8 @@ impl Party for BillPayment {
             s.db().query_row("SELECT bill_kind, bill_account FROM payments WHERE id = ?1", [p.id], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })?;
-        let token = p.source_card.map(|c| s.card_token(c)).transpose()?;
-        let funding = match &token {
-            Some(t) => Funding::Card { token: t },
-            None => Funding::Wallet,
-        };
+        let token = p.paying_token(s)?;
+        let funding = Funding::of(token.as_deref());
         let req = BillPay { kind, account: &account, amount_fen: p.amount, key: &p.key, funding };
         let biller = s.biller()?;
         Ok(s.call_bank(link, |o| biller.pay_bill(&req, o), on_retry))

@@ -21,7 +21,7 @@
 //! card at its bank through the acquirer, and the refund says so.
 
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use ts_rs::TS;
 
 use super::counterparty::{OrderTarget, Party, Sent, Target};
@@ -92,8 +92,7 @@ pub struct Points {
 }
 
 /// A refund the acquirer announced (its id).
-#[derive(Debug, Clone, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone)]
 pub struct RefundNotice {
     pub refund_id: String,
 }
@@ -309,11 +308,8 @@ impl Party for MerchantOrder {
 
     fn send(&self, s: &Services, link: &BankLink, p: &Stored, on_retry: &dyn Fn(u32, u32)) -> Sent {
         let order = PayLink::parse(p.payee_ref.as_deref().unwrap_or(""))?;
-        let token = p.source_card.map(|c| s.card_token(c)).transpose()?;
-        let funding = match &token {
-            Some(t) => Funding::Card { token: t },
-            None => Funding::Wallet,
-        };
+        let token = p.paying_token(s)?;
+        let funding = Funding::of(token.as_deref());
         let req = PayOrder {
             link: &order,
             key: &p.key,
@@ -442,15 +438,14 @@ impl Money<'_> {
         let id = {
             let mut db = self.db();
             let tx = db.transaction()?; // BEGIN IMMEDIATE
-            let original: Option<(i64, AccountId, Option<i64>)> = tx
+            let original: Option<(i64, AccountId)> = tx
                 .query_row(
-                    "SELECT id, account_id, source_card FROM payments
-                     WHERE idem_key = ?1 AND kind = 'merchant' AND order_id = ?2",
+                    "SELECT id, account_id FROM payments WHERE idem_key = ?1 AND kind = 'merchant' AND order_id = ?2",
                     params![r.payment_key, r.order],
-                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                    |row| Ok((row.get(0)?, row.get(1)?)),
                 )
                 .optional()?;
-            let Some((paid_id, account, card)) = original else {
+            let Some((paid_id, account)) = original else {
                 return Err(AppError::new(ErrorCode::PaymentNotFound, "the refund names no payment of this wallet"));
             };
             if let Some(done) = tx
@@ -484,7 +479,6 @@ impl Money<'_> {
                  FROM payments WHERE id = ?4",
                 params![key, r.amount_fen, now, paid_id],
             )?;
-            let _ = (account, card);
             let id = tx.last_insert_rowid();
             event(&tx, id, PaymentStatus::Pending, None, now)?;
             fail::fail_point!("refund::before_post", |_| Err(fail_error()));

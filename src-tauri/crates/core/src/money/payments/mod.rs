@@ -499,6 +499,11 @@ impl Stored {
         party(self.kind)
     }
 
+    /// The agreement token of the card that pays, if a card does.
+    fn paying_token(&self, s: &Services) -> Result<Option<String>, AppError> {
+        self.source_card.map(|c| s.card_token(c)).transpose()
+    }
+
     fn source(&self) -> counterparty::Source {
         self.source_card.map_or(counterparty::Source::Balance, counterparty::Source::Card)
     }

@@ -163,7 +163,7 @@ impl Party for Repayment {
     }
 
     fn send(&self, s: &Services, link: &BankLink, p: &Stored, on_retry: &dyn Fn(u32, u32)) -> Sent {
-        let from = p.source_card.map(|c| s.card_token(c)).transpose()?;
+        let from = p.paying_token(s)?;
         let to_token = p.dest_card.map(|c| s.card_token(c)).transpose()?;
         let payee = p.payee_ref.clone().unwrap_or_default();
         let to = match &to_token {

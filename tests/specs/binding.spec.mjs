@@ -135,11 +135,22 @@ test("three wrong SMS codes void the attempt", async ({ b }) => {
   await bind.submitCard(b);
   const code = await bind.codeFromPhone(b, P1.phone);
   const wrong = code === "000000" ? "111111" : "000000";
+  // Each answer is a new error block (the old one goes when the code is sent): waiting for the
+  // same code on the previous block would let the next code be typed while this one is in flight.
+  let previous = null;
   for (const expected of ["OTP_INVALID", "OTP_INVALID", "OTP_LOCKED"]) {
     await bind.enterOtp(b, wrong);
-    await b.waitUntil(async () => (await (await b.$(tid("bind-error"))).getAttribute("data-error-code")) === expected, {
-      timeout: 15_000,
-    });
+    await b.waitUntil(
+      async () => {
+        const e = await b.$(tid("bind-error"));
+        if (!(await e.isExisting()) || e.elementId === previous) return false;
+        const submit = await b.$(tid("bind-otp-submit"));
+        if ((await submit.isExisting()) && (await submit.getAttribute("aria-busy")) === "true") return false;
+        return (await e.getAttribute("data-error-code")) === expected;
+      },
+      { timeout: 15_000, timeoutMsg: `no new ${expected} answer` },
+    );
+    previous = (await b.$(tid("bind-error"))).elementId;
   }
   await el(b, "bind-retry");
 });

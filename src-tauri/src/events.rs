@@ -56,6 +56,7 @@ impl Events {
                 Ok(n) => {
                     tracing::info!(settled = n, "pending payments settled in the background");
                     events.send(AppEvent::PaymentsSettled);
+                    app.state::<crate::notices::Notifier>().look();
                 }
                 Err(e) => tracing::info!(code = e.code.as_str(), "background settlement skipped"),
             }

@@ -3,13 +3,16 @@
 mod args;
 mod commands;
 mod deep_link;
+mod desktop;
 mod events;
 mod instance;
 mod logging;
+mod notices;
 mod ops;
 mod report_file;
 mod runners;
 mod session_watch;
+mod sleep_watch;
 mod state;
 mod updates;
 
@@ -30,6 +33,17 @@ pub fn run() {
         )
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_updater::Builder::new().build())
+        .plugin(tauri_plugin_notification::init())
+        // The window's size and position, kept across starts (not its visibility: a start
+        // always shows the window).
+        .plugin(
+            tauri_plugin_window_state::Builder::default()
+                .with_state_flags(
+                    tauri_plugin_window_state::StateFlags::all() - tauri_plugin_window_state::StateFlags::VISIBLE,
+                )
+                .build(),
+        )
+        .on_window_event(desktop::on_window_event)
         .setup(|app| {
             let log_dir = app.path().app_log_dir()?;
             let guard = logging::init(&log_dir);
@@ -40,6 +54,9 @@ pub fn run() {
             let identifier = app.config().identifier.clone();
             app.manage(events::Events::default());
             app.manage(deep_link::DeepLinks::default());
+            app.manage(desktop::Desktop::default());
+            app.manage(notices::Notifier::default());
+            desktop::build_tray(app.handle());
             // A first start by the OS for a link: keep it for after sign-in.
             deep_link::arrived(app.handle(), std::env::args().skip(1));
             // A build run from the source tree has no installed desktop entry: register the
@@ -59,6 +76,12 @@ pub fn run() {
             app.manage(state);
             app.manage(updates::Updates::default());
             session_watch::watch_sessions(app.handle().clone());
+            notices::watch_notices(app.handle().clone());
+            let on_lock = app.handle().clone();
+            sleep_watch::watch(move |why| {
+                let app = on_lock.clone();
+                tauri::async_runtime::spawn(async move { desktop::lock_now(&app, why).await });
+            });
             updates::check_in_background(app.handle());
             Ok(())
         })

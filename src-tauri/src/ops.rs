@@ -557,3 +557,33 @@ pub fn recent_payees(w: &Wallet) -> Result<Vec<RecentPayee>, AppError> {
 pub fn recent_payee_remove(w: &Wallet, a: RecentPayeeRef) -> Result<Vec<RecentPayee>, AppError> {
     w.money().recent_payee_remove(&a)
 }
+
+// --- On the desktop: notices, hidden amounts, the tray ---------------------------------------
+
+pub fn notices(w: &Wallet) -> Result<Notices, AppError> {
+    w.support().notices()
+}
+
+pub fn notice_read(w: &Wallet, id: i64) -> Result<Notices, AppError> {
+    w.support().notices_read(Some(id))
+}
+
+pub fn notices_read_all(w: &Wallet) -> Result<Notices, AppError> {
+    w.support().notices_read(None)
+}
+
+pub fn set_hide_amounts(w: &Wallet, hidden: bool) -> Result<(), AppError> {
+    w.accounts().set_hide_amounts(hidden)
+}
+
+pub async fn tray_action(app: AppHandle, item: TrayItem) -> Result<(), AppError> {
+    crate::desktop::tray_action(&app, item).await
+}
+
+/// The OS notifications sent since start: test mode only (scripts count them).
+pub async fn notifications_sent(app: AppHandle) -> Result<Vec<SentNotification>, AppError> {
+    if !crate::state::test_mode() {
+        return Err(AppError::new(ErrorCode::TestModeRequired, "the sent notifications are kept in test mode only"));
+    }
+    Ok(app.state::<crate::notices::Notifier>().sent())
+}

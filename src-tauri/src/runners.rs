@@ -18,7 +18,10 @@ where
     F: FnOnce(&Wallet) -> Result<T, AppError> + Send + 'static,
 {
     let wallet = app.state::<AppState>().opened().await?.wallet;
-    blocking(move || f(&wallet)).await
+    let done = blocking(move || f(&wallet)).await;
+    // What the command did may be news (money sent to someone, a refund…): look for notices.
+    app.state::<crate::notices::Notifier>().look();
+    done
 }
 
 /// [`run`] for a screen that must not wait on the bank (home's balance, the history): `f` reads
@@ -54,6 +57,8 @@ where
 {
     let done = run(app, f).await;
     app.state::<Events>().wake();
+    // A sign-in or unlock: the notices look asks the bank for statements too.
+    app.state::<crate::notices::Notifier>().look_with_bank();
     done
 }
 

@@ -40,10 +40,31 @@ pub use tongbao_core::money::payments::{
 };
 pub use tongbao_core::platform::error::{AppError, Category, ErrorCode, Field, Remedy, RetryHelps};
 pub use tongbao_core::support::checks::{CacheCleared, CheckId, CheckResult, CheckStatus, DiagnoseInput, Diagnostics};
+pub use tongbao_core::support::notices::{NoticeKind, NoticeView, Notices};
 pub use tongbao_core::wallet::AppStatus;
 pub use tongbao_mockbank::acquirer::{MockMerchant, MockOrder, OrderCreate, OrderRefund};
 pub use tongbao_mockbank::bankapp::{AppCard, BankAppAuthorize, BankAppEnable, BankAppSignIn};
 pub use tongbao_mockbank::{BankAction, MockCard, MockControls, MockPanel, MockSms, MockToken};
+
+/// The tray menu's items (打开 / 立即锁定 / 退出); `tray_action` runs the same as a click.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TrayItem {
+    Open,
+    Lock,
+    Quit,
+}
+
+/// An OS notification the wallet sent (or tried to: a desktop without a notification server
+/// refuses it softly). Kept in test mode only, so a script can count them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SentNotification {
+    pub title: String,
+    pub body: String,
+    /// How many notices it stands for (several at once are one notification).
+    pub count: u32,
+}
 
 /// "Reset this installation": the confirmation word the person typed.
 #[derive(Debug, Clone, serde::Deserialize, TS)]
@@ -121,6 +142,8 @@ pub enum AppEvent {
     /// A `tongbao://` link arrived from the OS (a second start's argument): the UI takes it with
     /// `deep_link_take` once someone is signed in.
     DeepLink,
+    /// New notices reached the signed-in person's notices center (the unread count changed).
+    Notices,
 }
 
 /// How the shell runs a command. The shell derives each command's wrapper from it; the
@@ -275,6 +298,12 @@ macro_rules! with_commands {
             wallet pay_recover_identity(RecoveryIdentity) -> RecoveryStep;
             wallet pay_recover_finish(RecoveryFinish) -> ();
             wallet security_overview() -> SecurityOverview;
+            wallet notices() -> Notices;
+            wallet notice_read(i64) -> Notices;
+            wallet notices_read_all() -> Notices;
+            wallet set_hide_amounts(bool) -> ();
+            shell tray_action(TrayItem) -> ();
+            shell notifications_sent() -> Vec<SentNotification>;
             bank close_account(CloseAccount) -> ();
             shell reset_installation(ResetInput) -> ();
             shell update_status() -> UpdateStatus;
@@ -511,6 +540,11 @@ fn declarations() -> Vec<String> {
         SecurityEvent::decl(),
         SecurityRecord::decl(),
         SecurityOverview::decl(),
+        NoticeKind::decl(),
+        NoticeView::decl(),
+        Notices::decl(),
+        TrayItem::decl(),
+        SentNotification::decl(),
         CloseAccount::decl(),
         ResetInput::decl(),
     ]

@@ -255,7 +255,14 @@ fn each_account_sees_only_its_own_data() {
 fn accounts_and_settings_survive_a_restart() {
     let env = Env::start();
     env.wallet.accounts().register(&input(&P1)).unwrap();
-    let s = Settings { language: Language::En, theme: Theme::Dark, autolock_minutes: 10 };
+    let s = Settings {
+        language: Language::En,
+        theme: Theme::Dark,
+        autolock_minutes: 10,
+        elder_mode: true,
+        notify_details: true,
+        close_to_tray: true,
+    };
     env.wallet.accounts().update_settings(&s).unwrap();
     let env = env.restart();
     let st = env.wallet.accounts().status().unwrap();

@@ -71,9 +71,25 @@ export type Settings = { language: Language, theme: Theme,
 /**
  * Minutes of inactivity before the session locks (1–60).
  */
-autolockMinutes: number, };
+autolockMinutes: number, 
+/**
+ * 长辈模式: larger type and targets, a simpler home.
+ */
+elderMode: boolean, 
+/**
+ * OS notifications name the amount and the other side (off: only what happened).
+ */
+notifyDetails: boolean, 
+/**
+ * Closing the window keeps the wallet in the tray (off: closing quits).
+ */
+closeToTray: boolean, };
 
-export type SessionView = { displayName: string, locked: boolean, };
+export type SessionView = { displayName: string, locked: boolean, 
+/**
+ * 隐藏金额: this account shows every amount masked.
+ */
+hideAmounts: boolean, };
 
 export type AppStatus = { session: SessionView | null, settings: Settings, };
 
@@ -490,7 +506,7 @@ skewMs: number | null,
  */
 until: number | null, };
 
-export type AppEvent = "session_locked" | "mock_changed" | "storage_damaged" | "payments_settled" | "deep_link";
+export type AppEvent = "session_locked" | "mock_changed" | "storage_damaged" | "payments_settled" | "deep_link" | "notices";
 
 export type UpdateInfo = { version: string, notes: string | null, 
 /**
@@ -747,6 +763,28 @@ export type SecurityOverview = { logins: Array<LoginRecord>, events: Array<Secur
  */
 phoneMasked: string, hasCards: boolean, };
 
+export type NoticeKind = "received" | "transfer_posted" | "transfer_returned" | "refund" | "repay_due" | "card_expiring" | "recovered_sign_in";
+
+export type NoticeView = { id: number, kind: NoticeKind, at: number, read: boolean, paymentId: number | null, amountFen: number | null, 
+/**
+ * The other side, masked (a payer's or payee's name, a merchant's).
+ */
+counterpart: string | null, cardId: number | null, bank: BankId | null, last4: string | null, 
+/**
+ * A repayment's due date or a card's expiry, as the UI shows it (YYYY-MM-DD / MM/YY).
+ */
+date: string | null, };
+
+export type Notices = { items: Array<NoticeView>, unread: number, };
+
+export type TrayItem = "open" | "lock" | "quit";
+
+export type SentNotification = { title: string, body: string, 
+/**
+ * How many notices it stands for (several at once are one notification).
+ */
+count: number, };
+
 export type CloseAccount = { password: string, };
 
 export type ResetInput = { confirm: string, };
@@ -841,6 +879,12 @@ export interface Commands {
   pay_recover_identity: { args: RecoveryIdentity; result: RecoveryStep };
   pay_recover_finish: { args: RecoveryFinish; result: null };
   security_overview: { args: null; result: SecurityOverview };
+  notices: { args: null; result: Notices };
+  notice_read: { args: bigint; result: Notices };
+  notices_read_all: { args: null; result: Notices };
+  set_hide_amounts: { args: boolean; result: null };
+  tray_action: { args: TrayItem; result: null };
+  notifications_sent: { args: null; result: Array<SentNotification> };
   close_account: { args: CloseAccount; result: null };
   reset_installation: { args: ResetInput; result: null };
   update_status: { args: null; result: UpdateStatus };
@@ -939,6 +983,12 @@ export const COMMAND_NAMES = [
   "pay_recover_identity",
   "pay_recover_finish",
   "security_overview",
+  "notices",
+  "notice_read",
+  "notices_read_all",
+  "set_hide_amounts",
+  "tray_action",
+  "notifications_sent",
   "close_account",
   "reset_installation",
   "update_status",

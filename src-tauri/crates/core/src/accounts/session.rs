@@ -24,6 +24,8 @@ pub struct Session {
 pub struct SessionView {
     pub display_name: String,
     pub locked: bool,
+    /// 隐藏金额: this account shows every amount masked.
+    pub hide_amounts: bool,
 }
 
 impl Session {

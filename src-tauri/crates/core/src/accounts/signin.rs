@@ -29,7 +29,10 @@ pub struct AppStatus {
 
 impl Services {
     fn view(&self, s: &Session) -> Result<SessionView, AppError> {
-        Ok(SessionView { display_name: accounts::display_name(&self.db(), s.account_id)?, locked: s.locked })
+        let db = self.db();
+        let hide_amounts =
+            db.query_row("SELECT hide_amounts FROM accounts WHERE id = ?1", [s.account_id], |r| r.get(0))?;
+        Ok(SessionView { display_name: accounts::display_name(&db, s.account_id)?, locked: s.locked, hide_amounts })
     }
 
     fn start_session(&self, id: accounts::AccountId, now: i64) -> Result<SessionView, AppError> {
@@ -229,6 +232,13 @@ impl Accounts<'_> {
 
     pub fn update_settings(&self, s: &Settings) -> Result<Settings, AppError> {
         settings::save(&mut self.db(), s)
+    }
+
+    /// 隐藏金额 on or off for the signed-in account (kept with the account, across restarts).
+    pub fn set_hide_amounts(&self, hidden: bool) -> Result<(), AppError> {
+        let id = self.require_account()?;
+        self.db().execute("UPDATE accounts SET hide_amounts = ?2 WHERE id = ?1", rusqlite::params![id, hidden])?;
+        Ok(())
     }
 }
 

@@ -6,6 +6,7 @@
 
 pub mod checks;
 pub mod diagnose;
+pub mod notices;
 pub mod ops;
 pub mod redact;
 pub mod report;

@@ -45,6 +45,7 @@ impl Wallet {
             check_empty(&tx, account)?;
             manage::forget_account(&tx, account)?;
             crate::money::payments::bills::forget_account(&tx, account)?;
+            crate::support::notices::forget_account(&tx, account)?;
             security::forget_account(&tx, account, now)?;
             tx.commit()?;
         }

@@ -179,6 +179,10 @@ impl Money<'_> {
     /// A bound credit card's statement, as its bank answers it.
     pub fn statement(&self, card_id: i64) -> Result<Statement, AppError> {
         let me = self.require_account()?;
+        self.statement_of(me, card_id)
+    }
+
+    fn statement_of(&self, me: AccountId, card_id: i64) -> Result<Statement, AppError> {
         let card = stored_card(&self.db(), me, card_id)?;
         if !card.credit {
             return Err(not_credit());
@@ -191,6 +195,12 @@ impl Money<'_> {
     /// a card whose bank does not answer now is left out, not an error.
     pub fn repay_reminders(&self) -> Result<Vec<RepayReminder>, AppError> {
         let me = self.require_account()?;
+        self.repay_reminders_of(me)
+    }
+
+    /// [`Self::repay_reminders`] for `me` without counting as the person's activity (the
+    /// notices are looked for in the background).
+    pub(crate) fn repay_reminders_of(&self, me: AccountId) -> Result<Vec<RepayReminder>, AppError> {
         let cards: Vec<(i64, String, String)> = {
             let db = self.db();
             let mut st = db.prepare_cached(
@@ -203,7 +213,7 @@ impl Money<'_> {
         let today = shanghai_date(self.clock.now());
         let mut out = vec![];
         for (id, bank, last4) in cards {
-            let Ok(statement) = self.statement(id) else { continue };
+            let Ok(statement) = self.statement_of(me, id) else { continue };
             let due = chrono::NaiveDate::parse_from_str(&statement.due_date, "%Y-%m-%d").ok();
             let near = due.is_some_and(|d| (d - today).num_days() <= 3 && d >= today);
             if statement.owed_fen > 0 && near {

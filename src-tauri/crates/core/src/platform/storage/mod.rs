@@ -61,6 +61,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_merchants.sql"),
     include_str!("migrations/0013_bills.sql"),
     include_str!("migrations/0014_repayments.sql"),
+    include_str!("migrations/0015_desktop.sql"),
 ];
 
 /// The schema version this binary writes.

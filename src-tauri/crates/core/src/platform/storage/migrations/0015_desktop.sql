@@ -1,0 +1,33 @@
+-- On the desktop: amounts hidden per account (隐藏金额), and the notices center (消息中心).
+ALTER TABLE accounts ADD COLUMN hide_amounts INTEGER NOT NULL DEFAULT 0 CHECK (hide_amounts IN (0, 1));
+
+-- A notice says one thing once: (account, kind, subject) is unique, so finding the same event
+-- again (after a crash, or on the next look) adds nothing. `subject` names what it is about:
+-- a payment's id, a card and its expiry or due date, a sign-in.
+CREATE TABLE notices (
+    id         INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id),
+    kind       TEXT    NOT NULL CHECK (kind IN ('received', 'transfer_posted', 'transfer_returned', 'refund',
+                                                'repay_due', 'card_expiring', 'recovered_sign_in')),
+    subject    TEXT    NOT NULL,
+    payment_id INTEGER REFERENCES payments(id),
+    card_id    INTEGER REFERENCES cards(id),
+    created_at INTEGER NOT NULL,
+    read_at    INTEGER,
+    UNIQUE (account_id, kind, subject)
+);
+CREATE INDEX notices_by_account ON notices (account_id, created_at DESC, id DESC);
+CREATE INDEX notices_unread ON notices (account_id) WHERE read_at IS NULL;
+
+-- From when an account older than the notices center has news: after the last event already in
+-- the books (what happened before is history). A newer account's news starts at its opening.
+CREATE TABLE notice_marks (
+    account_id INTEGER PRIMARY KEY REFERENCES accounts(id),
+    since      INTEGER NOT NULL
+);
+INSERT INTO notice_marks (account_id, since)
+    SELECT id, max(created_at,
+                   COALESCE((SELECT max(updated_at) FROM payments), 0),
+                   COALESCE((SELECT max(at) FROM login_events), 0),
+                   COALESCE((SELECT max(at) FROM security_events), 0)) + 1
+    FROM accounts;

@@ -1,0 +1,334 @@
+//! The notices center (消息中心): what happened to a person's money and cards while they were
+//! elsewhere — money received, a delayed transfer posted or returned, a refund, a credit card's
+//! repayment due, a card expiring within 30 days, a sign-in after the password was recovered.
+//!
+//! Notices are found, not pushed: [`Support::collect_notices`] looks at the books (payments,
+//! cards, sign-ins) and the bank's statements, and records each event once — `(account, kind,
+//! subject)` is unique, so looking again after a crash or from two threads adds nothing. The
+//! shell looks after every command and on a timer, then tells the UI and the OS about the ones
+//! it just added. News starts when the account was opened (for an account older than the center,
+//! when the center came: older events are history, not news).
+
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::accounts::{self, AccountId};
+use crate::cards::binding::EXPIRY_REMINDER;
+use crate::cards::{self, BankId};
+use crate::platform::clock::Millis;
+use crate::platform::error::{AppError, ErrorCode};
+use crate::support::ops::Support;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    /// Money from another wallet user arrived.
+    Received,
+    /// A transfer sent with delayed arrival (2 hours / next day) reached the payee.
+    TransferPosted,
+    /// A delayed transfer came back (the payee's bank returned it, or it could not be posted).
+    TransferReturned,
+    /// A merchant refunded (part of) a payment.
+    Refund,
+    /// A bound credit card's repayment is due within 3 days.
+    RepayDue,
+    /// A bound card expires within 30 days.
+    CardExpiring,
+    /// Someone signed in after the login password was recovered.
+    RecoveredSignIn,
+}
+
+impl NoticeKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Received => "received",
+            Self::TransferPosted => "transfer_posted",
+            Self::TransferReturned => "transfer_returned",
+            Self::Refund => "refund",
+            Self::RepayDue => "repay_due",
+            Self::CardExpiring => "card_expiring",
+            Self::RecoveredSignIn => "recovered_sign_in",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        [
+            Self::Received,
+            Self::TransferPosted,
+            Self::TransferReturned,
+            Self::Refund,
+            Self::RepayDue,
+            Self::CardExpiring,
+            Self::RecoveredSignIn,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+}
+
+/// One notice, as the center lists it. The UI words it from its kind and these fields; what
+/// it opens is its payment (the bill's detail) or its card.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NoticeView {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub kind: NoticeKind,
+    #[ts(type = "number")]
+    pub at: Millis,
+    pub read: bool,
+    #[ts(type = "number | null")]
+    pub payment_id: Option<i64>,
+    #[ts(type = "number | null")]
+    pub amount_fen: Option<i64>,
+    /// The other side, masked (a payer's or payee's name, a merchant's).
+    pub counterpart: Option<String>,
+    #[ts(type = "number | null")]
+    pub card_id: Option<i64>,
+    pub bank: Option<BankId>,
+    pub last4: Option<String>,
+    /// A repayment's due date or a card's expiry, as the UI shows it (YYYY-MM-DD / MM/YY).
+    pub date: Option<String>,
+}
+
+/// The center: newest first, and how many are unread.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Notices {
+    pub items: Vec<NoticeView>,
+    pub unread: u32,
+}
+
+/// What one look found: the signed-in person's new notices (for the OS notification).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Collected {
+    pub new: Vec<NoticeView>,
+}
+
+/// At most this many notices are listed (the oldest beyond it stay in the database).
+const LIST_LIMIT: i64 = 200;
+
+/// Records a notice once; true when it is new.
+fn record(
+    db: &Connection,
+    account: AccountId,
+    kind: NoticeKind,
+    subject: &str,
+    payment: Option<i64>,
+    card: Option<i64>,
+    now: Millis,
+) -> Result<bool, AppError> {
+    let n = db.execute(
+        "INSERT INTO notices (account_id, kind, subject, payment_id, card_id, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (account_id, kind, subject) DO NOTHING",
+        params![account, kind.as_str(), subject, payment, card, now],
+    )?;
+    Ok(n == 1)
+}
+
+/// Where `account`'s news starts: its opening, or for an account older than the notices center,
+/// the moment the center came (set by the migration).
+fn since(db: &Connection, account: AccountId) -> Result<Millis, AppError> {
+    Ok(db.query_row(
+        "SELECT COALESCE((SELECT since FROM notice_marks WHERE account_id = ?1), created_at) FROM accounts WHERE id = ?1",
+        [account],
+        |r| r.get(0),
+    )?)
+}
+
+/// The events in the books since the account's mark, as (kind, payment id) pairs.
+fn payment_events(db: &Connection, account: AccountId, from: Millis) -> Result<Vec<(NoticeKind, i64)>, AppError> {
+    let mut st = db.prepare_cached(
+        "SELECT 'received', id FROM payments
+           WHERE payee_account = ?1 AND kind = 'to_user' AND status = 'succeeded' AND updated_at >= ?2
+         UNION ALL
+         SELECT CASE status WHEN 'succeeded' THEN 'transfer_posted' ELSE 'transfer_returned' END, id FROM payments
+           WHERE account_id = ?1 AND kind IN ('to_user', 'to_card') AND arrival <> 'instant'
+             AND status IN ('succeeded', 'returned') AND updated_at >= ?2
+         UNION ALL
+         SELECT 'refund', id FROM payments
+           WHERE account_id = ?1 AND kind = 'refund' AND status = 'succeeded' AND updated_at >= ?2",
+    )?;
+    let rows = st.query_map(params![account, from], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    let mut out = vec![];
+    for row in rows {
+        let (kind, id) = row?;
+        out.extend(NoticeKind::parse(&kind).map(|k| (k, id)));
+    }
+    Ok(out)
+}
+
+/// The first successful sign-in after each recovery of the login password since `from`.
+fn recovered_sign_ins(db: &Connection, account: AccountId, from: Millis) -> Result<Vec<i64>, AppError> {
+    let mut st = db.prepare_cached(
+        "SELECT (SELECT l.id FROM login_events l WHERE l.account_id = e.account_id AND l.outcome = 'success'
+                   AND l.at >= e.at ORDER BY l.at, l.id LIMIT 1)
+         FROM security_events e WHERE e.account_id = ?1 AND e.event = 'password_recovered' AND e.at >= ?2",
+    )?;
+    let rows = st.query_map(params![account, from], |r| r.get::<_, Option<i64>>(0))?;
+    let mut out = vec![];
+    for row in rows {
+        out.extend(row?);
+    }
+    Ok(out)
+}
+
+/// The account's live cards that expire within 30 days (and have not yet): (card, expiry).
+fn expiring_cards(db: &Connection, account: AccountId, now: Millis) -> Result<Vec<(i64, String)>, AppError> {
+    let mut st = db.prepare_cached(
+        "SELECT id, expiry FROM cards WHERE account_id = ?1 AND unbound_at IS NULL AND expiry IS NOT NULL",
+    )?;
+    let rows = st.query_map([account], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = vec![];
+    for row in rows {
+        let (id, expiry) = row?;
+        let Ok(e) = cards::parse_expiry(&expiry) else { continue };
+        if !e.has_passed(now) && e.has_passed(now + EXPIRY_REMINDER) {
+            out.push((id, e.printed()));
+        }
+    }
+    Ok(out)
+}
+
+fn view(r: &rusqlite::Row<'_>) -> rusqlite::Result<NoticeView> {
+    let kind: String = r.get(1)?;
+    let bank: Option<String> = r.get(9)?;
+    Ok(NoticeView {
+        id: r.get(0)?,
+        kind: NoticeKind::parse(&kind).unwrap_or(NoticeKind::Received),
+        at: r.get(2)?,
+        read: r.get::<_, Option<i64>>(3)?.is_some(),
+        payment_id: r.get(4)?,
+        amount_fen: r.get(5)?,
+        counterpart: r.get(6)?,
+        card_id: r.get(7)?,
+        last4: r.get(8)?,
+        bank: bank.as_deref().and_then(BankId::from_code),
+        date: r.get(10)?,
+    })
+}
+
+/// The notices of `account`, newest first; `only` narrows them to some ids.
+fn list(db: &Connection, account: AccountId, only: Option<&[i64]>) -> Result<Vec<NoticeView>, AppError> {
+    // The counterpart: the payer of money received (masked when shown), the payee of a transfer,
+    // the merchant of a refund's payment. The date: a card's expiry, a repayment's due date.
+    let sql = "SELECT n.id, n.kind, n.created_at, n.read_at, n.payment_id,
+                      p.amount_fen,
+                      CASE n.kind WHEN 'received' THEN payer.real_name
+                                  WHEN 'refund' THEN (SELECT o.order_title FROM payments o WHERE o.id = p.refund_of)
+                                  ELSE COALESCE(p.payee_name_masked, payee.real_name) END,
+                      n.card_id, c.last4, c.bank,
+                      CASE n.kind WHEN 'card_expiring' THEN c.expiry
+                                  WHEN 'repay_due' THEN substr(n.subject, instr(n.subject, ':') + 1) END
+               FROM notices n
+               LEFT JOIN payments p ON p.id = n.payment_id
+               LEFT JOIN accounts payer ON payer.id = p.account_id
+               LEFT JOIN accounts payee ON payee.id = p.payee_account
+               LEFT JOIN cards c ON c.id = n.card_id
+               WHERE n.account_id = ?1
+               ORDER BY n.created_at DESC, n.id DESC LIMIT ?2";
+    let mut st = db.prepare_cached(sql)?;
+    let rows = st.query_map(params![account, LIST_LIMIT], view)?;
+    let mut out = vec![];
+    for row in rows {
+        let mut v = row?;
+        if only.is_some_and(|ids| !ids.contains(&v.id)) {
+            continue;
+        }
+        // A person's name is shown masked, as everywhere else in the wallet.
+        if matches!(v.kind, NoticeKind::Received | NoticeKind::TransferPosted | NoticeKind::TransferReturned) {
+            v.counterpart = v.counterpart.map(|n| if n.contains('*') { n } else { accounts::mask_name(&n) });
+        }
+        out.push(v);
+    }
+    Ok(out)
+}
+
+fn unread(db: &Connection, account: AccountId) -> Result<u32, AppError> {
+    Ok(db
+        .query_row("SELECT count(*) FROM notices WHERE account_id = ?1 AND read_at IS NULL", [account], |r| r.get(0))?)
+}
+
+impl Support<'_> {
+    /// The signed-in person's account, locked or not, without counting as their activity.
+    fn signed_in(&self) -> Option<AccountId> {
+        self.session().as_ref().map(|s| s.account_id)
+    }
+
+    /// Looks for new notices of the signed-in person (locked or not) and records each once;
+    /// answers the ones this look added. Nothing to do when no one is signed in. With
+    /// `with_bank`, the bank is asked for the credit cards' statements (a bank that does not
+    /// answer now is asked again on the next such look).
+    pub fn collect_notices(&self, with_bank: bool) -> Result<Collected, AppError> {
+        let Some(me) = self.signed_in() else { return Ok(Collected::default()) };
+        let reminders = if with_bank && self.bank().is_ok() {
+            crate::money::ops::Money(self.0).repay_reminders_of(me).unwrap_or_default()
+        } else {
+            vec![]
+        };
+        let now = self.clock.now();
+        let mut db = self.db();
+        let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let from = since(&tx, me)?;
+        let mut added = vec![];
+        let mut add = |kind, subject: String, payment, card| -> Result<(), AppError> {
+            if record(&tx, me, kind, &subject, payment, card, now)? {
+                added.push(tx.last_insert_rowid());
+            }
+            Ok(())
+        };
+        for (kind, id) in payment_events(&tx, me, from)? {
+            add(kind, id.to_string(), Some(id), None)?;
+        }
+        for login in recovered_sign_ins(&tx, me, from)? {
+            add(NoticeKind::RecoveredSignIn, login.to_string(), None, None)?;
+        }
+        for (card, expiry) in expiring_cards(&tx, me, now)? {
+            add(NoticeKind::CardExpiring, format!("{card}:{expiry}"), None, Some(card))?;
+        }
+        for r in reminders {
+            add(NoticeKind::RepayDue, format!("{}:{}", r.card_id, r.statement.due_date), None, Some(r.card_id))?;
+        }
+        let new = if added.is_empty() { vec![] } else { list(&tx, me, Some(&added))? };
+        tx.commit()?;
+        Ok(Collected { new })
+    }
+
+    /// The notices center of the signed-in person.
+    pub fn notices(&self) -> Result<Notices, AppError> {
+        let me = self.require_account()?;
+        let db = self.db();
+        Ok(Notices { items: list(&db, me, None)?, unread: unread(&db, me)? })
+    }
+
+    /// Marks one notice read (opening it), or all of them (`None`); answers the center.
+    pub fn notices_read(&self, id: Option<i64>) -> Result<Notices, AppError> {
+        let me = self.require_account()?;
+        let now = self.clock.now();
+        {
+            let db = self.db();
+            let n = db.execute(
+                "UPDATE notices SET read_at = COALESCE(read_at, ?3) WHERE account_id = ?1 AND (?2 IS NULL OR id = ?2)",
+                params![me, id, now],
+            )?;
+            if n == 0 && id.is_some() {
+                return Err(AppError::new(ErrorCode::InputInvalid, "no such notice"));
+            }
+        }
+        self.notices()
+    }
+
+    /// The unread count (the navigation's badge), without counting as activity.
+    pub fn notices_unread(&self) -> Result<u32, AppError> {
+        let Some(me) = self.signed_in() else { return Ok(0) };
+        unread(&self.db(), me)
+    }
+}
+
+/// Removes an account's notices when it closes (in the closing transaction).
+pub(crate) fn forget_account(db: &Connection, account: AccountId) -> Result<(), AppError> {
+    db.execute("DELETE FROM notices WHERE account_id = ?1", [account])?;
+    db.execute("DELETE FROM notice_marks WHERE account_id = ?1", [account])?;
+    Ok(())
+}

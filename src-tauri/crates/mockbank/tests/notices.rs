@@ -116,7 +116,7 @@ fn a_sign_in_after_the_password_was_recovered_is_news() {
     e.wallet.accounts().logout();
     let w = &e.wallet;
     let id = w.accounts().recover_start(&RecoverStart { phone: P2.phone.into() }).unwrap().recovery_id;
-    let code = SecretString::new(&sms_code(&e.bank, P2.phone));
+    let code = SecretString::new(sms_code(&e.bank, P2.phone));
     w.accounts().recover_code(&RecoveryCode { recovery_id: id.clone(), code }).unwrap();
     let who = RecoveryIdentity {
         recovery_id: id.clone(),

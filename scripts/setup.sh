@@ -11,6 +11,8 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 APT_PACKAGES=(
   # build
   build-essential pkg-config libwebkit2gtk-4.1-dev librsvg2-dev libssl-dev libxdo-dev libdbus-1-dev
+  # the tray icon (loaded by the app at run time)
+  libayatana-appindicator3-dev
   # test: headless display, private D-Bus session, real keychain, WebDriver for WebKitGTK
   webkit2gtk-driver xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
   # Chinese glyphs, screenshots

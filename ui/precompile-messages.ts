@@ -10,7 +10,7 @@ const CATALOGUE = /\/src\/lib\/i18n\/(zh-CN|en)\.ts$/;
 /** zh-CN ships in two parts: what the first screens (login, lock, start-up problem) say, with the
  *  entry chunk, and the rest (`loadRest`), fetched with the first screen that needs it. A test
  *  (first-screen.test.ts) checks that those screens use no other prefix. */
-export const FIRST_SCREEN_PREFIXES = ["app", "nav", "toast", "login", "lock", "problem", "reset", "settings", "errors", "error", "fix", "common"];
+export const FIRST_SCREEN_PREFIXES = ["app", "nav", "toast", "login", "lock", "problem", "reset", "settings", "elder", "errors", "error", "fix", "common"];
 const REST = "virtual:tongbao-messages-rest";
 
 /** A message's compiled form: its text when it has no argument, else its AST. */

@@ -42,9 +42,18 @@ fn menu(app: &AppHandle, lang: Language) -> tauri::Result<Menu<tauri::Wry>> {
 }
 
 /// Builds the tray icon (in Chinese until the settings are read). A desktop without a tray
-/// (no status notifier) only logs it.
+/// (no status notifier, or no appindicator library: its loader panics) only logs it.
 pub fn build_tray(app: &AppHandle) {
-    let built = menu(app, Language::ZhCn).and_then(|m| {
+    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build(app)))
+        .unwrap_or_else(|_| Err(tauri::Error::AssetNotFound("the appindicator library".into())));
+    match built {
+        Ok(()) => app.state::<Desktop>().has_tray.store(true, Ordering::Release),
+        Err(e) => tracing::info!(error = %e, "no tray icon on this desktop"),
+    }
+}
+
+fn build(app: &AppHandle) -> tauri::Result<()> {
+    menu(app, Language::ZhCn).and_then(|m| {
         let mut b = TrayIconBuilder::with_id(TRAY_ID).menu(&m).tooltip("通宝钱包").show_menu_on_left_click(true);
         if let Some(icon) = app.default_window_icon() {
             b = b.icon(icon.clone());
@@ -64,11 +73,8 @@ pub fn build_tray(app: &AppHandle) {
             });
         })
         .build(app)
-    });
-    match built {
-        Ok(_) => app.state::<Desktop>().has_tray.store(true, Ordering::Release),
-        Err(e) => tracing::info!(error = %e, "no tray icon on this desktop"),
-    }
+        .map(|_| ())
+    })
 }
 
 /// The settings changed (or were read at opening): the tray's language, what closing does.

@@ -564,8 +564,8 @@ pub fn notices(w: &Wallet) -> Result<Notices, AppError> {
     w.support().notices()
 }
 
-pub fn notice_read(w: &Wallet, id: i64) -> Result<Notices, AppError> {
-    w.support().notices_read(Some(id))
+pub fn notice_read(w: &Wallet, n: NoticeRef) -> Result<Notices, AppError> {
+    w.support().notices_read(Some(n.id))
 }
 
 pub fn notices_read_all(w: &Wallet) -> Result<Notices, AppError> {

@@ -3,9 +3,30 @@ import { render, screen } from "@testing-library/svelte";
 import ErrorText from "./ErrorText.svelte";
 import StrengthMeter from "./StrengthMeter.svelte";
 import TextField from "./TextField.svelte";
+import Fen from "./Fen.svelte";
+import { app } from "../lib/app.svelte";
+import { formatFen, priceFen } from "../lib/money";
 import { setLanguage } from "../lib/i18n/index.svelte";
 
 describe("components", () => {
+  it("隐藏金额 masks every amount, says 金额已隐藏 aloud, and leaves prices to choose", () => {
+    setLanguage("zh-CN");
+    app.session = { displayName: "张三", locked: false, hideAmounts: true };
+    try {
+      expect(formatFen(123456)).toBe("****");
+      expect(priceFen(3000)).toBe("¥30.00");
+      const { container } = render(Fen, { fen: 123456, sign: "−" });
+      expect(container.textContent).toBe("−****金额已隐藏");
+      expect(container.querySelector('[aria-hidden="true"]')?.textContent).toBe("−****");
+      expect(container.querySelector(".visually-hidden")?.textContent).toBe("金额已隐藏");
+    } finally {
+      app.session = null;
+    }
+    expect(formatFen(123456)).toBe("¥1,234.56");
+    const { container } = render(Fen, { fen: 500 });
+    expect(container.textContent).toBe("¥5.00");
+  });
+
   it("ErrorText carries the test contract: data-testid, data-error-code, data-field", () => {
     setLanguage("en");
     render(ErrorText, { code: "PHONE_INVALID", field: "phone" });

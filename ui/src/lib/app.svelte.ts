@@ -21,6 +21,7 @@ export type Screen =
   | "history"
   | "settings"
   | "security"
+  | "notices"
   | "recover"
   | "locked";
 
@@ -30,7 +31,14 @@ export interface MockFocus {
   last4: string;
 }
 
-export const DEFAULT_SETTINGS: Settings = { language: "zh-CN", theme: "light", autolockMinutes: 5 };
+export const DEFAULT_SETTINGS: Settings = {
+  language: "zh-CN",
+  theme: "light",
+  autolockMinutes: 5,
+  elderMode: false,
+  notifyDetails: false,
+  closeToTray: false,
+};
 
 export const app = $state<{
   screen: Screen;
@@ -65,6 +73,10 @@ export const app = $state<{
   checkoutVisit: number;
   /** The credit card the repayment screen opens on (from its detail or home's reminder). */
   repayCardId: number | null;
+  /** Unread notices (the navigation's badge); Rust says when new ones come. */
+  unread: number;
+  /** The payment the history opens on (a notice's record). */
+  historyPaymentId: number | null;
 }>({
   screen: "loading",
   resume: "home",
@@ -84,7 +96,21 @@ export const app = $state<{
   payLink: null,
   checkoutVisit: 0,
   repayCardId: null,
+  unread: 0,
+  historyPaymentId: null,
 });
+
+/** 隐藏金额: the signed-in account shows every amount masked. */
+export function amountsHidden(): boolean {
+  return app.session?.hideAmounts === true;
+}
+
+/** The unread count of the notices center, from Rust. */
+export async function refreshUnread(): Promise<void> {
+  if (!app.session || app.session.locked) return;
+  const n = await call("notices").catch(() => null);
+  if (n) app.unread = n.unread;
+}
 
 /** Takes the `tongbao://` link the OS handed over, when someone is signed in and unlocked (a
  *  link that arrived before sign-in waits in Rust until then), and opens what it is for. */
@@ -118,9 +144,10 @@ export function applySettings(s: Settings): void {
   app.settings = s;
   setLanguage(s.language);
   document.documentElement.dataset.theme = s.theme;
+  document.documentElement.classList.toggle("elder", s.elderMode);
 }
 
-const SIGNED_IN_SCREENS: Screen[] = ["home", "cards", "card", "bind", "help", "pay", "checkout", "bills", "repay", "history", "settings", "security"];
+const SIGNED_IN_SCREENS: Screen[] = ["home", "cards", "card", "bind", "help", "pay", "checkout", "bills", "repay", "history", "settings", "security", "notices"];
 
 /** Asks Rust who is signed in and moves to the matching screen. */
 export async function refresh(): Promise<void> {

@@ -1,4 +1,5 @@
 import { language } from "./i18n/index.svelte";
+import { amountsHidden } from "./app.svelte";
 import { halfWidth, trim } from "./text";
 
 // Money on screen: integer fen from Rust, shown as ¥1,234.56; the amount field's instant check
@@ -6,9 +7,19 @@ import { halfWidth, trim } from "./text";
 
 const FORMATS = new Map<string, Intl.NumberFormat>();
 
+/** What an amount shows while amounts are hidden. */
+export const HIDDEN = "****";
+
 /** `¥1,234.56` through Intl.NumberFormat in the current language (zh-CN or en; the narrow
  *  symbol, so an English screen shows ¥ too, not CN¥), a minus sign in front when negative. */
 export function formatFen(fen: number): string {
+  // 隐藏金额: every amount on every screen (the Fen component also says 金额已隐藏 aloud).
+  return amountsHidden() ? HIDDEN : priceFen(fen);
+}
+
+/** [`formatFen`] that is never hidden: a price to choose (a top-up's face value), not the
+ *  person's money. */
+export function priceFen(fen: number): string {
   const lang = language();
   let f = FORMATS.get(lang);
   if (!f) {

@@ -40,7 +40,7 @@ pub use tongbao_core::money::payments::{
 };
 pub use tongbao_core::platform::error::{AppError, Category, ErrorCode, Field, Remedy, RetryHelps};
 pub use tongbao_core::support::checks::{CacheCleared, CheckId, CheckResult, CheckStatus, DiagnoseInput, Diagnostics};
-pub use tongbao_core::support::notices::{NoticeKind, NoticeView, Notices};
+pub use tongbao_core::support::notices::{NoticeKind, NoticeRef, NoticeView, Notices};
 pub use tongbao_core::wallet::AppStatus;
 pub use tongbao_mockbank::acquirer::{MockMerchant, MockOrder, OrderCreate, OrderRefund};
 pub use tongbao_mockbank::bankapp::{AppCard, BankAppAuthorize, BankAppEnable, BankAppSignIn};
@@ -299,7 +299,7 @@ macro_rules! with_commands {
             wallet pay_recover_finish(RecoveryFinish) -> ();
             wallet security_overview() -> SecurityOverview;
             wallet notices() -> Notices;
-            wallet notice_read(i64) -> Notices;
+            wallet notice_read(NoticeRef) -> Notices;
             wallet notices_read_all() -> Notices;
             wallet set_hide_amounts(bool) -> ();
             shell tray_action(TrayItem) -> ();
@@ -541,6 +541,7 @@ fn declarations() -> Vec<String> {
         SecurityRecord::decl(),
         SecurityOverview::decl(),
         NoticeKind::decl(),
+        NoticeRef::decl(),
         NoticeView::decl(),
         Notices::decl(),
         TrayItem::decl(),

@@ -14,6 +14,7 @@ const FIRST_PATH = [
   "screens/Problem.svelte",
   "components/ResetPanel.svelte",
   "components/LanguageSwitch.svelte",
+  "components/ElderSwitch.svelte",
   "components/ErrorText.svelte",
   "components/CodeDetails.svelte",
   "components/Toast.svelte",

@@ -765,6 +765,8 @@ phoneMasked: string, hasCards: boolean, };
 
 export type NoticeKind = "received" | "transfer_posted" | "transfer_returned" | "refund" | "repay_due" | "card_expiring" | "recovered_sign_in";
 
+export type NoticeRef = { id: number, };
+
 export type NoticeView = { id: number, kind: NoticeKind, at: number, read: boolean, paymentId: number | null, amountFen: number | null, 
 /**
  * The other side, masked (a payer's or payee's name, a merchant's).
@@ -880,7 +882,7 @@ export interface Commands {
   pay_recover_finish: { args: RecoveryFinish; result: null };
   security_overview: { args: null; result: SecurityOverview };
   notices: { args: null; result: Notices };
-  notice_read: { args: bigint; result: Notices };
+  notice_read: { args: NoticeRef; result: Notices };
   notices_read_all: { args: null; result: Notices };
   set_hide_amounts: { args: boolean; result: null };
   tray_action: { args: TrayItem; result: null };

@@ -92,6 +92,14 @@ pub struct NoticeView {
     pub date: Option<String>,
 }
 
+/// One notice (opening it marks it read).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NoticeRef {
+    #[ts(type = "number")]
+    pub id: i64,
+}
+
 /// The center: newest first, and how many are unread.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

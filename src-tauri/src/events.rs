@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager};
 use tokio::sync::Notify;
-use tongbao_api::AppEvent;
+use tongbao_api::{AppEvent, SentNotification};
 use tongbao_core::Wallet;
 
 #[derive(Default)]
@@ -56,10 +56,42 @@ impl Events {
                 Ok(n) => {
                     tracing::info!(settled = n, "pending payments settled in the background");
                     events.send(AppEvent::PaymentsSettled);
-                    app.state::<crate::notices::Notifier>().look();
+                    app.state::<Notifier>().look();
                 }
                 Err(e) => tracing::info!(code = e.code.as_str(), "background settlement skipped"),
             }
         });
+    }
+}
+
+/// Asks the notices watcher (`notices.rs`) to look for new notices.
+#[derive(Default)]
+pub struct Notifier {
+    pub(crate) wake: Notify,
+    /// The next look also asks the bank (statements: a repayment due).
+    pub(crate) with_bank: AtomicBool,
+    /// Test mode: what was sent.
+    sent: Mutex<Vec<SentNotification>>,
+}
+
+impl Notifier {
+    /// Looks again soon (looks asked for while one runs are one more look).
+    pub fn look(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Looks again soon, asking the bank too (a sign-in).
+    pub fn look_with_bank(&self) {
+        self.with_bank.store(true, Ordering::Release);
+        self.wake.notify_one();
+    }
+
+    /// Test mode: keeps a notification sent.
+    pub fn keep(&self, n: SentNotification) {
+        self.sent.lock().unwrap_or_else(|p| p.into_inner()).push(n);
+    }
+
+    pub fn sent(&self) -> Vec<SentNotification> {
+        self.sent.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 }

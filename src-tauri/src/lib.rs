@@ -5,6 +5,7 @@ mod commands;
 mod deep_link;
 mod desktop;
 mod events;
+mod first_screen;
 mod instance;
 mod logging;
 mod notices;
@@ -55,7 +56,7 @@ pub fn run() {
             app.manage(events::Events::default());
             app.manage(deep_link::DeepLinks::default());
             app.manage(desktop::Desktop::default());
-            app.manage(notices::Notifier::default());
+            app.manage(events::Notifier::default());
             desktop::build_tray(app.handle());
             // A first start by the OS for a link: keep it for after sign-in.
             deep_link::arrived(app.handle(), std::env::args().skip(1));

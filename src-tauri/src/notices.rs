@@ -2,54 +2,27 @@
 //! it asks the core to look for new notices (`collect_notices`, which records each event once),
 //! tells the UI when there are some (`AppEvent::Notices`), and shows them as one OS notification
 //! through Tauri's notification plugin — several found together are one notification. Each
-//! look also hands the settings to the desktop parts (the tray's language, what closing does).
+//! look also hands the settings to the desktop parts (the tray's language, what closing does)
+//! and to the first screen's copy.
 //!
 //! A notification says what happened and nothing more unless the person turned on
 //! "show amounts and names" in the settings and does not hide amounts. A desktop without a
 //! notification server (a private D-Bus session) refuses it softly; in test mode each one is
 //! also kept (`notifications_sent`) so a script can count them.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use tauri::{AppHandle, Manager};
 use tauri_plugin_notification::NotificationExt;
-use tokio::sync::Notify;
 use tongbao_api::{AppEvent, Language, NoticeKind, NoticeView, SentNotification};
 use tongbao_core::money::amount::format_fen;
 
-use crate::events::Events;
+use crate::events::{Events, Notifier};
 use crate::state::{test_mode, AppState};
 
 /// The bank is asked for the credit cards' statements this often (and at each sign-in).
 const BANK_LOOK_EVERY: Duration = Duration::from_secs(10 * 60);
-
-#[derive(Default)]
-pub struct Notifier {
-    wake: Notify,
-    /// The next look also asks the bank (statements: a repayment due).
-    with_bank: AtomicBool,
-    /// Test mode: what was sent.
-    sent: Mutex<Vec<SentNotification>>,
-}
-
-impl Notifier {
-    /// Looks again soon (looks asked for while one runs are one more look).
-    pub fn look(&self) {
-        self.wake.notify_one();
-    }
-
-    /// Looks again soon, asking the bank too (a sign-in).
-    pub fn look_with_bank(&self) {
-        self.with_bank.store(true, Ordering::Release);
-        self.wake.notify_one();
-    }
-
-    pub fn sent(&self) -> Vec<SentNotification> {
-        self.sent.lock().unwrap_or_else(|p| p.into_inner()).clone()
-    }
-}
 
 /// Starts the watcher (once, at start-up).
 pub fn watch_notices(app: AppHandle) {
@@ -72,6 +45,7 @@ pub fn watch_notices(app: AppHandle) {
             match found {
                 Ok(Ok((new, settings, hidden))) => {
                     crate::desktop::apply_settings(&app, settings.language, settings.close_to_tray);
+                    crate::first_screen::keep(app.state::<AppState>().data_dir(), &settings);
                     if !new.is_empty() {
                         app.state::<Events>().send(AppEvent::Notices);
                         let details = settings.notify_details && !hidden;
@@ -91,7 +65,7 @@ fn show(app: &AppHandle, n: SentNotification) {
         tracing::info!(error = %e, "the desktop did not take the notification");
     }
     if test_mode() {
-        app.state::<Notifier>().sent.lock().unwrap_or_else(|p| p.into_inner()).push(n);
+        app.state::<Notifier>().keep(n);
     }
 }
 

@@ -502,6 +502,11 @@ fn open_bank_app(app: &AppHandle, page: &str) -> Result<(), AppError> {
 }
 
 /// The `tongbao://` link the OS handed over, once.
+/// The first screen's settings, without waiting for the wallet to open.
+pub async fn first_screen(app: AppHandle) -> Result<FirstScreen, AppError> {
+    Ok(crate::first_screen::read(app.state::<AppState>().data_dir()))
+}
+
 pub async fn deep_link_take(app: AppHandle) -> Result<Option<String>, AppError> {
     Ok(app.state::<crate::deep_link::DeepLinks>().take())
 }
@@ -585,5 +590,5 @@ pub async fn notifications_sent(app: AppHandle) -> Result<Vec<SentNotification>,
     if !crate::state::test_mode() {
         return Err(AppError::new(ErrorCode::TestModeRequired, "the sent notifications are kept in test mode only"));
     }
-    Ok(app.state::<crate::notices::Notifier>().sent())
+    Ok(app.state::<crate::events::Notifier>().sent())
 }

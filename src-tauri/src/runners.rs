@@ -20,7 +20,7 @@ where
     let wallet = app.state::<AppState>().opened().await?.wallet;
     let done = blocking(move || f(&wallet)).await;
     // What the command did may be news (money sent to someone, a refund…): look for notices.
-    app.state::<crate::notices::Notifier>().look();
+    app.state::<crate::events::Notifier>().look();
     done
 }
 
@@ -58,7 +58,7 @@ where
     let done = run(app, f).await;
     app.state::<Events>().wake();
     // A sign-in or unlock: the notices look asks the bank for statements too.
-    app.state::<crate::notices::Notifier>().look_with_bank();
+    app.state::<crate::events::Notifier>().look_with_bank();
     done
 }
 

@@ -16,7 +16,9 @@
 //! - `TONGBAO_MOCK_LATENCY_MS` (test mode): the mock bank's latency per call at start (default 300);
 //! - `TONGBAO_MOCK_SEED` (test mode): the seed of the mock bank's fault generator;
 //! - `TONGBAO_MOCK_NOW` (test mode): start the mock clock at this RFC 3339 time
-//!   (e.g. 2027-01-02T09:00:00+08:00).
+//!   (e.g. 2027-01-02T09:00:00+08:00);
+//! - `TONGBAO_TEST_OPEN_DELAY_MS` (test mode): opening the wallet takes this much longer (a
+//!   slow keychain: the login screen must not wait for it).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -77,6 +79,11 @@ impl AppState {
             opened: Arc::new(Mutex::new(Slot::default())),
             _log_guard: log_guard,
         }
+    }
+
+    /// The data folder (the first screen's settings live there).
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
     }
 
     /// Resets this installation: closes the wallet, removes its database, logs and keychain
@@ -179,6 +186,9 @@ fn mock_clock() -> Result<Arc<OffsetClock>, AppError> {
 
 fn open(data_dir: &Path, identifier: &str, app: tauri::AppHandle) -> Result<Opened, AppError> {
     let testing = test_mode();
+    if let Some(ms) = env_ms("TONGBAO_TEST_OPEN_DELAY_MS").filter(|_| testing) {
+        std::thread::sleep(std::time::Duration::from_millis(ms as u64));
+    }
     let mock_clock = if testing { Some(mock_clock()?) } else { None };
     let clock: Arc<dyn Clock> = match &mock_clock {
         Some(c) => c.clone(),

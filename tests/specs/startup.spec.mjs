@@ -4,6 +4,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "../lib/harness.mjs";
 import { el, text } from "../lib/dom.mjs";
+import { P1 } from "../lib/identities.mjs";
+import * as auth from "../pages/auth.mjs";
 
 test(
   "keychain unavailable shows what is wrong and what to do",
@@ -54,4 +56,17 @@ test(
     assert.equal(failedOpenings(app), 2, "one attempt per try again");
   },
   { env: { DBUS_SESSION_BUS_ADDRESS: "unix:path=/nonexistent/tongbao-test-bus" } },
+);
+
+test(
+  "the login screen is drawn before the wallet opens; signing up waits for the opening",
+  async ({ app, b }) => {
+    await el(b, "login-screen", 4_000);
+    const ms = performance.now() - app.sessionStart;
+    assert.ok(ms < 4_000, `the login screen waited for the 6 s opening (${ms.toFixed(0)} ms)`);
+    assert.equal(await b.execute(() => Boolean(document.querySelector('[data-testid="loading"]'))), false);
+    await auth.register(b, P1); // its commands wait for the opening
+    await el(b, "home-screen", 30_000);
+  },
+  { env: { TONGBAO_TEST_OPEN_DELAY_MS: "6000" } },
 );

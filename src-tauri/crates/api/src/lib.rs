@@ -46,6 +46,22 @@ pub use tongbao_mockbank::acquirer::{MockMerchant, MockOrder, OrderCreate, Order
 pub use tongbao_mockbank::bankapp::{AppCard, BankAppAuthorize, BankAppEnable, BankAppSignIn};
 pub use tongbao_mockbank::{BankAction, MockCard, MockControls, MockPanel, MockSms, MockToken};
 
+/// What the first screen needs before the wallet is open (`first_screen`): a copy of these
+/// settings kept outside the encrypted database, nothing secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FirstScreen {
+    pub language: Language,
+    pub theme: Theme,
+    pub elder_mode: bool,
+}
+
+impl From<&Settings> for FirstScreen {
+    fn from(s: &Settings) -> Self {
+        Self { language: s.language, theme: s.theme, elder_mode: s.elder_mode }
+    }
+}
+
 /// The tray menu's items (打开 / 立即锁定 / 退出); `tray_action` runs the same as a click.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -240,6 +256,7 @@ macro_rules! with_commands {
             shell bank_app_open(String) -> ();
             shell bank_app_settings() -> ();
             shell deep_link_take() -> Option<String>;
+            shell first_screen() -> FirstScreen;
             bankapp bankapp_send_code(String) -> String;
             bankapp bankapp_sign_in(BankAppSignIn) -> ();
             bankapp bankapp_cards(String) -> Vec<AppCard>;
@@ -545,6 +562,7 @@ fn declarations() -> Vec<String> {
         NoticeView::decl(),
         Notices::decl(),
         TrayItem::decl(),
+        FirstScreen::decl(),
         SentNotification::decl(),
         CloseAccount::decl(),
         ResetInput::decl(),

@@ -781,6 +781,8 @@ export type Notices = { items: Array<NoticeView>, unread: number, };
 
 export type TrayItem = "open" | "lock" | "quit";
 
+export type FirstScreen = { language: Language, theme: Theme, elderMode: boolean, };
+
 export type SentNotification = { title: string, body: string, 
 /**
  * How many notices it stands for (several at once are one notification).
@@ -823,6 +825,7 @@ export interface Commands {
   bank_app_open: { args: string; result: null };
   bank_app_settings: { args: null; result: null };
   deep_link_take: { args: null; result: string | null };
+  first_screen: { args: null; result: FirstScreen };
   bankapp_send_code: { args: string; result: string };
   bankapp_sign_in: { args: BankAppSignIn; result: null };
   bankapp_cards: { args: string; result: Array<AppCard> };
@@ -927,6 +930,7 @@ export const COMMAND_NAMES = [
   "bank_app_open",
   "bank_app_settings",
   "deep_link_take",
+  "first_screen",
   "bankapp_send_code",
   "bankapp_sign_in",
   "bankapp_cards",

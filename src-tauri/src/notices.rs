@@ -114,6 +114,14 @@ fn line(n: &NoticeView, zh: bool, details: bool) -> String {
         (NoticeKind::Refund, false) => {
             amount.map_or("You received a refund".into(), |a| format!("You received a refund of {a}"))
         }
+        (NoticeKind::BillDue, true) => match (who, amount) {
+            (Some(w), Some(a)) => format!("{w}有一笔账单待缴 {a}"),
+            _ => "你保存的缴费户号有一笔账单待缴".into(),
+        },
+        (NoticeKind::BillDue, false) => match (who, amount) {
+            (Some(w), Some(a)) => format!("A bill of {a} is due for {w}"),
+            _ => "A bill is due on one of your saved accounts".into(),
+        },
         (NoticeKind::RepayDue, true) => format!("{card}还款日临近，请按时还款"),
         (NoticeKind::RepayDue, false) => format!("The repayment of {card} is due soon"),
         (NoticeKind::CardExpiring, true) => format!("{card}即将到期，请及时更新有效期"),
@@ -140,6 +148,7 @@ mod tests {
             bank: None,
             last4: None,
             date: None,
+            bill_id: None,
         }
     }
 

@@ -148,3 +148,33 @@ fn hidden_amounts_are_kept_with_the_account() {
     sign_in(&e.wallet, &P1);
     assert!(status());
 }
+
+#[test]
+fn a_saved_account_with_a_bill_due_is_news_once_per_amount() {
+    use tongbao_core::biller::BillKind;
+    use tongbao_core::money::payments::bills::SavedBillInput;
+    let e = env();
+    let saved = e
+        .wallet
+        .money()
+        .save_bill(&SavedBillInput {
+            kind: BillKind::Electricity,
+            account: "1000000001".into(),
+            nickname: "我家".into(),
+        })
+        .unwrap();
+    // Nothing due on this one: no news.
+    e.wallet
+        .money()
+        .save_bill(&SavedBillInput {
+            kind: BillKind::Electricity,
+            account: "1000000002".into(),
+            nickname: "父母家".into(),
+        })
+        .unwrap();
+    assert_eq!(collect(&e, false), [], "billers are asked only on the bank's looks");
+    assert_eq!(collect(&e, true), [NoticeKind::BillDue]);
+    assert_eq!(collect(&e, true), [], "the same amount due is not news again");
+    let n = &e.wallet.support().notices().unwrap().items[0];
+    assert_eq!((n.amount_fen, n.counterpart.as_deref(), n.bill_id), (Some(12_345), Some("我家"), Some(saved[0].id)));
+}

@@ -883,4 +883,6 @@ export const en: Record<MessageKey, string> = {
   "notices.kind.repay_due": "The repayment of {card} is due on {date}.",
   "notices.kind.card_expiring": "{card} expires on {date}: update its expiry in the card's detail.",
   "notices.kind.recovered_sign_in": "Your account was signed in to after its login password was recovered. If it wasn't you, change the password now.",
+  "notices.title.bill_due": "Bill due",
+  "notices.kind.bill_due": "A bill of {amount} is due for “{who}”.",
 };

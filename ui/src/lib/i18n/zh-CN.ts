@@ -881,6 +881,8 @@ export const zhCN = {
   "notices.kind.repay_due": "{card}的到期还款日是 {date}，请按时还款。",
   "notices.kind.card_expiring": "{card}将于 {date} 到期，请在银行卡详情中更新有效期。",
   "notices.kind.recovered_sign_in": "找回登录密码后，你的账户有一次新的登录。如果不是你本人，请立即修改密码。",
+  "notices.title.bill_due": "缴费提醒",
+  "notices.kind.bill_due": "“{who}”有一笔账单待缴 {amount}。",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -763,7 +763,7 @@ export type SecurityOverview = { logins: Array<LoginRecord>, events: Array<Secur
  */
 phoneMasked: string, hasCards: boolean, };
 
-export type NoticeKind = "received" | "transfer_posted" | "transfer_returned" | "refund" | "repay_due" | "card_expiring" | "recovered_sign_in";
+export type NoticeKind = "received" | "transfer_posted" | "transfer_returned" | "refund" | "repay_due" | "bill_due" | "card_expiring" | "recovered_sign_in";
 
 export type NoticeRef = { id: number, };
 
@@ -775,7 +775,11 @@ counterpart: string | null, cardId: number | null, bank: BankId | null, last4: s
 /**
  * A repayment's due date or a card's expiry, as the UI shows it (YYYY-MM-DD / MM/YY).
  */
-date: string | null, };
+date: string | null, 
+/**
+ * A bill due: the saved account (opens 生活缴费 on it), if it is still saved.
+ */
+billId: number | null, };
 
 export type Notices = { items: Array<NoticeView>, unread: number, };
 

@@ -1,12 +1,13 @@
 //! The notices center (消息中心): what happened to a person's money and cards while they were
 //! elsewhere — money received, a delayed transfer posted or returned, a refund, a credit card's
-//! repayment due, a card expiring within 30 days, a sign-in after the password was recovered.
+//! repayment due, a saved utility account with a bill due, a card expiring within 30 days, a
+//! sign-in after the password was recovered.
 //!
 //! Notices are found, not pushed: [`Support::collect_notices`] looks at the books (payments,
-//! cards, sign-ins) and the bank's statements, and records each event once — `(account, kind,
-//! subject)` is unique, so looking again after a crash or from two threads adds nothing. The
-//! shell looks after every command and on a timer, then tells the UI and the OS about the ones
-//! it just added. News starts when the account was opened (for an account older than the center,
+//! cards, sign-ins), the bank's statements and the billers' dues, and records each event once —
+//! `(account, kind, subject)` is unique, so looking again after a crash or from two threads adds
+//! nothing. The shell looks after every command and on a timer, then tells the UI and the OS
+//! about the ones it just added. News starts when the account was opened (for an account older than the center,
 //! when the center came: older events are history, not news).
 
 use rusqlite::{params, Connection};
@@ -33,6 +34,8 @@ pub enum NoticeKind {
     Refund,
     /// A bound credit card's repayment is due within 3 days.
     RepayDue,
+    /// A saved utility account (生活缴费) has something due.
+    BillDue,
     /// A bound card expires within 30 days.
     CardExpiring,
     /// Someone signed in after the login password was recovered.
@@ -47,6 +50,7 @@ impl NoticeKind {
             Self::TransferReturned => "transfer_returned",
             Self::Refund => "refund",
             Self::RepayDue => "repay_due",
+            Self::BillDue => "bill_due",
             Self::CardExpiring => "card_expiring",
             Self::RecoveredSignIn => "recovered_sign_in",
         }
@@ -59,6 +63,7 @@ impl NoticeKind {
             Self::TransferReturned,
             Self::Refund,
             Self::RepayDue,
+            Self::BillDue,
             Self::CardExpiring,
             Self::RecoveredSignIn,
         ]
@@ -90,6 +95,9 @@ pub struct NoticeView {
     pub last4: Option<String>,
     /// A repayment's due date or a card's expiry, as the UI shows it (YYYY-MM-DD / MM/YY).
     pub date: Option<String>,
+    /// A bill due: the saved account (opens 生活缴费 on it), if it is still saved.
+    #[ts(type = "number | null")]
+    pub bill_id: Option<i64>,
 }
 
 /// One notice (opening it marks it read).
@@ -117,20 +125,28 @@ pub struct Collected {
 /// At most this many notices are listed (the oldest beyond it stay in the database).
 const LIST_LIMIT: i64 = 200;
 
+/// What a notice is about, besides its kind and subject.
+#[derive(Default)]
+struct About {
+    payment: Option<i64>,
+    card: Option<i64>,
+    bill: Option<i64>,
+    amount_fen: Option<i64>,
+}
+
 /// Records a notice once; true when it is new.
 fn record(
     db: &Connection,
     account: AccountId,
     kind: NoticeKind,
     subject: &str,
-    payment: Option<i64>,
-    card: Option<i64>,
+    a: About,
     now: Millis,
 ) -> Result<bool, AppError> {
     let n = db.execute(
-        "INSERT INTO notices (account_id, kind, subject, payment_id, card_id, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (account_id, kind, subject) DO NOTHING",
-        params![account, kind.as_str(), subject, payment, card, now],
+        "INSERT INTO notices (account_id, kind, subject, payment_id, card_id, bill_id, amount_fen, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (account_id, kind, subject) DO NOTHING",
+        params![account, kind.as_str(), subject, a.payment, a.card, a.bill, a.amount_fen, now],
     )?;
     Ok(n == 1)
 }
@@ -214,6 +230,7 @@ fn view(r: &rusqlite::Row<'_>) -> rusqlite::Result<NoticeView> {
         last4: r.get(8)?,
         bank: bank.as_deref().and_then(BankId::from_code),
         date: r.get(10)?,
+        bill_id: r.get(11)?,
     })
 }
 
@@ -221,19 +238,23 @@ fn view(r: &rusqlite::Row<'_>) -> rusqlite::Result<NoticeView> {
 fn list(db: &Connection, account: AccountId, only: Option<&[i64]>) -> Result<Vec<NoticeView>, AppError> {
     // The counterpart: the payer of money received (masked when shown), the payee of a transfer,
     // the merchant of a refund's payment. The date: a card's expiry, a repayment's due date.
+    // A bill's: the saved account's nickname, and the amount the biller said.
     let sql = "SELECT n.id, n.kind, n.created_at, n.read_at, n.payment_id,
-                      p.amount_fen,
+                      COALESCE(p.amount_fen, n.amount_fen),
                       CASE n.kind WHEN 'received' THEN payer.real_name
                                   WHEN 'refund' THEN (SELECT o.order_title FROM payments o WHERE o.id = p.refund_of)
+                                  WHEN 'bill_due' THEN b.nickname
                                   ELSE COALESCE(p.payee_name_masked, payee.real_name) END,
                       n.card_id, c.last4, c.bank,
                       CASE n.kind WHEN 'card_expiring' THEN c.expiry
-                                  WHEN 'repay_due' THEN substr(n.subject, instr(n.subject, ':') + 1) END
+                                  WHEN 'repay_due' THEN substr(n.subject, instr(n.subject, ':') + 1) END,
+                      b.id
                FROM notices n
                LEFT JOIN payments p ON p.id = n.payment_id
                LEFT JOIN accounts payer ON payer.id = p.account_id
                LEFT JOIN accounts payee ON payee.id = p.payee_account
                LEFT JOIN cards c ON c.id = n.card_id
+               LEFT JOIN saved_bills b ON b.id = n.bill_id AND b.account_id = n.account_id
                WHERE n.account_id = ?1
                ORDER BY n.created_at DESC, n.id DESC LIMIT ?2";
     let mut st = db.prepare_cached(sql)?;
@@ -270,33 +291,40 @@ impl Support<'_> {
     /// answer now is asked again on the next such look).
     pub fn collect_notices(&self, with_bank: bool) -> Result<Collected, AppError> {
         let Some(me) = self.signed_in() else { return Ok(Collected::default()) };
-        let reminders = if with_bank && self.bank().is_ok() {
-            crate::money::ops::Money(self.0).repay_reminders_of(me).unwrap_or_default()
+        let money = crate::money::ops::Money(self.0);
+        let (reminders, bills) = if with_bank && self.bank().is_ok() {
+            (money.repay_reminders_of(me).unwrap_or_default(), money.bills_due_of(me).unwrap_or_default())
         } else {
-            vec![]
+            (vec![], vec![])
         };
         let now = self.clock.now();
         let mut db = self.db();
         let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let from = since(&tx, me)?;
         let mut added = vec![];
-        let mut add = |kind, subject: String, payment, card| -> Result<(), AppError> {
-            if record(&tx, me, kind, &subject, payment, card, now)? {
+        let mut add = |kind, subject: String, about| -> Result<(), AppError> {
+            if record(&tx, me, kind, &subject, about, now)? {
                 added.push(tx.last_insert_rowid());
             }
             Ok(())
         };
         for (kind, id) in payment_events(&tx, me, from)? {
-            add(kind, id.to_string(), Some(id), None)?;
+            add(kind, id.to_string(), About { payment: Some(id), ..About::default() })?;
         }
         for login in recovered_sign_ins(&tx, me, from)? {
-            add(NoticeKind::RecoveredSignIn, login.to_string(), None, None)?;
+            add(NoticeKind::RecoveredSignIn, login.to_string(), About::default())?;
         }
         for (card, expiry) in expiring_cards(&tx, me, now)? {
-            add(NoticeKind::CardExpiring, format!("{card}:{expiry}"), None, Some(card))?;
+            add(NoticeKind::CardExpiring, format!("{card}:{expiry}"), About { card: Some(card), ..About::default() })?;
         }
         for r in reminders {
-            add(NoticeKind::RepayDue, format!("{}:{}", r.card_id, r.statement.due_date), None, Some(r.card_id))?;
+            let about = About { card: Some(r.card_id), amount_fen: Some(r.statement.owed_fen), ..About::default() };
+            add(NoticeKind::RepayDue, format!("{}:{}", r.card_id, r.statement.due_date), about)?;
+        }
+        // A new amount due on the same account is news again; the same amount is not.
+        for (bill, due) in bills {
+            let about = About { bill: Some(bill.id), amount_fen: Some(due), ..About::default() };
+            add(NoticeKind::BillDue, format!("{}:{}", bill.id, due), about)?;
         }
         let new = if added.is_empty() { vec![] } else { list(&tx, me, Some(&added))? };
         tx.commit()?;

@@ -184,6 +184,10 @@ impl Money<'_> {
     /// The person's saved accounts, most recently used first.
     pub fn saved_bills(&self) -> Result<Vec<SavedBill>, AppError> {
         let me = self.require_account()?;
+        self.saved_bills_of(me)
+    }
+
+    fn saved_bills_of(&self, me: AccountId) -> Result<Vec<SavedBill>, AppError> {
         let db = self.db();
         let mut st = db.prepare_cached(
             "SELECT id, kind, bill_account, nickname FROM saved_bills WHERE account_id = ?1 ORDER BY used_at DESC, id DESC",
@@ -192,6 +196,21 @@ impl Money<'_> {
             Ok(SavedBill { id: r.get(0)?, kind: r.get(1)?, account: r.get(2)?, nickname: r.get(3)? })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The saved utility accounts of `me` with something due, as their billers answer now (an
+    /// account whose biller does not answer is left out), without counting as the person's
+    /// activity (the notices look in the background).
+    pub(crate) fn bills_due_of(&self, me: AccountId) -> Result<Vec<(SavedBill, i64)>, AppError> {
+        let mut out = vec![];
+        for saved in self.saved_bills_of(me)?.into_iter().filter(|b| b.kind != BillKind::Mobile) {
+            if let Ok(a) = self.bill_account(saved.kind, &saved.account) {
+                if a.due_fen > 0 {
+                    out.push((saved, a.due_fen));
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Saves (or renames) an account under a nickname; at most [`MAX_SAVED`].

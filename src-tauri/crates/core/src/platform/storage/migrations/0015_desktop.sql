@@ -3,15 +3,19 @@ ALTER TABLE accounts ADD COLUMN hide_amounts INTEGER NOT NULL DEFAULT 0 CHECK (h
 
 -- A notice says one thing once: (account, kind, subject) is unique, so finding the same event
 -- again (after a crash, or on the next look) adds nothing. `subject` names what it is about:
--- a payment's id, a card and its expiry or due date, a sign-in.
+-- a payment's id, a card and its expiry or due date, a saved bill and its amount due, a sign-in.
 CREATE TABLE notices (
     id         INTEGER PRIMARY KEY,
     account_id INTEGER NOT NULL REFERENCES accounts(id),
     kind       TEXT    NOT NULL CHECK (kind IN ('received', 'transfer_posted', 'transfer_returned', 'refund',
-                                                'repay_due', 'card_expiring', 'recovered_sign_in')),
+                                                'repay_due', 'bill_due', 'card_expiring', 'recovered_sign_in')),
     subject    TEXT    NOT NULL,
     payment_id INTEGER REFERENCES payments(id),
     card_id    INTEGER REFERENCES cards(id),
+    -- A bill due: the saved account it is about (no foreign key: removing a saved account keeps
+    -- its old notices) and the amount the biller said.
+    bill_id    INTEGER,
+    amount_fen INTEGER CHECK (amount_fen IS NULL OR amount_fen > 0),
     created_at INTEGER NOT NULL,
     read_at    INTEGER,
     UNIQUE (account_id, kind, subject)

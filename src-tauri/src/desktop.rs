@@ -41,10 +41,11 @@ fn menu(app: &AppHandle, lang: Language) -> tauri::Result<Menu<tauri::Wry>> {
     Menu::with_items(app, &refs)
 }
 
-/// Builds the tray icon (in Chinese until the settings are read). A desktop without a tray
-/// (no status notifier, or no appindicator library: its loader panics) only logs it.
-pub fn build_tray(app: &AppHandle) {
-    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build(app)))
+/// Builds the tray icon in `lang`. A desktop without a tray (no status notifier, or no
+/// appindicator library: its loader panics) only logs it. Called once the settings are known —
+/// after the first screen is drawn, so loading the indicator library never delays it.
+fn build_tray(app: &AppHandle, lang: Language) {
+    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build(app, lang)))
         .unwrap_or_else(|_| Err(tauri::Error::AssetNotFound("the appindicator library".into())));
     match built {
         Ok(()) => app.state::<Desktop>().has_tray.store(true, Ordering::Release),
@@ -52,9 +53,17 @@ pub fn build_tray(app: &AppHandle) {
     }
 }
 
-fn build(app: &AppHandle) -> tauri::Result<()> {
-    menu(app, Language::ZhCn).and_then(|m| {
-        let mut b = TrayIconBuilder::with_id(TRAY_ID).menu(&m).tooltip("通宝钱包").show_menu_on_left_click(true);
+fn tooltip(lang: Language) -> &'static str {
+    if lang == Language::ZhCn {
+        "通宝钱包"
+    } else {
+        "Tongbao Wallet"
+    }
+}
+
+fn build(app: &AppHandle, lang: Language) -> tauri::Result<()> {
+    menu(app, lang).and_then(|m| {
+        let mut b = TrayIconBuilder::with_id(TRAY_ID).menu(&m).tooltip(tooltip(lang)).show_menu_on_left_click(true);
         if let Some(icon) = app.default_window_icon() {
             b = b.icon(icon.clone());
         }
@@ -77,21 +86,30 @@ fn build(app: &AppHandle) -> tauri::Result<()> {
     })
 }
 
-/// The settings changed (or were read at opening): the tray's language, what closing does.
+/// The settings changed (or were read for the first time: the tray is built then): the tray's
+/// language, what closing does.
 pub fn apply_settings(app: &AppHandle, lang: Language, close_to_tray: bool) {
     let d = app.state::<Desktop>();
     d.close_to_tray.store(close_to_tray, Ordering::Release);
     let mut shown = d.tray_language.lock().unwrap_or_else(|p| p.into_inner());
+    let first = shown.is_none();
     if *shown == Some(lang) {
         return;
     }
     *shown = Some(lang);
-    if let Some(tray) = app.tray_by_id(TRAY_ID) {
-        if let Ok(m) = menu(app, lang) {
-            let _ = tray.set_menu(Some(m));
+    let app2 = app.clone();
+    // The tray lives on the main thread (GTK).
+    let _ = app.run_on_main_thread(move || {
+        if first {
+            return build_tray(&app2, lang);
         }
-        let _ = tray.set_tooltip(Some(if lang == Language::ZhCn { "通宝钱包" } else { "Tongbao Wallet" }));
-    }
+        if let Some(tray) = app2.tray_by_id(TRAY_ID) {
+            if let Ok(m) = menu(&app2, lang) {
+                let _ = tray.set_menu(Some(m));
+            }
+            let _ = tray.set_tooltip(Some(tooltip(lang)));
+        }
+    });
 }
 
 /// Closing the main window hides it when the person chose to keep the wallet in the tray.

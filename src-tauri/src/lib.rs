@@ -57,7 +57,6 @@ pub fn run() {
             app.manage(deep_link::DeepLinks::default());
             app.manage(desktop::Desktop::default());
             app.manage(events::Notifier::default());
-            desktop::build_tray(app.handle());
             // A first start by the OS for a link: keep it for after sign-in.
             deep_link::arrived(app.handle(), std::env::args().skip(1));
             // A build run from the source tree has no installed desktop entry: register the
@@ -72,9 +71,15 @@ pub fn run() {
                 }
             }
             let state = state::AppState::new(app.handle().clone(), data_dir, log_dir, identifier, guard);
-            // Open the keychain and database off the main thread; commands wait for it.
-            state.start_opening();
+            // Open the keychain and database off the main thread; commands wait for it. The UI
+            // asks (app_status) once its first screen is drawn; if it has not within a moment,
+            // open anyway (the background tasks wait for it).
             app.manage(state);
+            let opener = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+                opener.state::<state::AppState>().open_if_untouched();
+            });
             app.manage(updates::Updates::default());
             session_watch::watch_sessions(app.handle().clone());
             notices::watch_notices(app.handle().clone());

@@ -47,6 +47,8 @@ pub struct Opened {
 struct Slot {
     opened: Option<Opened>,
     failed: Option<AppError>,
+    /// An opening was started (by a command or the start-up timer).
+    attempted: bool,
 }
 
 /// Whether the app started in test mode (`TONGBAO_TEST_MODE=1`).
@@ -117,6 +119,21 @@ impl AppState {
         });
     }
 
+    /// Starts opening the wallet unless something already did (a command: the UI's
+    /// `app_status` once the first screen is drawn). Start-up calls this after a short delay,
+    /// so the first paint does not share the two cores with the keychain, SQLCipher and the
+    /// mock bank — and a failed opening is still tried only once.
+    pub fn open_if_untouched(&self) {
+        let Ok(guard) = self.opened.clone().try_lock_owned() else { return };
+        if guard.attempted {
+            return;
+        }
+        let (dir, id, app) = (self.data_dir.clone(), self.identifier.clone(), self.app.clone());
+        tauri::async_runtime::spawn(async move {
+            let _ = get_or_open(guard, dir, id, app, false).await;
+        });
+    }
+
     /// The opened wallet and bank, waiting for the opening under way. When the last attempt
     /// failed, the first command to ask reports that failure; the next one (the problem
     /// screen's "try again") opens afresh.
@@ -146,6 +163,7 @@ async fn get_or_open(
     if let Some(e) = guard.failed.take().filter(|_| report_last_failure) {
         return Err(e);
     }
+    guard.attempted = true;
     let started = std::time::Instant::now();
     let opened = tauri::async_runtime::spawn_blocking(move || open(&data_dir, &identifier, app))
         .await
@@ -159,7 +177,10 @@ async fn get_or_open(
         }
         Err(e) => {
             tracing::error!(code = e.code.as_str(), message = %e.message, "wallet could not be opened");
-            guard.failed = Some(e.clone());
+            // Kept for the first command to report, unless this caller reports it itself.
+            if !report_last_failure {
+                guard.failed = Some(e.clone());
+            }
             Err(e)
         }
     }

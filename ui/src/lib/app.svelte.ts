@@ -100,11 +100,6 @@ export const app = $state<{
   historyPaymentId: null,
 });
 
-/** 隐藏金额: the signed-in account shows every amount masked. */
-export function amountsHidden(): boolean {
-  return app.session?.hideAmounts === true;
-}
-
 /** The unread count of the notices center, from Rust. */
 export async function refreshUnread(): Promise<void> {
   if (!app.session || app.session.locked) return;
@@ -138,6 +133,13 @@ export function openPay(mode: PaymentKind): void {
 export function openCard(id: number): void {
   app.cardId = id;
   app.screen = "card";
+}
+
+/** Saves a change of this installation's settings before anyone signs in (language, elder
+ *  mode on the login screen): Rust saves them without a session; shown now either way. */
+export async function changeSettings(change: Partial<Settings>): Promise<void> {
+  const next = { ...app.settings, ...change };
+  applySettings(await call("update_settings", next).catch(() => next));
 }
 
 export function applySettings(s: Settings): void {

@@ -1,11 +1,16 @@
 import { language } from "./i18n/index.svelte";
-import { amountsHidden } from "./app.svelte";
+import { app } from "./app.svelte";
 import { halfWidth, trim } from "./text";
 
 // Money on screen: integer fen from Rust, shown as ¥1,234.56; the amount field's instant check
 // mirrors Rust's parser (Rust decides: it parses the text again).
 
 const FORMATS = new Map<string, Intl.NumberFormat>();
+
+/** 隐藏金额: the signed-in account shows every amount masked. */
+export function amountsHidden(): boolean {
+  return app.session?.hideAmounts === true;
+}
 
 /** What an amount shows while amounts are hidden. */
 export const HIDDEN = "****";

@@ -5,12 +5,7 @@ import { compact, nameDots, trim } from "./text";
 
 export type Check = ErrorCode | null;
 
-/** The longest a phone or ID field lets a person type: room for the spaces, dashes and
- *  full-width forms people type (`138 0013 8000`, `１３８-００１３-８０００`); the rule itself is
- *  checked on the compacted value, here and in Rust. A field cut at 11 or 18 raw characters
- *  would drop the last digits of a spaced number. */
-export const PHONE_INPUT_MAX = 20;
-export const ID_INPUT_MAX = 24;
+export { ID_INPUT_MAX, PHONE_INPUT_MAX } from "./limits";
 
 /** Full-width digits, spaces and dashes are normalised first, as in Rust. */
 export function checkPhone(v: string): Check {

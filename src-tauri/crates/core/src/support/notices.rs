@@ -151,34 +151,57 @@ fn record(
     Ok(n == 1)
 }
 
-/// Where `account`'s news starts: its opening, or for an account older than the notices center,
-/// the moment the center came (set by the migration).
-fn since(db: &Connection, account: AccountId) -> Result<Millis, AppError> {
+/// Where `account`'s news starts (its opening, or for an account older than the notices center,
+/// the moment the center came: set by the migration), and the last payment status change its
+/// looks have read.
+fn mark(db: &Connection, account: AccountId) -> Result<(Millis, i64), AppError> {
     Ok(db.query_row(
-        "SELECT COALESCE((SELECT since FROM notice_marks WHERE account_id = ?1), created_at) FROM accounts WHERE id = ?1",
+        "SELECT COALESCE(m.since, a.created_at), COALESCE(m.seen_event, 0)
+         FROM accounts a LEFT JOIN notice_marks m ON m.account_id = a.id WHERE a.id = ?1",
         [account],
-        |r| r.get(0),
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?)
 }
 
-/// The events in the books since the account's mark, as (kind, payment id) pairs.
-fn payment_events(db: &Connection, account: AccountId, from: Millis) -> Result<Vec<(NoticeKind, i64)>, AppError> {
-    let mut st = db.prepare_cached(
-        "SELECT 'received', id FROM payments
-           WHERE payee_account = ?1 AND kind = 'to_user' AND status = 'succeeded' AND updated_at >= ?2
-         UNION ALL
-         SELECT CASE status WHEN 'succeeded' THEN 'transfer_posted' ELSE 'transfer_returned' END, id FROM payments
-           WHERE account_id = ?1 AND kind IN ('to_user', 'to_card') AND arrival <> 'instant'
-             AND status IN ('succeeded', 'returned') AND updated_at >= ?2
-         UNION ALL
-         SELECT 'refund', id FROM payments
-           WHERE account_id = ?1 AND kind = 'refund' AND status = 'succeeded' AND updated_at >= ?2",
+/// Records that `account`'s looks have read every payment status change so far.
+fn mark_seen(db: &Connection, account: AccountId, since: Millis) -> Result<(), AppError> {
+    db.execute(
+        "INSERT INTO notice_marks (account_id, since, seen_event)
+         VALUES (?1, ?2, (SELECT COALESCE(max(id), 0) FROM payment_events))
+         ON CONFLICT (account_id) DO UPDATE SET seen_event = excluded.seen_event",
+        params![account, since],
     )?;
-    let rows = st.query_map(params![account, from], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    Ok(())
+}
+
+/// The payments' status changes after `seen` (and not before `since`) that are news to
+/// `account`, as (kind, payment id) pairs. Read by payment_events' primary key: a look costs
+/// what happened since the last one, not the length of the history.
+fn payment_events(
+    db: &Connection,
+    account: AccountId,
+    seen: i64,
+    since: Millis,
+) -> Result<Vec<(NoticeKind, i64)>, AppError> {
+    let mut st = db.prepare_cached(
+        "SELECT CASE
+                  WHEN p.payee_account = ?1 AND p.kind = 'to_user' AND e.status = 'succeeded' THEN 'received'
+                  WHEN p.account_id = ?1 AND p.kind IN ('to_user', 'to_card') AND p.arrival <> 'instant'
+                       AND e.status IN ('succeeded', 'returned')
+                    THEN CASE e.status WHEN 'succeeded' THEN 'transfer_posted' ELSE 'transfer_returned' END
+                  WHEN p.account_id = ?1 AND p.kind = 'refund' AND e.status = 'succeeded' THEN 'refund'
+                END,
+                p.id
+         FROM payment_events e JOIN payments p ON p.id = e.payment_id
+         WHERE e.id > ?2 AND e.at >= ?3 AND (p.account_id = ?1 OR p.payee_account = ?1)
+         ORDER BY e.id",
+    )?;
+    let rows =
+        st.query_map(params![account, seen, since], |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, i64>(1)?)))?;
     let mut out = vec![];
     for row in rows {
         let (kind, id) = row?;
-        out.extend(NoticeKind::parse(&kind).map(|k| (k, id)));
+        out.extend(kind.as_deref().and_then(NoticeKind::parse).map(|k| (k, id)));
     }
     Ok(out)
 }
@@ -300,7 +323,7 @@ impl Support<'_> {
         let now = self.clock.now();
         let mut db = self.db();
         let tx = db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let from = since(&tx, me)?;
+        let (from, seen) = mark(&tx, me)?;
         let mut added = vec![];
         let mut add = |kind, subject: String, about| -> Result<(), AppError> {
             if record(&tx, me, kind, &subject, about, now)? {
@@ -308,7 +331,7 @@ impl Support<'_> {
             }
             Ok(())
         };
-        for (kind, id) in payment_events(&tx, me, from)? {
+        for (kind, id) in payment_events(&tx, me, seen, from)? {
             add(kind, id.to_string(), About { payment: Some(id), ..About::default() })?;
         }
         for login in recovered_sign_ins(&tx, me, from)? {
@@ -326,6 +349,7 @@ impl Support<'_> {
             let about = About { bill: Some(bill.id), amount_fen: Some(due), ..About::default() };
             add(NoticeKind::BillDue, format!("{}:{}", bill.id, due), about)?;
         }
+        mark_seen(&tx, me, from)?;
         let new = if added.is_empty() { vec![] } else { list(&tx, me, Some(&added))? };
         tx.commit()?;
         Ok(Collected { new })

@@ -23,15 +23,19 @@ CREATE TABLE notices (
 CREATE INDEX notices_by_account ON notices (account_id, created_at DESC, id DESC);
 CREATE INDEX notices_unread ON notices (account_id) WHERE read_at IS NULL;
 
--- From when an account older than the notices center has news: after the last event already in
--- the books (what happened before is history). A newer account's news starts at its opening.
+-- Where each account's news starts (`since`: an account older than the notices center starts
+-- after the last event already in the books; a newer one at its opening) and how far its looks
+-- have read the payments' status changes (`seen_event`, a payment_events id: each look reads only
+-- what came after, by the primary key, however long the history).
 CREATE TABLE notice_marks (
     account_id INTEGER PRIMARY KEY REFERENCES accounts(id),
-    since      INTEGER NOT NULL
+    since      INTEGER NOT NULL,
+    seen_event INTEGER NOT NULL DEFAULT 0
 );
-INSERT INTO notice_marks (account_id, since)
+INSERT INTO notice_marks (account_id, since, seen_event)
     SELECT id, max(created_at,
                    COALESCE((SELECT max(updated_at) FROM payments), 0),
                    COALESCE((SELECT max(at) FROM login_events), 0),
-                   COALESCE((SELECT max(at) FROM security_events), 0)) + 1
+                   COALESCE((SELECT max(at) FROM security_events), 0)) + 1,
+           COALESCE((SELECT max(id) FROM payment_events), 0)
     FROM accounts;

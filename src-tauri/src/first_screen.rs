@@ -2,7 +2,7 @@
 //! mode. The wallet's settings live in its encrypted database, which takes the keychain and
 //! SQLCipher to open (~100 ms); a copy of these three — nothing secret — is kept in a small
 //! JSON file in the data folder, so the login screen is drawn at once while the wallet opens
-//! beside it. The copy follows the settings after every command (the notices watcher's look);
+//! beside it. The copy follows the settings when they change (the notices watcher's look);
 //! a missing or unreadable copy is the defaults (简体中文, light).
 
 use std::path::{Path, PathBuf};
@@ -20,10 +20,11 @@ pub fn read(data_dir: &Path) -> FirstScreen {
         .unwrap_or_else(|| FirstScreen::from(&Settings::default()))
 }
 
-/// Keeps the copy in step with `s` (written only when it changed; atomically, by renaming).
+/// Keeps the copy in step with `s` (written only when it differs; atomically, by renaming).
+/// The watcher calls it when the settings changed, not after every command.
 pub fn keep(data_dir: &Path, s: &Settings) {
     let want = FirstScreen::from(s);
-    if read(data_dir) == want && path(data_dir).exists() {
+    if path(data_dir).exists() && read(data_dir) == want {
         return;
     }
     let tmp = data_dir.join("first-screen.json.tmp");

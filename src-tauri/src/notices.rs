@@ -27,6 +27,8 @@ const BANK_LOOK_EVERY: Duration = Duration::from_secs(10 * 60);
 /// Starts the watcher (once, at start-up).
 pub fn watch_notices(app: AppHandle) {
     tauri::async_runtime::spawn(async move {
+        // The settings last handed on: the first screen's copy is written only when they change.
+        let mut last_settings = None;
         loop {
             let notifier = app.state::<Notifier>();
             if tokio::time::timeout(BANK_LOOK_EVERY, notifier.wake.notified()).await.is_err() {
@@ -44,8 +46,11 @@ pub fn watch_notices(app: AppHandle) {
             .await;
             match found {
                 Ok(Ok((new, settings, hidden))) => {
-                    crate::desktop::apply_settings(&app, settings.language, settings.close_to_tray);
-                    crate::first_screen::keep(app.state::<AppState>().data_dir(), &settings);
+                    if last_settings != Some(settings) {
+                        crate::desktop::apply_settings(&app, settings.language, settings.close_to_tray);
+                        crate::first_screen::keep(app.state::<AppState>().data_dir(), &settings);
+                        last_settings = Some(settings);
+                    }
                     if !new.is_empty() {
                         app.state::<Events>().send(AppEvent::Notices);
                         let details = settings.notify_details && !hidden;

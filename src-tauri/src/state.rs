@@ -62,6 +62,9 @@ pub struct AppState {
     log_dir: PathBuf,
     identifier: String,
     opened: Arc<Mutex<Slot>>,
+    /// True once the first opening has ended (opened or failed): background work that should
+    /// not compete with the first screen waits for it.
+    first_ended: Arc<tokio::sync::watch::Sender<bool>>,
     _log_guard: Option<WorkerGuard>,
 }
 
@@ -79,6 +82,7 @@ impl AppState {
             log_dir,
             identifier,
             opened: Arc::new(Mutex::new(Slot::default())),
+            first_ended: Arc::new(tokio::sync::watch::Sender::new(false)),
             _log_guard: log_guard,
         }
     }
@@ -113,10 +117,7 @@ impl AppState {
     /// so whatever asks next waits for this opening instead of starting its own.
     pub fn start_opening(&self) {
         let Ok(guard) = self.opened.clone().try_lock_owned() else { return }; // one is under way
-        let (dir, id, app) = (self.data_dir.clone(), self.identifier.clone(), self.app.clone());
-        tauri::async_runtime::spawn(async move {
-            let _ = get_or_open(guard, dir, id, app, false).await;
-        });
+        self.open_in_background(guard);
     }
 
     /// Starts opening the wallet unless something already did (a command: the UI's
@@ -128,10 +129,22 @@ impl AppState {
         if guard.attempted {
             return;
         }
+        self.open_in_background(guard);
+    }
+
+    fn open_in_background(&self, guard: OwnedMutexGuard<Slot>) {
         let (dir, id, app) = (self.data_dir.clone(), self.identifier.clone(), self.app.clone());
+        let ended = self.first_ended.clone();
         tauri::async_runtime::spawn(async move {
             let _ = get_or_open(guard, dir, id, app, false).await;
+            ended.send_replace(true);
         });
+    }
+
+    /// Waits until the first opening has ended, however it ended (it starts within a moment of
+    /// start-up): for background work that must not share the first paint's cores with it.
+    pub async fn first_opening_ended(&self) {
+        let _ = self.first_ended.subscribe().wait_for(|ended| *ended).await;
     }
 
     /// The opened wallet and bank, waiting for the opening under way. When the last attempt
@@ -139,7 +152,9 @@ impl AppState {
     /// screen's "try again") opens afresh.
     pub async fn opened(&self) -> Result<Opened, AppError> {
         let guard = self.opened.clone().lock_owned().await;
-        get_or_open(guard, self.data_dir.clone(), self.identifier.clone(), self.app.clone(), true).await
+        let got = get_or_open(guard, self.data_dir.clone(), self.identifier.clone(), self.app.clone(), true).await;
+        self.first_ended.send_replace(true);
+        got
     }
 
     /// The wallet if it is open, after waiting for the opening under way; never starts one (the

@@ -148,12 +148,14 @@ pub fn check_in_background(app: &AppHandle) {
     }
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        // After the wallet has opened: the check never competes with the first screen.
-        let _ = app.state::<crate::state::AppState>().if_open().await;
+        // After the wallet's first opening: the check never competes with the first screen.
+        app.state::<crate::state::AppState>().first_opening_ended().await;
         match find(&app).await {
             Ok(Some(u)) => tracing::info!(version = %u.version, "an update is available"),
             Ok(None) => tracing::info!("no update"),
             Err(e) => tracing::info!(code = e.code.as_str(), "start-up update check failed"),
         }
+        // A settings screen already open shows what was found.
+        app.state::<crate::events::Events>().send(tongbao_api::AppEvent::UpdateChecked);
     });
 }

@@ -51,13 +51,19 @@ export function makeTls() {
 /** A throw-away update server: plain HTTP (a debug build accepts it), or HTTPS with `tls` from
  *  makeTls (what a release build insists on). Serves /latest.json and the offered files. */
 export async function startServer(tls = null) {
-  const state = { manifest: null, file: null, files: {}, hang: false, pending: 0, requests: [] };
-  const handler = (req, res) => {
+  // hang: never answers; release: when set (a promise), answers once it resolves.
+  const state = { manifest: null, file: null, files: {}, hang: false, release: null, pending: 0, requests: [] };
+  const handler = async (req, res) => {
     state.requests.push(req.url);
     if (state.hang) {
       state.pending++;
       req.on("close", () => state.pending--);
       return; // never answers
+    }
+    if (state.release) {
+      state.pending++;
+      await state.release;
+      state.pending--;
     }
     if (req.url === "/latest.json" && state.manifest) {
       res.writeHead(200, { "content-type": "application/json" });

@@ -18,6 +18,8 @@ const pkg = makePackage("0.2.0");
 const good = sign(pkg, trusted, "0.2.0");
 const forged = sign(makePackage("0.2.0"), stranger, "0.2.0");
 const server = await startServer();
+// Offered before the app starts: its start-up check may ask as soon as the wallet is open.
+server.offer("0.2.0", pkg, good);
 const slow = await startServer();
 slow.state.hang = true;
 
@@ -36,7 +38,6 @@ async function errorOf(b) {
 test(
   "settings show the version; the start-up check finds 0.2.0, update now downloads and verifies it; a forged signature, a re-announced version and a down server are refused",
   async ({ b }) => {
-    server.offer("0.2.0", pkg, good);
     await auth.waitLogin(b);
     await auth.register(b, P1);
     await click(b, "nav-settings");
@@ -84,6 +85,27 @@ test(
     assert.ok(slow.state.pending > 0, "the check is still waiting for the server");
   },
   { env: env(slow.endpoint) },
+);
+
+const late = await startServer();
+late.offer("0.2.0", pkg, good);
+let answer;
+late.state.release = new Promise((r) => (answer = r));
+
+test(
+  "the start-up check's answer reaches a settings screen already open",
+  async ({ b }) => {
+    await auth.waitLogin(b);
+    await auth.register(b, P1);
+    await click(b, "nav-settings");
+    await b.waitUntil(async () => late.state.pending > 0, { timeout: 30_000, timeoutMsg: "the start-up check never asked" });
+    await panelState(b, "unknown");
+    answer();
+    // Without asking again: the panel hears that the check answered.
+    assert.equal(await (await el(b, "update-available", 30_000)).getAttribute("data-version"), "0.2.0");
+    assert.equal(late.state.requests.filter((r) => r === "/latest.json").length, 1, "asked once, at start-up");
+  },
+  { env: env(late.endpoint) },
 );
 
 const floorServer = await startServer();

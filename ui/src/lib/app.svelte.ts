@@ -63,6 +63,8 @@ export const app = $state<{
   /** Counts Rust's "pending payments settled in the background" events: the balance and the
    *  history load again on them. */
   paymentsSettled: number;
+  /** Bumped when the start-up update check answers (the update panel reads its status again). */
+  updateChecks: number;
   /** What the payment screen makes. */
   payMode: PaymentKind;
   /** A `tongbao://bind/callback` link the OS handed over, for the bind screen to check. */
@@ -91,6 +93,7 @@ export const app = $state<{
   diagnosing: false,
   mockChanges: 0,
   paymentsSettled: 0,
+  updateChecks: 0,
   payMode: "to_user",
   bindCallback: null,
   payLink: null,

@@ -160,6 +160,8 @@ pub enum AppEvent {
     DeepLink,
     /// New notices reached the signed-in person's notices center (the unread count changed).
     Notices,
+    /// The start-up update check answered (`update_status` now says what it found).
+    UpdateChecked,
 }
 
 /// How the shell runs a command. The shell derives each command's wrapper from it; the

@@ -506,7 +506,7 @@ skewMs: number | null,
  */
 until: number | null, };
 
-export type AppEvent = "session_locked" | "mock_changed" | "storage_damaged" | "payments_settled" | "deep_link" | "notices";
+export type AppEvent = "session_locked" | "mock_changed" | "storage_damaged" | "payments_settled" | "deep_link" | "notices" | "update_checked";
 
 export type UpdateInfo = { version: string, notes: string | null, 
 /**

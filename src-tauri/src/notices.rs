@@ -17,6 +17,7 @@ use tauri::{AppHandle, Manager};
 use tauri_plugin_notification::NotificationExt;
 use tongbao_api::{AppEvent, Language, NoticeKind, NoticeView, SentNotification};
 use tongbao_core::money::amount::format_fen;
+use tongbao_core::support::notices::Collected;
 
 use crate::events::{Events, Notifier};
 use crate::state::{test_mode, AppState};
@@ -38,14 +39,12 @@ pub fn watch_notices(app: AppHandle) {
             let Some(opened) = app.state::<AppState>().if_open().await else { continue };
             let wallet = opened.wallet.clone();
             let found = tauri::async_runtime::spawn_blocking(move || {
-                let new = wallet.support().collect_notices(with_bank)?.new;
-                let settings = wallet.accounts().settings()?;
-                let hidden = wallet.accounts().status()?.session.is_some_and(|s| s.hide_amounts);
-                Ok::<_, tongbao_core::AppError>((new, settings, hidden))
+                let found = wallet.support().collect_notices(with_bank)?;
+                Ok::<_, tongbao_core::AppError>((found, wallet.accounts().settings()?))
             })
             .await;
             match found {
-                Ok(Ok((new, settings, hidden))) => {
+                Ok(Ok((Collected { new, amounts_hidden: hidden }, settings))) => {
                     if last_settings != Some(settings) {
                         crate::desktop::apply_settings(&app, settings.language, settings.close_to_tray);
                         crate::first_screen::keep(app.state::<AppState>().data_dir(), &settings);

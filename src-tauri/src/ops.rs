@@ -501,12 +501,12 @@ fn open_bank_app(app: &AppHandle, page: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The `tongbao://` link the OS handed over, once.
 /// The first screen's settings, without waiting for the wallet to open.
 pub async fn first_screen(app: AppHandle) -> Result<FirstScreen, AppError> {
     Ok(crate::first_screen::read(app.state::<AppState>().data_dir()))
 }
 
+/// The `tongbao://` link the OS handed over, once.
 pub async fn deep_link_take(app: AppHandle) -> Result<Option<String>, AppError> {
     Ok(app.state::<crate::deep_link::DeepLinks>().take())
 }

@@ -1,7 +1,7 @@
 //! The notices center (消息中心): each event is found once — money received, a delayed transfer
 //! posted or returned, a refund, a repayment due, a card expiring, a sign-in after a recovery —
 //! whoever looks and however often, also from 8 threads at once; reading marks them; closing an
-//! account removes them; 隐藏金额 is kept with the account.
+//! account removes them; 隐藏金额 is kept with the account and reported with a look's news.
 
 use tongbao_core::money::payments::{Arrival, PaymentKind};
 use tongbao_core::platform::clock::{shanghai_midnight, Clock, HOUR, MINUTE};
@@ -147,6 +147,21 @@ fn hidden_amounts_are_kept_with_the_account() {
     assert!(!status(), "per account");
     sign_in(&e.wallet, &P1);
     assert!(status());
+    // A look that finds news for a person who hides amounts says so (the OS notification then
+    // names no amount); once shown again, it does not.
+    sign_in(&e.wallet, &P2);
+    let t10 = bind(&e.wallet, &e.bank, "6222080000000010105", P2.phone, None).id;
+    pay(&e.wallet, topup(t10, "100")).unwrap();
+    pay(&e.wallet, to_user(P1.phone, "10")).unwrap();
+    sign_in(&e.wallet, &P1);
+    let found = e.wallet.support().collect_notices(false).unwrap();
+    assert_eq!((found.new.len(), found.amounts_hidden), (1, true));
+    e.wallet.accounts().set_hide_amounts(false).unwrap();
+    sign_in(&e.wallet, &P2);
+    pay(&e.wallet, to_user(P1.phone, "10")).unwrap();
+    sign_in(&e.wallet, &P1);
+    let found = e.wallet.support().collect_notices(false).unwrap();
+    assert_eq!((found.new.len(), found.amounts_hidden), (1, false));
 }
 
 #[test]

@@ -116,10 +116,12 @@ pub struct Notices {
     pub unread: u32,
 }
 
-/// What one look found: the signed-in person's new notices (for the OS notification).
+/// What one look found: the signed-in person's new notices (for the OS notification), and
+/// whether that person hides amounts (then a notification names none).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Collected {
     pub new: Vec<NoticeView>,
+    pub amounts_hidden: bool,
 }
 
 /// At most this many notices are listed (the oldest beyond it stay in the database).
@@ -163,12 +165,15 @@ fn mark(db: &Connection, account: AccountId) -> Result<(Millis, i64), AppError> 
     )?)
 }
 
-/// Records that `account`'s looks have read every payment status change so far.
+/// Records that `account`'s looks have read every payment status change so far. A look that
+/// found no new change writes nothing (the look runs after every command: no commit to disk
+/// for each).
 fn mark_seen(db: &Connection, account: AccountId, since: Millis) -> Result<(), AppError> {
     db.execute(
         "INSERT INTO notice_marks (account_id, since, seen_event)
          VALUES (?1, ?2, (SELECT COALESCE(max(id), 0) FROM payment_events))
-         ON CONFLICT (account_id) DO UPDATE SET seen_event = excluded.seen_event",
+         ON CONFLICT (account_id) DO UPDATE SET seen_event = excluded.seen_event
+         WHERE seen_event <> excluded.seen_event",
         params![account, since],
     )?;
     Ok(())
@@ -351,8 +356,10 @@ impl Support<'_> {
         }
         mark_seen(&tx, me, from)?;
         let new = if added.is_empty() { vec![] } else { list(&tx, me, Some(&added))? };
+        let amounts_hidden =
+            !new.is_empty() && tx.query_row("SELECT hide_amounts FROM accounts WHERE id = ?1", [me], |r| r.get(0))?;
         tx.commit()?;
-        Ok(Collected { new })
+        Ok(Collected { new, amounts_hidden })
     }
 
     /// The notices center of the signed-in person.

@@ -569,6 +569,10 @@ pub fn notices(w: &Wallet) -> Result<Notices, AppError> {
     w.support().notices()
 }
 
+pub fn notices_unread(w: &Wallet) -> Result<u32, AppError> {
+    w.support().notices_unread()
+}
+
 pub fn notice_read(w: &Wallet, n: NoticeRef) -> Result<Notices, AppError> {
     w.support().notices_read(Some(n.id))
 }

@@ -103,11 +103,11 @@ export const app = $state<{
   historyPaymentId: null,
 });
 
-/** The unread count of the notices center, from Rust. */
+/** The unread count of the notices center, from Rust (not counted as the person's activity). */
 export async function refreshUnread(): Promise<void> {
   if (!app.session || app.session.locked) return;
-  const n = await call("notices").catch(() => null);
-  if (n) app.unread = n.unread;
+  const n = await call("notices_unread").catch(() => null);
+  if (n !== null) app.unread = n;
 }
 
 /** Takes the `tongbao://` link the OS handed over, when someone is signed in and unlocked (a

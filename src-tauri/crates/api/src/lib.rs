@@ -318,6 +318,7 @@ macro_rules! with_commands {
             wallet pay_recover_finish(RecoveryFinish) -> ();
             wallet security_overview() -> SecurityOverview;
             wallet notices() -> Notices;
+            wallet notices_unread() -> u32;
             wallet notice_read(NoticeRef) -> Notices;
             wallet notices_read_all() -> Notices;
             wallet set_hide_amounts(bool) -> ();

@@ -112,6 +112,13 @@ impl Services {
         Session::require(&mut self.session(), self.clock.now(), minutes)
     }
 
+    /// The signed-in account, refusing a locked or idle session, without counting as activity:
+    /// background work and reads news brings (an idle wallet must still lock).
+    pub(crate) fn peek_account(&self) -> Result<accounts::AccountId, AppError> {
+        let minutes = self.autolock_minutes()?;
+        Session::peek(&mut self.session(), self.clock.now(), minutes)
+    }
+
     pub(crate) fn call_bank<T>(
         &self,
         link: &BankLink,

@@ -193,3 +193,18 @@ fn a_saved_account_with_a_bill_due_is_news_once_per_amount() {
     let n = &e.wallet.support().notices().unwrap().items[0];
     assert_eq!((n.amount_fen, n.counterpart.as_deref(), n.bill_id), (Some(12_345), Some("我家"), Some(saved[0].id)));
 }
+
+#[test]
+fn reading_the_notices_is_not_activity_so_news_does_not_keep_an_idle_wallet_unlocked() {
+    let e = env();
+    let idle = i64::from(e.wallet.accounts().settings().unwrap().autolock_minutes) * MINUTE;
+    e.clock.advance(idle - MINUTE);
+    // The badge and the center read again as news arrives: the deadline stays where it was.
+    assert_eq!(e.wallet.support().notices_unread().unwrap(), 0);
+    assert!(e.wallet.support().notices().unwrap().items.is_empty());
+    e.wallet.support().collect_notices(true).unwrap();
+    assert_eq!(e.wallet.accounts().lock_due_in().unwrap(), Some(MINUTE));
+    e.clock.advance(MINUTE);
+    assert_eq!(e.wallet.support().notices_unread().unwrap_err().code, tongbao_core::ErrorCode::SessionLocked);
+    assert_eq!(e.wallet.support().notices().unwrap_err().code, tongbao_core::ErrorCode::SessionLocked);
+}

@@ -889,6 +889,7 @@ export interface Commands {
   pay_recover_finish: { args: RecoveryFinish; result: null };
   security_overview: { args: null; result: SecurityOverview };
   notices: { args: null; result: Notices };
+  notices_unread: { args: null; result: number };
   notice_read: { args: NoticeRef; result: Notices };
   notices_read_all: { args: null; result: Notices };
   set_hide_amounts: { args: boolean; result: null };
@@ -994,6 +995,7 @@ export const COMMAND_NAMES = [
   "pay_recover_finish",
   "security_overview",
   "notices",
+  "notices_unread",
   "notice_read",
   "notices_read_all",
   "set_hide_amounts",

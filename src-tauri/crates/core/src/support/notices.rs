@@ -362,9 +362,11 @@ impl Support<'_> {
         Ok(Collected { new, amounts_hidden })
     }
 
-    /// The notices center of the signed-in person.
+    /// The notices center of the signed-in person. Not counted as activity: the center reloads
+    /// when news arrives, and news must not keep an idle wallet unlocked (the person's own
+    /// input is counted by `touch`).
     pub fn notices(&self) -> Result<Notices, AppError> {
-        let me = self.require_account()?;
+        let me = self.peek_account()?;
         let db = self.db();
         Ok(Notices { items: list(&db, me, None)?, unread: unread(&db, me)? })
     }
@@ -386,9 +388,10 @@ impl Support<'_> {
         self.notices()
     }
 
-    /// The unread count (the navigation's badge), without counting as activity.
+    /// The unread count (the navigation's badge, read again on each `notices` event), without
+    /// counting as activity.
     pub fn notices_unread(&self) -> Result<u32, AppError> {
-        let Some(me) = self.signed_in() else { return Ok(0) };
+        let me = self.peek_account()?; // before taking the connection: it reads the settings
         unread(&self.db(), me)
     }
 }

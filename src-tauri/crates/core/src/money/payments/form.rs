@@ -5,7 +5,6 @@ use rusqlite::{params, Connection};
 
 use super::counterparty::{Source, Target};
 use super::*;
-use crate::accounts::session::Session;
 use crate::accounts::{self, validate, AccountId};
 use crate::cards::manage::stored_card;
 use crate::money::ledger::{self, Acct};
@@ -108,8 +107,7 @@ impl Money<'_> {
     /// Settles the signed-in person's pending payments without counting as their activity (a
     /// background task's work); how many settled.
     pub fn settle_mine(&self) -> Result<usize, AppError> {
-        let minutes = self.autolock_minutes()?;
-        let account = Session::peek(&mut self.session(), self.clock.now(), minutes)?;
+        let account = self.peek_account()?;
         self.settle_payments(Some(account))
     }
 
